@@ -1,0 +1,44 @@
+import { SEARCH_QUERY_MAX_LENGTH } from './limits.ts';
+import { UserError, defineCommand, parseQuery, reply } from '../src/core/index.ts';
+
+export const find = defineCommand({
+  name: 'find',
+  description: 'Search your write-ups, notes and profile (typos are fine)',
+  usage: '/find <words> [#tag] [kind:note|article|profile]',
+  example: '/find libgit2 nfs',
+  option: {
+    name: 'query',
+    description: 'Words to look for; #tag and kind:note|article|profile narrow it',
+    required: true,
+    maxLength: SEARCH_QUERY_MAX_LENGTH,
+    autocomplete: true,
+  },
+  visibility: 'ephemeral',
+  writes: false,
+  async run(ctx, invocation) {
+    const raw = invocation.text.trim();
+    if (!raw) throw new UserError('usage', 'find: query is empty — try /find libgit2');
+    // Very long queries are cut rather than refused: the first words carry the intent.
+    const query = parseQuery(raw.length > SEARCH_QUERY_MAX_LENGTH ? raw.slice(0, SEARCH_QUERY_MAX_LENGTH) : raw);
+    const { hits, total } = ctx.kb.search(query, ctx.searchLimit);
+    const shown = describe(raw);
+    if (hits.length === 0) {
+      const suggestions = query.text ? ctx.kb.didYouMean(query.text, 3) : [];
+      const filters = [...query.kinds.map((k) => `kind:${k}`), ...query.tags.map((t) => `#${t}`)].join(' ');
+      return reply(`Nothing found for "${shown}".`, {
+        sections: suggestions.length > 0
+          ? [{ type: 'list', title: 'Did you mean', items: suggestions.map((s) => ({ text: filters ? `${s} ${filters}` : s })) }]
+          : [{ type: 'text', text: 'Try fewer or other words, or /find #tag to list a tag.' }],
+      });
+    }
+    const more = total > hits.length ? ` (best ${hits.length} of ${total})` : '';
+    return reply(`${total === 1 ? '1 result' : `${total} results`} for "${shown}"${more}`, {
+      sections: [{ type: 'hits', hits }],
+    });
+  },
+});
+
+function describe(raw: string): string {
+  const flat = raw.replace(/\s+/g, ' ');
+  return flat.length > 80 ? `${flat.slice(0, 79)}…` : flat;
+}

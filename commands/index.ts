@@ -1,0 +1,9 @@
+/** Every command tinker knows, in the order /help lists them. */
+import type { Command } from '../src/core/index.ts';
+import { find } from './find.ts';
+import { forget } from './forget.ts';
+import { help } from './help.ts';
+import { note } from './note.ts';
+import { topics } from './topics.ts';
+
+export const commands: readonly Command[] = [note, find, topics, forget, help];

@@ -1,0 +1,68 @@
+import {
+  NOTE_MAX_LENGTH,
+  StoreUnavailableError,
+  UserError,
+  canWrite,
+  defineCommand,
+  reply,
+} from '../src/core/index.ts';
+
+export const note = defineCommand({
+  name: 'note',
+  description: 'Save a note; #tags in the text make it easy to find again',
+  usage: '/note <text with #tags>',
+  example: '/note libgit2 mmap window size matters on NFS #git #perf',
+  option: { name: 'text', description: 'The note, with #tags', required: true, maxLength: NOTE_MAX_LENGTH },
+  visibility: 'ephemeral',
+  writes: true,
+  async run(ctx, invocation) {
+    if (!canWrite(ctx.noteWriters, invocation.user)) {
+      throw new UserError('not-allowed', 'note: only the owner can save notes here — nothing was saved.');
+    }
+    const text = cleanNoteText(invocation.text);
+    if (!text) {
+      throw new UserError('usage', 'note: the note is empty — try /note libgit2 mmap window size matters on NFS #git');
+    }
+    if (text.length > NOTE_MAX_LENGTH) {
+      throw new UserError(
+        'too-long',
+        `note: that is ${text.length.toLocaleString('en')} characters; a note can hold at most ${NOTE_MAX_LENGTH.toLocaleString('en')} — nothing was saved. Put long write-ups under articles/.`,
+      );
+    }
+    let result;
+    try {
+      result = await ctx.kb.saveNote({
+        text,
+        author: invocation.author ?? invocation.user,
+        source: invocation.origin,
+        ...(invocation.idempotencyKey ? { idempotencyKey: invocation.idempotencyKey } : {}),
+      });
+    } catch (error) {
+      if (error instanceof StoreUnavailableError) {
+        throw new UserError('store-unavailable', 'note: not saved: the note store is unavailable — please try again in a moment.');
+      }
+      throw error;
+    }
+    const { note: saved, created } = result;
+    const tags = saved.tags.length > 0 ? saved.tags.map((tag) => `#${tag}`).join(' ') : 'no tags';
+    const verb = created ? 'Saved' : 'Already saved';
+    return reply(`${verb} note ${saved.id} (${tags}).`, {
+      sections: [{ type: 'text', text: `Find it with /find ${saved.tags[0] ? `#${saved.tags[0]}` : firstWords(saved.text)} — forget it with /forget ${saved.id}` }],
+    });
+  },
+});
+
+/**
+ * Strips what must not be stored: NUL and other control characters (tabs and
+ * new lines stay) and lone UTF-16 surrogates, which no store can round-trip.
+ */
+export function cleanNoteText(raw: string): string {
+  return raw
+    .replace(/[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F]/g, '')
+    .replace(/[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g, '\uFFFD')
+    .trim();
+}
+
+function firstWords(text: string): string {
+  return text.split(/\s+/).filter((w) => !w.startsWith('#')).slice(0, 3).join(' ');
+}

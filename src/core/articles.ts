@@ -1,0 +1,153 @@
+/**
+ * Articles: markdown write-ups under DATA_DIR/articles, with optional YAML front matter.
+ */
+import { readdir, readFile, stat } from 'node:fs/promises';
+import path from 'node:path';
+import { frontMatterOf, isAbsoluteUrl, parseMarkdown, plainText } from './markdown.ts';
+
+export interface Article {
+  /** Path relative to DATA_DIR, with forward slashes: `articles/git/nfs.md`. */
+  path: string;
+  title: string;
+  /** ISO date from front matter, else the file's modification date. */
+  date?: string;
+  tags: string[];
+  /** Front matter `url`, when absolute. */
+  url?: string;
+  /** Body text, markdown stripped. */
+  text: string;
+  /** Modification time in ms, for change detection. */
+  mtimeMs: number;
+}
+
+/** A file that was skipped, and why. */
+export interface ArticleProblem {
+  path: string;
+  reason: string;
+}
+
+/** Parses one article's source. Throws with a short reason when it cannot. */
+export function parseArticle(
+  relativePath: string,
+  source: string,
+  mtimeMs = 0,
+): Article {
+  if (source.includes('\u0000')) throw new Error('not a text file');
+  const tree = parseMarkdown(source);
+  let meta: Record<string, unknown>;
+  try {
+    meta = frontMatterOf(tree);
+  } catch (error) {
+    throw new Error(`invalid front matter: ${firstLine(error)}`);
+  }
+  // Raw HTML (comments, tags) is markup, not text to search or show.
+  const body = tree.children.filter((node) => node.type !== 'yaml' && node.type !== 'html');
+  const firstHeading = body.find((node) => node.type === 'heading');
+  const metaTitle = typeof meta.title === 'string' ? meta.title.trim() : '';
+  const title =
+    metaTitle ||
+    (firstHeading ? plainText(firstHeading) : '') ||
+    path.basename(relativePath, path.extname(relativePath));
+  // The heading used as the title is not repeated in the text.
+  const textNodes = metaTitle ? body : body.filter((node) => node !== firstHeading);
+  const text = textNodes
+    .map((node) => plainText(node))
+    .filter(Boolean)
+    .join('\n');
+  const url = typeof meta.url === 'string' && isAbsoluteUrl(meta.url) ? meta.url : undefined;
+  return {
+    path: relativePath,
+    title,
+    date: dateOf(meta.date) ?? (mtimeMs ? new Date(mtimeMs).toISOString().slice(0, 10) : undefined),
+    tags: tagsOf(meta.tags),
+    ...(url ? { url } : {}),
+    text,
+    mtimeMs,
+  };
+}
+
+function dateOf(value: unknown): string | undefined {
+  if (value instanceof Date && !Number.isNaN(value.getTime())) return value.toISOString().slice(0, 10);
+  if (typeof value === 'string' && value.trim()) {
+    const parsed = new Date(value.trim());
+    if (!Number.isNaN(parsed.getTime())) return /^\d{4}-\d{2}-\d{2}$/.test(value.trim()) ? value.trim() : parsed.toISOString();
+  }
+  return undefined;
+}
+
+function tagsOf(value: unknown): string[] {
+  const raw = Array.isArray(value) ? value : typeof value === 'string' ? value.split(/[,\s]+/) : [];
+  const tags = raw
+    .filter((tag): tag is string | number => typeof tag === 'string' || typeof tag === 'number')
+    .map((tag) => normalizeTag(String(tag)))
+    .filter(Boolean);
+  return [...new Set(tags)];
+}
+
+/** Lower-case tag without a leading `#`. */
+export function normalizeTag(tag: string): string {
+  return tag.trim().replace(/^#+/, '').toLowerCase();
+}
+
+function firstLine(error: unknown): string {
+  return (error instanceof Error ? error.message : String(error)).split('\n')[0] ?? '';
+}
+
+/** Lists every `*.md` file under a folder, nested folders included, as paths relative to `root`. */
+export async function listMarkdownFiles(root: string, folder: string): Promise<string[]> {
+  const found: string[] = [];
+  let entries;
+  try {
+    entries = await readdir(folder, { withFileTypes: true, recursive: true });
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return [];
+    throw error;
+  }
+  for (const entry of entries) {
+    if (!entry.isFile() || !entry.name.toLowerCase().endsWith('.md')) continue;
+    // NOTE: `parentPath` is Node 20.12+; `path` is the older name of the same field.
+    const dir = (entry as { parentPath?: string }).parentPath ?? (entry as { path?: string }).path ?? folder;
+    found.push(toPosix(path.relative(root, path.join(dir, entry.name))));
+  }
+  return found.sort();
+}
+
+export function toPosix(relative: string): string {
+  return relative.split(path.sep).join('/');
+}
+
+/** Reads and parses one article file; returns the problem instead of throwing. */
+export async function readArticle(
+  dataDir: string,
+  relativePath: string,
+): Promise<{ article: Article } | { problem: ArticleProblem }> {
+  const file = path.join(dataDir, relativePath);
+  try {
+    const [source, info] = await Promise.all([readFile(file, 'utf8'), stat(file)]);
+    return { article: parseArticle(relativePath, source, info.mtimeMs) };
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    return { problem: { path: relativePath, reason: code ? `cannot read (${code})` : firstLine(error) } };
+  }
+}
+
+/** Loads every article under DATA_DIR/articles; unreadable ones come back as problems. */
+export async function loadArticles(
+  dataDir: string,
+): Promise<{ articles: Article[]; problems: ArticleProblem[] }> {
+  const files = await listMarkdownFiles(dataDir, path.join(dataDir, 'articles'));
+  const articles: Article[] = [];
+  const problems: ArticleProblem[] = [];
+  // Bounded parallelism: fast on large folders without exhausting file handles.
+  const queue = [...files];
+  const workers = Array.from({ length: Math.min(16, queue.length) }, async () => {
+    for (let next = queue.shift(); next !== undefined; next = queue.shift()) {
+      const result = await readArticle(dataDir, next);
+      if ('article' in result) articles.push(result.article);
+      else problems.push(result.problem);
+    }
+  });
+  await Promise.all(workers);
+  articles.sort((a, b) => a.path.localeCompare(b.path));
+  return { articles, problems };
+}

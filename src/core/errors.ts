@@ -1,0 +1,38 @@
+/**
+ * Errors as values a person can read. A `UserError` is safe to show as a reply;
+ * anything else is logged with its cause and answered with a generic message.
+ */
+
+/** Codes for errors the user can act on. */
+export type UserErrorCode =
+  | 'usage'
+  | 'too-long'
+  | 'not-allowed'
+  | 'not-found'
+  | 'bad-query'
+  | 'store-unavailable'
+  | 'unknown-command';
+
+/** An error whose message is written for the person who sent the command. */
+export class UserError extends Error {
+  override readonly name = 'UserError';
+  constructor(
+    readonly code: UserErrorCode,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+/** The store did not confirm a write or read (down, timed out, refused). */
+export class StoreUnavailableError extends Error {
+  override readonly name = 'StoreUnavailableError';
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+  }
+}
+
+/** A startup problem that should end the process with a short message, not a stack. */
+export class StartupError extends Error {
+  override readonly name = 'StartupError';
+}

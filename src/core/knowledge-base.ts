@@ -1,0 +1,282 @@
+/**
+ * The knowledge base: the owner's profile, articles and notes, and one search
+ * index over all three. Commands talk to this; it knows nothing of platforms.
+ */
+import path from 'node:path';
+import type { Origin, Person } from './command.ts';
+import { loadArticles, readArticle, type Article, type ArticleProblem } from './articles.ts';
+import { StoreUnavailableError } from './errors.ts';
+import type { Logger } from './logger.ts';
+import type { NoteStore } from './note-store.ts';
+import { extractTags, newNoteId, noteIdForKey, noteTitle, type Note } from './notes.ts';
+import { loadProfile, type Profile } from './profile.ts';
+import { SearchIndex, type IndexedDoc, type SearchOutcome, type SearchQuery } from './search.ts';
+import { indexTerm, tokenize } from './text.ts';
+
+/** What a new note is made of. */
+export interface NewNote {
+  text: string;
+  author: Person;
+  source: Origin;
+  idempotencyKey?: string;
+}
+
+export interface SaveResult {
+  note: Note;
+  /** False when an earlier save with the same idempotency key is returned. */
+  created: boolean;
+}
+
+export interface KnowledgeBaseOptions {
+  dataDir: string;
+  store: NoteStore;
+  logger: Logger;
+  /** Clock, for tests. */
+  now?: () => Date;
+}
+
+export class KnowledgeBase {
+  readonly dataDir: string;
+  readonly store: NoteStore;
+  private readonly logger: Logger;
+  private readonly now: () => Date;
+  private profileValue: Profile = { sections: [] };
+  private readonly notes = new Map<string, Note>();
+  private readonly inFlight = new Map<string, Promise<SaveResult>>();
+  index = new SearchIndex();
+
+  private constructor(options: KnowledgeBaseOptions) {
+    this.dataDir = options.dataDir;
+    this.store = options.store;
+    this.logger = options.logger;
+    this.now = options.now ?? (() => new Date());
+  }
+
+  /** Loads profile, articles and every stored note, and indexes them. */
+  static async open(options: KnowledgeBaseOptions): Promise<KnowledgeBase> {
+    const kb = new KnowledgeBase(options);
+    const [profile, { articles, problems }, notes] = await Promise.all([
+      loadProfile(kb.profilePath),
+      loadArticles(kb.dataDir),
+      options.store.loadAll(),
+    ]);
+    kb.reportProblems(problems);
+    kb.profileValue = profile;
+    kb.indexProfile();
+    kb.index.addAll(articles.map(articleDoc));
+    for (const note of notes) kb.indexNote(note);
+    return kb;
+  }
+
+  get profilePath(): string {
+    return path.join(this.dataDir, 'profile.md');
+  }
+
+  get profile(): Profile {
+    return this.profileValue;
+  }
+
+  /** Counts for health checks and status lines. */
+  counts(): { profileItems: number; articles: number; notes: number } {
+    const counts = this.index.counts();
+    return { profileItems: counts.profile, articles: counts.article, notes: this.notes.size };
+  }
+
+  /** A note by id, from memory. */
+  note(id: string): Note | undefined {
+    return this.notes.get(id);
+  }
+
+  search(query: SearchQuery, limit: number): SearchOutcome {
+    return this.index.search(query, limit);
+  }
+
+  didYouMean(text: string, limit = 3): string[] {
+    return this.index.didYouMean(text, limit);
+  }
+
+  /** Completions for a partly typed `/find` query. */
+  complete(partial: string, limit: number): string[] {
+    return this.index.complete(partial, limit);
+  }
+
+  /**
+   * How many notes and articles match a topic: a document matches when it
+   * holds at least half of the topic's words (at least two of them when it has two or more).
+   */
+  topicMatches(topic: string): { notes: number; articles: number } {
+    const terms = new Set(tokenize(topic).map((word) => indexTerm(word)).filter((t): t is string => !!t));
+    const counts = { notes: 0, articles: 0 };
+    if (terms.size === 0) return counts;
+    const needed = Math.min(terms.size, Math.max(2, Math.ceil(terms.size / 2)));
+    const results = this.index.rawSearch([...terms].join(' '), {
+      prefix: false,
+      fuzzy: false,
+      processTerm: (term) => term,
+    });
+    for (const result of results) {
+      if (result.queryTerms.length < needed) continue;
+      const doc = this.index.get(result.id as string);
+      if (doc?.kind === 'note') counts.notes += 1;
+      else if (doc?.kind === 'article') counts.articles += 1;
+    }
+    return counts;
+  }
+
+  /**
+   * Stores a note, then indexes it. Resolves only after the store confirmed the
+   * write; a second save with the same idempotency key returns the first note.
+   */
+  async saveNote(input: NewNote): Promise<SaveResult> {
+    const id = input.idempotencyKey ? noteIdForKey(input.idempotencyKey) : newNoteId();
+    const pending = this.inFlight.get(id);
+    if (pending) return pending.then((result) => ({ ...result, created: false }));
+    const save = this.storeNote(id, input).finally(() => this.inFlight.delete(id));
+    this.inFlight.set(id, save);
+    return save;
+  }
+
+  private async storeNote(id: string, input: NewNote): Promise<SaveResult> {
+    if (input.idempotencyKey) {
+      const existing = this.notes.get(id) ?? (await this.store.get(id));
+      if (existing) {
+        this.indexNote(existing);
+        return { note: existing, created: false };
+      }
+    }
+    const note: Note = {
+      id,
+      text: input.text,
+      tags: extractTags(input.text),
+      author: input.author,
+      source: input.source,
+      createdAt: this.now().toISOString(),
+      ...(input.idempotencyKey ? { idempotencyKey: input.idempotencyKey } : {}),
+    };
+    await this.store.put(note);
+    this.indexNote(note);
+    return { note, created: true };
+  }
+
+  /** Deletes a note from the store and the index; undefined when there is none. */
+  async forgetNote(id: string): Promise<Note | undefined> {
+    const known = this.notes.get(id) ?? (await this.store.get(id));
+    if (!known) return undefined;
+    await this.store.delete(id);
+    this.dropNote(id);
+    return known;
+  }
+
+  /** Indexes a note that is already stored (at startup, or written by another process). */
+  indexNote(note: Note): void {
+    this.notes.set(note.id, note);
+    this.index.upsert(noteDoc(note));
+  }
+
+  /** Drops a note from memory and the index (deleted here or by another process). */
+  dropNote(id: string): void {
+    this.notes.delete(id);
+    this.index.remove(`note:${id}`);
+  }
+
+  /** Re-reads the profile; keeps the last good one when it cannot be read. */
+  async reloadProfile(): Promise<boolean> {
+    try {
+      this.profileValue = await loadProfile(this.profilePath);
+    } catch (error) {
+      this.logger.warn({ err: (error as Error).message }, 'profile: kept the last good version');
+      return false;
+    }
+    this.index.removeWhere((doc) => doc.kind === 'profile');
+    this.indexProfile();
+    return true;
+  }
+
+  /** Re-reads one article (path relative to DATA_DIR); a broken one keeps its last good version. */
+  async reloadArticle(relativePath: string): Promise<boolean> {
+    const result = await readArticle(this.dataDir, relativePath);
+    if ('problem' in result) {
+      this.reportProblems([result.problem]);
+      return false;
+    }
+    this.index.upsert(articleDoc(result.article));
+    return true;
+  }
+
+  removeArticle(relativePath: string): void {
+    this.index.remove(`article:${relativePath}`);
+  }
+
+  /** Notes in memory, newest first. */
+  allNotes(): Note[] {
+    return [...this.notes.values()].sort((a, b) => b.createdAt.localeCompare(a.createdAt));
+  }
+
+  async close(): Promise<void> {
+    await Promise.allSettled([...this.inFlight.values()]);
+    await this.store.close();
+  }
+
+  private indexProfile(): void {
+    const docs: IndexedDoc[] = [];
+    for (const section of this.profileValue.sections) {
+      section.items.forEach((item, i) => {
+        docs.push({
+          id: `profile:${section.slug}:${i}`,
+          kind: 'profile',
+          title: item.text,
+          text: section.title,
+          tags: [],
+          source: { label: `profile › ${section.title}`, ...(item.url ? { url: item.url } : {}) },
+        });
+      });
+      if (section.items.length === 0 && section.paragraphs.length > 0) {
+        docs.push({
+          id: `profile:${section.slug}`,
+          kind: 'profile',
+          title: section.title,
+          text: section.paragraphs.join('\n'),
+          tags: [],
+          source: { label: `profile › ${section.title}` },
+        });
+      }
+    }
+    this.index.addAll(docs);
+  }
+
+  private reportProblems(problems: readonly ArticleProblem[]): void {
+    for (const problem of problems) {
+      this.logger.warn({ path: problem.path, reason: problem.reason }, `articles: skipped ${problem.path}: ${problem.reason}`);
+    }
+  }
+}
+
+export function articleDoc(article: Article): IndexedDoc {
+  return {
+    id: `article:${article.path}`,
+    kind: 'article',
+    title: article.title,
+    text: article.text,
+    tags: article.tags,
+    ...(article.date ? { date: article.date } : {}),
+    source: { label: article.path, path: article.path, ...(article.url ? { url: article.url } : {}) },
+  };
+}
+
+export function noteDoc(note: Note): IndexedDoc {
+  return {
+    id: `note:${note.id}`,
+    kind: 'note',
+    title: noteTitle(note.text),
+    text: note.text,
+    tags: note.tags,
+    date: note.createdAt,
+    source: {
+      label: `note ${note.id}`,
+      noteId: note.id,
+      ...(note.source.permalink ? { url: note.source.permalink } : {}),
+    },
+  };
+}
+
+export { StoreUnavailableError };

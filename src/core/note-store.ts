@@ -1,0 +1,150 @@
+/**
+ * The notes store: one Keyv key per note, on SQLite, Redis or PostgreSQL.
+ * Every operation either completes as confirmed by the store or throws a
+ * `StoreUnavailableError`; nothing is reported saved on a guess.
+ */
+import { mkdir } from 'node:fs/promises';
+import path from 'node:path';
+import Keyv, { type KeyvStoreAdapter } from 'keyv';
+import { StartupError, StoreUnavailableError } from './errors.ts';
+import type { Logger } from './logger.ts';
+import { asNote, type Note } from './notes.ts';
+
+const NAMESPACE = 'tinker';
+const NOTE_PREFIX = 'note:';
+
+/** Where notes are kept. */
+export interface NoteStore {
+  /** The store URL with any password removed, for logs and errors. */
+  readonly label: string;
+  /** Every note in the store. */
+  loadAll(): Promise<Note[]>;
+  get(id: string): Promise<Note | undefined>;
+  /** Resolves only once the store has confirmed the write. */
+  put(note: Note): Promise<void>;
+  /** True when a note was there to delete. */
+  delete(id: string): Promise<boolean>;
+  close(): Promise<void>;
+}
+
+export interface NoteStoreOptions {
+  logger: Logger;
+  /** Longest wait for one store operation before it counts as unavailable. */
+  timeoutMs?: number;
+}
+
+/** Removes the password from a URL for display. */
+export function redactUrl(url: string): string {
+  return url.replace(/\/\/([^:/@]+):[^@/]*@/, '//$1:***@');
+}
+
+/** Opens the store a URL names; creates the SQLite file's folder when needed. */
+export async function openNoteStore(url: string, options: NoteStoreOptions): Promise<NoteStore> {
+  const adapter = await adapterFor(url);
+  const keyv = new Keyv<unknown>({ store: adapter, namespace: NAMESPACE, throwOnErrors: true });
+  return new KeyvNoteStore(keyv, redactUrl(url), options);
+}
+
+async function adapterFor(url: string): Promise<KeyvStoreAdapter | Map<string, unknown>> {
+  if (url === 'memory://' || url === 'memory:') return new Map();
+  if (url.startsWith('sqlite:')) {
+    const file = url.replace(/^sqlite:(\/\/)?/, '');
+    if (!file) throw new StartupError('STORE_URL: sqlite:// needs a file path, e.g. sqlite://data/notes.sqlite');
+    try {
+      await mkdir(path.dirname(path.resolve(file)), { recursive: true });
+    } catch (error) {
+      throw new StartupError(`STORE_URL: cannot create the folder for ${file} (${(error as Error).message})`);
+    }
+    const { default: KeyvSqlite } = await import('@keyv/sqlite');
+    // NOTE: iterationLimit pages the startup scan; the default of 10 rows makes 100k notes 10k queries.
+    return new KeyvSqlite({ uri: `sqlite://${file}`, table: 'notes', busyTimeout: 5000, iterationLimit: 1000 });
+  }
+  if (url.startsWith('redis:') || url.startsWith('rediss:')) {
+    const { default: KeyvRedis } = await import('@keyv/redis');
+    return new KeyvRedis(url) as unknown as KeyvStoreAdapter;
+  }
+  if (url.startsWith('postgres:') || url.startsWith('postgresql:')) {
+    const { default: KeyvPostgres } = await import('@keyv/postgres');
+    return new KeyvPostgres({ uri: url, table: 'notes', iterationLimit: 1000 }) as unknown as KeyvStoreAdapter;
+  }
+  throw new StartupError(`STORE_URL: "${redactUrl(url)}" is not a store URL`);
+}
+
+/** A NoteStore over any Keyv instance (tests use an in-memory Map). */
+export class KeyvNoteStore implements NoteStore {
+  private readonly timeoutMs: number;
+
+  constructor(
+    private readonly keyv: Keyv<unknown>,
+    readonly label: string,
+    private readonly options: NoteStoreOptions,
+  ) {
+    this.timeoutMs = options.timeoutMs ?? 2000;
+    // NOTE: Keyv reports adapter errors as events; without a listener they are uncaught.
+    keyv.on('error', (error: unknown) => {
+      options.logger.warn({ err: errorSummary(error), store: label }, 'note store error');
+    });
+  }
+
+  async loadAll(): Promise<Note[]> {
+    const iterate = this.keyv.iterator?.(undefined);
+    if (!iterate) throw new StartupError(`notes: the store ${this.label} cannot list its notes`);
+    const notes: Note[] = [];
+    try {
+      for await (const [key, value] of iterate as AsyncIterable<[string, unknown]>) {
+        if (!String(key).startsWith(NOTE_PREFIX)) continue;
+        const note = asNote(value);
+        if (note) notes.push(note);
+        else this.options.logger.warn({ key }, 'notes: skipped a value that is not a note');
+      }
+    } catch (error) {
+      throw new StoreUnavailableError(`notes: cannot read the store ${this.label} (${errorSummary(error)})`, { cause: error });
+    }
+    return notes;
+  }
+
+  async get(id: string): Promise<Note | undefined> {
+    const value = await this.withTimeout('read', () => this.keyv.get(NOTE_PREFIX + id));
+    return value === undefined || value === null ? undefined : asNote(value);
+  }
+
+  async put(note: Note): Promise<void> {
+    const ok = await this.withTimeout('write', () => this.keyv.set(NOTE_PREFIX + note.id, note));
+    if (ok === false) throw new StoreUnavailableError(`notes: the store ${this.label} refused the write`);
+  }
+
+  async delete(id: string): Promise<boolean> {
+    return this.withTimeout('delete', () => this.keyv.delete(NOTE_PREFIX + id));
+  }
+
+  async close(): Promise<void> {
+    try {
+      await this.keyv.disconnect();
+    } catch (error) {
+      this.options.logger.warn({ err: errorSummary(error) }, 'notes: error while closing the store');
+    }
+  }
+
+  private async withTimeout<T>(what: string, operation: () => Promise<T>): Promise<T> {
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(
+        () => reject(new StoreUnavailableError(`notes: the store did not confirm the ${what} within ${this.timeoutMs} ms`)),
+        this.timeoutMs,
+      );
+    });
+    try {
+      return await Promise.race([operation(), timeout]);
+    } catch (error) {
+      if (error instanceof StoreUnavailableError) throw error;
+      throw new StoreUnavailableError(`notes: ${what} failed on ${this.label} (${errorSummary(error)})`, { cause: error });
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+}
+
+function errorSummary(error: unknown): string {
+  if (error instanceof Error) return error.message || error.name;
+  return String(error);
+}

@@ -1,0 +1,80 @@
+/**
+ * A snippet of about 200 characters around the best match, matched words marked.
+ */
+import type { Span } from './command.ts';
+import { indexTerm, tagTerm, tokenizeWithOffsets } from './text.ts';
+
+export const SNIPPET_LENGTH = 200;
+
+/**
+ * Picks the window of `length` characters holding the most distinct matched
+ * terms (the earliest such window on a tie) and marks every matched word in it.
+ */
+export function makeSnippet(text: string, matchedTerms: ReadonlySet<string>, length = SNIPPET_LENGTH): Span[] {
+  const flat = text.replace(/\s+/g, ' ').trim();
+  if (!flat) return [];
+  const words = tokenizeWithOffsets(flat);
+  const isMatch = (word: string) => {
+    if (matchedTerms.size === 0) return false;
+    const term = indexTerm(word);
+    return (term !== undefined && matchedTerms.has(term)) || matchedTerms.has(tagTerm(word) ?? '');
+  };
+  const matches = words.filter((w) => isMatch(w.word));
+
+  let start = 0;
+  if (matches.length > 0 && flat.length > length) {
+    let best = 0;
+    let bestCount = -1;
+    for (let i = 0; i < matches.length; i += 1) {
+      const from = matches[i]!.start;
+      const seen = new Set<string>();
+      for (let j = i; j < matches.length && matches[j]!.end - from <= length; j += 1) {
+        seen.add(indexTerm(matches[j]!.word) ?? matches[j]!.word);
+      }
+      if (seen.size > bestCount) {
+        bestCount = seen.size;
+        best = from;
+      }
+    }
+    // A little context before the first match, starting at a word.
+    start = Math.max(0, best - Math.floor(length / 5));
+    if (start > 0) {
+      const wordStart = words.find((w) => w.start >= start);
+      start = wordStart ? wordStart.start : start;
+    }
+    start = Math.min(start, Math.max(0, flat.length - length));
+    if (start > 0) {
+      const wordStart = words.find((w) => w.start >= start);
+      start = wordStart ? wordStart.start : start;
+    }
+  }
+  let end = Math.min(flat.length, start + length);
+  if (end < flat.length) {
+    const lastWord = [...words].reverse().find((w) => w.end <= end && w.start >= start);
+    if (lastWord && lastWord.end > start + length / 2) end = lastWord.end;
+  }
+
+  const spans: Span[] = [];
+  const push = (piece: string, strong: boolean) => {
+    if (!piece) return;
+    const last = spans[spans.length - 1];
+    if (last && Boolean(last.strong) === strong) last.text += piece;
+    else spans.push(strong ? { text: piece, strong: true } : { text: piece });
+  };
+  if (start > 0) push('…', false);
+  let cursor = start;
+  for (const match of matches) {
+    if (match.start < start || match.end > end) continue;
+    push(flat.slice(cursor, match.start), false);
+    push(flat.slice(match.start, match.end), true);
+    cursor = match.end;
+  }
+  push(flat.slice(cursor, end), false);
+  if (end < flat.length) push('…', false);
+  return spans;
+}
+
+/** A snippet as plain text (for logs and simple renderers). */
+export function spansToText(spans: readonly Span[]): string {
+  return spans.map((span) => span.text).join('');
+}

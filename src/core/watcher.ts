@@ -1,0 +1,83 @@
+/**
+ * Re-indexes the profile and articles when files under DATA_DIR change.
+ */
+import path from 'node:path';
+import { watch } from 'chokidar';
+import { toPosix } from './articles.ts';
+import type { KnowledgeBase } from './knowledge-base.ts';
+import type { Logger } from './logger.ts';
+
+export interface DataWatcher {
+  /** Resolves once the watcher has scanned the folder and reports changes. */
+  ready: Promise<void>;
+  close(): Promise<void>;
+}
+
+/** Quiet period after the last event on a file before it is re-read. */
+const DEBOUNCE_MS = 150;
+
+export function watchDataDir(kb: KnowledgeBase, logger: Logger, onChange?: (file: string) => void): DataWatcher {
+  const dataDir = kb.dataDir;
+  const relevant = (file: string): boolean => {
+    const relative = toPosix(path.relative(dataDir, file));
+    return relative === 'profile.md' || (relative.startsWith('articles/') && relative.toLowerCase().endsWith('.md'));
+  };
+  // NOTE: editors often save by writing a temp file and renaming it; watching the
+  // folder (not single files) and debouncing keeps those saves.
+  const watcher = watch([path.join(dataDir, 'profile.md'), path.join(dataDir, 'articles')], {
+    ignoreInitial: true,
+    awaitWriteFinish: { stabilityThreshold: 100, pollInterval: 25 },
+    ignored: (file, stats) => (stats?.isFile() ?? false) && !relevant(file),
+  });
+
+  const timers = new Map<string, NodeJS.Timeout>();
+  const schedule = (file: string, removed: boolean) => {
+    clearTimeout(timers.get(file));
+    timers.set(
+      file,
+      setTimeout(() => {
+        timers.delete(file);
+        void apply(file, removed);
+      }, DEBOUNCE_MS),
+    );
+  };
+
+  const apply = async (file: string, removed: boolean) => {
+    const relative = toPosix(path.relative(dataDir, file));
+    try {
+      if (relative === 'profile.md') {
+        if (!removed) await kb.reloadProfile();
+        else logger.warn('profile: profile.md was removed; keeping the last good version');
+      } else if (removed) {
+        kb.removeArticle(relative);
+      } else {
+        await kb.reloadArticle(relative);
+      }
+      logger.info({ file: relative, removed }, 'data: re-indexed');
+      onChange?.(relative);
+    } catch (error) {
+      logger.warn({ file: relative, err: (error as Error).message }, 'data: could not re-index');
+    }
+  };
+
+  watcher.on('add', (file) => relevant(file) && schedule(file, false));
+  watcher.on('change', (file) => relevant(file) && schedule(file, false));
+  watcher.on('unlink', (file) => relevant(file) && schedule(file, true));
+  watcher.on('unlinkDir', (dir) => {
+    const prefix = toPosix(path.relative(dataDir, dir)) + '/';
+    for (const doc of [...kb.index.all()]) {
+      if (doc.kind === 'article' && doc.source.path?.startsWith(prefix)) kb.removeArticle(doc.source.path);
+    }
+  });
+  watcher.on('error', (error) => logger.warn({ err: (error as Error).message }, 'data: watcher error'));
+
+  const ready = new Promise<void>((resolve) => watcher.once('ready', () => resolve()));
+  return {
+    ready,
+    async close() {
+      for (const timer of timers.values()) clearTimeout(timer);
+      timers.clear();
+      await watcher.close();
+    },
+  };
+}

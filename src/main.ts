@@ -1,0 +1,102 @@
+/**
+ * The composition root: configuration, core services, commands and the enabled adapters.
+ */
+import { userInfo } from 'node:os';
+import { commands } from '../commands/index.ts';
+import { formatConfigErrors, loadConfig, loadDotenv } from './config.ts';
+import {
+  KnowledgeBase,
+  StartupError,
+  StoreUnavailableError,
+  createDispatcher,
+  createLogger,
+  openNoteStore,
+  watchDataDir,
+  type Logger,
+} from './core/index.ts';
+import { createConsoleAdapter } from './adapters/console.ts';
+
+interface Running {
+  name: string;
+  stop(): Promise<void>;
+}
+
+async function main(): Promise<number> {
+  loadDotenv();
+  const result = loadConfig();
+  if (!result.ok) {
+    process.stderr.write(`${formatConfigErrors(result.errors)}\n`);
+    return 1;
+  }
+  const config = result.config;
+  const consoleOnly = !config.slack && !config.discord;
+  const logger = createLogger(config.logLevel ?? (consoleOnly ? 'warn' : 'info'));
+
+  const store = await openNoteStore(config.storeUrl, { logger });
+  let kb: KnowledgeBase;
+  try {
+    kb = await KnowledgeBase.open({ dataDir: config.dataDir, store, logger });
+  } catch (error) {
+    await store.close();
+    throw error;
+  }
+  const watcher = watchDataDir(kb, logger);
+  const dispatcher = createDispatcher(
+    commands,
+    { kb, searchLimit: config.searchLimit, noteWriters: config.noteWriters },
+    logger,
+  );
+  logger.info({ ...kb.counts(), store: store.label }, 'tinker: knowledge base loaded');
+
+  const running: Running[] = [];
+  let stopping: Promise<void> | undefined;
+  const stop = (signal: string) => {
+    stopping ??= (async () => {
+      logger.info({ signal }, 'tinker: stopping');
+      for (const adapter of running.reverse()) await adapter.stop().catch((error: unknown) => logger.warn({ err: error }, `${adapter.name}: stop failed`));
+      await watcher.close();
+      await kb.close();
+    })();
+    return stopping;
+  };
+  process.once('SIGINT', () => void stop('SIGINT').then(() => process.exit(0)));
+  process.once('SIGTERM', () => void stop('SIGTERM').then(() => process.exit(0)));
+
+  if (consoleOnly) {
+    const console = createConsoleAdapter(
+      { input: process.stdin, output: process.stdout, userName: safeUserName() },
+      { dispatcher, logger },
+    );
+    running.push({ name: 'console', stop: () => console.stop() });
+    await console.start();
+    await stop('end of input');
+    return 0;
+  }
+  // Slack and Discord adapters are started here (see their issues).
+  return 0;
+}
+
+function safeUserName(): string {
+  try {
+    return userInfo().username;
+  } catch {
+    return 'owner';
+  }
+}
+
+function reportFatal(error: unknown, logger?: Logger): void {
+  if (error instanceof StartupError || error instanceof StoreUnavailableError) {
+    process.stderr.write(`tinker: ${error.message}\n`);
+  } else {
+    (logger ?? console).error(error);
+    process.stderr.write('tinker: failed to start (see the error above)\n');
+  }
+}
+
+main().then(
+  (code) => process.exit(code),
+  (error: unknown) => {
+    reportFatal(error);
+    process.exit(1);
+  },
+);
