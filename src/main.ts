@@ -15,11 +15,9 @@ import {
   type Logger,
 } from './core/index.ts';
 import { createConsoleAdapter } from './adapters/console.ts';
-
-interface Running {
-  name: string;
-  stop(): Promise<void>;
-}
+import { createDiscordAdapter } from './adapters/discord.ts';
+import { createSlackAdapter } from './adapters/slack.ts';
+import type { Adapter } from './adapters/types.ts';
 
 async function main(): Promise<number> {
   loadDotenv();
@@ -48,7 +46,7 @@ async function main(): Promise<number> {
   );
   logger.info({ ...kb.counts(), store: store.label }, 'tinker: knowledge base loaded');
 
-  const running: Running[] = [];
+  const running: Adapter[] = [];
   let stopping: Promise<void> | undefined;
   const stop = (signal: string) => {
     stopping ??= (async () => {
@@ -67,12 +65,20 @@ async function main(): Promise<number> {
       { input: process.stdin, output: process.stdout, userName: safeUserName() },
       { dispatcher, logger },
     );
-    running.push({ name: 'console', stop: () => console.stop() });
+    running.push({ name: 'console', start: () => console.start(), stop: () => console.stop() });
     await console.start();
     await stop('end of input');
     return 0;
   }
-  // Slack and Discord adapters are started here (see their issues).
+  const deps = { dispatcher, kb, logger };
+  if (config.slack) running.push(createSlackAdapter(config.slack, deps));
+  if (config.discord) running.push(createDiscordAdapter(config.discord, deps));
+  for (const adapter of running) {
+    await adapter.start();
+    logger.info(`${adapter.name}: started`);
+  }
+  // Runs until SIGINT or SIGTERM.
+  await new Promise<never>(() => {});
   return 0;
 }
 

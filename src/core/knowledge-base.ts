@@ -7,7 +7,7 @@ import type { Origin, Person } from './command.ts';
 import { loadArticles, readArticle, type Article, type ArticleProblem } from './articles.ts';
 import { StoreUnavailableError } from './errors.ts';
 import type { Logger } from './logger.ts';
-import type { NoteStore } from './note-store.ts';
+import type { NoteChange, NoteStore } from './note-store.ts';
 import { extractTags, newNoteId, noteIdForKey, noteTitle, type Note } from './notes.ts';
 import { loadProfile, type Profile } from './profile.ts';
 import { SearchIndex, type IndexedDoc, type SearchOutcome, type SearchQuery } from './search.ts';
@@ -65,6 +65,7 @@ export class KnowledgeBase {
     kb.indexProfile();
     kb.index.addAll(articles.map(articleDoc));
     for (const note of notes) kb.indexNote(note);
+    await options.store.subscribe?.((change) => void kb.applyChange(change));
     return kb;
   }
 
@@ -171,6 +172,20 @@ export class KnowledgeBase {
   indexNote(note: Note): void {
     this.notes.set(note.id, note);
     this.index.upsert(noteDoc(note));
+  }
+
+  /** Brings the index up to date with a change another process made to the store. */
+  async applyChange(change: NoteChange): Promise<void> {
+    if (change.type === 'delete') {
+      this.dropNote(change.id);
+      return;
+    }
+    try {
+      const note = await this.store.get(change.id);
+      if (note) this.indexNote(note);
+    } catch (error) {
+      this.logger.warn({ id: change.id, err: (error as Error).message }, 'notes: could not fetch a changed note');
+    }
   }
 
   /** Drops a note from memory and the index (deleted here or by another process). */

@@ -24,7 +24,18 @@ export interface NoteStore {
   put(note: Note): Promise<void>;
   /** True when a note was there to delete. */
   delete(id: string): Promise<boolean>;
+  /**
+   * Reports notes written or deleted by other processes sharing the store
+   * (Redis pub/sub, PostgreSQL LISTEN/NOTIFY). Absent where the store cannot tell.
+   */
+  subscribe?(listener: (change: NoteChange) => void): Promise<void>;
   close(): Promise<void>;
+}
+
+/** A change made to the store, possibly by another process. */
+export interface NoteChange {
+  type: 'put' | 'delete';
+  id: string;
 }
 
 export interface NoteStoreOptions {

@@ -1,0 +1,95 @@
+/**
+ * A test context built from the real core: a temporary DATA_DIR, an in-memory
+ * (or given) note store, the real knowledge base and the real commands.
+ */
+import { cp, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { commands } from '../../commands/index.ts';
+import {
+  KnowledgeBase,
+  createDispatcher,
+  openNoteStore,
+  silentLogger,
+  type Dispatcher,
+  type Invocation,
+  type NoteStore,
+} from '../../src/core/index.ts';
+
+export const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+export const SHIPPED_DATA = path.join(REPO_ROOT, 'data');
+
+export interface TestContextOptions {
+  /** Profile markdown; default: the shipped data/profile.md. */
+  profile?: string;
+  /** Articles by path under articles/; default: the shipped sample articles. */
+  articles?: Record<string, string>;
+  /** Store; default: an in-memory Keyv store. */
+  store?: NoteStore;
+  noteWriters?: string[];
+  searchLimit?: number;
+}
+
+export interface TestContext {
+  dataDir: string;
+  kb: KnowledgeBase;
+  store: NoteStore;
+  dispatcher: Dispatcher;
+  /** Runs a command as a user (console user by default) and returns the reply. */
+  run(line: string, overrides?: Partial<Invocation>): ReturnType<Dispatcher['dispatch']>;
+  close(): Promise<void>;
+}
+
+export async function makeTempDir(prefix = 'tinker-test-'): Promise<string> {
+  return mkdtemp(path.join(tmpdir(), prefix));
+}
+
+/** A DATA_DIR in a temp folder: the given profile and articles, or copies of the shipped ones. */
+export async function makeDataDir(options: Pick<TestContextOptions, 'profile' | 'articles'> = {}): Promise<string> {
+  const dataDir = await makeTempDir();
+  if (options.profile !== undefined) await writeFile(path.join(dataDir, 'profile.md'), options.profile);
+  else await cp(path.join(SHIPPED_DATA, 'profile.md'), path.join(dataDir, 'profile.md'));
+  if (options.articles) {
+    for (const [relative, source] of Object.entries(options.articles)) {
+      const file = path.join(dataDir, 'articles', relative);
+      await mkdir(path.dirname(file), { recursive: true });
+      await writeFile(file, source);
+    }
+  } else {
+    await cp(path.join(SHIPPED_DATA, 'articles'), path.join(dataDir, 'articles'), { recursive: true });
+  }
+  return dataDir;
+}
+
+export async function createTestContext(options: TestContextOptions = {}): Promise<TestContext> {
+  const dataDir = await makeDataDir(options);
+  const logger = silentLogger();
+  const store = options.store ?? (await openNoteStore('memory://', { logger }));
+  const kb = await KnowledgeBase.open({ dataDir, store, logger });
+  const dispatcher = createDispatcher(
+    commands,
+    { kb, searchLimit: options.searchLimit ?? 5, noteWriters: options.noteWriters ?? [] },
+    logger,
+  );
+  return {
+    dataDir,
+    kb,
+    store,
+    dispatcher,
+    run(line, overrides = {}) {
+      const match = /^\/(\S*)\s?([\s\S]*)$/.exec(line);
+      return dispatcher.dispatch({
+        command: match?.[1] ?? line,
+        text: match?.[2] ?? '',
+        user: { platform: 'console', id: 'local', name: 'owner' },
+        origin: { platform: 'console' },
+        ...overrides,
+      });
+    },
+    async close() {
+      await kb.close();
+      await rm(dataDir, { recursive: true, force: true });
+    },
+  };
+}
