@@ -1,0 +1,65 @@
+import { chmod, mkdir, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { loadArticles, parseArticle } from '../../src/core/index.ts';
+import { makeTempDir } from '../helpers/context.ts';
+
+describe('parseArticle', () => {
+  it('reads front matter: title, date, tags, url', () => {
+    const article = parseArticle(
+      'articles/git/a.md',
+      '---\ntitle: Packfiles on NFS\ndate: 2024-05-01\ntags: [Git, "#nfs"]\nurl: https://example.com/a\n---\n# Other heading\nBody with **bold**.\n',
+    );
+    expect(article).toMatchObject({
+      path: 'articles/git/a.md',
+      title: 'Packfiles on NFS',
+      date: '2024-05-01',
+      tags: ['git', 'nfs'],
+      url: 'https://example.com/a',
+    });
+    expect(article.text).toBe('Other heading\nBody with bold.');
+  });
+
+  it('falls back to the first heading, then the file name', () => {
+    expect(parseArticle('articles/x.md', 'Intro line\n\n## Second-level title\ntext').title).toBe('Second-level title');
+    expect(parseArticle('articles/x.md', '## Title\ntext').text).toBe('text');
+    expect(parseArticle('articles/no-heading.md', 'just text').title).toBe('no-heading');
+  });
+
+  it('rejects invalid YAML front matter with a short reason', () => {
+    expect(() => parseArticle('articles/bad.md', '---\ntitle: [unclosed\n---\ntext')).toThrow(/^invalid front matter: /);
+  });
+
+  it('ignores HTML comments and a relative url', () => {
+    const article = parseArticle('articles/c.md', '---\nurl: ../local.md\n---\n<!-- hidden -->\n# T\nvisible');
+    expect(article.url).toBeUndefined();
+    expect(article.text).toBe('visible');
+  });
+});
+
+describe('loadArticles', () => {
+  it('loads nested *.md files and skips broken ones with a reason naming them', async () => {
+    const dir = await makeTempDir();
+    await mkdir(path.join(dir, 'articles/a/b'), { recursive: true });
+    await writeFile(path.join(dir, 'articles/top.md'), '# Top\ntext');
+    await writeFile(path.join(dir, 'articles/a/b/deep.md'), '---\ntitle: Deep\n---\ntext');
+    await writeFile(path.join(dir, 'articles/a/notes.txt'), 'not markdown');
+    await writeFile(path.join(dir, 'articles/a/broken.md'), '---\ntags: [x\n---\n');
+    await writeFile(path.join(dir, 'articles/a/binary.md'), Buffer.from([0x23, 0x20, 0x00, 0x01]));
+    await writeFile(path.join(dir, 'articles/locked.md'), '# Locked');
+    await chmod(path.join(dir, 'articles/locked.md'), 0o000);
+    const { articles, problems } = await loadArticles(dir);
+    const readable = process.getuid?.() === 0; // root reads mode-000 files anyway
+    expect(articles.map((a) => a.path)).toEqual(
+      readable ? ['articles/a/b/deep.md', 'articles/locked.md', 'articles/top.md'] : ['articles/a/b/deep.md', 'articles/top.md'],
+    );
+    expect(problems.map((p) => p.path).sort()).toEqual(
+      readable ? ['articles/a/binary.md', 'articles/a/broken.md'] : ['articles/a/binary.md', 'articles/a/broken.md', 'articles/locked.md'],
+    );
+    expect(problems.find((p) => p.path.endsWith('broken.md'))!.reason).toMatch(/^invalid front matter/);
+  });
+
+  it('returns nothing when there is no articles folder', async () => {
+    expect(await loadArticles(await makeTempDir())).toEqual({ articles: [], problems: [] });
+  });
+});
