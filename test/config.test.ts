@@ -65,3 +65,19 @@ describe('loadConfig', () => {
     if (!half.ok) expect(half.errors).toEqual(['DISCORD_TOKEN: missing — DISCORD_APPLICATION_ID is set, so Discord also needs the bot token']);
   });
 });
+
+describe('.env.example', () => {
+  it('lists every variable the configuration reads, each with a comment', async () => {
+    const { readFile } = await import('node:fs/promises');
+    const source = await readFile(new URL('../src/config.ts', import.meta.url), 'utf8');
+    const example = await readFile(new URL('../.env.example', import.meta.url), 'utf8');
+    const read = [...source.matchAll(/get\('([A-Z_]+)'\)/g)].map((m) => m[1]!);
+    expect(read.length).toBeGreaterThan(10);
+    const lines = example.split('\n');
+    for (const name of new Set(read)) {
+      const at = lines.findIndex((line) => line.startsWith(`${name}=`));
+      expect(at, `${name} missing from .env.example`).toBeGreaterThan(0);
+      expect(lines[at - 1], `${name} needs a comment line above it`).toMatch(/^# /);
+    }
+  });
+});
