@@ -79,6 +79,8 @@ export function createConsoleAdapter(
               if (interactive && !closed) rl.prompt();
             });
         });
+        // NOTE: on a terminal, readline takes Ctrl-C itself and would only pause without this.
+        rl.on('SIGINT', () => rl.close());
         rl.on('close', () => {
           closed = true;
           void queue.then(() => resolve());
