@@ -1,0 +1,498 @@
+/**
+ * A local stand-in for Discord's REST API and gateway on 127.0.0.1, enough for
+ * discord.js 14 to log in, receive interactions and answer them:
+ * `GET /api/v10/gateway/bot` → ws:// URL; HELLO → IDENTIFY → READY (→ GUILD_CREATE
+ * for each configured guild); heartbeats ACKed; `INTERACTION_CREATE` dispatches on demand.
+ * Every REST request is recorded; interaction callbacks, webhook edits and
+ * command registrations are answered the way Discord does.
+ */
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { WebSocketServer, type WebSocket } from 'ws';
+
+export interface RecordedRequest {
+  method: string;
+  /** Path without the query, percent-decoded (`/api/v10/webhooks/1/tok/messages/@original`). */
+  path: string;
+  query: URLSearchParams;
+  /** Parsed JSON body, or undefined. */
+  body: unknown;
+  authorization?: string;
+  at: number;
+}
+
+export interface FakeUser {
+  id: string;
+  username: string;
+  global_name?: string | null;
+}
+
+export interface FakeGuild {
+  id: string;
+  name: string;
+  /** Text channels in the guild. */
+  channels: { id: string; name: string }[];
+}
+
+export interface FakeDiscordOptions {
+  applicationId?: string;
+  /** Guilds announced unavailable in READY and then sent as GUILD_CREATE (as Discord does). */
+  guilds?: FakeGuild[];
+  /** Heartbeat interval sent in HELLO (ms). */
+  heartbeatIntervalMs?: number;
+}
+
+/** What came back for one interaction. */
+export interface InteractionResult {
+  /** Body of `POST /interactions/{id}/{token}/callback`. */
+  callback: { type: number; data?: Record<string, unknown> };
+  /** Body of `PATCH /webhooks/{app}/{token}/messages/@original` after a deferral (type 5). */
+  edit?: Record<string, unknown>;
+  /** Milliseconds from dispatch to the callback. */
+  callbackMs: number;
+}
+
+export interface InteractionPayload {
+  id: string;
+  token: string;
+  [key: string]: unknown;
+}
+
+const DISCORD_EPOCH = 1420070400000n;
+let counter = 0n;
+/** A fresh snowflake id. */
+export function snowflake(): string {
+  counter += 1n;
+  return (((BigInt(Date.now()) - DISCORD_EPOCH) << 22n) | (counter & 0x3fffffn)).toString();
+}
+
+export const FAKE_USER: FakeUser = { id: '80351110224678912', username: 'owner', global_name: 'The Owner' };
+
+function apiUser(user: FakeUser): Record<string, unknown> {
+  return {
+    id: user.id,
+    username: user.username,
+    global_name: user.global_name ?? null,
+    discriminator: '0',
+    avatar: null,
+    public_flags: 0,
+  };
+}
+
+interface Where {
+  user?: FakeUser;
+  channelId?: string;
+  /** Set for an interaction in a guild (member payload); unset for a DM. */
+  guildId?: string;
+}
+
+export class FakeDiscord {
+  readonly applicationId: string;
+  readonly botUser: FakeUser = { id: '1100000000000000001', username: 'tinker' };
+  readonly requests: RecordedRequest[] = [];
+  readonly identifies: unknown[] = [];
+  heartbeats = 0;
+  private readonly http = createServer((req, res) => void this.onRequest(req, res));
+  private readonly wss = new WebSocketServer({ noServer: true });
+  private readonly sockets = new Set<WebSocket>();
+  private readonly waiters: { match: (r: RecordedRequest) => boolean; resolve: (r: RecordedRequest) => void }[] = [];
+  private readonly identifyWaiters: (() => void)[] = [];
+  private seq = 0;
+  private port = 0;
+
+  constructor(private readonly options: FakeDiscordOptions = {}) {
+    this.applicationId = options.applicationId ?? '1100000000000000000';
+    this.http.on('upgrade', (req, socket, head) => {
+      if (!req.url?.startsWith('/gateway')) {
+        socket.destroy();
+        return;
+      }
+      this.wss.handleUpgrade(req, socket, head, (ws) => this.onGateway(ws));
+    });
+  }
+
+  async listen(): Promise<this> {
+    await new Promise<void>((resolve) => this.http.listen(0, '127.0.0.1', resolve));
+    this.port = (this.http.address() as AddressInfo).port;
+    return this;
+  }
+
+  /** REST base URL for `DISCORD_API_URL` / `rest.api`. */
+  get apiUrl(): string {
+    return `http://127.0.0.1:${this.port}/api`;
+  }
+
+  get gatewayUrl(): string {
+    return `ws://127.0.0.1:${this.port}/gateway`;
+  }
+
+  /** Resolves once a client has identified (and been sent READY). */
+  waitForIdentify(timeoutMs = 15_000): Promise<void> {
+    if (this.identifies.length > 0) return Promise.resolve();
+    return withTimeout(new Promise<void>((resolve) => this.identifyWaiters.push(resolve)), timeoutMs, 'fake-discord: no IDENTIFY');
+  }
+
+  /** The first request (already recorded or still to come) that matches. */
+  waitForRequest(match: (request: RecordedRequest) => boolean, timeoutMs = 10_000): Promise<RecordedRequest> {
+    const seen = this.requests.find(match);
+    if (seen) return Promise.resolve(seen);
+    return withTimeout(
+      new Promise<RecordedRequest>((resolve) => this.waiters.push({ match, resolve })),
+      timeoutMs,
+      'fake-discord: expected request never came',
+    );
+  }
+
+  /** Sends a gateway dispatch to every connected client. */
+  dispatch(t: string, d: unknown): void {
+    this.seq += 1;
+    const packet = JSON.stringify({ op: 0, t, s: this.seq, d });
+    for (const ws of this.sockets) ws.send(packet);
+  }
+
+  /** Dispatches an interaction and waits for its answer (and, when deferred, the edit that follows). */
+  async interact(payload: InteractionPayload, timeoutMs = 10_000): Promise<InteractionResult> {
+    const sent = Date.now();
+    const callbackPath = `/api/v10/interactions/${payload.id}/${payload.token}/callback`;
+    const callbackRequest = this.waitForRequest((r) => r.method === 'POST' && r.path === callbackPath, timeoutMs);
+    this.dispatch('INTERACTION_CREATE', payload);
+    const callback = await callbackRequest;
+    const result: InteractionResult = {
+      callback: callback.body as InteractionResult['callback'],
+      callbackMs: callback.at - sent,
+    };
+    if (result.callback.type === 5) {
+      const editPath = `/api/v10/webhooks/${this.applicationId}/${payload.token}/messages/@original`;
+      const edit = await this.waitForRequest((r) => r.method === 'PATCH' && r.path === editPath, timeoutMs);
+      result.edit = edit.body as Record<string, unknown>;
+    }
+    return result;
+  }
+
+  /** A `/name` chat-input interaction with string options. */
+  chatInput(name: string, options: Record<string, string> = {}, where: Where = {}): InteractionPayload {
+    return this.interaction(2, {
+      id: snowflake(),
+      name,
+      type: 1,
+      options: Object.entries(options).map(([option, value]) => ({ name: option, type: 3, value })),
+    }, where);
+  }
+
+  /** An autocomplete interaction for `/name` with `option` focused and `value` typed. */
+  autocomplete(name: string, option: string, value: string, where: Where = {}): InteractionPayload {
+    return this.interaction(4, {
+      id: snowflake(),
+      name,
+      type: 1,
+      options: [{ name: option, type: 3, value, focused: true }],
+    }, where);
+  }
+
+  /** A message context-menu interaction on a message written by `author`. */
+  messageCommand(
+    name: string,
+    target: { id: string; content: string; author: FakeUser },
+    where: Where = {},
+  ): InteractionPayload {
+    const channelId = where.channelId ?? '2200000000000000001';
+    return this.interaction(2, {
+      id: snowflake(),
+      name,
+      type: 3,
+      target_id: target.id,
+      resolved: {
+        messages: {
+          [target.id]: {
+            id: target.id,
+            channel_id: channelId,
+            ...(where.guildId ? { guild_id: where.guildId } : {}),
+            author: apiUser(target.author),
+            content: target.content,
+            timestamp: new Date().toISOString(),
+            edited_timestamp: null,
+            tts: false,
+            mention_everyone: false,
+            mentions: [],
+            mention_roles: [],
+            attachments: [],
+            embeds: [],
+            pinned: false,
+            type: 0,
+            flags: 0,
+            components: [],
+          },
+        },
+      },
+    }, { ...where, channelId });
+  }
+
+  async close(): Promise<void> {
+    for (const ws of this.sockets) ws.terminate();
+    this.wss.close();
+    this.http.closeAllConnections();
+    await new Promise<void>((resolve) => this.http.close(() => resolve()));
+  }
+
+  private interaction(type: number, data: Record<string, unknown>, where: Where): InteractionPayload {
+    const user = where.user ?? FAKE_USER;
+    const channelId = where.channelId ?? '2200000000000000001';
+    const inGuild = where.guildId !== undefined;
+    return {
+      id: snowflake(),
+      application_id: this.applicationId,
+      type,
+      data,
+      token: `itoken-${snowflake()}`,
+      version: 1,
+      app_permissions: '0',
+      locale: 'en-US',
+      entitlements: [],
+      authorizing_integration_owners: inGuild ? { '0': where.guildId } : { '1': user.id },
+      context: inGuild ? 0 : 1,
+      attachment_size_limit: 10_485_760,
+      channel_id: channelId,
+      ...(inGuild
+        ? {
+            guild_id: where.guildId,
+            guild_locale: 'en-US',
+            channel: { id: channelId, type: 0, guild_id: where.guildId, name: 'general' },
+            member: {
+              user: apiUser(user),
+              roles: [],
+              joined_at: new Date(0).toISOString(),
+              deaf: false,
+              mute: false,
+              flags: 0,
+              permissions: '0',
+              nick: null,
+            },
+          }
+        : {
+            channel: { id: channelId, type: 1, recipients: [apiUser(user)] },
+            user: apiUser(user),
+          }),
+    };
+  }
+
+  private onGateway(ws: WebSocket): void {
+    this.sockets.add(ws);
+    ws.on('close', () => this.sockets.delete(ws));
+    ws.on('message', (raw) => {
+      let packet: { op?: number; d?: unknown };
+      try {
+        packet = JSON.parse(String(raw)) as { op?: number; d?: unknown };
+      } catch {
+        ws.close(4002, 'Decode error');
+        return;
+      }
+      if (packet.op === 1) {
+        this.heartbeats += 1;
+        ws.send(JSON.stringify({ op: 11, d: null, s: null, t: null }));
+      } else if (packet.op === 2) {
+        this.identifies.push(packet.d);
+        this.sendReady(ws);
+        for (const resolve of this.identifyWaiters.splice(0)) resolve();
+      } else if (packet.op === 6) {
+        this.seq += 1;
+        ws.send(JSON.stringify({ op: 0, t: 'RESUMED', s: this.seq, d: {} }));
+      }
+    });
+    ws.send(
+      JSON.stringify({ op: 10, d: { heartbeat_interval: this.options.heartbeatIntervalMs ?? 2000 }, s: null, t: null }),
+    );
+  }
+
+  private sendReady(ws: WebSocket): void {
+    const guilds = this.options.guilds ?? [];
+    this.seq += 1;
+    ws.send(
+      JSON.stringify({
+        op: 0,
+        t: 'READY',
+        s: this.seq,
+        d: {
+          v: 10,
+          user: { ...apiUser(this.botUser), bot: true, verified: true, flags: 0, mfa_enabled: false },
+          guilds: guilds.map((guild) => ({ id: guild.id, unavailable: true })),
+          session_id: `session-${snowflake()}`,
+          resume_gateway_url: this.gatewayUrl,
+          shard: [0, 1],
+          application: { id: this.applicationId, flags: 0 },
+          user_settings: {},
+          relationships: [],
+          private_channels: [],
+          presences: [],
+          guild_join_requests: [],
+          geo_ordered_rtc_regions: [],
+        },
+      }),
+    );
+    for (const guild of guilds) {
+      this.seq += 1;
+      ws.send(JSON.stringify({ op: 0, t: 'GUILD_CREATE', s: this.seq, d: guildPayload(guild, this.botUser) }));
+    }
+  }
+
+  private async onRequest(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const chunks: Buffer[] = [];
+    for await (const chunk of req) chunks.push(chunk as Buffer);
+    const raw = Buffer.concat(chunks).toString('utf8');
+    const url = new URL(req.url ?? '/', 'http://127.0.0.1');
+    let body: unknown;
+    if (raw) {
+      try {
+        body = JSON.parse(raw);
+      } catch {
+        body = raw;
+      }
+    }
+    const request: RecordedRequest = {
+      method: req.method ?? 'GET',
+      path: decodeURIComponent(url.pathname),
+      query: url.searchParams,
+      body,
+      ...(req.headers.authorization ? { authorization: req.headers.authorization } : {}),
+      at: Date.now(),
+    };
+    this.requests.push(request);
+    const [status, answer] = this.route(request);
+    if (status === 204) {
+      res.writeHead(204).end();
+    } else {
+      res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(answer));
+    }
+    for (const waiter of [...this.waiters]) {
+      if (waiter.match(request)) {
+        this.waiters.splice(this.waiters.indexOf(waiter), 1);
+        waiter.resolve(request);
+      }
+    }
+  }
+
+  private route(request: RecordedRequest): [number, unknown] {
+    const { method, path } = request;
+    const app = this.applicationId;
+    if (method === 'GET' && path === '/api/v10/gateway/bot') {
+      return [200, {
+        url: this.gatewayUrl,
+        shards: 1,
+        session_start_limit: { total: 1000, remaining: 999, reset_after: 0, max_concurrency: 1 },
+      }];
+    }
+    if (method === 'GET' && path === '/api/v10/users/@me') return [200, { ...apiUser(this.botUser), bot: true }];
+    if (method === 'POST' && /^\/api\/v10\/interactions\/\d+\/[^/]+\/callback$/.test(path)) {
+      return request.query.get('with_response') === 'true' ? [200, { interaction: {}, resource: {} }] : [204, undefined];
+    }
+    const webhook = /^\/api\/v10\/webhooks\/(\d+)\/([^/]+)(\/messages\/(@original|\d+))?$/.exec(path);
+    if (webhook && webhook[1] === app && (method === 'PATCH' || method === 'POST' || method === 'GET')) {
+      const data = (request.body ?? {}) as Record<string, unknown>;
+      return [200, {
+        id: snowflake(),
+        channel_id: '2200000000000000001',
+        author: { ...apiUser(this.botUser), bot: true },
+        content: typeof data.content === 'string' ? data.content : '',
+        embeds: Array.isArray(data.embeds) ? data.embeds : [],
+        timestamp: new Date().toISOString(),
+        edited_timestamp: null,
+        tts: false,
+        mention_everyone: false,
+        mentions: [],
+        mention_roles: [],
+        attachments: [],
+        pinned: false,
+        type: 20,
+        flags: typeof data.flags === 'number' ? data.flags : 0,
+        components: [],
+        webhook_id: app,
+        application_id: app,
+      }];
+    }
+    const commands = new RegExp(`^/api/v10/applications/${app}(/guilds/(\\d+))?/commands$`).exec(path);
+    if (commands && method === 'PUT' && Array.isArray(request.body)) {
+      return [200, (request.body as Record<string, unknown>[]).map((definition) => ({
+        id: snowflake(),
+        application_id: app,
+        version: snowflake(),
+        default_member_permissions: null,
+        ...(commands[2] ? { guild_id: commands[2] } : {}),
+        ...definition,
+      }))];
+    }
+    if (commands && method === 'GET') return [200, []];
+    return [404, { message: `Unknown route ${method} ${path}`, code: 0 }];
+  }
+}
+
+function guildPayload(guild: FakeGuild, bot: FakeUser): Record<string, unknown> {
+  return {
+    id: guild.id,
+    name: guild.name,
+    icon: null,
+    splash: null,
+    discovery_splash: null,
+    owner_id: FAKE_USER.id,
+    afk_channel_id: null,
+    afk_timeout: 300,
+    verification_level: 0,
+    default_message_notifications: 0,
+    explicit_content_filter: 0,
+    roles: [{ id: guild.id, name: '@everyone', color: 0, hoist: false, position: 0, permissions: '0', managed: false, mentionable: false, flags: 0 }],
+    emojis: [],
+    stickers: [],
+    features: [],
+    mfa_level: 0,
+    application_id: null,
+    system_channel_id: null,
+    system_channel_flags: 0,
+    rules_channel_id: null,
+    vanity_url_code: null,
+    description: null,
+    banner: null,
+    premium_tier: 0,
+    premium_subscription_count: 0,
+    preferred_locale: 'en-US',
+    public_updates_channel_id: null,
+    nsfw_level: 0,
+    premium_progress_bar_enabled: false,
+    joined_at: new Date().toISOString(),
+    large: false,
+    unavailable: false,
+    member_count: 2,
+    voice_states: [],
+    members: [{ user: { ...apiUser(bot), bot: true }, roles: [], joined_at: new Date().toISOString(), deaf: false, mute: false, flags: 0 }],
+    channels: guild.channels.map((channel, position) => ({
+      id: channel.id,
+      type: 0,
+      guild_id: guild.id,
+      name: channel.name,
+      position,
+      permission_overwrites: [],
+      nsfw: false,
+      parent_id: null,
+      topic: null,
+      last_message_id: null,
+      rate_limit_per_user: 0,
+    })),
+    threads: [],
+    presences: [],
+    stage_instances: [],
+    guild_scheduled_events: [],
+    soundboard_sounds: [],
+  };
+}
+
+/** A promise that rejects with `message` after `ms`. */
+export function withTimeout<T>(promise: Promise<T>, ms: number, message: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  return Promise.race([
+    promise.finally(() => clearTimeout(timer)),
+    new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new Error(`${message} within ${ms} ms`)), ms);
+    }),
+  ]);
+}
+
+export async function startFakeDiscord(options: FakeDiscordOptions = {}): Promise<FakeDiscord> {
+  return new FakeDiscord(options).listen();
+}
