@@ -1,0 +1,90 @@
+/**
+ * Hostile input, one table, through every front end. Each case must get a clear
+ * reply; none may crash the process, ping anyone, or damage the store.
+ */
+import { PassThrough } from 'node:stream';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createConsoleAdapter } from '../../src/adapters/console.ts';
+import { silentLogger } from '../../src/core/index.ts';
+import { createTestContext, type TestContext } from '../helpers/context.ts';
+
+/** What a front end must answer for one input. */
+export interface HostileCase {
+  name: string;
+  command: string;
+  text: string;
+  /** The reply's text (rendered, as the user sees it) must match. */
+  expect: RegExp;
+  /** Whether the input should end up as a stored note. */
+  saves?: boolean;
+}
+
+const THOUSAND_WORDS = Array.from({ length: 1000 }, (_, i) => `word${i}`).join(' ');
+
+export const HOSTILE_CASES: HostileCase[] = [
+  { name: 'empty note', command: 'note', text: '', expect: /^note: the note is empty — try \/note/ },
+  { name: 'whitespace-only note', command: 'note', text: ' \t  ', expect: /^note: the note is empty/ },
+  { name: '100 KB note', command: 'note', text: 'x'.repeat(100_000), expect: /^note: that is 100,000 characters; a note can hold at most 4,000 — nothing was saved/ },
+  { name: '100 KB query', command: 'find', text: 'y'.repeat(100_000), expect: /^Nothing found for "y+…"\./ },
+  { name: 'NUL and control characters', command: 'note', text: 'nul\u0000 bell\u0007 esc\u001b[31m red #ctl', expect: /^Saved note [0-9a-z]{10} \(#ctl\)\./, saves: true },
+  { name: 'lone UTF-16 surrogates', command: 'note', text: 'lone \uD800 high and \uDC00 low #surrogate', expect: /^Saved note [0-9a-z]{10} \(#surrogate\)\./, saves: true },
+  { name: 'right-to-left text and combining marks', command: 'note', text: 'שלום עולם \u202Eevil\u202C Z\u0351\u0352\u0353algo #rtl', expect: /^Saved note [0-9a-z]{10} \(#rtl\)\./, saves: true },
+  { name: 'emoji', command: 'note', text: '🚀 launch checklist 👩‍💻🏳️‍🌈 #emoji', expect: /^Saved note [0-9a-z]{10} \(#emoji\)\./, saves: true },
+  { name: 'mentions', command: 'note', text: 'pingtest <!channel> <!here> @everyone @here <@&123456> <@U024BE7LH> <@80351110224678912>', expect: /^Saved note [0-9a-z]{10} \(no tags\)\./, saves: true },
+  { name: 'finding the mentions back', command: 'find', text: 'pingtest', expect: /^1 result for "pingtest"/ },
+  { name: 'markdown, code fences, Block Kit JSON', command: 'note', text: '**bold** _it_ ```js alert(1)``` [{"type":"section","text":{"type":"mrkdwn","text":"<!channel>"}}] #markup', expect: /^Saved note [0-9a-z]{10} \(#markup\)\./, saves: true },
+  { name: 'regular-expression metacharacters', command: 'find', text: '.*+?^${}()|[]\\ (a|b)* \\d+', expect: /^(Nothing found for|\d+ results? for)/ },
+  { name: '1,000-word query', command: 'find', text: THOUSAND_WORDS, expect: /^(Nothing found for|\d+ results? for) "word0 word1/ },
+  { name: 'kind: with nothing after it', command: 'find', text: 'kind:', expect: /^find: kind: needs a value — use kind:note, kind:article or kind:profile/ },
+  { name: '# with nothing after it', command: 'find', text: 'libgit2 #', expect: /^find: # needs a tag name after it — e.g. \/find #git/ },
+  { name: 'unknown command', command: 'frobnicate', text: 'now', expect: /^Unknown command "\/frobnicate"\. Known commands: \/note, \/find, \/topics, \/forget, \/help\./ },
+  { name: 'unknown option', command: 'topics', text: '--verbose', expect: /^topics: no "--verbose" section in the profile — try \/topics current/ },
+  { name: 'forget with a path', command: 'forget', text: '../../etc/passwd', expect: /^forget: "..\/..\/etc\/passwd" is not a note id/ },
+];
+
+/** Markers that a stack trace or an internal error leaked into a reply. */
+export const LEAK = /(\bat .+:\d+:\d+|Error:|TypeError|undefined|\[object Object\])/;
+
+describe('hostile input through the console', () => {
+  let ctx: TestContext;
+  beforeAll(async () => {
+    ctx = await createTestContext();
+  });
+  afterAll(() => ctx.close());
+
+  /** Runs one line through the real console adapter and returns what it printed. */
+  async function viaConsole(line: string): Promise<string> {
+    const input = new PassThrough();
+    const output = new PassThrough();
+    let printed = '';
+    output.setEncoding('utf8').on('data', (chunk: string) => (printed += chunk));
+    const adapter = createConsoleAdapter({ input, output, userName: 'owner' }, { dispatcher: ctx.dispatcher, logger: silentLogger() });
+    const done = adapter.start();
+    input.end(`${line}\n`);
+    await done;
+    return printed;
+  }
+
+  let saved = 0;
+  for (const c of HOSTILE_CASES) {
+    it(c.name, async () => {
+      const before = ctx.kb.counts().notes;
+      const printed = await viaConsole(`/${c.command} ${c.text}`.trimEnd());
+      expect(printed).toMatch(c.expect);
+      expect(printed).not.toMatch(LEAK);
+      // Control characters never reach the terminal.
+      expect(printed).not.toMatch(/[\u0000-\u0008\u000B-\u001F\u007F]/);
+      expect(ctx.kb.counts().notes).toBe(before + (c.saves ? 1 : 0));
+      if (c.saves) saved += 1;
+    });
+  }
+
+  it('leaves the store intact: every saved note reads back as saved', async () => {
+    const stored = await ctx.store.loadAll();
+    expect(stored).toHaveLength(saved);
+    for (const note of stored) {
+      expect(note.text).not.toMatch(/\u0000/);
+      expect(ctx.kb.note(note.id)).toEqual(note);
+    }
+  });
+});
