@@ -1,0 +1,194 @@
+/**
+ * Renders a Reply as a Slack message (Block Kit, with a plain `text` fallback),
+ * and converts text between Slack's wire format and plain text. Pure.
+ */
+import type { Reply, ReplyListItem, SearchHit, Span } from '../core/index.ts';
+
+/** Most blocks Slack accepts in one message. */
+export const SLACK_MAX_BLOCKS = 50;
+/** Most characters in one section's text. */
+export const SLACK_MAX_SECTION_TEXT = 3000;
+/** Longest top-level `text` fallback tinker sends (Slack's own limit is far higher). */
+export const SLACK_MAX_FALLBACK_TEXT = 3000;
+
+const ELLIPSIS = '…';
+
+/** A Block Kit text object. */
+export interface SlackText {
+  type: 'mrkdwn' | 'plain_text';
+  text: string;
+}
+
+/** The blocks tinker sends. */
+export type SlackBlock =
+  | { type: 'section'; text: SlackText }
+  | { type: 'context'; elements: SlackText[] }
+  | { type: 'divider' };
+
+/** A message as `ack()`, `respond()` and Socket Mode acks take it. */
+export interface SlackMessage {
+  /** `in_channel` for a public reply, `ephemeral` for the asker only. */
+  response_type: 'in_channel' | 'ephemeral';
+  /** Fallback text (notifications, screen readers, old clients). */
+  text: string;
+  blocks: SlackBlock[];
+}
+
+/**
+ * Escapes the three characters Slack treats as markup. This also defuses
+ * `<!channel>`, `<!here>` and `<@U…>` in stored text: Slack has no `allowed_mentions`.
+ */
+export function escapeSlack(text: string): string {
+  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+}
+
+/** Undoes Slack's entity escaping of incoming text; `&amp;` last, so `&amp;lt;` stays `&lt;`. */
+export function unescapeSlack(text: string): string {
+  return text.replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&');
+}
+
+/**
+ * A message's text (which carries Slack markup such as `<@U123>`, `<!here>`,
+ * `<https://x|label>`) as plain text for a note: links become `label (url)`,
+ * mentions become `@name`, entities are unescaped.
+ */
+export function messageToPlainText(text: string): string {
+  const plain = text.replace(/<([^<>]*)>/g, (_whole, inner: string) => {
+    const [target = '', label] = splitOnce(inner, '|');
+    if (target.startsWith('@')) return `@${label ?? target.slice(1)}`;
+    if (target.startsWith('#')) return `#${label ?? target.slice(1)}`;
+    if (target.startsWith('!')) {
+      // <!subteam^S123|@team>, <!date^…|fallback>, <!here>, <!channel>
+      if (label) return label;
+      return `@${target.slice(1).split('^')[0]}`;
+    }
+    if (label && label !== target && label !== target.replace(/^mailto:/, '')) return `${label} (${target})`;
+    return target.replace(/^mailto:/, '');
+  });
+  return unescapeSlack(plain);
+}
+
+function splitOnce(text: string, separator: string): [string, string | undefined] {
+  const at = text.indexOf(separator);
+  return at < 0 ? [text, undefined] : [text.slice(0, at), text.slice(at + 1)];
+}
+
+/**
+ * Escapes `text` and cuts it so the result has at most `max` characters, ending
+ * in "…" when cut. Never splits an entity such as `&amp;`.
+ */
+export function cutEscaped(text: string, max: number): string {
+  const whole = escapeSlack(text);
+  if (whole.length <= max) return whole;
+  let out = '';
+  for (const char of text) {
+    const piece = escapeSlack(char);
+    if (out.length + piece.length > max - ELLIPSIS.length) break;
+    out += piece;
+  }
+  return out.trimEnd() + ELLIPSIS;
+}
+
+/** A link in mrkdwn, only for web and mail URLs; the label is escaped. */
+function link(url: string | undefined, label: string, maxLabel: number): string {
+  const text = cutEscaped(label, maxLabel);
+  if (!url || !/^(https?:|mailto:)/i.test(url)) return text;
+  // NOTE: inside <url|label>, "|" and ">" end the URL early; percent-encode them.
+  const safeUrl = escapeSlack(url).replace(/\|/g, '%7C');
+  return `<${safeUrl}|${text}>`;
+}
+
+/** Snippet spans as mrkdwn within `max` characters; matched words in bold. */
+export function renderSpans(spans: readonly Span[], max: number): string {
+  let out = '';
+  for (const span of spans) {
+    const room = max - out.length;
+    const markers = span.strong ? 2 : 0;
+    const escaped = escapeSlack(span.text);
+    if (escaped.length + markers <= room) {
+      out += span.strong && span.text.trim() ? `*${escaped}*` : escaped;
+      continue;
+    }
+    // Out of room: cut this span (plain, so no marker is left open) and stop.
+    out += cutEscaped(span.text, Math.max(1, room));
+    break;
+  }
+  return out;
+}
+
+function section(text: string): SlackBlock {
+  return { type: 'section', text: { type: 'mrkdwn', text } };
+}
+
+function context(text: string): SlackBlock {
+  return { type: 'context', elements: [{ type: 'mrkdwn', text }] };
+}
+
+function listLine(item: ReplyListItem): string {
+  const detail = item.detail ? ` — ${cutEscaped(item.detail, 300)}` : '';
+  return `• ${link(item.url, item.text, 1000)}${detail}`;
+}
+
+/** Packs lines into as few sections as fit in the section limit; a line too long is cut. */
+function packLines(lines: readonly string[], heading?: string): SlackBlock[] {
+  const blocks: SlackBlock[] = [];
+  let current = heading ?? '';
+  for (const raw of lines) {
+    const line = raw.length > SLACK_MAX_SECTION_TEXT ? raw.slice(0, SLACK_MAX_SECTION_TEXT - 1) + ELLIPSIS : raw;
+    const joined = current ? `${current}\n${line}` : line;
+    if (joined.length <= SLACK_MAX_SECTION_TEXT) {
+      current = joined;
+    } else {
+      blocks.push(section(current));
+      current = line;
+    }
+  }
+  if (current) blocks.push(section(current));
+  return blocks;
+}
+
+function hitBlocks(hit: SearchHit, position: number): SlackBlock[] {
+  const title = `${position}. *${link(hit.source.url, hit.title, 300)}*`;
+  const snippet = renderSpans(hit.snippet, SLACK_MAX_SECTION_TEXT - title.length - 1);
+  const meta = [
+    hit.kind,
+    hit.date?.slice(0, 10),
+    hit.tags.length > 0 ? hit.tags.map((tag) => `#${tag}`).join(' ') : undefined,
+    hit.source.label,
+  ]
+    .filter((part): part is string => Boolean(part))
+    .map((part) => cutEscaped(part, 200))
+    .join(' · ');
+  return [section(snippet ? `${title}\n${snippet}` : title), context(meta)];
+}
+
+/** Renders a reply as a Slack message within Block Kit's limits. */
+export function renderSlackReply(reply: Reply): SlackMessage {
+  const text = cutEscaped(reply.text, SLACK_MAX_FALLBACK_TEXT);
+  const blocks: SlackBlock[] = [section(reply.tone === 'error' ? `:warning: ${text}` : text)];
+  for (const part of reply.sections) {
+    if (part.type === 'text') {
+      blocks.push(section(cutEscaped(part.text, SLACK_MAX_SECTION_TEXT)));
+    } else if (part.type === 'list') {
+      const heading = part.title && part.title !== reply.text ? `*${cutEscaped(part.title, 200)}*` : undefined;
+      blocks.push(...packLines(part.items.map(listLine), heading));
+    } else {
+      part.hits.forEach((hit, i) => blocks.push(...hitBlocks(hit, i + 1)));
+    }
+  }
+  return {
+    response_type: reply.visibility === 'public' ? 'in_channel' : 'ephemeral',
+    text,
+    blocks: fitBlocks(blocks),
+  };
+}
+
+/** Keeps at most SLACK_MAX_BLOCKS blocks; the last one then says how many were left out. */
+function fitBlocks(blocks: SlackBlock[]): SlackBlock[] {
+  if (blocks.length <= SLACK_MAX_BLOCKS) return blocks;
+  const kept = blocks.slice(0, SLACK_MAX_BLOCKS - 1);
+  // Do not end on a hit's title without its context line.
+  if (kept[kept.length - 1]?.type === 'section' && blocks[kept.length]?.type === 'context') kept.pop();
+  const left = blocks.length - kept.length;
+  return [...kept, context(`${ELLIPSIS} ${left} more block${left === 1 ? '' : 's'} not shown`)];
+}

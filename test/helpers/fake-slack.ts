@@ -1,0 +1,340 @@
+/**
+ * A local stand-in for Slack, on 127.0.0.1: the Web API methods tinker calls
+ * (auth.test, chat.getPermalink, apps.connections.open), a Socket Mode
+ * WebSocket server, and a receiver for response_url posts. Also helpers that
+ * send requests the way Slack does: signed form-encoded POSTs.
+ */
+import { createHmac, randomUUID } from 'node:crypto';
+import { createServer, type IncomingMessage, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { WebSocketServer, type WebSocket } from 'ws';
+
+export const BOT_TOKEN = 'xoxb-test-bot-token';
+export const APP_TOKEN = 'xapp-test-app-token';
+export const SIGNING_SECRET = 'test-signing-secret-0123456789abcdef';
+export const TEAM_ID = 'T0TEST';
+export const BOT_USER_ID = 'U0BOT';
+
+/** One Web API call the stand-in received. */
+export interface ApiCall {
+  method: string;
+  /** The token from the Authorization header (or the `token` form field). */
+  token: string | undefined;
+  params: Record<string, string>;
+}
+
+/** A message posted to a response_url. */
+export interface RespondBody {
+  response_type?: string;
+  text?: string;
+  blocks?: Array<Record<string, unknown>>;
+  replace_original?: boolean;
+}
+
+/** What the app sent back over the socket for one envelope. */
+export interface SocketAck {
+  envelope_id: string;
+  payload?: Record<string, unknown>;
+}
+
+export interface FakeSlackOptions {
+  botToken?: string;
+  appToken?: string;
+  /** chat.getPermalink answers `channel_not_found`. */
+  permalinkFails?: boolean;
+}
+
+export interface FakeSlack {
+  /** Web API base, ending in `/`: give it as SLACK_API_URL. */
+  readonly apiUrl: string;
+  /** Every Web API call, in order. */
+  readonly calls: ApiCall[];
+  /** A fresh response_url on the stand-in. */
+  responseUrl(id?: string): string;
+  /** Messages posted so far to a response_url id. */
+  responses(id: string): RespondBody[];
+  /** Waits for the `index`-th message (default the first) posted to a response_url id. */
+  waitForResponse(id: string, options?: { index?: number; timeoutMs?: number }): Promise<RespondBody>;
+  /** Resolves once a Socket Mode client is connected and has been sent `hello`. */
+  socketConnected(timeoutMs?: number): Promise<void>;
+  /** Sends a Socket Mode envelope and resolves with the app's acknowledgement. */
+  sendEnvelope(
+    type: 'slash_commands' | 'interactive' | 'events_api',
+    payload: Record<string, unknown>,
+    options?: { retryAttempt?: number; timeoutMs?: number },
+  ): Promise<SocketAck>;
+  close(): Promise<void>;
+}
+
+function waitFor<T>(waiters: Array<() => void>, predicate: () => T | undefined, timeoutMs: number, what: string): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
+    const check = (): boolean => {
+      const found = predicate();
+      if (found === undefined) return false;
+      clearTimeout(timer);
+      resolve(found);
+      return true;
+    };
+    const timer = setTimeout(() => reject(new Error(`fake-slack: no ${what} within ${timeoutMs} ms`)), timeoutMs);
+    if (check()) return;
+    const waiter = () => {
+      if (check()) waiters.splice(waiters.indexOf(waiter), 1);
+    };
+    waiters.push(waiter);
+  });
+}
+
+async function readBody(req: IncomingMessage): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of req) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+export async function startFakeSlack(options: FakeSlackOptions = {}): Promise<FakeSlack> {
+  const botToken = options.botToken ?? BOT_TOKEN;
+  const appToken = options.appToken ?? APP_TOKEN;
+  const calls: ApiCall[] = [];
+  const posted = new Map<string, RespondBody[]>();
+  const postWaiters: Array<() => void> = [];
+  const acks: SocketAck[] = [];
+  const ackWaiters: Array<() => void> = [];
+  const sockets = new Set<WebSocket>();
+  const socketWaiters: Array<() => void> = [];
+  let helloSent = 0;
+
+  const server: Server = createServer((req, res) => {
+    void (async () => {
+      const url = new URL(req.url ?? '/', 'http://127.0.0.1');
+      const raw = await readBody(req);
+      const json = (status: number, body: unknown) => {
+        res.writeHead(status, { 'content-type': 'application/json' });
+        res.end(JSON.stringify(body));
+      };
+      if (req.method === 'POST' && url.pathname.startsWith('/response/')) {
+        const id = decodeURIComponent(url.pathname.slice('/response/'.length));
+        const list = posted.get(id) ?? [];
+        list.push(JSON.parse(raw) as RespondBody);
+        posted.set(id, list);
+        for (const waiter of [...postWaiters]) waiter();
+        json(200, { ok: true });
+        return;
+      }
+      if (req.method === 'POST' && url.pathname.startsWith('/api/')) {
+        const method = url.pathname.slice('/api/'.length);
+        const params: Record<string, string> = {};
+        if (String(req.headers['content-type']).startsWith('application/json')) {
+          for (const [k, v] of Object.entries(JSON.parse(raw || '{}') as Record<string, unknown>)) params[k] = String(v);
+        } else {
+          for (const [k, v] of new URLSearchParams(raw)) params[k] = v;
+        }
+        const header = req.headers.authorization;
+        const token = header?.startsWith('Bearer ') ? header.slice('Bearer '.length) : params.token;
+        calls.push({ method, token, params });
+        switch (method) {
+          case 'auth.test':
+            if (token !== botToken) return json(200, { ok: false, error: 'invalid_auth' });
+            return json(200, {
+              ok: true,
+              url: 'https://tinker-test.slack.com/',
+              team: 'tinker test',
+              user: 'tinker',
+              team_id: TEAM_ID,
+              user_id: BOT_USER_ID,
+              bot_id: 'B0BOT',
+            });
+          case 'chat.getPermalink': {
+            if (token !== botToken) return json(200, { ok: false, error: 'invalid_auth' });
+            if (options.permalinkFails) return json(200, { ok: false, error: 'channel_not_found' });
+            const channel = params.channel ?? '';
+            const ts = (params.message_ts ?? '').replace('.', '');
+            return json(200, { ok: true, channel, permalink: `https://tinker-test.slack.com/archives/${channel}/p${ts}` });
+          }
+          case 'apps.connections.open': {
+            if (token !== appToken) return json(200, { ok: false, error: 'invalid_auth' });
+            const { port } = server.address() as AddressInfo;
+            return json(200, { ok: true, url: `ws://127.0.0.1:${port}/socket?ticket=${randomUUID()}` });
+          }
+          default:
+            return json(200, { ok: false, error: 'unknown_method' });
+        }
+      }
+      res.writeHead(404);
+      res.end();
+    })();
+  });
+
+  const wss = new WebSocketServer({ noServer: true });
+  server.on('upgrade', (req, socket, head) => {
+    const url = new URL(req.url ?? '/', 'http://127.0.0.1');
+    if (url.pathname !== '/socket') {
+      socket.destroy();
+      return;
+    }
+    wss.handleUpgrade(req, socket, head, (ws) => {
+      sockets.add(ws);
+      ws.on('close', () => sockets.delete(ws));
+      ws.on('message', (data) => {
+        const message = JSON.parse(String(data)) as SocketAck;
+        acks.push(message);
+        for (const waiter of [...ackWaiters]) waiter();
+      });
+      ws.send(
+        JSON.stringify({
+          type: 'hello',
+          num_connections: 1,
+          debug_info: { host: 'fake-slack', approximate_connection_time: 18060 },
+          connection_info: { app_id: 'A0TEST' },
+        }),
+      );
+      helloSent += 1;
+      for (const waiter of [...socketWaiters]) waiter();
+    });
+  });
+
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  const base = `http://127.0.0.1:${port}`;
+
+  return {
+    apiUrl: `${base}/api/`,
+    calls,
+    responseUrl: (id = randomUUID()) => `${base}/response/${encodeURIComponent(id)}`,
+    responses: (id) => posted.get(id) ?? [],
+    waitForResponse(id, { index = 0, timeoutMs = 10_000 } = {}) {
+      return waitFor(postWaiters, () => posted.get(id)?.[index], timeoutMs, `response_url post #${index} to ${id}`);
+    },
+    socketConnected(timeoutMs = 10_000) {
+      return waitFor(socketWaiters, () => (helloSent > 0 && sockets.size > 0 ? true : undefined), timeoutMs, 'Socket Mode connection').then(() => {});
+    },
+    sendEnvelope(type, payload, envelopeOptions = {}) {
+      const envelopeId = randomUUID();
+      const [ws] = sockets;
+      if (!ws) return Promise.reject(new Error('fake-slack: no Socket Mode client connected'));
+      ws.send(
+        JSON.stringify({
+          envelope_id: envelopeId,
+          type,
+          payload,
+          accepts_response_payload: type !== 'events_api',
+          ...(envelopeOptions.retryAttempt !== undefined
+            ? { retry_attempt: envelopeOptions.retryAttempt, retry_reason: 'timeout' }
+            : {}),
+        }),
+      );
+      return waitFor(ackWaiters, () => acks.find((ack) => ack.envelope_id === envelopeId), envelopeOptions.timeoutMs ?? 10_000, `ack for ${type}`);
+    },
+    async close() {
+      for (const ws of sockets) ws.terminate();
+      wss.close();
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
+}
+
+// ---- Requests as Slack sends them ----
+
+/** `v0=` + HMAC-SHA256 of `v0:{timestamp}:{body}`, as Slack signs requests. */
+export function slackSignature(secret: string, timestamp: number, body: string): string {
+  return `v0=${createHmac('sha256', secret).update(`v0:${timestamp}:${body}`).digest('hex')}`;
+}
+
+/** The fields of a slash-command request, in the order Slack sends them. */
+export interface SlashCommandFields {
+  command: string;
+  text: string;
+  response_url: string;
+  user_id?: string;
+  user_name?: string;
+  channel_id?: string;
+  channel_name?: string;
+  trigger_id?: string;
+}
+
+/** A slash-command body exactly as Slack form-encodes it. */
+export function slashCommandBody(fields: SlashCommandFields): string {
+  const ordered: Array<[string, string]> = [
+    ['token', 'verification-token-unused'],
+    ['team_id', TEAM_ID],
+    ['team_domain', 'tinker-test'],
+    ['channel_id', fields.channel_id ?? 'C0GENERAL'],
+    ['channel_name', fields.channel_name ?? 'general'],
+    ['user_id', fields.user_id ?? 'U0OWNER'],
+    ['user_name', fields.user_name ?? 'owner'],
+    ['command', fields.command],
+    ['text', fields.text],
+    ['api_app_id', 'A0TEST'],
+    ['is_enterprise_install', 'false'],
+    ['response_url', fields.response_url],
+    ['trigger_id', fields.trigger_id ?? `${Date.now()}.${Math.floor(Math.random() * 1e9)}.${randomUUID().replace(/-/g, '')}`],
+  ];
+  return ordered.map(([key, value]) => `${key}=${encodeURIComponent(value)}`).join('&');
+}
+
+/** A message-shortcut ("Save to notes") payload, as Slack sends it. */
+export function messageShortcutPayload(options: {
+  response_url: string;
+  text: string;
+  channel_id?: string;
+  ts?: string;
+  user_id?: string;
+  author_id?: string;
+  author_name?: string;
+  callback_id?: string;
+}): Record<string, unknown> {
+  const ts = options.ts ?? '1716200000.000100';
+  const channel = options.channel_id ?? 'C0GENERAL';
+  return {
+    type: 'message_action',
+    token: 'verification-token-unused',
+    action_ts: `${Math.floor(Date.now() / 1000)}.000200`,
+    team: { id: TEAM_ID, domain: 'tinker-test' },
+    user: { id: options.user_id ?? 'U0OWNER', username: 'owner', team_id: TEAM_ID, name: 'owner' },
+    channel: { id: channel, name: 'general' },
+    is_enterprise_install: false,
+    enterprise: null,
+    callback_id: options.callback_id ?? 'save_to_notes',
+    trigger_id: `${Date.now()}.1.${randomUUID().replace(/-/g, '')}`,
+    response_url: options.response_url,
+    message_ts: ts,
+    message: {
+      type: 'message',
+      user: options.author_id ?? 'U0AUTHOR',
+      ts,
+      text: options.text,
+      team: TEAM_ID,
+      user_profile: { display_name: options.author_name ?? 'ada', real_name: 'Ada Lovelace', name: 'ada' },
+    },
+  };
+}
+
+/** An interactive payload as Slack form-encodes it: `payload=<json>`. */
+export function interactiveBody(payload: Record<string, unknown>): string {
+  return `payload=${encodeURIComponent(JSON.stringify(payload))}`;
+}
+
+export interface SignedPostOptions {
+  secret?: string;
+  /** Unix seconds; default now. */
+  timestamp?: number;
+  /** Replaces the computed signature (for forgeries). */
+  signature?: string;
+  /** Sets X-Slack-Retry-Num (and a reason), as Slack does on a redelivery. */
+  retryNum?: number;
+}
+
+/** POSTs a body to a URL the way Slack does: form-encoded, timestamped and signed. */
+export async function postSigned(url: string, body: string, options: SignedPostOptions = {}): Promise<Response> {
+  const timestamp = options.timestamp ?? Math.floor(Date.now() / 1000);
+  const headers: Record<string, string> = {
+    'content-type': 'application/x-www-form-urlencoded',
+    'x-slack-request-timestamp': String(timestamp),
+    'x-slack-signature': options.signature ?? slackSignature(options.secret ?? SIGNING_SECRET, timestamp, body),
+    'user-agent': 'Slackbot 1.0 (+https://api.slack.com/robots)',
+  };
+  if (options.retryNum !== undefined) {
+    headers['x-slack-retry-num'] = String(options.retryNum);
+    headers['x-slack-retry-reason'] = 'http_timeout';
+  }
+  return fetch(url, { method: 'POST', headers, body });
+}
