@@ -1,0 +1,124 @@
+/**
+ * One benchmark process: opens the real knowledge base over a DATA_DIR (cold,
+ * or from a snapshot), then optionally runs `/find` and `/note` through the
+ * real dispatcher. Reports JSON lines on stdout; the parent times the process
+ * from spawn to the `ready` line.
+ *
+ * Usage: node --expose-gc --import tsx bench/child.ts <job.json>
+ */
+import { readFile, rm } from 'node:fs/promises';
+import { commands } from '../commands/index.ts';
+import { KnowledgeBase, createDispatcher, openNoteStore, silentLogger, type Invocation } from '../src/core/index.ts';
+import type { BenchQuery } from './queries.ts';
+
+export interface ChildJob {
+  dataDir: string;
+  /** SQLite file for notes (removed first when `freshStore`). */
+  storeFile: string;
+  freshStore: boolean;
+  /** Snapshot file, or `off`. */
+  snapshot: string;
+  /** Queries to time; none: only open and report. */
+  queries: BenchQuery[];
+  warmup: number;
+  /** How many `/note` calls to time. */
+  notes: number;
+  /** Write a snapshot before exiting (timed). */
+  writeSnapshot: boolean;
+}
+
+const emit = (event: Record<string, unknown>) => process.stdout.write(`${JSON.stringify(event)}\n`);
+const gc = () => (globalThis as { gc?: () => void }).gc?.();
+
+async function main(): Promise<void> {
+  const job = JSON.parse(await readFile(process.argv[2]!, 'utf8')) as ChildJob;
+  if (job.freshStore) await rm(job.storeFile, { force: true });
+  const logger = silentLogger();
+  gc();
+  const heapBefore = process.memoryUsage().heapUsed;
+  const openStart = performance.now();
+  const store = await openNoteStore(`sqlite://${job.storeFile}`, { logger });
+  const kb = await openKnowledgeBase(job, store, logger);
+  const readyAt = performance.now();
+  emit({ event: 'ready', sinceProcessStartMs: readyAt, openMs: readyAt - openStart, docs: kb.index.size, ...kb.loadReport?.() });
+
+  gc();
+  const memory = process.memoryUsage();
+  emit({
+    event: 'memory',
+    docs: kb.index.size,
+    heapUsed: memory.heapUsed,
+    heapPerDoc: (memory.heapUsed - heapBefore) / kb.index.size,
+    external: memory.external,
+    rss: memory.rss,
+  });
+
+  const dispatcher = createDispatcher(commands, { kb, searchLimit: 5, noteWriters: [] }, logger);
+  const invoke = (command: string, text: string): Promise<unknown> =>
+    dispatcher.dispatch({
+      command,
+      text,
+      user: { platform: 'console', id: 'bench', name: 'bench' },
+      origin: { platform: 'console' },
+    } satisfies Invocation);
+
+  if (job.queries.length > 0) {
+    for (const query of job.queries.slice(0, job.warmup)) await invoke('find', query.text);
+    const times: number[] = [];
+    const tops: string[] = [];
+    for (const query of job.queries) {
+      const start = performance.now();
+      const reply = (await invoke('find', query.text)) as { sections: Array<{ type: string; hits?: Array<{ id: string }> }> };
+      times.push(performance.now() - start);
+      tops.push(reply.sections.find((s) => s.type === 'hits')?.hits?.[0]?.id ?? '');
+    }
+    emit({ event: 'find', times, tops });
+  }
+
+  if (job.notes > 0) {
+    const saved: number[] = [];
+    const findable: number[] = [];
+    let missing = 0;
+    for (let i = 0; i < job.notes; i += 1) {
+      const token = `benchnote${process.pid}x${i}`;
+      const start = performance.now();
+      const reply = (await invoke('note', `bench note ${token} about mmap windows on NFS #bench`)) as { text: string };
+      const stored = performance.now();
+      if (!reply.text.startsWith('Saved note')) throw new Error(`bench: /note failed: ${reply.text}`);
+      const found = kb.search({ text: token, kinds: ['note'], tags: [] }, 1);
+      if (found.hits.length === 0) missing += 1;
+      findable.push(performance.now() - start);
+      saved.push(stored - start);
+    }
+    emit({ event: 'note', saved, findable, missing });
+  }
+
+  if (job.writeSnapshot && job.snapshot !== 'off') {
+    const start = performance.now();
+    await kb.saveSnapshot?.();
+    emit({ event: 'snapshot', writeMs: performance.now() - start });
+  }
+  await kb.close();
+  emit({ event: 'done' });
+}
+
+interface OpenedKb extends KnowledgeBase {
+  loadReport?: () => Record<string, unknown>;
+  saveSnapshot?: () => Promise<void>;
+}
+
+async function openKnowledgeBase(
+  job: ChildJob,
+  store: Awaited<ReturnType<typeof openNoteStore>>,
+  logger: ReturnType<typeof silentLogger>,
+): Promise<OpenedKb> {
+  return KnowledgeBase.open({ dataDir: job.dataDir, store, logger });
+}
+
+main().then(
+  () => process.exit(0),
+  (error: unknown) => {
+    process.stderr.write(`bench child: ${(error as Error).stack ?? String(error)}\n`);
+    process.exit(1);
+  },
+);
