@@ -165,30 +165,47 @@ function hitBlocks(hit: SearchHit, position: number): SlackBlock[] {
 /** Renders a reply as a Slack message within Block Kit's limits. */
 export function renderSlackReply(reply: Reply): SlackMessage {
   const text = cutEscaped(reply.text, SLACK_MAX_FALLBACK_TEXT);
-  const blocks: SlackBlock[] = [section(reply.tone === 'error' ? `:warning: ${text}` : text)];
+  // Blocks in groups that are kept or dropped whole: a hit's title never loses its context line.
+  const groups: Group[] = [{ blocks: [section(reply.tone === 'error' ? `:warning: ${text}` : text)], hit: false }];
   for (const part of reply.sections) {
     if (part.type === 'text') {
-      blocks.push(section(cutEscaped(part.text, SLACK_MAX_SECTION_TEXT)));
+      groups.push({ blocks: [section(cutEscaped(part.text, SLACK_MAX_SECTION_TEXT))], hit: false });
     } else if (part.type === 'list') {
       const heading = part.title && part.title !== reply.text ? `*${cutEscaped(part.title, 200)}*` : undefined;
-      blocks.push(...packLines(part.items.map(listLine), heading));
+      for (const block of packLines(part.items.map(listLine), heading)) groups.push({ blocks: [block], hit: false });
     } else {
-      part.hits.forEach((hit, i) => blocks.push(...hitBlocks(hit, i + 1)));
+      part.hits.forEach((hit, i) => groups.push({ blocks: hitBlocks(hit, i + 1), hit: true }));
     }
   }
   return {
     response_type: reply.visibility === 'public' ? 'in_channel' : 'ephemeral',
     text,
-    blocks: fitBlocks(blocks),
+    blocks: fitBlocks(groups),
   };
 }
 
-/** Keeps at most SLACK_MAX_BLOCKS blocks; the last one then says how many were left out. */
-function fitBlocks(blocks: SlackBlock[]): SlackBlock[] {
-  if (blocks.length <= SLACK_MAX_BLOCKS) return blocks;
-  const kept = blocks.slice(0, SLACK_MAX_BLOCKS - 1);
-  // Do not end on a hit's title without its context line.
-  if (kept[kept.length - 1]?.type === 'section' && blocks[kept.length]?.type === 'context') kept.pop();
-  const left = blocks.length - kept.length;
-  return [...kept, context(`${ELLIPSIS} ${left} more block${left === 1 ? '' : 's'} not shown`)];
+interface Group {
+  blocks: SlackBlock[];
+  /** Whether the group is one search result. */
+  hit: boolean;
+}
+
+/** Keeps at most SLACK_MAX_BLOCKS blocks; the last one then says what was left out. */
+function fitBlocks(groups: readonly Group[]): SlackBlock[] {
+  const all = groups.flatMap((group) => group.blocks);
+  if (all.length <= SLACK_MAX_BLOCKS) return all;
+  const kept: SlackBlock[] = [];
+  let index = 0;
+  for (; index < groups.length; index += 1) {
+    const group = groups[index]!;
+    if (kept.length + group.blocks.length > SLACK_MAX_BLOCKS - 1) break;
+    kept.push(...group.blocks);
+  }
+  const left = groups.slice(index);
+  const hits = left.filter((group) => group.hit).length;
+  const note =
+    hits === left.length
+      ? `${ELLIPSIS} ${hits} more result${hits === 1 ? '' : 's'} not shown — narrow the search to see them`
+      : `${ELLIPSIS} ${left.length} more part${left.length === 1 ? '' : 's'} not shown (Slack shows at most ${SLACK_MAX_BLOCKS} blocks)`;
+  return [...kept, context(note)];
 }
