@@ -71,7 +71,11 @@ tinker_services() {
   [ "$(id -u)" = 0 ] || psql_cmd=(sudo -n -u postgres psql -q -v ON_ERROR_STOP=1 -p "$port" -d postgres)
   if ! "${psql_cmd[@]}" -tAc "SELECT 1 FROM pg_roles WHERE rolname = '$pg_user'" | grep -q 1; then
     log "creating role $pg_user"
-    "${psql_cmd[@]}" -c "CREATE ROLE $pg_user LOGIN PASSWORD '$pg_password'" >&2 || return 1
+    # CREATEDB: each test file works in a database of its own.
+    "${psql_cmd[@]}" -c "CREATE ROLE $pg_user LOGIN CREATEDB PASSWORD '$pg_password'" >&2 || return 1
+  fi
+  if ! "${psql_cmd[@]}" -tAc "SELECT 1 FROM pg_roles WHERE rolname = '$pg_user' AND rolcreatedb" | grep -q 1; then
+    "${psql_cmd[@]}" -c "ALTER ROLE $pg_user CREATEDB" >&2 || return 1
   fi
   if ! "${psql_cmd[@]}" -tAc "SELECT 1 FROM pg_database WHERE datname = '$pg_db'" | grep -q 1; then
     log "creating database $pg_db"
