@@ -62,7 +62,11 @@ export function findSuggestions(source: SuggestionSource, partial: string, limit
   const query = safe(() => parseQuery(typed), undefined);
   if (query && (query.text || query.tags.length > 0)) {
     const { hits } = safe(() => source.search(query, max), { hits: [], total: 0 });
-    for (const hit of hits) add(`${hit.title} (${hit.kind})`, hit.title);
+    for (const hit of hits) {
+      // The kind stays visible: the title is what gets cut.
+      const kind = ` (${hit.kind})`;
+      add(`${plainChoice(hit.title, DISCORD_LIMITS.choiceName - kind.length)}${kind}`, hit.title);
+    }
   }
   return choices;
 }

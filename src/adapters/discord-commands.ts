@@ -57,11 +57,16 @@ export function chatInputDefinition(command: Command): RESTPostAPIChatInputAppli
         name: option.name,
         description: cut(option.description, COMMAND_LIMITS.description),
         required: option.required,
-        ...(option.maxLength !== undefined
-          ? { max_length: Math.max(1, Math.min(option.maxLength, COMMAND_LIMITS.optionMaxLength)) }
-          : {}),
-        // NOTE: Discord refuses an option with both choices and autocomplete.
-        ...(choices && choices.length > 0 ? { choices } : option.autocomplete ? { autocomplete: true } : {}),
+        // NOTE: Discord refuses an option with both choices and autocomplete; a closed
+        // list needs no length limit.
+        ...(choices && choices.length > 0
+          ? { choices }
+          : {
+              ...(option.maxLength !== undefined
+                ? { max_length: Math.max(1, Math.min(option.maxLength, COMMAND_LIMITS.optionMaxLength)) }
+                : {}),
+              ...(option.autocomplete ? { autocomplete: true } : {}),
+            }),
       },
     ];
   }
@@ -84,4 +89,21 @@ export function buildDiscordCommands(commands: readonly Command[]): DiscordComma
   }
   definitions.push(saveToNotesDefinition());
   return definitions;
+}
+
+/** One line per definition: `/find <query> (autocomplete, max 500)` or `Save to notes (message command)`. */
+export function describeDefinition(definition: DiscordCommandDefinition): string {
+  if (!('description' in definition)) {
+    return `${definition.name} (${definition.type === ApplicationCommandType.User ? 'user' : 'message'} command)`;
+  }
+  const options = (definition.options ?? []).map((option) => {
+    const extras = [
+      'autocomplete' in option && option.autocomplete ? 'autocomplete' : undefined,
+      'choices' in option && option.choices ? `choices: ${option.choices.map((c) => c.value).join('|')}` : undefined,
+      'max_length' in option && option.max_length !== undefined ? `max ${option.max_length}` : undefined,
+    ].filter(Boolean);
+    const shown = option.required ? `<${option.name}>` : `[${option.name}]`;
+    return extras.length > 0 ? `${shown} (${extras.join(', ')})` : shown;
+  });
+  return [`/${definition.name}`, ...options].join(' ') + ` — ${definition.description}`;
 }

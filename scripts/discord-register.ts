@@ -1,0 +1,64 @@
+/**
+ * `npm run discord:register`: registers tinker's Discord commands (one per
+ * command in commands/, plus the "Save to notes" message command) by bulk
+ * overwrite: in DISCORD_GUILD_ID when set (instant), globally otherwise.
+ * Idempotent; run it again whenever the command definitions change.
+ */
+import { REST, Routes } from 'discord.js';
+import { commands } from '../commands/index.ts';
+import { buildDiscordCommands, describeDefinition } from '../src/adapters/discord-commands.ts';
+import { formatConfigErrors, loadConfig, loadDotenv } from '../src/config.ts';
+
+const PREFIX = 'discord:register';
+
+async function main(): Promise<number> {
+  loadDotenv();
+  const result = loadConfig();
+  if (!result.ok) {
+    process.stderr.write(`${formatConfigErrors(result.errors)}\n`);
+    return 1;
+  }
+  const discord = result.config.discord;
+  if (!discord) {
+    process.stderr.write(
+      `${PREFIX}: DISCORD_TOKEN and DISCORD_APPLICATION_ID are not set — put them in .env (see the README's Discord section)\n`,
+    );
+    return 1;
+  }
+  const definitions = buildDiscordCommands(commands);
+  const route = discord.guildId
+    ? Routes.applicationGuildCommands(discord.applicationId, discord.guildId)
+    : Routes.applicationCommands(discord.applicationId);
+  const rest = new REST(discord.apiUrl ? { api: discord.apiUrl } : {}).setToken(discord.token);
+  let registered: unknown;
+  try {
+    registered = await rest.put(route, { body: definitions });
+  } catch (error) {
+    const status = (error as { status?: unknown }).status;
+    const hint =
+      status === 401
+        ? ' — Discord refused DISCORD_TOKEN; copy the bot token again from the Developer Portal (Bot → Reset Token)'
+        : status === 403 || status === 404
+          ? ' — check DISCORD_APPLICATION_ID and, if set, DISCORD_GUILD_ID (the bot must be invited to that server with applications.commands)'
+          : '';
+    process.stderr.write(`${PREFIX}: registration failed: ${(error as Error).message}${hint}\n`);
+    return 1;
+  }
+  const count = Array.isArray(registered) ? registered.length : definitions.length;
+  const where = discord.guildId
+    ? `in guild ${discord.guildId} (available now)`
+    : 'globally (new global commands can take a while to show up; set DISCORD_GUILD_ID for instant guild commands)';
+  process.stdout.write(
+    [`${PREFIX}: registered ${count} commands ${where}:`, ...definitions.map((d) => `  ${describeDefinition(d)}`)].join('\n') +
+      '\n',
+  );
+  return 0;
+}
+
+main().then(
+  (code) => process.exit(code),
+  (error: unknown) => {
+    process.stderr.write(`${PREFIX}: ${(error as Error).stack ?? String(error)}\n`);
+    process.exit(1);
+  },
+);
