@@ -1,0 +1,212 @@
+/**
+ * The bot started the way a user starts it (`npm start` with the environment),
+ * talking to the Slack stand-in, in HTTP mode and in Socket Mode.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { rm } from 'node:fs/promises';
+import { createServer } from 'node:net';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openNoteStore, silentLogger } from '../../src/core/index.ts';
+import { REPO_ROOT, makeDataDir } from '../helpers/context.ts';
+import {
+  APP_TOKEN,
+  BOT_TOKEN,
+  SIGNING_SECRET,
+  interactiveBody,
+  messageShortcutPayload,
+  postSigned,
+  slashCommandBody,
+  startFakeSlack,
+  type FakeSlack,
+} from '../helpers/fake-slack.ts';
+
+interface Started {
+  child: ChildProcess;
+  output: () => string;
+  exited: Promise<number | null>;
+}
+
+const started: Started[] = [];
+const dirs: string[] = [];
+let fake: FakeSlack;
+
+beforeAll(async () => {
+  fake = await startFakeSlack();
+});
+
+afterAll(async () => {
+  for (const { child, exited } of started) {
+    if (child.exitCode === null && child.signalCode === null) {
+      stopGroup(child, 'SIGKILL');
+      await exited;
+    }
+  }
+  await fake?.close();
+  for (const dir of dirs) await rm(dir, { recursive: true, force: true });
+});
+
+/** A port nothing listens on right now: bind 0, read it, release it. */
+async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const address = server.address();
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  if (typeof address !== 'object' || !address) throw new Error('freePort: no address');
+  return address.port;
+}
+
+function stopGroup(child: ChildProcess, signal: NodeJS.Signals): void {
+  // npm runs tsx runs node: signal the whole group the test started, by its id.
+  if (child.pid) {
+    try {
+      process.kill(-child.pid, signal);
+    } catch {
+      // Already gone.
+    }
+  }
+}
+
+/** `npm start --silent` with exactly the given tinker variables (none inherited). */
+function npmStart(vars: Record<string, string>): Started {
+  const env: NodeJS.ProcessEnv = {};
+  for (const [key, value] of Object.entries(process.env)) {
+    if (/^(SLACK_|DISCORD_|NOTE_WRITERS|STORE_URL|DATA_DIR|SEARCH_LIMIT|LOG_LEVEL|INDEX_SNAPSHOT)/.test(key)) continue;
+    env[key] = value;
+  }
+  const child = spawn('npm', ['start', '--silent'], {
+    cwd: REPO_ROOT,
+    env: { ...env, ...vars },
+    detached: true,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  const entry = { child, output: () => output, exited };
+  started.push(entry);
+  return entry;
+}
+
+async function until<T>(what: string, bot: Started, probe: () => Promise<T | undefined>, timeoutMs = 40_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (bot.child.exitCode !== null) throw new Error(`${what}: the bot exited (${bot.child.exitCode}):\n${bot.output()}`);
+    const value = await probe().catch(() => undefined);
+    if (value !== undefined) return value;
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+  throw new Error(`${what}: not within ${timeoutMs} ms:\n${bot.output()}`);
+}
+
+async function tempData(): Promise<{ dataDir: string; storeUrl: string }> {
+  const dataDir = await makeDataDir();
+  dirs.push(dataDir);
+  return { dataDir, storeUrl: `sqlite://${path.join(dataDir, 'notes.sqlite')}` };
+}
+
+describe('npm start with Slack configured', () => {
+  it('HTTP mode: serves /healthz and answers signed slash commands and the shortcut; notes survive the process', async () => {
+    const port = await freePort();
+    const { dataDir, storeUrl } = await tempData();
+    const bot = npmStart({
+      SLACK_BOT_TOKEN: BOT_TOKEN,
+      SLACK_SIGNING_SECRET: SIGNING_SECRET,
+      SLACK_PORT: String(port),
+      SLACK_API_URL: fake.apiUrl,
+      DATA_DIR: dataDir,
+      STORE_URL: storeUrl,
+      NOTE_WRITERS: 'slack:U0OWNER',
+    });
+    const base = `http://127.0.0.1:${port}`;
+    const health = await until('healthz', bot, async () => {
+      const res = await fetch(`${base}/healthz`);
+      return res.ok ? ((await res.json()) as Record<string, unknown>) : undefined;
+    });
+    expect(health).toEqual({ status: 'ok', mode: 'http', profileItems: 21, articles: 10, notes: 0 });
+
+    const find = await postSigned(
+      `${base}/slack/events`,
+      slashCommandBody({ command: '/find', text: 'libgit2 nfs', response_url: fake.responseUrl() }),
+    );
+    expect(find.status).toBe(200);
+    const found = (await find.json()) as { response_type: string; text: string };
+    expect(found.response_type).toBe('ephemeral');
+    expect(found.text).toMatch(/^\d+ results? for "libgit2 nfs"/);
+
+    const note = await postSigned(
+      `${base}/slack/events`,
+      slashCommandBody({ command: '/note', text: 'started the way a user does #e2e', response_url: fake.responseUrl() }),
+    );
+    const saved = ((await note.json()) as { text: string }).text;
+    const id = /^Saved note ([0-9a-z]{10}) \(#e2e\)\.$/.exec(saved)?.[1];
+    expect(id, saved).toBeDefined();
+
+    const responseId = 'npm-start-shortcut';
+    await postSigned(
+      `${base}/slack/events`,
+      interactiveBody(messageShortcutPayload({ response_url: fake.responseUrl(responseId), text: 'from a thread #e2e', channel_id: 'C0NPM' })),
+    );
+    const shortcutAnswer = await fake.waitForResponse(responseId, { timeoutMs: 15_000 });
+    expect(shortcutAnswer.text).toMatch(/^Saved note [0-9a-z]{10} \(#e2e\)\.$/);
+
+    const refused = await postSigned(
+      `${base}/slack/events`,
+      slashCommandBody({ command: '/note', text: 'forged #e2e', response_url: fake.responseUrl() }),
+      { secret: 'wrong' },
+    );
+    expect(refused.status).toBe(401);
+    expect(fake.calls.some((call) => call.method === 'auth.test' && call.token === BOT_TOKEN)).toBe(true);
+
+    stopGroup(bot.child, 'SIGTERM');
+    await bot.exited;
+    const store = await openNoteStore(storeUrl, { logger: silentLogger() });
+    try {
+      const notes = await store.loadAll();
+      expect(notes.map((n) => n.text).sort()).toEqual(['from a thread #e2e', 'started the way a user does #e2e']);
+      expect(notes.find((n) => n.id === id)?.author).toEqual({ platform: 'slack', id: 'U0OWNER', name: 'owner' });
+    } finally {
+      await store.close();
+    }
+  });
+
+  it('Socket Mode: connects to the ws:// URL from apps.connections.open and acks envelopes with the reply', async () => {
+    const { dataDir, storeUrl } = await tempData();
+    const opensBefore = fake.calls.filter((call) => call.method === 'apps.connections.open').length;
+    const bot = npmStart({
+      SLACK_BOT_TOKEN: BOT_TOKEN,
+      SLACK_APP_TOKEN: APP_TOKEN,
+      SLACK_API_URL: fake.apiUrl,
+      DATA_DIR: dataDir,
+      STORE_URL: storeUrl,
+    });
+    await until('socket connection', bot, async () =>
+      fake.calls.filter((call) => call.method === 'apps.connections.open').length > opensBefore ? true : undefined,
+    );
+    await fake.socketConnected(20_000);
+    // The app logs once it is ready for envelopes.
+    await until('ready', bot, async () => (bot.output().includes('slack: started') ? true : undefined));
+    const ack = await fake.sendEnvelope('slash_commands', {
+      command: '/topics',
+      text: 'reading',
+      user_id: 'U0ANY',
+      user_name: 'any',
+      channel_id: 'C0SOCK',
+      response_url: fake.responseUrl(),
+      trigger_id: '9.9.npmsocket',
+    });
+    expect(ack.payload).toMatchObject({ response_type: 'in_channel', text: 'Reading list' });
+    stopGroup(bot.child, 'SIGTERM');
+    await bot.exited;
+  });
+
+  it('refuses half a set of credentials, naming what is missing', async () => {
+    const { dataDir, storeUrl } = await tempData();
+    const bot = npmStart({ SLACK_BOT_TOKEN: BOT_TOKEN, DATA_DIR: dataDir, STORE_URL: storeUrl });
+    expect(await bot.exited).toBe(1);
+    expect(bot.output()).toContain(
+      'SLACK_APP_TOKEN or SLACK_SIGNING_SECRET: missing — set SLACK_APP_TOKEN (xapp-…) for Socket Mode, or SLACK_SIGNING_SECRET for HTTP mode',
+    );
+  });
+});
