@@ -1,0 +1,42 @@
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { commands } from '../../commands/index.ts';
+import { buildSlackManifest } from '../../src/adapters/slack-manifest.ts';
+import { SAVE_TO_NOTES_CALLBACK } from '../../src/adapters/slack-payload.ts';
+import { REPO_ROOT } from '../helpers/context.ts';
+
+describe('Slack app manifest', () => {
+  it('slack/manifest.json is what npm run slack:manifest writes from commands/', async () => {
+    const committed = JSON.parse(await readFile(path.join(REPO_ROOT, 'slack/manifest.json'), 'utf8')) as unknown;
+    expect(committed).toEqual(buildSlackManifest(commands));
+  });
+
+  it('declares every command, the shortcut, the bot scope and Socket Mode', () => {
+    const manifest = buildSlackManifest(commands);
+    expect(manifest.features.slash_commands.map((c) => c.command)).toEqual(commands.map((c) => `/${c.name}`));
+    const find = manifest.features.slash_commands.find((c) => c.command === '/find');
+    expect(find).toEqual({
+      command: '/find',
+      description: 'Search your write-ups, notes and profile (typos are fine)',
+      usage_hint: '<words> [#tag] [kind:note|article|profile]',
+      should_escape: false,
+    });
+    expect(manifest.features.slash_commands.find((c) => c.command === '/help')?.usage_hint).toBeUndefined();
+    expect(manifest.features.shortcuts).toEqual([
+      { name: 'Save to notes', type: 'message', callback_id: SAVE_TO_NOTES_CALLBACK, description: 'Save this message as a tinker note' },
+    ]);
+    expect(manifest.oauth_config.scopes.bot).toContain('commands');
+    expect(manifest.settings).toMatchObject({ socket_mode_enabled: true, interactivity: { is_enabled: true } });
+    expect(JSON.stringify(manifest)).not.toContain('"url"');
+  });
+
+  it('for HTTP mode, points every command and interactivity at /slack/events', () => {
+    const manifest = buildSlackManifest(commands, { httpBaseUrl: 'https://bot.example.com/', name: 'tinker (ada)' });
+    for (const command of manifest.features.slash_commands) expect(command.url).toBe('https://bot.example.com/slack/events');
+    expect(manifest.settings.interactivity).toEqual({ is_enabled: true, request_url: 'https://bot.example.com/slack/events' });
+    expect(manifest.settings.socket_mode_enabled).toBe(false);
+    expect(manifest.display_information.name).toBe('tinker (ada)');
+    expect(manifest.features.bot_user.display_name).toBe('tinker (ada)');
+  });
+});
