@@ -40,6 +40,8 @@ export interface FakeDiscordOptions {
   guilds?: FakeGuild[];
   /** Heartbeat interval sent in HELLO (ms). */
   heartbeatIntervalMs?: number;
+  /** Bot tokens answered with 401 Unauthorized (as Discord answers a revoked token). */
+  rejectTokens?: string[];
 }
 
 /** What came back for one interaction. */
@@ -373,6 +375,8 @@ export class FakeDiscord {
   private route(request: RecordedRequest): [number, unknown] {
     const { method, path } = request;
     const app = this.applicationId;
+    const token = request.authorization?.replace(/^Bot /, '');
+    if (token && this.options.rejectTokens?.includes(token)) return [401, { message: '401: Unauthorized', code: 0 }];
     if (method === 'GET' && path === '/api/v10/gateway/bot') {
       return [200, {
         url: this.gatewayUrl,

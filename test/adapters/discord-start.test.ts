@@ -1,0 +1,156 @@
+/**
+ * The bot started the way a user starts it (`npm start` with the environment),
+ * talking to the Discord stand-in; notes land in the SQLite store on disk.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { rm } from 'node:fs/promises';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { SAVE_TO_NOTES } from '../../src/adapters/discord-commands.ts';
+import { openNoteStore, silentLogger } from '../../src/core/index.ts';
+import { REPO_ROOT, makeDataDir } from '../helpers/context.ts';
+import { FAKE_USER, snowflake, startFakeDiscord, type FakeDiscord } from '../helpers/fake-discord.ts';
+
+interface Started {
+  child: ChildProcess;
+  stderr: () => string;
+  exited: Promise<number | null>;
+}
+
+const GUILD = '3300000000000000001';
+const CHANNEL = '2200000000000000009';
+const started: Started[] = [];
+const dirs: string[] = [];
+let fake: FakeDiscord;
+
+beforeAll(async () => {
+  fake = await startFakeDiscord({
+    guilds: [{ id: GUILD, name: 'home', channels: [{ id: CHANNEL, name: 'general' }] }],
+    rejectTokens: ['revoked-token'],
+  });
+});
+
+afterAll(async () => {
+  for (const { child, exited } of started) {
+    if (child.exitCode === null && child.signalCode === null) {
+      stopGroup(child, 'SIGKILL');
+      await exited;
+    }
+  }
+  await fake?.close();
+  for (const dir of dirs) await rm(dir, { recursive: true, force: true });
+});
+
+function stopGroup(child: ChildProcess, signal: NodeJS.Signals): void {
+  // npm runs sh runs tsx runs node: signal the process group this test started, by its id.
+  try {
+    process.kill(-child.pid!, signal);
+  } catch {
+    // Already gone.
+  }
+}
+
+function npmStart(env: Record<string, string>): Started {
+  const child = spawn('npm', ['start', '--silent'], {
+    cwd: REPO_ROOT,
+    env: { PATH: process.env.PATH, HOME: process.env.HOME, NODE_OPTIONS: '', ...env },
+    stdio: ['ignore', 'ignore', 'pipe'],
+    detached: true,
+  });
+  let stderr = '';
+  child.stderr!.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
+  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  const run = { child, stderr: () => stderr, exited };
+  started.push(run);
+  return run;
+}
+
+async function waitFor(run: Started, pattern: RegExp, ms = 30_000): Promise<void> {
+  const start = Date.now();
+  while (!pattern.test(run.stderr())) {
+    if (Date.now() - start > ms || run.child.exitCode !== null) {
+      throw new Error(`bot: ${pattern} not seen within ${ms} ms; stderr:\n${run.stderr()}`);
+    }
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
+describe('npm start with Discord credentials', () => {
+  it('connects, answers /note, "Save to notes", /find and autocomplete, and keeps the notes on disk', async () => {
+    const dataDir = await makeDataDir();
+    dirs.push(dataDir);
+    const storeUrl = `sqlite://${path.join(dataDir, 'notes.sqlite')}`;
+    const bot = npmStart({
+      DISCORD_TOKEN: 'start-token',
+      DISCORD_APPLICATION_ID: fake.applicationId,
+      DISCORD_API_URL: fake.apiUrl,
+      DATA_DIR: dataDir,
+      STORE_URL: storeUrl,
+      NOTE_WRITERS: `discord:${FAKE_USER.id}`,
+      LOG_LEVEL: 'info',
+    });
+    await waitFor(bot, /discord: started/);
+    expect(fake.identifies.at(-1)).toMatchObject({ token: 'start-token', intents: 1 });
+
+    const where = { guildId: GUILD, channelId: CHANNEL };
+    const note = await fake.interact(fake.chatInput('note', { text: 'quorum reads need read repair #consistency' }, where));
+    expect(note.callback.type).toBe(4);
+    expect(note.callback.data).toMatchObject({ flags: 64, allowed_mentions: { parse: [] } });
+    const title = (note.callback.data as { embeds: { title: string }[] }).embeds[0]!.title;
+    expect(title).toMatch(/^Saved note [a-z0-9]{10} \(#consistency\)\.$/);
+
+    const messageId = snowflake();
+    const target = { id: messageId, content: 'hinted handoff covers short outages #consistency', author: { id: '90000000000000001', username: 'bob' } };
+    const saved = await fake.interact(fake.messageCommand(SAVE_TO_NOTES, target, where));
+    expect((saved.callback.data as { embeds: { title: string }[] }).embeds[0]!.title).toMatch(/^Saved note /);
+    const again = await fake.interact(fake.messageCommand(SAVE_TO_NOTES, target, where));
+    expect((again.callback.data as { embeds: { title: string }[] }).embeds[0]!.title).toMatch(/^Already saved note /);
+
+    const found = await fake.interact(fake.chatInput('find', { query: '#consistency' }, where));
+    const fields = (found.callback.data as { embeds: { fields: { name: string; value: string }[] }[] }).embeds[0]!.fields;
+    expect(fields.map((f) => f.name).join('\n')).toMatch(/quorum reads need read repair/);
+    expect(fields.map((f) => f.value).join('\n')).toContain(`https://discord.com/channels/${GUILD}/${CHANNEL}/${messageId}`);
+
+    const topics = await fake.interact(fake.chatInput('topics', {}, where));
+    expect(topics.callback.data).not.toHaveProperty('flags', 64);
+
+    const suggestions = await fake.interact(fake.autocomplete('find', 'query', 'hint', where));
+    expect(suggestions.callback.type).toBe(8);
+    expect((suggestions.callback.data as { choices: { value: string }[] }).choices.map((c) => c.value)).toContain('hinted');
+
+    const someoneElse = await fake.interact(fake.chatInput('note', { text: 'sneaky' }, { ...where, user: { id: '42', username: 'mallory' } }));
+    expect((someoneElse.callback.data as { embeds: { title: string }[] }).embeds[0]!.title).toBe(
+      'note: only the owner can save notes here — nothing was saved.',
+    );
+
+    stopGroup(bot.child, 'SIGTERM');
+    await bot.exited;
+    const store = await openNoteStore(storeUrl, { logger: silentLogger() });
+    try {
+      const notes = await store.loadAll();
+      expect(notes.map((n) => n.text).sort()).toEqual([
+        'hinted handoff covers short outages #consistency',
+        'quorum reads need read repair #consistency',
+      ]);
+      const fromMessage = notes.find((n) => n.text.startsWith('hinted'))!;
+      expect(fromMessage.author).toEqual({ platform: 'discord', id: '90000000000000001', name: 'bob' });
+      expect(fromMessage.source.permalink).toBe(`https://discord.com/channels/${GUILD}/${CHANNEL}/${messageId}`);
+    } finally {
+      await store.close();
+    }
+  }, 60_000);
+
+  it('exits 1 with a short message when Discord refuses the token', async () => {
+    const dataDir = await makeDataDir();
+    dirs.push(dataDir);
+    const bot = npmStart({
+      DISCORD_TOKEN: 'revoked-token',
+      DISCORD_APPLICATION_ID: fake.applicationId,
+      DISCORD_API_URL: fake.apiUrl,
+      DATA_DIR: dataDir,
+      STORE_URL: `sqlite://${path.join(dataDir, 'notes.sqlite')}`,
+    });
+    expect(await bot.exited).toBe(1);
+    expect(bot.stderr()).toContain('tinker: discord: could not log in: An invalid token was provided.');
+  }, 60_000);
+});
