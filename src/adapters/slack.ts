@@ -8,7 +8,7 @@ import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { App, LogLevel, type Logger as BoltLogger } from '@slack/bolt';
 import type { SlackConfig } from '../config.ts';
-import { StartupError, commandName, reply, type Logger, type Reply } from '../core/index.ts';
+import { GENERIC_FAILURE, StartupError, commandName, reply, type Logger, type Reply } from '../core/index.ts';
 import { renderSlackReply, type SlackMessage } from './slack-format.ts';
 import {
   SAVE_TO_NOTES_CALLBACK,
@@ -101,7 +101,7 @@ export function createSlackAdapter(
         return;
       }
       if (context.retryNum) logger.info({ command: invocation.command, retryNum: context.retryNum }, 'slack: retried delivery');
-      const pending = dispatcher.dispatch(invocation);
+      const pending = safely(dispatcher.dispatch(invocation), invocation.command);
       const early = await within(pending, ackBudgetMs);
       if (early) {
         await ack(renderSlackReply(early));
@@ -141,7 +141,7 @@ export function createSlackAdapter(
         // The note is still worth saving without its link (e.g. a channel the bot cannot see).
         logger.warn({ err: (error as Error).message, channel: payload.channelId }, 'slack: chat.getPermalink failed');
       }
-      const answer = await dispatcher.dispatch(saveToNotesInvocation(payload, permalink));
+      const answer = await safely(dispatcher.dispatch(saveToNotesInvocation(payload, permalink)), 'note');
       await deliver(respond, { ...answer, visibility: 'ephemeral' }, 'note');
     });
 
@@ -150,6 +150,13 @@ export function createSlackAdapter(
     });
     return app;
   };
+
+  // dispatch() never throws by contract; this keeps the acknowledgement coming even if it someday does.
+  const safely = (work: Promise<Reply>, command: string): Promise<Reply> =>
+    work.catch((error: unknown) => {
+      logger.error({ err: error, command }, 'slack: dispatch failed');
+      return reply(GENERIC_FAILURE, { tone: 'error' });
+    });
 
   const deliver = async (
     respond: ((message: SlackMessage) => Promise<unknown>) | undefined,

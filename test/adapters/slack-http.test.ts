@@ -9,6 +9,7 @@ import { noteIdForKey, silentLogger } from '../../src/core/index.ts';
 import { createTestContext, type TestContext } from '../helpers/context.ts';
 import {
   BOT_TOKEN,
+  HIDDEN_CHANNEL_PREFIX,
   SIGNING_SECRET,
   interactiveBody,
   messageShortcutPayload,
@@ -249,6 +250,16 @@ describe('"Save to notes" message shortcut over HTTP', () => {
     expect((await fake.waitForResponse(responseId, { index: 2 })).text).toBe(`Already saved note ${id} (#git).`);
     expect(ctx.kb.allNotes().filter((n) => n.source.channel === 'C0SHORT')).toHaveLength(1);
     expect(await ctx.store.get(id)).toMatchObject({ id, idempotencyKey: 'slack:msg:C0SHORT:1716200000.000100' });
+  });
+
+  it('still saves the message when chat.getPermalink fails, just without the link', async () => {
+    const responseId = 'shortcut-hidden';
+    const channel = `${HIDDEN_CHANNEL_PREFIX}1`;
+    const payload = messageShortcutPayload({ response_url: fake.responseUrl(responseId), text: 'private thought #p', channel_id: channel, ts: '9.1' });
+    await postSigned(eventsUrl, interactiveBody(payload));
+    const id = noteIdForKey(`slack:msg:${channel}:9.1`);
+    expect((await fake.waitForResponse(responseId)).text).toBe(`Saved note ${id} (#p).`);
+    expect(ctx.kb.note(id)?.source).toEqual({ platform: 'slack', channel });
   });
 
   it('checks the invoker, not the author, against NOTE_WRITERS', async () => {

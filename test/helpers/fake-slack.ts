@@ -14,6 +14,8 @@ export const APP_TOKEN = 'xapp-test-app-token';
 export const SIGNING_SECRET = 'test-signing-secret-0123456789abcdef';
 export const TEAM_ID = 'T0TEST';
 export const BOT_USER_ID = 'U0BOT';
+/** chat.getPermalink answers `channel_not_found` for channels whose id starts with this. */
+export const HIDDEN_CHANNEL_PREFIX = 'C0HIDDEN';
 
 /** One Web API call the stand-in received. */
 export interface ApiCall {
@@ -40,8 +42,6 @@ export interface SocketAck {
 export interface FakeSlackOptions {
   botToken?: string;
   appToken?: string;
-  /** chat.getPermalink answers `channel_not_found`. */
-  permalinkFails?: boolean;
 }
 
 export interface FakeSlack {
@@ -144,8 +144,9 @@ export async function startFakeSlack(options: FakeSlackOptions = {}): Promise<Fa
             });
           case 'chat.getPermalink': {
             if (token !== botToken) return json(200, { ok: false, error: 'invalid_auth' });
-            if (options.permalinkFails) return json(200, { ok: false, error: 'channel_not_found' });
             const channel = params.channel ?? '';
+            // Like a private channel the bot is not in.
+            if (channel.startsWith(HIDDEN_CHANNEL_PREFIX)) return json(200, { ok: false, error: 'channel_not_found' });
             const ts = (params.message_ts ?? '').replace('.', '');
             return json(200, { ok: true, channel, permalink: `https://tinker-test.slack.com/archives/${channel}/p${ts}` });
           }
