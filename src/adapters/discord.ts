@@ -94,6 +94,24 @@ export function savedMessageInvocation(facts: SavedMessageFacts): Invocation {
   };
 }
 
+/**
+ * An error as log fields. discord.js API errors carry the request URL, and an
+ * interaction's URL holds its token (a credential for 15 minutes): keep it out.
+ */
+export function errorFields(error: unknown): Record<string, unknown> {
+  if (!(error instanceof Error)) return { err: String(error) };
+  const { code, status, method, url } = error as Error & { code?: unknown; status?: unknown; method?: unknown; url?: unknown };
+  return {
+    err: error.message,
+    errName: error.name,
+    ...(code !== undefined ? { code } : {}),
+    ...(status !== undefined ? { status } : {}),
+    ...(typeof method === 'string' ? { method } : {}),
+    // A stack has no token in it; an API error's stack says nothing useful anyway.
+    ...(url === undefined && error.stack ? { stack: error.stack } : {}),
+  };
+}
+
 /** The target of a message command: a cached `Message`, or the raw API object when its channel is not cached. */
 function targetFacts(target: Message | APIMessage): SavedMessageFacts['message'] {
   if (target instanceof Message) {
@@ -114,11 +132,12 @@ export function createDiscordAdapter(config: DiscordConfig, deps: AdapterDeps, o
   });
 
   // NOTE: an async listener that throws becomes an `error` event; unheard, it ends the process.
-  client.on(Events.Error, (error) => log.error({ err: error }, 'discord: client error'));
+  client.on(Events.Error, (error) => log.error(errorFields(error), 'discord: client error'));
   client.on(Events.Warn, (message) => log.warn(`discord: ${message}`));
-  client.on(Events.ShardError, (error) => log.warn({ err: error.message }, 'discord: gateway connection error'));
+  client.on(Events.ShardError, (error) => log.warn(errorFields(error), 'discord: gateway connection error'));
+  client.on(Events.ShardDisconnect, (event) => log.error({ code: event.code }, 'discord: the gateway closed the connection for good'));
   client.on(Events.InteractionCreate, (interaction) => {
-    void handle(interaction).catch((error: unknown) => log.error({ err: error }, 'discord: interaction failed'));
+    void handle(interaction).catch((error: unknown) => log.error(errorFields(error), 'discord: interaction failed'));
   });
 
   async function handle(interaction: Interaction): Promise<void> {
@@ -136,13 +155,13 @@ export function createDiscordAdapter(config: DiscordConfig, deps: AdapterDeps, o
         choices = findSuggestions(kb, focused.value);
       }
     } catch (error) {
-      log.warn({ err: error }, 'discord: autocomplete failed');
+      log.warn(errorFields(error), 'discord: autocomplete failed');
     }
     try {
       await interaction.respond(choices);
     } catch (error) {
       // Too late or already answered: nothing else can be sent for an autocomplete.
-      log.warn({ err: (error as Error).message }, 'discord: autocomplete answer not delivered');
+      log.warn(errorFields(error), 'discord: autocomplete answer not delivered');
     }
   }
 
@@ -183,7 +202,7 @@ export function createDiscordAdapter(config: DiscordConfig, deps: AdapterDeps, o
   ): Promise<void> {
     const started = Date.now();
     const work = dispatcher.dispatch(invocation).catch((error: unknown): Reply => {
-      log.error({ err: error, command: invocation.command }, 'discord: dispatch failed');
+      log.error({ ...errorFields(error), command: invocation.command }, 'discord: dispatch failed');
       return makeReply(GENERIC_FAILURE, { tone: 'error' });
     });
     let timer: NodeJS.Timeout | undefined;

@@ -4,10 +4,11 @@
  * autocomplete, "Save to notes", writers, mentions, deferral.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createDiscordAdapter } from '../../src/adapters/discord.ts';
+import { createDiscordAdapter, errorFields } from '../../src/adapters/discord.ts';
 import { DISCORD_LIMITS, escapeDiscord } from '../../src/adapters/discord-format.ts';
 import { SAVE_TO_NOTES } from '../../src/adapters/discord-commands.ts';
-import { NOTE_MAX_LENGTH, silentLogger, type Dispatcher } from '../../src/core/index.ts';
+import { pino } from 'pino';
+import { NOTE_MAX_LENGTH, StartupError, silentLogger, type Dispatcher, type Logger } from '../../src/core/index.ts';
 import type { Adapter } from '../../src/adapters/types.ts';
 import { createTestContext, type TestContext } from '../helpers/context.ts';
 import { FAKE_USER, snowflake, startFakeDiscord, type FakeDiscord, type FakeUser, type InteractionResult } from '../helpers/fake-discord.ts';
@@ -24,7 +25,9 @@ interface Bot {
   adapter: Adapter;
 }
 
-async function startBot(options: { noteWriters?: string[]; deferAfterMs?: number; slowMs?: number } = {}): Promise<Bot> {
+async function startBot(
+  options: { noteWriters?: string[]; deferAfterMs?: number; slowMs?: number; logger?: Logger } = {},
+): Promise<Bot> {
   const fake = await startFakeDiscord({ guilds: [{ id: GUILD, name: 'home', channels: [{ id: CHANNEL, name: 'general' }] }] });
   const ctx = await createTestContext({ noteWriters: options.noteWriters ?? [] });
   const slowMs = options.slowMs ?? 0;
@@ -40,7 +43,7 @@ async function startBot(options: { noteWriters?: string[]; deferAfterMs?: number
     : ctx.dispatcher;
   const adapter = createDiscordAdapter(
     { token: 'test-bot-token', applicationId: fake.applicationId, apiUrl: fake.apiUrl },
-    { dispatcher, kb: ctx.kb, logger: silentLogger() },
+    { dispatcher, kb: ctx.kb, logger: options.logger ?? silentLogger() },
     options.deferAfterMs !== undefined ? { deferAfterMs: options.deferAfterMs } : {},
   );
   await adapter.start();
@@ -367,5 +370,59 @@ describe('discord adapter: deferring slow work', () => {
   it('answers quick commands directly', async () => {
     const result = await run(bot, 'help');
     expect(result.callback.type).toBe(4);
+  });
+});
+
+describe('discord adapter: failures', () => {
+  it('start() fails with a StartupError when the gateway refuses the token', async () => {
+    const fake = await startFakeDiscord({ closeOnIdentify: 4004 });
+    const ctx = await createTestContext();
+    const adapter = createDiscordAdapter(
+      { token: 'bad-token', applicationId: fake.applicationId, apiUrl: fake.apiUrl },
+      { dispatcher: ctx.dispatcher, kb: ctx.kb, logger: silentLogger() },
+    );
+    try {
+      const failure = adapter.start();
+      await expect(failure).rejects.toThrow(StartupError);
+      await expect(failure).rejects.toThrow('discord: could not log in: Authentication failed');
+    } finally {
+      await adapter.stop();
+      await fake.close();
+      await ctx.close();
+    }
+  });
+
+  it('logs a reply Discord no longer accepts, without the interaction token', async () => {
+    const lines: string[] = [];
+    const logger = pino({ level: 'debug' }, { write: (line: string) => void lines.push(line) });
+    const bot = await startBot({ logger });
+    try {
+      const payload = bot.fake.chatInput('help', {}, IN_GUILD);
+      bot.fake.expiredTokens.add(payload.token);
+      await bot.fake.interact(payload);
+      const start = Date.now();
+      while (!lines.some((line) => line.includes('Unknown interaction')) && Date.now() - start < 5000) {
+        await new Promise((resolve) => setTimeout(resolve, 20));
+      }
+      const logged = lines.join('');
+      expect(logged).toContain('Unknown interaction');
+      expect(logged).not.toContain(payload.token);
+      expect(logged).not.toContain('test-bot-token');
+    } finally {
+      await stopBot(bot);
+    }
+  });
+
+  it('errorFields keeps the message and status of an API error, not its URL', () => {
+    const error = Object.assign(new Error('Unknown interaction'), {
+      code: 10062,
+      status: 404,
+      method: 'POST',
+      url: 'https://discord.com/api/v10/interactions/1/secret-token/callback',
+    });
+    const fields = errorFields(error);
+    expect(fields).toEqual({ err: 'Unknown interaction', errName: 'Error', code: 10062, status: 404, method: 'POST' });
+    expect(errorFields('plain')).toEqual({ err: 'plain' });
+    expect(errorFields(new TypeError('boom'))).toMatchObject({ err: 'boom', errName: 'TypeError', stack: expect.stringContaining('boom') });
   });
 });

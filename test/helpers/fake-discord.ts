@@ -40,6 +40,8 @@ export interface FakeDiscordOptions {
   guilds?: FakeGuild[];
   /** Heartbeat interval sent in HELLO (ms). */
   heartbeatIntervalMs?: number;
+  /** Close the gateway with this code on IDENTIFY (4004: authentication failed). */
+  closeOnIdentify?: number;
   /** Bot tokens answered with 401 Unauthorized (as Discord answers a revoked token). */
   rejectTokens?: string[];
 }
@@ -94,6 +96,8 @@ export class FakeDiscord {
   readonly requests: RecordedRequest[] = [];
   readonly identifies: unknown[] = [];
   heartbeats = 0;
+  /** Interaction tokens whose callback is answered 404 Unknown interaction (too late, as after 3 s). */
+  readonly expiredTokens = new Set<string>();
   private readonly http = createServer((req, res) => void this.onRequest(req, res));
   private readonly wss = new WebSocketServer({ noServer: true });
   private readonly sockets = new Set<WebSocket>();
@@ -293,7 +297,8 @@ export class FakeDiscord {
         ws.send(JSON.stringify({ op: 11, d: null, s: null, t: null }));
       } else if (packet.op === 2) {
         this.identifies.push(packet.d);
-        this.sendReady(ws);
+        if (this.options.closeOnIdentify) ws.close(this.options.closeOnIdentify, 'Authentication failed.');
+        else this.sendReady(ws);
         for (const resolve of this.identifyWaiters.splice(0)) resolve();
       } else if (packet.op === 6) {
         this.seq += 1;
@@ -386,6 +391,7 @@ export class FakeDiscord {
     }
     if (method === 'GET' && path === '/api/v10/users/@me') return [200, { ...apiUser(this.botUser), bot: true }];
     if (method === 'POST' && /^\/api\/v10\/interactions\/\d+\/[^/]+\/callback$/.test(path)) {
+      if (this.expiredTokens.has(path.split('/')[5]!)) return [404, { message: 'Unknown interaction', code: 10062 }];
       return request.query.get('with_response') === 'true' ? [200, { interaction: {}, resource: {} }] : [204, undefined];
     }
     const webhook = /^\/api\/v10\/webhooks\/(\d+)\/([^/]+)(\/messages\/(@original|\d+))?$/.exec(path);
