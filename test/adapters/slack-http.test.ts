@@ -303,4 +303,15 @@ describe('startup', () => {
     );
     await bad.stop();
   });
+
+  it('fails with a clear message when the port is taken', async () => {
+    const taken = adapter.port!;
+    const second = createSlackAdapter(
+      { botToken: BOT_TOKEN, signingSecret: SIGNING_SECRET, port: taken, apiUrl: fake.apiUrl },
+      { dispatcher: ctx.dispatcher, kb: ctx.kb, logger: silentLogger() },
+      { host: '127.0.0.1' },
+    );
+    await expect(second.start()).rejects.toThrow(`slack: port ${taken} is in use — set SLACK_PORT to a free port`);
+    await second.stop();
+  });
 });

@@ -108,4 +108,15 @@ describe('Socket Mode', () => {
       text: 'note: only the owner can save notes here — nothing was saved.',
     });
   });
+
+  it('fails to start with a clear message when the app token is refused', async () => {
+    const bad = createSlackAdapter(
+      { botToken: BOT_TOKEN, appToken: 'xapp-wrong', port: 3000, apiUrl: fake.apiUrl },
+      { dispatcher: ctx.dispatcher, kb: ctx.kb, logger: silentLogger() },
+    );
+    await expect(bad.start()).rejects.toThrow(
+      'slack: Socket Mode could not connect (invalid_auth) — check SLACK_APP_TOKEN (xapp-… with connections:write)',
+    );
+    await bad.stop();
+  });
 });
