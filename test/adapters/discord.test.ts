@@ -26,9 +26,12 @@ interface Bot {
 }
 
 async function startBot(
-  options: { noteWriters?: string[]; deferAfterMs?: number; slowMs?: number; logger?: Logger } = {},
+  options: { noteWriters?: string[]; deferAfterMs?: number; slowMs?: number; logger?: Logger; heartbeatIntervalMs?: number } = {},
 ): Promise<Bot> {
-  const fake = await startFakeDiscord({ guilds: [{ id: GUILD, name: 'home', channels: [{ id: CHANNEL, name: 'general' }] }] });
+  const fake = await startFakeDiscord({
+    guilds: [{ id: GUILD, name: 'home', channels: [{ id: CHANNEL, name: 'general' }] }],
+    ...(options.heartbeatIntervalMs ? { heartbeatIntervalMs: options.heartbeatIntervalMs } : {}),
+  });
   const ctx = await createTestContext({ noteWriters: options.noteWriters ?? [] });
   const slowMs = options.slowMs ?? 0;
   const dispatcher: Dispatcher = slowMs
@@ -127,7 +130,7 @@ async function run(bot: Bot, name: string, options: Record<string, string> = {},
 describe('discord adapter, end to end through discord.js', () => {
   let bot: Bot;
   beforeAll(async () => {
-    bot = await startBot();
+    bot = await startBot({ heartbeatIntervalMs: 300 });
   });
   afterAll(async () => {
     await stopBot(bot);
@@ -137,6 +140,14 @@ describe('discord adapter, end to end through discord.js', () => {
     expect(bot.fake.requests.some((r) => r.method === 'GET' && r.path === '/api/v10/gateway/bot')).toBe(true);
     expect(bot.fake.identifies).toHaveLength(1);
     expect(bot.fake.identifies[0]).toMatchObject({ token: 'test-bot-token', intents: 1 });
+  });
+
+  it('keeps the session alive: heartbeats are ACKed, no reconnect', async () => {
+    const start = Date.now();
+    while (bot.fake.heartbeats < 3 && Date.now() - start < 5000) await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(bot.fake.heartbeats).toBeGreaterThanOrEqual(3);
+    expect(bot.fake.connections).toBe(1);
+    expect(bot.fake.identifies).toHaveLength(1);
   });
 
   it('/find answers with hits as embed fields, matched words in bold, ephemeral', async () => {

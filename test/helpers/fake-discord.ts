@@ -96,6 +96,8 @@ export class FakeDiscord {
   readonly requests: RecordedRequest[] = [];
   readonly identifies: unknown[] = [];
   heartbeats = 0;
+  /** Gateway connections opened so far (a reconnect or resume opens another). */
+  connections = 0;
   /** Interaction tokens whose callback is answered 404 Unknown interaction (too late, as after 3 s). */
   readonly expiredTokens = new Set<string>();
   private readonly http = createServer((req, res) => void this.onRequest(req, res));
@@ -282,6 +284,7 @@ export class FakeDiscord {
   }
 
   private onGateway(ws: WebSocket): void {
+    this.connections += 1;
     this.sockets.add(ws);
     ws.on('close', () => this.sockets.delete(ws));
     ws.on('message', (raw) => {
