@@ -8,6 +8,8 @@ import { createHmac, randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { WebSocketServer, type WebSocket } from 'ws';
+import { createSlackAdapter } from '../../src/adapters/slack.ts';
+import type { AdapterDeps } from '../../src/adapters/types.ts';
 
 export const BOT_TOKEN = 'xoxb-test-bot-token';
 export const APP_TOKEN = 'xapp-test-app-token';
@@ -269,7 +271,10 @@ export function slashCommandBody(fields: SlashCommandFields): string {
     ['response_url', fields.response_url],
     ['trigger_id', fields.trigger_id ?? `${Date.now()}.${Math.floor(Math.random() * 1e9)}.${randomUUID().replace(/-/g, '')}`],
   ];
-  return ordered.map(([key, value]) => `${key}=${encodeURIComponent(value)}`).join('&');
+  // Slack sends UTF-8: a lone UTF-16 surrogate cannot be encoded and arrives as U+FFFD.
+  const wellFormed = (value: string) =>
+    value.replace(/[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g, '\uFFFD');
+  return ordered.map(([key, value]) => `${key}=${encodeURIComponent(wellFormed(value))}`).join('&');
 }
 
 /** A message-shortcut ("Save to notes") payload, as Slack sends it. */
@@ -338,4 +343,56 @@ export async function postSigned(url: string, body: string, options: SignedPostO
     headers['x-slack-retry-reason'] = 'http_timeout';
   }
   return fetch(url, { method: 'POST', headers, body });
+}
+
+// ---- A Slack front end for tests that drive commands ----
+
+export interface SlackDriver {
+  /** The stand-in the bot talks to (Web API, response_url, Socket Mode). */
+  readonly fake: FakeSlack;
+  /** `http://127.0.0.1:<port>/slack/events`. */
+  readonly eventsUrl: string;
+  /**
+   * Sends `/<command> <text>` as a signed slash-command POST (the text escaped
+   * as Slack escapes what a person types: `&`, `<`, `>`) and returns the
+   * reply as Slack would show it: from the acknowledgement, or, when the bot
+   * acknowledged empty, from its response_url post.
+   */
+  command(command: string, text: string, fields?: Partial<SlashCommandFields>): Promise<{ status: number; message: RespondBody | undefined }>;
+  stop(): Promise<void>;
+}
+
+/** Starts a stand-in and the real Slack adapter (HTTP mode on 127.0.0.1) over the given core. */
+export async function startSlackDriver(deps: AdapterDeps): Promise<SlackDriver> {
+  const fake = await startFakeSlack();
+  const adapter = createSlackAdapter(
+    { botToken: BOT_TOKEN, signingSecret: SIGNING_SECRET, port: 0, apiUrl: fake.apiUrl },
+    deps,
+    { host: '127.0.0.1' },
+  );
+  try {
+    await adapter.start();
+  } catch (error) {
+    await fake.close();
+    throw error;
+  }
+  const eventsUrl = `http://127.0.0.1:${adapter.port}/slack/events`;
+  return {
+    fake,
+    eventsUrl,
+    async command(command, text, fields = {}) {
+      const responseId = randomUUID();
+      const typed = text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+      const body = slashCommandBody({ command: `/${command}`, text: typed, response_url: fake.responseUrl(responseId), ...fields });
+      const res = await postSigned(eventsUrl, body);
+      const raw = await res.text();
+      if (res.status !== 200) return { status: res.status, message: undefined };
+      const message = raw ? (JSON.parse(raw) as RespondBody) : await fake.waitForResponse(responseId);
+      return { status: res.status, message };
+    },
+    async stop() {
+      await adapter.stop();
+      await fake.close();
+    },
+  };
 }
