@@ -168,7 +168,9 @@ export function createDiscordAdapter(config: DiscordConfig, deps: AdapterDeps, o
   async function chatInput(interaction: ChatInputCommandInteraction): Promise<void> {
     const command = dispatcher.find(interaction.commandName);
     const optionName = command?.option?.name;
-    const text = optionName ? (interaction.options.getString(optionName) ?? '') : '';
+    // NOTE: read the raw value: getString() throws when a stale registration typed the option differently.
+    const value = optionName ? interaction.options.get(optionName)?.value : undefined;
+    const text = value === undefined || value === null ? '' : String(value);
     const invocation = chatInputInvocation({
       interactionId: interaction.id,
       commandName: interaction.commandName,

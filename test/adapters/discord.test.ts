@@ -232,6 +232,12 @@ describe('discord adapter, end to end through discord.js', () => {
     const result = await run(bot, 'bogus');
     expect(shown(result).flags).toBe(EPHEMERAL);
     expect(embed(result).title).toBe('Unknown command "/bogus". Known commands: /note, /find, /topics, /forget, /help.');
+    // An option registered with another type (an old registration) is read as text, not dropped.
+    const payload = bot.fake.chatInput('forget', {}, IN_GUILD);
+    (payload.data as { options: unknown[] }).options = [{ name: 'id', type: 4, value: 5 }];
+    const stale = await bot.fake.interact(payload);
+    expectWellFormed(stale);
+    expect(embed(stale).title).toBe('forget: "5" is not a note id — ids are 10 letters and digits, like k3v9x2ma7q');
   });
 
   it('a saved @everyone, user, role or channel mention never pings when found', async () => {
