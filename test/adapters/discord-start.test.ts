@@ -4,12 +4,14 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { rm } from 'node:fs/promises';
+import { createServer } from 'node:net';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SAVE_TO_NOTES } from '../../src/adapters/discord-commands.ts';
 import { openNoteStore, silentLogger } from '../../src/core/index.ts';
 import { REPO_ROOT, makeDataDir } from '../helpers/context.ts';
 import { FAKE_USER, snowflake, startFakeDiscord, type FakeDiscord } from '../helpers/fake-discord.ts';
+import { BOT_TOKEN, SIGNING_SECRET, postSigned, slashCommandBody, startFakeSlack } from '../helpers/fake-slack.ts';
 
 interface Started {
   child: ChildProcess;
@@ -152,5 +154,52 @@ describe('npm start with Discord credentials', () => {
     });
     expect(await bot.exited).toBe(1);
     expect(bot.stderr()).toContain('tinker: discord: could not log in: An invalid token was provided.');
+  }, 60_000);
+});
+
+/** A port nothing listens on right now: bind 0, read it, release it. */
+async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const address = server.address();
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  if (typeof address !== 'object' || !address) throw new Error('freePort: no address');
+  return address.port;
+}
+
+describe('npm start with Discord and Slack configured', () => {
+  it('runs both in one process over one index and one store', async () => {
+    const slack = await startFakeSlack();
+    try {
+      const dataDir = await makeDataDir();
+      dirs.push(dataDir);
+      const port = await freePort();
+      const bot = npmStart({
+        DISCORD_TOKEN: 'both-token',
+        DISCORD_APPLICATION_ID: fake.applicationId,
+        DISCORD_API_URL: fake.apiUrl,
+        SLACK_BOT_TOKEN: BOT_TOKEN,
+        SLACK_SIGNING_SECRET: SIGNING_SECRET,
+        SLACK_PORT: String(port),
+        SLACK_API_URL: slack.apiUrl,
+        DATA_DIR: dataDir,
+        STORE_URL: `sqlite://${path.join(dataDir, 'notes.sqlite')}`,
+      });
+      await waitFor(bot, /discord: started/);
+      await waitFor(bot, /slack: started/);
+      const where = { guildId: GUILD, channelId: CHANNEL };
+      const note = await fake.interact(fake.chatInput('note', { text: 'saved on discord, found on slack #bothways' }, where));
+      expect((note.callback.data as { embeds: { title: string }[] }).embeds[0]!.title).toMatch(/^Saved note /);
+      const find = await postSigned(
+        `http://127.0.0.1:${port}/slack/events`,
+        slashCommandBody({ command: '/find', text: '#bothways', response_url: slack.responseUrl() }),
+      );
+      expect(find.status).toBe(200);
+      expect(JSON.stringify(await find.json())).toContain('saved on discord, found on slack');
+      stopGroup(bot.child, 'SIGTERM');
+      await bot.exited;
+    } finally {
+      await slack.close();
+    }
   }, 60_000);
 });
