@@ -83,13 +83,26 @@ export function parseMessageShortcut(body: unknown): MessageShortcutPayload {
     userName: str(user.username) ?? str(user.name) ?? userId,
     channelId: required(channel, 'id', 'shortcut channel'),
     messageTs: str(message.ts) ?? required(data, 'message_ts', 'shortcut'),
-    messageText: typeof message.text === 'string' ? message.text : '',
+    messageText: messageText(message),
     author: {
       platform: SLACK_PLATFORM,
       id: authorId,
       name: str(profile.display_name) ?? str(profile.real_name) ?? str(message.username) ?? str(profile.name) ?? authorId,
     },
   };
+}
+
+/**
+ * A message's text; for a message whose text is empty (typical of bots and
+ * integrations) the text of its legacy attachments.
+ */
+function messageText(message: Record<string, unknown>): string {
+  if (typeof message.text === 'string' && message.text.trim()) return message.text;
+  const attachments = Array.isArray(message.attachments) ? message.attachments.map(record) : [];
+  return attachments
+    .map((attachment) => [str(attachment.pretext), str(attachment.title), str(attachment.text) ?? str(attachment.fallback)].filter(Boolean).join('\n'))
+    .filter(Boolean)
+    .join('\n\n');
 }
 
 /** The invocation a slash command stands for. */

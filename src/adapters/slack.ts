@@ -133,6 +133,14 @@ export function createSlackAdapter(
         await deliver(respond, reply(BAD_PAYLOAD, { tone: 'error' }), 'note');
         return;
       }
+      if (!payload.messageText.trim()) {
+        await deliver(
+          respond,
+          reply('Save to notes: that message has no text to save (files and images are not saved) — nothing was saved.', { tone: 'error' }),
+          'note',
+        );
+        return;
+      }
       let permalink: string | undefined;
       try {
         const result = await client.chat.getPermalink({ channel: payload.channelId, message_ts: payload.messageTs });

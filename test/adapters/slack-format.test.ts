@@ -216,6 +216,12 @@ describe('payloads', () => {
     });
   });
 
+  it('takes the text of a bot message from its attachments', () => {
+    const base = messageShortcutPayload({ response_url: 'http://x', text: '' });
+    const message = { ...(base.message as Record<string, unknown>), attachments: [{ pretext: 'Build', title: 'main #42', text: 'failed' }, { fallback: 'logs' }] };
+    expect(parseMessageShortcut({ ...base, message }).messageText).toBe('Build\nmain #42\nfailed\n\nlogs');
+  });
+
   it('names what is missing from a payload', () => {
     expect(() => parseSlashCommand({ command: '/note', channel_id: 'C1' })).toThrow('slack: slash command has no user_id');
     expect(() => parseMessageShortcut('nonsense')).toThrow('slack: shortcut user has no id');

@@ -262,6 +262,19 @@ describe('"Save to notes" message shortcut over HTTP', () => {
     expect(ctx.kb.note(id)?.source).toEqual({ platform: 'slack', channel });
   });
 
+  it('says so when the message has no text (a file or image only)', async () => {
+    const responseId = 'shortcut-empty';
+    const before = ctx.kb.counts().notes;
+    const payload = messageShortcutPayload({ response_url: fake.responseUrl(responseId), text: '', channel_id: 'C0FILES', ts: '5.5' });
+    await postSigned(eventsUrl, interactiveBody(payload));
+    const answer = await fake.waitForResponse(responseId);
+    expect(answer).toMatchObject({
+      response_type: 'ephemeral',
+      text: 'Save to notes: that message has no text to save (files and images are not saved) — nothing was saved.',
+    });
+    expect(ctx.kb.counts().notes).toBe(before);
+  });
+
   it('checks the invoker, not the author, against NOTE_WRITERS', async () => {
     const responseId = 'shortcut-stranger';
     const payload = messageShortcutPayload({
