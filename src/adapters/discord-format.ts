@@ -61,13 +61,17 @@ export function cut(text: string, max: number): string {
  * Escapes Discord markdown and mention syntax in text that came from stored data,
  * so it shows as written: `*`, `_`, `~`, `` ` ``, `|`, `\`, `[`, `]` (so no masked link forms), `<` (which also
  * defuses `<@id>`, `<@&role>`, `<#channel>`), block syntax at a line start
- * (`>`, `#`, `-`, `1.`), and `@everyone`/`@here` (a zero-width space after `@`).
+ * (`>`, `#`, `-`, `1.`), and `@everyone`/`@here` (a zero-width space after `@`). Bare
+ * http(s) URLs are left whole.
  */
 export function escapeDiscord(text: string): string {
-  return text
-    .replace(/[\\*_~`|[\]<]/g, '\\$&')
-    .replace(/^(\s*)([>#-]|\d+\.)/gm, '$1\\$2')
-    .replace(/@(everyone|here)/gi, '@\u200b$1');
+  // NOTE: bare URLs stay as they are: Discord links them before applying markdown,
+  // and a backslash inside one would end up in the link.
+  const inline = text
+    .split(/(https?:\/\/[^\s<>]+)/)
+    .map((part, i) => (i % 2 === 1 ? part : part.replace(/[\\*_~`|[\]<]/g, '\\$&')))
+    .join('');
+  return inline.replace(/^(\s*)([>#-]|\d+\.)/gm, '$1\\$2').replace(/@(everyone|here)/gi, '@\u200b$1');
 }
 
 /** Snippet spans with matched words in bold. */

@@ -53,6 +53,10 @@ describe('escapeDiscord', () => {
     expect(escapeDiscord('> quote\n# heading\n- item\n1. first')).toBe('\\> quote\n\\# heading\n\\- item\n\\1. first');
     expect(escapeDiscord('mid # and - stay')).toBe('mid # and - stay');
   });
+  it('leaves bare URLs whole, escaping only around them', () => {
+    expect(escapeDiscord('see https://example.com/a_b*c?x=1 and a_b')).toBe('see https://example.com/a_b*c?x=1 and a\\_b');
+    expect(escapeDiscord('<https://example.com/x_y>')).toBe('\\<https://example.com/x_y>');
+  });
   it('defuses every mention form', () => {
     expect(escapeDiscord('@everyone @here @Everyone')).toBe('@\u200beveryone @\u200bhere @\u200bEveryone');
     expect(escapeDiscord('<@123> <@!123> <@&456> <#789> </find:1>')).toBe('\\<@123> \\<@!123> \\<@&456> \\<#789> \\</find:1>');
