@@ -15,7 +15,9 @@ const ELLIPSIS = '…';
 
 /** A Block Kit text object. */
 export interface SlackText {
+  /** tinker always sends mrkdwn, escaped. */
   type: 'mrkdwn' | 'plain_text';
+  /** At most SLACK_MAX_SECTION_TEXT characters. */
   text: string;
 }
 

@@ -16,8 +16,11 @@ export interface SlashCommandPayload {
   command: string;
   /** Everything after the command, with `&`, `<`, `>` as entities. */
   text: string;
+  /** Who typed the command (checked against NOTE_WRITERS). */
   userId: string;
+  /** Their Slack username. */
   userName: string;
+  /** Where it was typed. */
   channelId: string;
   /** Unique per invocation; the same on a retried delivery. */
   triggerId?: string;
@@ -25,9 +28,13 @@ export interface SlashCommandPayload {
 
 /** The fields of a message-shortcut payload tinker uses. */
 export interface MessageShortcutPayload {
+  /** The shortcut's callback_id (SAVE_TO_NOTES_CALLBACK). */
   callbackId: string;
+  /** Who clicked "Save to notes" (checked against NOTE_WRITERS). */
   userId: string;
+  /** Their Slack username. */
   userName: string;
+  /** The channel of the message. */
   channelId: string;
   /** The message's timestamp: with the channel, it identifies the message. */
   messageTs: string;
