@@ -51,7 +51,7 @@ describe('npm run discord:register', () => {
     expect(stdout).toContain(`discord:register: registered ${expected.length} commands in guild 3300000000000000001 (available now):`);
     expect(stdout).toContain('  /find <query> (autocomplete, max 500) — Search your write-ups, notes and profile (typos are fine)');
     expect(stdout).toContain('  Save to notes (message command)');
-  });
+  }, 60_000);
 
   it('registers globally without DISCORD_GUILD_ID; running it again sends the same definitions', async () => {
     const before = commandPuts().length;
@@ -67,7 +67,7 @@ describe('npm run discord:register', () => {
     expect(puts[0]!.body).toEqual(expected);
     expect(puts[1]!.body).toEqual(puts[0]!.body);
     expect(first.stdout).toMatch(/^discord:register: registered 6 commands globally/);
-  });
+  }, 60_000);
 
   it('exits 1 with a message on a config error, missing credentials or a refused token', async () => {
     const half = await register({ DISCORD_TOKEN: 'good-token', DISCORD_API_URL: fake.apiUrl });
@@ -81,5 +81,5 @@ describe('npm run discord:register', () => {
     expect(refused.code).toBe(1);
     expect(refused.stderr).toMatch(/^discord:register: registration failed: .*401.* — Discord refused DISCORD_TOKEN/m);
     expect(commandPuts().length).toBe(before + 1);
-  });
+  }, 90_000);
 });
