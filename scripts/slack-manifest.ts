@@ -31,6 +31,10 @@ async function main(): Promise<number> {
     process.stderr.write(`slack:manifest: --http "${values.http}" should be the bot's public https:// base URL, e.g. https://tinker.example.com\n`);
     return 2;
   }
+  if (values.name !== undefined && (values.name.trim() === '' || values.name.length > 35)) {
+    process.stderr.write(`slack:manifest: --name "${values.name}" should be 1 to 35 characters (Slack's limit for an app name)\n`);
+    return 2;
+  }
   const manifest = buildSlackManifest(commands, {
     ...(values.name ? { name: values.name } : {}),
     ...(values.http ? { httpBaseUrl: values.http } : {}),

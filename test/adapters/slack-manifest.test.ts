@@ -39,4 +39,22 @@ describe('Slack app manifest', () => {
     expect(manifest.display_information.name).toBe('tinker (ada)');
     expect(manifest.features.bot_user.display_name).toBe('tinker (ada)');
   });
+
+  it('stays within the limits of Slack’s manifest schema (v1)', () => {
+    const manifest = buildSlackManifest(commands, { httpBaseUrl: 'https://bot.example.com' });
+    expect(manifest.display_information.name.length).toBeLessThanOrEqual(35);
+    expect(manifest.display_information.description.length).toBeLessThanOrEqual(140);
+    expect(manifest.display_information.background_color).toMatch(/^#[0-9a-fA-F]{3}([0-9a-fA-F]{3})?$/);
+    expect(manifest.features.slash_commands.length).toBeLessThanOrEqual(50);
+    for (const command of manifest.features.slash_commands) {
+      expect(command.command).toMatch(/^\/.{1,31}$/);
+      expect(command.description.length).toBeGreaterThan(0);
+      expect(command.description.length).toBeLessThanOrEqual(2000);
+      expect((command.usage_hint ?? 'x').length).toBeLessThanOrEqual(1000);
+    }
+    for (const shortcut of manifest.features.shortcuts) {
+      expect(shortcut.name.length).toBeLessThanOrEqual(24);
+      expect(shortcut.description.length).toBeLessThanOrEqual(150);
+    }
+  });
 });
