@@ -28,6 +28,9 @@ export const REDACT_PATHS = [
   '*.responseUrl',
   'interactionToken',
   '*.interactionToken',
+  // discord.js API errors carry the request URL, which holds the interaction token.
+  'err.url',
+  'err.requestBody',
 ];
 
 export function createLogger(level = 'info'): Logger {
