@@ -1,6 +1,7 @@
 /**
  * PostgreSQL: @keyv/postgres with a pool of its own per store, and a change
- * feed over LISTEN/NOTIFY on a dedicated connection that comes back by itself.
+ * feed over LISTEN/NOTIFY on a dedicated connection that comes back by itself
+ * and reads what it missed from a change log table.
  */
 import KeyvPostgres, { type KeyvPostgresOptions } from '@keyv/postgres';
 import type { KeyvStoreAdapter } from 'keyv';
@@ -90,28 +91,106 @@ export function createPostgresStore(url: string, logger: Logger): PostgresStore 
   };
 }
 
+/**
+ * The change log table. NOTIFY alone drops what is sent while a listener is
+ * reconnecting; each change is also a row here, so a listener that comes back
+ * reads what it missed. Rows older than a week are pruned.
+ */
+export const CHANGES_TABLE = 'notes_changes';
+const PRUNE_EVERY = 1000;
+
 class PostgresChangeFeed implements ChangeFeed {
   private listenClient: pg.Client | undefined;
   private closed = false;
   private retry: NodeJS.Timeout | undefined;
   private readonly sender = newSenderId();
+  private tableReady: Promise<void> | undefined;
+  /** The newest change seen; what a reconnected listener reads on from. */
+  private lastSeq: number | undefined;
+  private published = 0;
 
   constructor(
     private readonly url: string,
-    private readonly query: (sql: string, values?: unknown[]) => Promise<unknown>,
+    private readonly query: (sql: string, values?: unknown[]) => Promise<unknown[]>,
     private readonly logger: Logger,
   ) {}
 
-  async publish(change: NoteChange): Promise<void> {
-    await this.query('SELECT pg_notify($1, $2)', [POSTGRES_CHANNEL, encodeChange(change, this.sender)]);
+  /**
+   * Changes are sent in batches: every change made while the previous batch was
+   * on its way goes out in the next one statement, so a burst of saves costs a
+   * few round trips instead of one per note, and leaves the pool to the saves.
+   */
+  publish(change: NoteChange): Promise<void> {
+    const sent = new Promise<void>((resolve, reject) => this.pending.push({ change, resolve, reject }));
+    this.flushing ??= this.flush().finally(() => {
+      this.flushing = undefined;
+    });
+    return sent;
+  }
+
+  private pending: Array<{ change: NoteChange; resolve: () => void; reject: (error: unknown) => void }> = [];
+  private flushing: Promise<void> | undefined;
+
+  private async flush(): Promise<void> {
+    while (this.pending.length > 0) {
+      const batch = this.pending.splice(0, 500);
+      try {
+        await this.ensureTable();
+        // One statement: the rows and their notifications are committed together.
+        await this.query(
+          `WITH c AS (
+             INSERT INTO ${CHANGES_TABLE} (type, id, sender)
+             SELECT type, id, $3::text FROM unnest($1::text[], $2::text[]) AS u(type, id)
+             RETURNING seq, type, id, sender)
+           SELECT pg_notify($4, json_build_object('type', c.type, 'id', c.id, 'from', c.sender, 'seq', c.seq)::text) FROM c`,
+          [batch.map((p) => p.change.type), batch.map((p) => p.change.id), this.sender, POSTGRES_CHANNEL],
+        );
+        for (const item of batch) item.resolve();
+      } catch (error) {
+        for (const item of batch) item.reject(error);
+      }
+      this.published += batch.length;
+      if (this.published >= PRUNE_EVERY) {
+        this.published = 0;
+        await this.prune().catch(() => {});
+      }
+    }
   }
 
   async subscribe(listener: (change: NoteChange) => void): Promise<void> {
+    await this.ensureTable();
+    await this.prune();
     // At startup a failure is the caller's to report; after that, the feed keeps trying.
     await this.listen(listener);
   }
 
-  /** Opens the LISTEN connection; throws when it cannot. */
+  private ensureTable(): Promise<void> {
+    this.tableReady ??= this.query(
+      `CREATE TABLE IF NOT EXISTS ${CHANGES_TABLE} (seq BIGSERIAL PRIMARY KEY, type TEXT NOT NULL, id TEXT NOT NULL, sender TEXT NOT NULL, at TIMESTAMPTZ NOT NULL DEFAULT now())`,
+    ).then(
+      () => undefined,
+      (error: { code?: string }) => {
+        // Two processes creating it at once: one of them gets a duplicate error; the table is there.
+        if (error.code === '23505' || error.code === '42P07') return;
+        this.tableReady = undefined;
+        throw error;
+      },
+    );
+    return this.tableReady;
+  }
+
+  private async prune(): Promise<void> {
+    await this.query(`DELETE FROM ${CHANGES_TABLE} WHERE at < now() - interval '7 days'`);
+  }
+
+  private deliver(listener: (change: NoteChange) => void, payload: string): void {
+    const change = decodeChange(payload, this.sender);
+    const seq = seqOf(payload);
+    if (seq !== undefined && (this.lastSeq === undefined || seq > this.lastSeq)) this.lastSeq = seq;
+    if (change) listener(change);
+  }
+
+  /** Opens the LISTEN connection and reads what was missed since `lastSeq`; throws when it cannot. */
   private async listen(listener: (change: NoteChange) => void): Promise<void> {
     const client = new pg.Client({ connectionString: this.url, connectionTimeoutMillis: CONNECT_TIMEOUT_MS, keepAlive: true });
     let lost = false;
@@ -127,13 +206,24 @@ class PostgresChangeFeed implements ChangeFeed {
     client.on('error', onLost);
     client.on('end', () => onLost());
     client.on('notification', (message) => {
-      if (message.channel !== POSTGRES_CHANNEL || !message.payload) return;
-      const change = decodeChange(message.payload, this.sender);
-      if (change) listener(change);
+      if (message.channel === POSTGRES_CHANNEL && message.payload) this.deliver(listener, message.payload);
     });
     try {
       await client.connect();
       await client.query(`LISTEN ${POSTGRES_CHANNEL}`);
+      // After LISTEN, so nothing falls between the two; a change seen twice is harmless.
+      if (this.lastSeq === undefined) {
+        const { rows } = await client.query<{ seq: string }>(`SELECT coalesce(max(seq), 0)::text AS seq FROM ${CHANGES_TABLE}`);
+        this.lastSeq = Number(rows[0]?.seq ?? 0);
+      } else {
+        const { rows } = await client.query<{ type: string; id: string; sender: string; seq: string }>(
+          `SELECT type, id, sender, seq::text AS seq FROM ${CHANGES_TABLE} WHERE seq > $1 ORDER BY seq`,
+          [this.lastSeq],
+        );
+        for (const row of rows) {
+          this.deliver(listener, JSON.stringify({ type: row.type, id: row.id, from: row.sender, seq: Number(row.seq) }));
+        }
+      }
     } catch (error) {
       lost = true;
       await client.end().catch(() => {});
@@ -160,10 +250,20 @@ class PostgresChangeFeed implements ChangeFeed {
 
   async close(): Promise<void> {
     this.closed = true;
+    await this.flushing;
     clearTimeout(this.retry);
     this.retry = undefined;
     const client = this.listenClient;
     this.listenClient = undefined;
     await client?.end().catch(() => {});
+  }
+}
+
+function seqOf(payload: string): number | undefined {
+  try {
+    const seq: unknown = (JSON.parse(payload) as { seq?: unknown }).seq;
+    return typeof seq === 'number' && Number.isSafeInteger(seq) ? seq : undefined;
+  } catch {
+    return undefined;
   }
 }

@@ -1,6 +1,6 @@
 /**
  * Redis: the Keyv adapter with the client options tinker needs, and a change
- * feed over pub/sub on a second connection.
+ * feed over a Redis stream read on a second connection.
  */
 import KeyvRedis from '@keyv/redis';
 import { createClient } from '@redis/client';
@@ -72,63 +72,88 @@ async function connectWithin(client: RedisClient, timeoutMs: number): Promise<vo
   }
 }
 
-/** The pub/sub channel; per database number, since channels are shared by all databases of a server. */
-export function redisChannel(url: string): string {
-  const db = /^\/(\d+)/.exec(safePathname(url))?.[1] ?? '0';
-  return `tinker:notes:changes:${db}`;
-}
-
-function safePathname(url: string): string {
-  try {
-    return new URL(url).pathname;
-  } catch {
-    return '';
-  }
-}
+/**
+ * The change log: a Redis stream in the store's own database, capped near
+ * STREAM_LENGTH entries. A stream rather than pub/sub because a reader that lost
+ * its connection picks up where it left off; pub/sub drops what is sent meanwhile.
+ */
+export const CHANGES_KEY = 'tinker:changes';
+const STREAM_LENGTH = 10_000;
+const READ_BLOCK_MS = 2000;
 
 class RedisChangeFeed implements ChangeFeed {
-  private readonly channel: string;
-  private subscriber: RedisClient | undefined;
+  private reader: RedisClient | undefined;
+  private closed = false;
   private readonly sender = newSenderId();
 
   constructor(
     private readonly url: string,
     private readonly client: RedisClient,
     private readonly logger: Logger,
-  ) {
-    this.channel = redisChannel(url);
-  }
+  ) {}
 
   async publish(change: NoteChange): Promise<void> {
-    // The data client is connected by the store's first operation.
-    if (!this.client.isOpen) return;
-    await this.client.publish(this.channel, encodeChange(change, this.sender));
+    const message = encodeChange(change, this.sender);
+    await this.client.sendCommand(['XADD', CHANGES_KEY, 'MAXLEN', '~', String(STREAM_LENGTH), '*', 'change', message]);
   }
 
   async subscribe(listener: (change: NoteChange) => void): Promise<void> {
-    // A subscribed connection can run nothing else, hence a second one.
-    const subscriber = newClient(this.url);
-    this.subscriber = subscriber;
-    let down = false;
-    subscriber.on('error', (error: unknown) => {
-      if (!down) this.logger.warn({ err: (error as Error).message, channel: this.channel }, 'notes: change feed lost its connection; reconnecting');
-      down = true;
-    });
-    // NOTE: @redis/client subscribes again by itself after a reconnect.
-    subscriber.on('ready', () => {
-      if (down) this.logger.info({ channel: this.channel }, 'notes: change feed reconnected');
-      down = false;
-    });
-    await connectWithin(subscriber, CONNECT_TIMEOUT_MS);
-    await subscriber.subscribe(this.channel, (message) => {
-      const change = decodeChange(message, this.sender);
-      if (change) listener(change);
-    });
+    // A blocking read holds its connection, hence a second one.
+    const reader = newClient(this.url);
+    this.reader = reader;
+    await connectWithin(reader, CONNECT_TIMEOUT_MS);
+    reader.on('error', () => {}); // reported by the read loop below
+    const newest = await reader.sendCommand(['XREVRANGE', CHANGES_KEY, '+', '-', 'COUNT', '1']);
+    const lastId = Array.isArray(newest) && Array.isArray(newest[0]) ? String(newest[0][0]) : '0-0';
+    void this.follow(reader, lastId, listener);
+  }
+
+  /** Reads the stream from `lastId` on, for as long as the feed is open; rides out reconnects. */
+  private async follow(reader: RedisClient, lastId: string, listener: (change: NoteChange) => void): Promise<void> {
+    let failing = false;
+    while (!this.closed) {
+      let reply: unknown;
+      try {
+        reply = await reader.sendCommand(['XREAD', 'COUNT', '500', 'BLOCK', String(READ_BLOCK_MS), 'STREAMS', CHANGES_KEY, lastId]);
+      } catch (error) {
+        if (this.closed) return;
+        if (!failing) this.logger.warn({ err: (error as Error).message }, 'notes: change feed lost its connection; reconnecting');
+        failing = true;
+        await new Promise((resolve) => setTimeout(resolve, 250));
+        continue;
+      }
+      if (failing) this.logger.info('notes: change feed reconnected');
+      failing = false;
+      for (const [id, message] of streamEntries(reply)) {
+        lastId = id;
+        const change = decodeChange(message, this.sender);
+        if (change) listener(change);
+      }
+    }
   }
 
   async close(): Promise<void> {
-    const subscriber = this.subscriber;
-    this.subscriber = undefined;
-    if (subscriber?.isOpen) await subscriber.close().catch(() => subscriber.destroy());
+    this.closed = true;
+    const reader = this.reader;
+    this.reader = undefined;
+    // NOTE: destroy, not close: close would wait for the blocked XREAD.
+    if (reader?.isOpen) reader.destroy();
   }
+}
+
+/** `[id, change]` pairs from an XREAD reply: `[[key, [[id, [field, value, …]], …]]]`, or null. */
+export function streamEntries(reply: unknown): Array<[string, string]> {
+  const entries: Array<[string, string]> = [];
+  if (!Array.isArray(reply)) return entries;
+  for (const stream of reply) {
+    const messages: unknown = Array.isArray(stream) ? stream[1] : undefined;
+    if (!Array.isArray(messages)) continue;
+    for (const entry of messages) {
+      if (!Array.isArray(entry) || !Array.isArray(entry[1])) continue;
+      const fields = entry[1] as unknown[];
+      const at = fields.indexOf('change');
+      if (at >= 0 && typeof fields[at + 1] === 'string') entries.push([String(entry[0]), fields[at + 1] as string]);
+    }
+  }
+  return entries;
 }

@@ -187,9 +187,10 @@ async function waitFor(check: () => Promise<boolean>, what: string, timeoutMs = 
   throw new Error(`test servers: ${what} did not happen within ${timeoutMs} ms`);
 }
 
-/** A redis-server of this test's own on a free port, without persistence. */
+/** A redis-server of this test's own on a free port; its append-only file keeps data across a stop. */
 export async function startPrivateRedis(): Promise<PrivateServer> {
   const port = await freePort();
+  const dir = await makeTempDir('tinker-redis-');
   const url = `redis://127.0.0.1:${port}`;
   let child: ChildProcess | undefined;
   const ping = async () => {
@@ -205,9 +206,8 @@ export async function startPrivateRedis(): Promise<PrivateServer> {
   const server: PrivateServer = {
     url,
     async start() {
-      child = spawn('redis-server', ['--bind', '127.0.0.1', '--port', String(port), '--save', '', '--appendonly', 'no'], {
-        stdio: 'ignore',
-      });
+      const args = ['--bind', '127.0.0.1', '--port', String(port), '--dir', dir, '--save', '', '--appendonly', 'yes', '--appendfsync', 'always'];
+      child = spawn('redis-server', args, { stdio: 'ignore' });
       await waitFor(ping, `redis-server on port ${port} answering`);
     },
     async stop() {
@@ -220,6 +220,7 @@ export async function startPrivateRedis(): Promise<PrivateServer> {
     },
     async destroy() {
       await server.stop();
+      await rm(dir, { recursive: true, force: true });
     },
   };
   await server.start();
@@ -254,7 +255,7 @@ export async function startPrivatePostgres(): Promise<PrivateServer> {
   };
   run(initdb, ['-D', dataDir, '--no-sync', '-A', 'trust', '-U', 'postgres']);
   const url = `postgresql://postgres@127.0.0.1:${port}/postgres`;
-  const options = `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off`;
+  const options = `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=off`;
   const server: PrivateServer = {
     url,
     async start() {
