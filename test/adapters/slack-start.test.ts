@@ -67,6 +67,12 @@ function stopGroup(child: ChildProcess, signal: NodeJS.Signals): void {
   }
 }
 
+const TINKER_VARS = [
+  'DATA_DIR', 'STORE_URL', 'NOTE_WRITERS', 'SEARCH_LIMIT', 'LOG_LEVEL', 'INDEX_SNAPSHOT',
+  'SLACK_BOT_TOKEN', 'SLACK_APP_TOKEN', 'SLACK_SIGNING_SECRET', 'SLACK_PORT', 'SLACK_API_URL',
+  'DISCORD_TOKEN', 'DISCORD_APPLICATION_ID', 'DISCORD_GUILD_ID', 'DISCORD_API_URL',
+];
+
 /** `npm start --silent` with exactly the given tinker variables (none inherited). */
 function npmStart(vars: Record<string, string>): Started {
   const env: NodeJS.ProcessEnv = {};
@@ -74,6 +80,8 @@ function npmStart(vars: Record<string, string>): Started {
     if (/^(SLACK_|DISCORD_|NOTE_WRITERS|STORE_URL|DATA_DIR|SEARCH_LIMIT|LOG_LEVEL|INDEX_SNAPSHOT)/.test(key)) continue;
     env[key] = value;
   }
+  // NOTE: set but empty counts as unset for tinker, and keeps a developer's .env from filling it in.
+  for (const name of TINKER_VARS) env[name] = '';
   const child = spawn('npm', ['start', '--silent'], {
     cwd: REPO_ROOT,
     env: { ...env, ...vars },
