@@ -12,6 +12,7 @@ export const SLACK_MAX_SECTION_TEXT = 3000;
 export const SLACK_MAX_FALLBACK_TEXT = 3000;
 
 const ELLIPSIS = '…';
+const WARNING = ':warning: ';
 
 /** A Block Kit text object. */
 export interface SlackText {
@@ -91,10 +92,13 @@ export function cutEscaped(text: string, max: number): string {
   return out.trimEnd() + ELLIPSIS;
 }
 
+/** Longest URL made into a link; a longer one would crowd out the text around it. */
+const MAX_LINK_URL = 1000;
+
 /** A link in mrkdwn, only for web and mail URLs; the label is escaped. */
 function link(url: string | undefined, label: string, maxLabel: number): string {
   const text = cutEscaped(label, maxLabel);
-  if (!url || !/^(https?:|mailto:)/i.test(url)) return text;
+  if (!url || url.length > MAX_LINK_URL || !/^(https?:|mailto:)/i.test(url)) return text;
   // NOTE: inside <url|label>, "|" and ">" end the URL early; percent-encode them.
   const safeUrl = escapeSlack(url).replace(/\|/g, '%7C');
   return `<${safeUrl}|${text}>`;
@@ -105,6 +109,7 @@ export function renderSpans(spans: readonly Span[], max: number): string {
   let out = '';
   for (const span of spans) {
     const room = max - out.length;
+    if (room < 2) break;
     const markers = span.strong ? 2 : 0;
     const escaped = escapeSlack(span.text);
     if (escaped.length + markers <= room) {
@@ -112,7 +117,7 @@ export function renderSpans(spans: readonly Span[], max: number): string {
       continue;
     }
     // Out of room: cut this span (plain, so no marker is left open) and stop.
-    out += cutEscaped(span.text, Math.max(1, room));
+    out += cutEscaped(span.text, room);
     break;
   }
   return out;
@@ -167,8 +172,9 @@ function hitBlocks(hit: SearchHit, position: number): SlackBlock[] {
 /** Renders a reply as a Slack message within Block Kit's limits. */
 export function renderSlackReply(reply: Reply): SlackMessage {
   const text = cutEscaped(reply.text, SLACK_MAX_FALLBACK_TEXT);
+  const header = reply.tone === 'error' ? `${WARNING}${cutEscaped(reply.text, SLACK_MAX_SECTION_TEXT - WARNING.length)}` : text;
   // Blocks in groups that are kept or dropped whole: a hit's title never loses its context line.
-  const groups: Group[] = [{ blocks: [section(reply.tone === 'error' ? `:warning: ${text}` : text)], hit: false }];
+  const groups: Group[] = [{ blocks: [section(header)], hit: false }];
   for (const part of reply.sections) {
     if (part.type === 'text') {
       groups.push({ blocks: [section(cutEscaped(part.text, SLACK_MAX_SECTION_TEXT))], hit: false });

@@ -173,6 +173,17 @@ describe('renderSlackReply', () => {
     expect(listText.split('\n')).toHaveLength(200);
   });
 
+  it('keeps an error header within the limit too, and drops links to absurdly long URLs', () => {
+    const error = renderSlackReply(reply('e'.repeat(5000), { tone: 'error' }));
+    expect(sectionText(error.blocks[0]).length).toBeLessThanOrEqual(SLACK_MAX_SECTION_TEXT);
+    expect(sectionText(error.blocks[0])).toMatch(/^:warning: e+…$/);
+    const long = renderSlackReply(
+      reply('x', { sections: [{ type: 'hits', hits: [hit({ source: { label: 'a', url: `https://a.example/${'p'.repeat(5000)}` }, snippet: [{ text: 'tail' }] })] }] }),
+    );
+    expect(sectionText(long.blocks[1])).toBe('1. *Tuning libgit2 over NFS*\ntail');
+    expect(renderSpans([{ text: 'abc' }, { text: 'def', strong: true }], 3)).toBe('abc');
+  });
+
   it('sends at most 50 blocks and says what was left out', () => {
     const hits = Array.from({ length: 40 }, (_, i) => hit({ id: `a${i}`, title: `hit ${i}` }));
     const message = renderSlackReply(reply('40 results', { sections: [{ type: 'hits', hits }] }));
