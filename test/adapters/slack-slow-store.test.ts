@@ -8,7 +8,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { createSlackAdapter, type SlackAdapter } from '../../src/adapters/slack.ts';
 import { KeyvNoteStore, silentLogger } from '../../src/core/index.ts';
 import { createTestContext, type TestContext } from '../helpers/context.ts';
-import { BOT_TOKEN, SIGNING_SECRET, postSigned, slashCommandBody, startFakeSlack, type FakeSlack } from '../helpers/fake-slack.ts';
+import { APP_TOKEN, BOT_TOKEN, SIGNING_SECRET, postSigned, slashCommandBody, startFakeSlack, type FakeSlack } from '../helpers/fake-slack.ts';
 
 const STORE_DELAY_MS = 5000;
 
@@ -42,7 +42,10 @@ afterEach(async () => {
   fake = undefined;
 });
 
-async function setup(storeTimeoutMs: number): Promise<{ map: SlowSetMap; url: string; fake: FakeSlack; ctx: TestContext }> {
+async function setup(
+  storeTimeoutMs: number,
+  mode: 'http' | 'socket' = 'http',
+): Promise<{ map: SlowSetMap; url: string; fake: FakeSlack; ctx: TestContext }> {
   fake = await startFakeSlack();
   const map = new SlowSetMap(STORE_DELAY_MS);
   const logger = silentLogger();
@@ -52,7 +55,9 @@ async function setup(storeTimeoutMs: number): Promise<{ map: SlowSetMap; url: st
   });
   ctx = await createTestContext({ store });
   adapter = createSlackAdapter(
-    { botToken: BOT_TOKEN, signingSecret: SIGNING_SECRET, port: 0, apiUrl: fake.apiUrl },
+    mode === 'http'
+      ? { botToken: BOT_TOKEN, signingSecret: SIGNING_SECRET, port: 0, apiUrl: fake.apiUrl }
+      : { botToken: BOT_TOKEN, appToken: APP_TOKEN, port: 3000, apiUrl: fake.apiUrl },
     { dispatcher: ctx.dispatcher, kb: ctx.kb, logger },
     { host: '127.0.0.1' },
   );
@@ -101,5 +106,26 @@ describe('acknowledging within 3 s while the store takes 5 s', () => {
     expect(text).toBe('note: not saved: the note store is unavailable — please try again in a moment.');
     await new Promise((resolve) => setTimeout(resolve, 500));
     for (const posted of fake.responses('slow-fail')) expect(posted.text).not.toMatch(/Saved/);
+  });
+
+  it('in Socket Mode too: the envelope is acknowledged at once, "saved" follows via response_url', async () => {
+    const { map, fake } = await setup(10_000, 'socket');
+    await fake.socketConnected();
+    const started = Date.now();
+    const ack = await fake.sendEnvelope('slash_commands', {
+      command: '/note',
+      text: 'slow socket #slow',
+      user_id: 'U0OWNER',
+      user_name: 'owner',
+      channel_id: 'C0SLOW',
+      response_url: fake.responseUrl('slow-socket'),
+      trigger_id: '7.7.slowsocket',
+    });
+    expect(Date.now() - started).toBeLessThan(3000);
+    expect(ack.payload ?? {}).toEqual({});
+    expect(map.size).toBe(0);
+    const answer = await fake.waitForResponse('slow-socket', { timeoutMs: 10_000 });
+    expect(answer.text).toMatch(/^Saved note [0-9a-z]{10} \(#slow\)\.$/);
+    expect(map.size).toBe(1);
   });
 });
