@@ -173,11 +173,6 @@ export class KeyvNoteStore implements NoteStore {
     }
   }
 
-  /** True when changes made by other processes reach this one. */
-  get followsChanges(): boolean {
-    return this.options.feed !== undefined;
-  }
-
   /**
    * Tells other processes; the write is already confirmed, so a failure here is
    * logged, not reported to the user (they would see the note after a restart).
