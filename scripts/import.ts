@@ -6,8 +6,7 @@
  */
 import path from 'node:path';
 import { formatConfigErrors, loadConfig, loadDotenv } from '../src/config.ts';
-import { openNoteStore, createLogger, StartupError, StoreUnavailableError } from '../src/core/index.ts';
-import { importNotes } from '../src/core/store-export.ts';
+import { createLogger, importNotes, openNoteStore, StartupError, StoreUnavailableError } from '../src/core/index.ts';
 
 async function main(argv: string[]): Promise<number> {
   const folder = argv[0];
