@@ -1,7 +1,7 @@
 /**
  * One MiniSearch index over profile items, articles and notes.
  */
-import MiniSearch, { type Options, type SearchOptions, type SearchResult } from 'minisearch';
+import MiniSearch, { type Options, type Query, type SearchOptions, type SearchResult } from 'minisearch';
 import type { DocKind, HitSource, SearchHit } from './search-types.ts';
 import { makeSnippet } from './snippet.ts';
 import { foldCase, indexTerm, tagTerm, tokenize } from './text.ts';
@@ -40,7 +40,7 @@ export interface SearchOutcome {
  * Changing the search options below changes what a snapshot means: bump this
  * so an old snapshot is rebuilt rather than loaded with the wrong options.
  */
-export const SEARCH_OPTIONS_VERSION = 1;
+export const SEARCH_OPTIONS_VERSION = 2;
 
 const MIN_PREFIX_LENGTH = 3;
 
@@ -55,6 +55,41 @@ function processIndexTerm(term: string, fieldName?: string): string | undefined 
   return fieldName === 'tags' ? tagTerm(term) : indexTerm(term);
 }
 
+/**
+ * How a query is matched and ranked. The shipped policy is `SEARCH_POLICY`;
+ * the evaluation compares variants of it.
+ */
+export interface SearchPolicy {
+  /** Field weights: a word in the title counts this many times a word in the text. */
+  boost: { title: number; tags: number; text: number };
+  /** Which query words also match longer index terms: every word of 3+ characters, the last one only (as typed), or none. */
+  prefix: 'all' | 'last' | 'none';
+  /**
+   * Which query words are matched with typos: those the index does not hold
+   * (`unknown`: a word that exists is taken as meant), every word, or none.
+   */
+  fuzzy: 'unknown' | 'all' | 'none';
+  /** Score multipliers for a prefix and a fuzzy match, relative to an exact one (1). */
+  weights: { prefix: number; fuzzy: number };
+  /** BM25 parameters (MiniSearch's BM25+). */
+  bm25: { k: number; b: number; d: number };
+  /** Multiply a document's score by how many query words it matched (MiniSearch's default), or not. */
+  coordination: boolean;
+}
+
+/** The shipped policy; changing it changes what a snapshot means (bump SEARCH_OPTIONS_VERSION). */
+// Tuned with `npm run eval` (Cranfield nDCG@10 and til known-item recall; see bench/eval.ts --variants):
+// a title boost of 3 buried write-ups whose words sit in the body (known-item hit@1 0.73 → 0.85 at 1.5);
+// plain BM25 (d 0) and b 0.75 add about 0.01 nDCG; the word-count multiplier is worth 0.3 hit@1.
+export const SEARCH_POLICY: SearchPolicy = {
+  boost: { title: 1.5, tags: 1.5, text: 1 },
+  prefix: 'all',
+  fuzzy: 'unknown',
+  weights: { prefix: 0.3, fuzzy: 0.5 },
+  bm25: { k: 1.2, b: 0.75, d: 0 },
+  coordination: true,
+};
+
 export const INDEX_OPTIONS: Options<IndexedDoc> = {
   fields: ['title', 'text', 'tags'],
   storeFields: [],
@@ -64,11 +99,12 @@ export const INDEX_OPTIONS: Options<IndexedDoc> = {
   },
   processTerm: processIndexTerm,
   searchOptions: {
-    boost: { title: 3, tags: 2, text: 1 },
+    boost: SEARCH_POLICY.boost,
     prefix: (term) => term.length >= MIN_PREFIX_LENGTH,
     fuzzy: (term) => fuzzyDistance(term),
     maxFuzzy: 2,
-    weights: { prefix: 0.5, fuzzy: 0.35 },
+    weights: SEARCH_POLICY.weights,
+    bm25: SEARCH_POLICY.bm25,
     combineWith: 'OR',
     processTerm: (term) => indexTerm(term),
   },
@@ -80,10 +116,51 @@ export const INDEX_OPTIONS: Options<IndexedDoc> = {
   },
 };
 
+/** Options for a `SearchIndex`. */
+export interface SearchIndexOptions {
+  /** Ranking policy; default `SEARCH_POLICY`. */
+  policy?: Partial<SearchPolicy>;
+  /**
+   * Reads an article's text back for its snippet. When given, article text is
+   * indexed but not kept in memory (the index then holds about a third of the
+   * bytes per document); notes and profile items always stay in memory.
+   */
+  loadText?: (doc: IndexedDoc) => string | undefined;
+}
+
+/** A query term with what the policy allows for it. */
+interface TermPlan {
+  term: string;
+  prefix: boolean;
+  fuzzy: number | false;
+}
+
+/** The parts of MiniSearch's internals the ranking reads (stable across 7.x; checked at construction). */
+interface MiniSearchInternals {
+  _index: { has(term: string): boolean };
+  _documentIds: Map<number, string>;
+  executeQuery(query: Query, options: SearchOptions): Map<number, { score: number; terms: string[]; match: Record<string, string[]> }>;
+}
+
+/** A ranked match, before it becomes a hit. */
+export interface RankedMatch {
+  id: string;
+  score: number;
+  /** Index terms that matched in the document. */
+  terms: string[];
+}
+
 /** The search index and the documents it was built from. */
 export class SearchIndex {
   private readonly docs = new Map<string, IndexedDoc>();
   private miniSearch = new MiniSearch<IndexedDoc>(INDEX_OPTIONS);
+  readonly policy: SearchPolicy;
+  private readonly loadText: ((doc: IndexedDoc) => string | undefined) | undefined;
+
+  constructor(options: SearchIndexOptions = {}) {
+    this.policy = { ...SEARCH_POLICY, ...options.policy };
+    this.loadText = options.loadText;
+  }
 
   /** Number of documents of each kind. */
   counts(): Record<DocKind, number> {
@@ -100,6 +177,7 @@ export class SearchIndex {
     return this.docs.has(id);
   }
 
+  /** A document as kept in memory (an article's text is empty when `loadText` is set). */
   get(id: string): IndexedDoc | undefined {
     return this.docs.get(id);
   }
@@ -112,8 +190,8 @@ export class SearchIndex {
   /** Adds a document, or replaces the one with the same id. */
   upsert(doc: IndexedDoc): void {
     if (this.docs.has(doc.id)) this.miniSearch.discard(doc.id);
-    this.docs.set(doc.id, doc);
     this.miniSearch.add(doc);
+    this.docs.set(doc.id, this.keptForm(doc));
   }
 
   /** Adds many documents at once (for a first build). */
@@ -128,7 +206,7 @@ export class SearchIndex {
     return true;
   }
 
-  /** Removes every document whose id starts with a prefix (a whole kind). */
+  /** Removes every document a predicate selects (a whole kind). */
   removeWhere(predicate: (doc: IndexedDoc) => boolean): void {
     for (const doc of [...this.docs.values()]) {
       if (predicate(doc)) this.remove(doc.id);
@@ -136,7 +214,7 @@ export class SearchIndex {
   }
 
   /** Ranked search with filters; a query of filters only lists matching documents, newest first. */
-  search(query: SearchQuery, limit: number, options: SearchOptions = {}): SearchOutcome {
+  search(query: SearchQuery, limit: number): SearchOutcome {
     const matchesFilters = (doc: IndexedDoc | undefined): doc is IndexedDoc =>
       doc !== undefined &&
       (query.kinds.length === 0 || query.kinds.includes(doc.kind)) &&
@@ -153,19 +231,84 @@ export class SearchIndex {
     }
 
     const filtered = query.kinds.length > 0 || query.tags.length > 0;
-    const results = this.miniSearch.search(query.text, {
-      ...options,
-      ...(filtered ? { filter: (result: SearchResult) => matchesFilters(this.docs.get(result.id as string)) } : {}),
-    });
+    const { matches, total } = this.rank(query.text, limit, filtered ? (id) => matchesFilters(this.docs.get(id)) : undefined);
     const hits: SearchHit[] = [];
-    for (const result of results.slice(0, limit)) {
-      const doc = this.docs.get(result.id as string);
-      if (doc) hits.push(this.toHit(doc, new Set(result.terms), result.score));
+    for (const match of matches) {
+      const doc = this.docs.get(match.id);
+      if (doc) hits.push(this.toHit(doc, new Set(match.terms), match.score));
     }
-    return { hits, total: results.length };
+    return { hits, total };
   }
 
-  /** Raw MiniSearch results, for counting and evaluation. */
+  /**
+   * The best `limit` documents for a free-text query under the policy, and how
+   * many matched in all. Each word is matched exactly, by prefix (3+ characters,
+   * at a lower weight) and, when the policy says so, with a bounded number of
+   * typos (at a lower weight still): exact before prefix before fuzzy.
+   */
+  rank(text: string, limit: number, keep?: (id: string) => boolean): { matches: RankedMatch[]; total: number } {
+    const plans = this.plan(text);
+    if (plans.length === 0) return { matches: [], total: 0 };
+    const query: Query = {
+      combineWith: 'OR',
+      queries: plans.map((plan) => ({ queries: [plan.term], prefix: plan.prefix, fuzzy: plan.fuzzy })),
+    };
+    const options: SearchOptions = {
+      boost: this.policy.boost,
+      weights: this.policy.weights,
+      bm25: this.policy.bm25,
+      maxFuzzy: 2,
+      combineWith: 'OR',
+      // The plan's terms are already index terms.
+      processTerm: (term) => term,
+    };
+    const internals = this.internals();
+    // NOTE: MiniSearch's public search() builds and sorts a result object for
+    // every matching document; at 100k documents a common word matches tens of
+    // thousands. Ranking the raw score map and keeping only the best `limit`
+    // keeps /find's cost to the scoring itself.
+    const raw = internals.executeQuery(query, options);
+    const top: RankedMatch[] = [];
+    let total = 0;
+    let floor = -Infinity;
+    for (const [shortId, { score, terms, match }] of raw) {
+      const id = internals._documentIds.get(shortId);
+      if (id === undefined || (keep && !keep(id))) continue;
+      total += 1;
+      // Like MiniSearch: a document matching more of the query's words ranks higher.
+      const final = this.policy.coordination ? score * (terms.length || 1) : score;
+      if (top.length >= limit && final <= floor) continue;
+      insertSorted(top, { id, score: final, terms: Object.keys(match) }, limit);
+      floor = top.length >= limit ? top[top.length - 1]!.score : -Infinity;
+    }
+    return { matches: top, total };
+  }
+
+  /** The query's index terms with the prefix and typo allowance each one gets. */
+  private plan(text: string): TermPlan[] {
+    const words = tokenize(text);
+    const plans: TermPlan[] = [];
+    const seen = new Set<string>();
+    const internals = this.internals();
+    words.forEach((word, i) => {
+      const term = indexTerm(word);
+      if (!term || seen.has(term)) return;
+      seen.add(term);
+      const folded = foldCase(word);
+      const last = i === words.length - 1;
+      const prefix =
+        folded.length >= MIN_PREFIX_LENGTH && (this.policy.prefix === 'all' || (this.policy.prefix === 'last' && last));
+      const typoAllowed = this.policy.fuzzy === 'all' || (this.policy.fuzzy === 'unknown' && !internals._index.has(term));
+      plans.push({ term, prefix, fuzzy: typoAllowed ? fuzzyDistance(folded) : false });
+    });
+    return plans;
+  }
+
+  private internals(): MiniSearchInternals {
+    return this.miniSearch as unknown as MiniSearchInternals;
+  }
+
+  /** Raw MiniSearch results, for counting. */
   rawSearch(text: string, options: SearchOptions = {}): SearchResult[] {
     return this.miniSearch.search(text, options);
   }
@@ -221,7 +364,7 @@ export class SearchIndex {
   private surfaceOf(docId: string, term: string): string | undefined {
     const doc = this.docs.get(docId);
     if (!doc) return undefined;
-    for (const word of tokenize(`${doc.title} ${doc.text} ${doc.tags.join(' ')}`)) {
+    for (const word of tokenize(`${doc.title} ${this.textOf(doc)} ${doc.tags.join(' ')}`)) {
       if (indexTerm(word) === term || tagTerm(word) === term) return foldCase(word);
     }
     return undefined;
@@ -240,23 +383,49 @@ export class SearchIndex {
       ...(doc.date ? { date: doc.date } : {}),
       tags: doc.tags,
       source: doc.source,
-      snippet: makeSnippet(doc.text || doc.title, terms),
+      snippet: makeSnippet(this.textOf(doc) || doc.title, terms),
       score,
     };
   }
 
-  /** Serialises the index (for a snapshot). */
-  toJSON(): { index: unknown; docs: IndexedDoc[] } {
+  /** An article's text is left out of memory when it can be read back. */
+  private keptForm(doc: IndexedDoc): IndexedDoc {
+    return this.loadText && doc.kind === 'article' && doc.source.path ? { ...doc, text: '' } : doc;
+  }
+
+  private textOf(doc: IndexedDoc): string {
+    if (doc.text || !this.loadText || doc.kind !== 'article') return doc.text;
+    return this.loadText(doc) ?? '';
+  }
+
+  /** Serialises the index (for a snapshot): MiniSearch's JSON form and the documents as kept in memory. */
+  toJSON(): SearchIndexJSON {
     return { index: this.miniSearch.toJSON(), docs: [...this.docs.values()] };
   }
 
-  /** Restores an index saved with `toJSON` under the same options version. */
-  static fromJSON(json: { index: unknown; docs: IndexedDoc[] }): SearchIndex {
-    const index = new SearchIndex();
-    index.miniSearch = MiniSearch.loadJS(json.index as never, INDEX_OPTIONS);
-    for (const doc of json.docs) index.docs.set(doc.id, doc);
+  /** Restores an index saved with `toJSON` under the same options version; yields to the event loop while it loads. */
+  static async fromJSON(json: SearchIndexJSON, options: SearchIndexOptions = {}): Promise<SearchIndex> {
+    const index = new SearchIndex(options);
+    index.miniSearch = await MiniSearch.loadJSAsync(json.index as never, INDEX_OPTIONS);
+    for (const doc of json.docs) index.docs.set(doc.id, index.keptForm(doc));
     return index;
   }
+}
+
+/** A serialised index. */
+export interface SearchIndexJSON {
+  /** MiniSearch's `toJSON()` form. */
+  index: unknown;
+  docs: IndexedDoc[];
+}
+
+/** Inserts into a list sorted by descending score, keeping at most `limit` entries. */
+function insertSorted(list: RankedMatch[], item: RankedMatch, limit: number): void {
+  let at = list.length;
+  while (at > 0 && list[at - 1]!.score < item.score) at -= 1;
+  if (at >= limit) return;
+  list.splice(at, 0, item);
+  if (list.length > limit) list.pop();
 }
 
 function hasSearchableTerms(text: string): boolean {
