@@ -5,8 +5,12 @@
 import { PassThrough } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createConsoleAdapter } from '../../src/adapters/console.ts';
+import { createDiscordAdapter } from '../../src/adapters/discord.ts';
+import type { Adapter } from '../../src/adapters/types.ts';
 import { silentLogger } from '../../src/core/index.ts';
 import { createTestContext, type TestContext } from '../helpers/context.ts';
+import { startFakeDiscord, type FakeDiscord } from '../helpers/fake-discord.ts';
+import { startSlackDriver, type SlackDriver } from '../helpers/fake-slack.ts';
 
 /** What a front end must answer for one input. */
 export interface HostileCase {
@@ -45,46 +49,137 @@ export const HOSTILE_CASES: HostileCase[] = [
 /** Markers that a stack trace or an internal error leaked into a reply. */
 export const LEAK = /(\bat .+:\d+:\d+|Error:|TypeError|undefined|\[object Object\])/;
 
-describe('hostile input through the console', () => {
+/** Slack mention and broadcast syntax that would notify someone if sent unescaped. */
+const SLACK_PING = /<(!channel|!here|!everyone|@[UW][A-Z0-9]+|!subteam\^[A-Z0-9]+)(\|[^>]*)?>/;
+
+/**
+ * One front end under test: sends `/<command> <text>` as its platform would and
+ * returns the reply text as the user reads it, after checking the platform's own
+ * no-ping rule on the raw output.
+ */
+interface FrontEnd {
+  name: string;
+  start(ctx: TestContext): Promise<void>;
+  send(command: string, text: string): Promise<string>;
+  stop(): Promise<void>;
+}
+
+function consoleFrontEnd(): FrontEnd {
   let ctx: TestContext;
-  beforeAll(async () => {
-    ctx = await createTestContext();
-  });
-  afterAll(() => ctx.close());
-
-  /** Runs one line through the real console adapter and returns what it printed. */
-  async function viaConsole(line: string): Promise<string> {
-    const input = new PassThrough();
-    const output = new PassThrough();
-    let printed = '';
-    output.setEncoding('utf8').on('data', (chunk: string) => (printed += chunk));
-    const adapter = createConsoleAdapter({ input, output, userName: 'owner' }, { dispatcher: ctx.dispatcher, logger: silentLogger() });
-    const done = adapter.start();
-    input.end(`${line}\n`);
-    await done;
-    return printed;
-  }
-
-  let saved = 0;
-  for (const c of HOSTILE_CASES) {
-    it(c.name, async () => {
-      const before = ctx.kb.counts().notes;
-      const printed = await viaConsole(`/${c.command} ${c.text}`.trimEnd());
-      expect(printed).toMatch(c.expect);
-      expect(printed).not.toMatch(LEAK);
+  return {
+    name: 'console',
+    async start(c) {
+      ctx = c;
+    },
+    async send(command, text) {
+      const printed = await viaConsole(ctx, `/${command} ${text}`.trimEnd());
       // Control characters never reach the terminal.
       expect(printed).not.toMatch(/[\u0000-\u0008\u000B-\u001F\u007F]/);
-      expect(ctx.kb.counts().notes).toBe(before + (c.saves ? 1 : 0));
-      if (c.saves) saved += 1;
-    });
-  }
+      return printed;
+    },
+    async stop() {},
+  };
+}
 
-  it('leaves the store intact: every saved note reads back as saved', async () => {
-    const stored = await ctx.store.loadAll();
-    expect(stored).toHaveLength(saved);
-    for (const note of stored) {
-      expect(note.text).not.toMatch(/\u0000/);
-      expect(ctx.kb.note(note.id)).toEqual(note);
+function slackFrontEnd(): FrontEnd {
+  let driver: SlackDriver;
+  return {
+    name: 'Slack',
+    async start(ctx) {
+      driver = await startSlackDriver({ dispatcher: ctx.dispatcher, kb: ctx.kb, logger: silentLogger() });
+    },
+    async send(command, text) {
+      const { status, message } = await driver.command(command, text);
+      expect(status).toBe(200);
+      expect(message?.text).toBeTruthy();
+      const raw = JSON.stringify(message);
+      expect(raw).not.toMatch(SLACK_PING);
+      // As Slack shows it: entities decoded.
+      return message!.text!.replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&');
+    },
+    async stop() {
+      await driver.stop();
+    },
+  };
+}
+
+function discordFrontEnd(): FrontEnd {
+  let fake: FakeDiscord;
+  let adapter: Adapter;
+  let ctx: TestContext;
+  return {
+    name: 'Discord',
+    async start(c) {
+      ctx = c;
+      fake = await startFakeDiscord({ guilds: [{ id: '3300000000000000001', name: 'home', channels: [{ id: '2200000000000000009', name: 'general' }] }] });
+      adapter = createDiscordAdapter(
+        { token: 'test-bot-token', applicationId: fake.applicationId, apiUrl: fake.apiUrl },
+        { dispatcher: ctx.dispatcher, kb: ctx.kb, logger: silentLogger() },
+      );
+      await adapter.start();
+    },
+    async send(command, text) {
+      const optionName = ctx.dispatcher.find(command)?.option?.name ?? 'text';
+      const result = await fake.interact(
+        fake.chatInput(command, text ? { [optionName]: text } : {}, { guildId: '3300000000000000001', channelId: '2200000000000000009' }),
+      );
+      const body = (result.edit ?? result.callback.data ?? {}) as { embeds?: Array<{ title?: string }>; content?: string; allowed_mentions?: unknown };
+      expect(body.allowed_mentions).toEqual({ parse: [] });
+      const title = body.embeds?.[0]?.title ?? body.content ?? '';
+      // As Discord shows it: markdown escapes removed.
+      return title.replace(/\\([\\*_~`|>#\-.:<@])/g, '$1');
+    },
+    async stop() {
+      await adapter.stop();
+      await fake.close();
+    },
+  };
+}
+
+/** Runs one line through the real console adapter and returns what it printed. */
+async function viaConsole(ctx: TestContext, line: string): Promise<string> {
+  const input = new PassThrough();
+  const output = new PassThrough();
+  let printed = '';
+  output.setEncoding('utf8').on('data', (chunk: string) => (printed += chunk));
+  const adapter = createConsoleAdapter({ input, output, userName: 'owner' }, { dispatcher: ctx.dispatcher, logger: silentLogger() });
+  const done = adapter.start();
+  input.end(`${line}\n`);
+  await done;
+  return printed;
+}
+
+for (const frontEnd of [consoleFrontEnd(), slackFrontEnd(), discordFrontEnd()]) {
+  describe(`hostile input through ${frontEnd.name}`, () => {
+    let ctx: TestContext;
+    beforeAll(async () => {
+      ctx = await createTestContext();
+      await frontEnd.start(ctx);
+    });
+    afterAll(async () => {
+      await frontEnd.stop();
+      await ctx.close();
+    });
+
+    let saved = 0;
+    for (const c of HOSTILE_CASES) {
+      it(c.name, async () => {
+        const before = ctx.kb.counts().notes;
+        const shown = await frontEnd.send(c.command, c.text);
+        expect(shown).toMatch(c.expect);
+        expect(shown).not.toMatch(LEAK);
+        expect(ctx.kb.counts().notes).toBe(before + (c.saves ? 1 : 0));
+        if (c.saves) saved += 1;
+      });
     }
+
+    it('leaves the store intact: every saved note reads back as saved', async () => {
+      const stored = await ctx.store.loadAll();
+      expect(stored).toHaveLength(saved);
+      for (const note of stored) {
+        expect(note.text).not.toMatch(/\u0000/);
+        expect(ctx.kb.note(note.id)).toEqual(note);
+      }
+    });
   });
-});
+}
