@@ -125,8 +125,14 @@ export class KeyvNoteStore implements NoteStore {
   ) {
     this.timeoutMs = options.timeoutMs ?? 2000;
     // NOTE: Keyv reports adapter errors as events; without a listener they are uncaught.
+    // A server that is down repeats the same error at every reconnect attempt: log it once a minute.
+    let last = { message: '', at: 0 };
     keyv.on('error', (error: unknown) => {
-      options.logger.warn({ err: errorSummary(error), store: label }, 'note store error');
+      const message = errorSummary(error);
+      const now = Date.now();
+      if (message === last.message && now - last.at < 60_000) return;
+      last = { message, at: now };
+      options.logger.warn({ err: message, store: label }, 'note store error');
     });
   }
 

@@ -170,8 +170,9 @@ class PostgresChangeFeed implements ChangeFeed {
     ).then(
       () => undefined,
       (error: { code?: string }) => {
-        // Two processes creating it at once: one of them gets a duplicate error; the table is there.
-        if (error.code === '23505' || error.code === '42P07') return;
+        // Two processes creating it at once: one of them gets a duplicate error
+        // (unique_violation, duplicate_table or duplicate_object); the table is there.
+        if (error.code === '23505' || error.code === '42P07' || error.code === '42710') return;
         this.tableReady = undefined;
         throw error;
       },

@@ -57,6 +57,14 @@ for (const kind of ['redis', 'postgres'] as const) {
       expect(await bot.command('/find zebrafish')).toContain(`note ${before}`);
       expect(await bot.command('/topics')).toBe(topics);
 
+      // A bot started while the store is down says so and exits, rather than run without notes.
+      const dataDir = await makeDataDir({ profile: '# Owner\n', articles: {} });
+      cleanups.push(() => rm(dataDir, { recursive: true, force: true }));
+      const late = new BotProcess({ dataDir, storeUrl: server.url });
+      cleanups.push(() => late.kill9());
+      expect(await late.exited).toBe(1);
+      expect(late.stderr).toMatch(new RegExp(`^tinker: notes: cannot (connect to|read the store) ${server.url.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} \\(`, 'm'));
+
       await server.start();
       const recovered = await pollCommand(bot, '/note narwhal after the outage #outage', (reply) => reply.startsWith('Saved note'), 15_000);
       const after = /^Saved note ([0-9a-z]{10}) /.exec(recovered.reply)![1]!;

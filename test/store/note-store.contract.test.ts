@@ -17,8 +17,11 @@ import {
   type Note,
   type NoteChange,
   type NoteStore,
+  exportNotes,
+  importNotes,
+  noteFromMarkdown,
+  noteToMarkdown,
 } from '../../src/core/index.ts';
-import { exportNotes, importNotes, noteFromMarkdown, noteToMarkdown } from '../../src/core/store-export.ts';
 import { makeDataDir, makeTempDir } from '../helpers/context.ts';
 import { announceSkip, createTestStore, type StoreKind, type TestStore } from '../helpers/servers.ts';
 
