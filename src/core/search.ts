@@ -18,6 +18,8 @@ export interface IndexedDoc {
   tags: string[];
   date?: string;
   source: HitSource;
+  /** An article file's modification time in ms, for the snapshot's change check. */
+  mtimeMs?: number;
 }
 
 /** A parsed `/find` query. */
@@ -126,6 +128,8 @@ export interface SearchIndexOptions {
    * bytes per document); notes and profile items always stay in memory.
    */
   loadText?: (doc: IndexedDoc) => string | undefined;
+  /** Called after every change (add, replace, remove): the snapshot schedules a save. */
+  onChange?: () => void;
 }
 
 /** A query term with what the policy allows for it. */
@@ -156,10 +160,13 @@ export class SearchIndex {
   private miniSearch = new MiniSearch<IndexedDoc>(INDEX_OPTIONS);
   readonly policy: SearchPolicy;
   private readonly loadText: ((doc: IndexedDoc) => string | undefined) | undefined;
+  /** Called after every change; settable so an owner can start listening once loading is over. */
+  onChange: (() => void) | undefined;
 
   constructor(options: SearchIndexOptions = {}) {
     this.policy = { ...SEARCH_POLICY, ...options.policy };
     this.loadText = options.loadText;
+    this.onChange = options.onChange;
   }
 
   /** Number of documents of each kind. */
@@ -192,6 +199,7 @@ export class SearchIndex {
     if (this.docs.has(doc.id)) this.miniSearch.discard(doc.id);
     this.miniSearch.add(doc);
     this.docs.set(doc.id, this.keptForm(doc));
+    this.onChange?.();
   }
 
   /** Adds many documents at once (for a first build). */
@@ -203,6 +211,7 @@ export class SearchIndex {
     if (!this.docs.has(id)) return false;
     this.docs.delete(id);
     this.miniSearch.discard(id);
+    this.onChange?.();
     return true;
   }
 

@@ -1,0 +1,88 @@
+import { describe, expect, it, vi } from 'vitest';
+import { SearchIndex, spansToText, type IndexedDoc } from '../../src/core/index.ts';
+import { snippetTextFromMarkdown } from '../../src/core/snippet.ts';
+
+function article(id: string, title: string, text: string, extra: Partial<IndexedDoc> = {}): IndexedDoc {
+  return { id: `article:${id}`, kind: 'article', title, text, tags: [], source: { label: id, path: id }, ...extra };
+}
+
+const query = (text: string) => ({ text, kinds: [], tags: [] });
+
+describe('search policy', () => {
+  it('ranks exact above prefix above fuzzy', () => {
+    const index = new SearchIndex();
+    index.addAll([
+      article('a.md', 'Alpha', 'notes about kube clusters'),
+      article('b.md', 'Beta', 'notes about kubelet clusters'),
+      article('c.md', 'Gamma', 'notes about kuba clusters'),
+    ]);
+    expect(index.search(query('kube'), 10).hits.map((h) => h.id)).toEqual(['article:a.md', 'article:b.md']);
+    // "kubx" is not in the index: it is read as a typo and matched within one edit.
+    expect(index.search(query('kubx'), 10).hits.map((h) => h.id).sort()).toEqual(['article:a.md', 'article:c.md']);
+  });
+
+  it('does not fuzz a word the index holds', () => {
+    const index = new SearchIndex();
+    index.addAll([article('wing.md', 'Wing', 'flaps and slats'), article('wind.md', 'Wind', 'gusts and shear')]);
+    expect(index.search(query('wing'), 10).hits.map((h) => h.id)).toEqual(['article:wing.md']);
+    expect(index.search(query('winng'), 10).hits.map((h) => h.id)).toContain('article:wing.md');
+  });
+
+  it('keeps the best results in order whatever the limit, and counts every match', () => {
+    const index = new SearchIndex();
+    index.addAll(Array.from({ length: 60 }, (_, i) => article(`d${i}.md`, `Doc ${i}`, `${'cache '.repeat(1 + (i % 7))}filler ${'word '.repeat(i % 11)}`)));
+    const all = index.rank('cache', 100);
+    expect(all.total).toBe(60);
+    const scores = all.matches.map((m) => m.score);
+    expect(scores).toEqual([...scores].sort((a, b) => b - a));
+    expect(index.rank('cache', 5).matches).toEqual(all.matches.slice(0, 5));
+    expect(index.search(query('cache'), 3)).toMatchObject({ total: 60 });
+  });
+
+  it('ranks documents that match more of the query words higher', () => {
+    const index = new SearchIndex();
+    index.addAll([
+      article('one.md', 'One', `packfile ${'packfile '.repeat(5)}`),
+      article('two.md', 'Two', 'packfile window tuning'),
+    ]);
+    expect(index.search(query('packfile window'), 2).hits[0]!.id).toBe('article:two.md');
+  });
+
+  it('keeps article text out of memory when it can read it back, and snippets it from there', () => {
+    const loadText = vi.fn((doc: IndexedDoc) => snippetTextFromMarkdown(`# ${doc.title}\n\nThe **mmap** window matters on NFS.`));
+    const index = new SearchIndex({ loadText });
+    index.upsert(article('nfs.md', 'NFS', 'The mmap window matters on NFS.'));
+    index.upsert({ id: 'note:n1', kind: 'note', title: 'a note', text: 'a note on mmap', tags: [], source: { label: 'note n1', noteId: 'n1' } });
+    expect(index.get('article:nfs.md')!.text).toBe('');
+    expect(index.get('note:n1')!.text).toBe('a note on mmap');
+    const hit = index.search({ text: 'mmap', kinds: ['article'], tags: [] }, 5).hits[0]!;
+    expect(spansToText(hit.snippet)).toBe('The mmap window matters on NFS.');
+    expect(hit.snippet.filter((s) => s.strong).map((s) => s.text)).toEqual(['mmap']);
+    expect(loadText).toHaveBeenCalledTimes(1);
+  });
+
+  it('reports every change', () => {
+    const onChange = vi.fn();
+    const index = new SearchIndex({ onChange });
+    index.upsert(article('a.md', 'A', 'x'));
+    index.upsert(article('a.md', 'A', 'y'));
+    index.remove('article:a.md');
+    index.remove('article:a.md');
+    expect(onChange).toHaveBeenCalledTimes(3);
+  });
+
+  it('round-trips through toJSON and fromJSON with the same ranking', async () => {
+    const index = new SearchIndex();
+    index.addAll([article('a.md', 'Replication lag', 'followers fall behind'), article('b.md', 'Backups', 'replication is not a backup')]);
+    const restored = await SearchIndex.fromJSON(JSON.parse(JSON.stringify(index.toJSON())));
+    expect(restored.rank('replication', 10)).toEqual(index.rank('replication', 10));
+    expect(restored.size).toBe(2);
+  });
+});
+
+describe('snippetTextFromMarkdown', () => {
+  it('drops front matter, the title heading, markup and link targets', () => {
+    const source = '---\ntitle: T\ntags: [a]\n---\n# Title\n\nSee [the docs](https://example.com) and `git reflog`.\n\n- **bold** item\n<!-- hidden -->\n```sh\n$ ls\n```\n';
+    expect(snippetTextFromMarkdown(source).replace(/\s+/g, ' ').trim()).toBe('See the docs and git reflog. bold item $ ls');
+  });
+});
