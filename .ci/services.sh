@@ -15,23 +15,23 @@ tinker_services() {
   local pg_db=tinker_test pg_user=tinker pg_password=tinker
   local sudo_cmd=()
   if [ "$(id -u)" != 0 ]; then sudo_cmd=(sudo -n); fi
-  log() { printf 'services: %s\n' "$*" >&2; }
+  _tinker_log() { printf 'services: %s\n' "$*" >&2; }
 
   # --- install what is missing -------------------------------------------------
   local missing=()
   command -v redis-server >/dev/null 2>&1 || missing+=(redis-server)
   command -v pg_ctlcluster >/dev/null 2>&1 && ls /usr/lib/postgresql/*/bin/postgres >/dev/null 2>&1 || missing+=(postgresql)
   if [ ${#missing[@]} -gt 0 ]; then
-    log "installing ${missing[*]} with apt-get"
+    _tinker_log "installing ${missing[*]} with apt-get"
     "${sudo_cmd[@]}" apt-get update -qq >&2 || return 1
     DEBIAN_FRONTEND=noninteractive "${sudo_cmd[@]}" apt-get install -y -qq "${missing[@]}" >&2 || return 1
   fi
 
   # --- Redis -------------------------------------------------------------------
   if redis-cli -h 127.0.0.1 -p "$redis_port" ping 2>/dev/null | grep -q PONG; then
-    log "redis already answers on 127.0.0.1:$redis_port"
+    _tinker_log "redis already answers on 127.0.0.1:$redis_port"
   else
-    log "starting redis on 127.0.0.1:$redis_port"
+    _tinker_log "starting redis on 127.0.0.1:$redis_port"
     # NOTE: no service manager in containers (policy-rc.d denies it); run the daemon directly.
     "${sudo_cmd[@]}" redis-server --bind 127.0.0.1 --port "$redis_port" --daemonize yes \
       --save '' --appendonly no --logfile /tmp/tinker-redis.log >&2 || return 1
@@ -40,7 +40,7 @@ tinker_services() {
       redis-cli -h 127.0.0.1 -p "$redis_port" ping 2>/dev/null | grep -q PONG && break
       sleep 0.1
     done
-    redis-cli -h 127.0.0.1 -p "$redis_port" ping 2>/dev/null | grep -q PONG || { log "redis did not start (see /tmp/tinker-redis.log)"; return 1; }
+    redis-cli -h 127.0.0.1 -p "$redis_port" ping 2>/dev/null | grep -q PONG || { _tinker_log "redis did not start (see /tmp/tinker-redis.log)"; return 1; }
   fi
 
   # --- PostgreSQL --------------------------------------------------------------
@@ -48,16 +48,16 @@ tinker_services() {
   cluster="$(pg_lsclusters -h 2>/dev/null | head -n 1)"
   if [ -z "$cluster" ]; then
     version="$(ls /usr/lib/postgresql | sort -V | tail -n 1)"
-    log "creating PostgreSQL $version cluster main"
+    _tinker_log "creating PostgreSQL $version cluster main"
     "${sudo_cmd[@]}" pg_createcluster "$version" main >&2 || return 1
     cluster="$(pg_lsclusters -h | head -n 1)"
   fi
   read -r version name port _ <<<"$cluster"
   port="${TINKER_POSTGRES_PORT:-$port}"
   if pg_isready -q -h 127.0.0.1 -p "$port"; then
-    log "postgresql $version/$name already answers on 127.0.0.1:$port"
+    _tinker_log "postgresql $version/$name already answers on 127.0.0.1:$port"
   else
-    log "starting postgresql $version/$name on 127.0.0.1:$port"
+    _tinker_log "starting postgresql $version/$name on 127.0.0.1:$port"
     # pg_ctlcluster runs the server as the postgres user, so this is safe as root.
     "${sudo_cmd[@]}" pg_ctlcluster "$version" "$name" start -- -o "-p $port -c listen_addresses=127.0.0.1" >&2 || return 1
     local j
@@ -65,12 +65,12 @@ tinker_services() {
       pg_isready -q -h 127.0.0.1 -p "$port" && break
       sleep 0.1
     done
-    pg_isready -q -h 127.0.0.1 -p "$port" || { log "postgresql did not start"; return 1; }
+    pg_isready -q -h 127.0.0.1 -p "$port" || { _tinker_log "postgresql did not start"; return 1; }
   fi
   local psql_cmd=("${sudo_cmd[@]}" runuser -u postgres -- psql -q -v ON_ERROR_STOP=1 -p "$port" -d postgres)
   [ "$(id -u)" = 0 ] || psql_cmd=(sudo -n -u postgres psql -q -v ON_ERROR_STOP=1 -p "$port" -d postgres)
   if ! "${psql_cmd[@]}" -tAc "SELECT 1 FROM pg_roles WHERE rolname = '$pg_user'" | grep -q 1; then
-    log "creating role $pg_user"
+    _tinker_log "creating role $pg_user"
     # CREATEDB: each test file works in a database of its own.
     "${psql_cmd[@]}" -c "CREATE ROLE $pg_user LOGIN CREATEDB PASSWORD '$pg_password'" >&2 || return 1
   fi
@@ -78,7 +78,7 @@ tinker_services() {
     "${psql_cmd[@]}" -c "ALTER ROLE $pg_user CREATEDB" >&2 || return 1
   fi
   if ! "${psql_cmd[@]}" -tAc "SELECT 1 FROM pg_database WHERE datname = '$pg_db'" | grep -q 1; then
-    log "creating database $pg_db"
+    _tinker_log "creating database $pg_db"
     "${psql_cmd[@]}" -c "CREATE DATABASE $pg_db OWNER $pg_user" >&2 || return 1
   fi
 
@@ -95,4 +95,5 @@ if [ "${BASH_SOURCE[0]}" = "$0" ]; then
 else
   # Sourced: export into the caller's shell, keep its options (no set -e here).
   tinker_services >/dev/null
+  unset -f tinker_services _tinker_log
 fi
