@@ -27,7 +27,7 @@ export interface NoteStore {
   delete(id: string): Promise<boolean>;
   /**
    * Reports notes written or deleted by other processes sharing the store
-   * (Redis pub/sub, PostgreSQL LISTEN/NOTIFY). Absent where the store cannot tell.
+   * (a Redis stream, PostgreSQL LISTEN/NOTIFY). Does nothing where the store cannot tell (SQLite).
    */
   subscribe?(listener: (change: NoteChange) => void): Promise<void>;
   close(): Promise<void>;
@@ -49,7 +49,8 @@ export interface NoteStoreOptions {
 
 /** Removes the password from a URL for display. */
 export function redactUrl(url: string): string {
-  return url.replace(/\/\/([^:/@]+):[^@/]*@/, '//$1:***@');
+  // The user part may be empty, as in redis://:password@host.
+  return url.replace(/\/\/([^:/@]*):[^@/]*@/, '//$1:***@');
 }
 
 /** Opens the store a URL names; creates the SQLite file's folder when needed. */

@@ -7,7 +7,7 @@ import { readdir, readFile, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { afterEach, describe, expect, it } from 'vitest';
-import { newNoteId, openNoteStore, silentLogger, type Note } from '../../src/core/index.ts';
+import { newNoteId, openNoteStore, redactUrl, silentLogger, type Note } from '../../src/core/index.ts';
 import { REPO_ROOT, makeTempDir } from '../helpers/context.ts';
 import { announceSkip, createTestStore, type StoreKind } from '../helpers/servers.ts';
 
@@ -75,7 +75,7 @@ describe('npm run export / import', () => {
 
       const destination = await createTestStore(kind);
       cleanups.push(() => destination.cleanup());
-      const label = destination.url.replace(/\/\/([^:/@]+):[^@/]*@/, '//$1:***@');
+      const label = redactUrl(destination.url);
       const first = await npmRun('import', [folder], destination.url);
       expect(first).toMatchObject({ code: 0, stdout: `import: 3 imported, 0 already there, 0 unreadable — into ${label}\n` });
       const second = await npmRun('import', [folder], destination.url);

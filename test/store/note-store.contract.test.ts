@@ -13,6 +13,7 @@ import {
   noteIdForKey,
   openNoteStore,
   parseArticle,
+  redactUrl,
   silentLogger,
   type Note,
   type NoteChange,
@@ -220,6 +221,14 @@ for (const kind of KINDS) {
     }
   });
 }
+
+describe('store URLs in logs', () => {
+  it('hide the password, with or without a user name', () => {
+    expect(redactUrl('redis://:s3cret@cache:6379/2')).toBe('redis://:***@cache:6379/2');
+    expect(redactUrl('postgresql://tinker:s3cret@db:5432/notes')).toBe('postgresql://tinker:***@db:5432/notes');
+    expect(redactUrl('sqlite://data/notes.sqlite')).toBe('sqlite://data/notes.sqlite');
+  });
+});
 
 describe('note files', () => {
   it('an exported note reads as an article: title, date and tags from its front matter', () => {
