@@ -56,6 +56,13 @@ export function redactUrl(url: string): string {
 /** Opens the store a URL names; creates the SQLite file's folder when needed. */
 export async function openNoteStore(url: string, options: NoteStoreOptions): Promise<NoteStore> {
   const { adapter, feed, useKeyPrefix } = await adapterFor(url, options.logger);
+  try {
+    await feed?.start();
+  } catch (error) {
+    await feed?.close().catch(() => {});
+    await (adapter as { disconnect?: () => Promise<void> }).disconnect?.().catch(() => {});
+    throw new StoreUnavailableError(`notes: cannot read the store ${redactUrl(url)} (${errorSummary(error)})`, { cause: error });
+  }
   const keyv = new Keyv<unknown>({
     store: adapter,
     namespace: NAMESPACE,

@@ -9,6 +9,12 @@ import { isNoteId } from './notes.ts';
 
 /** Carries note changes between processes; one per store connection. */
 export interface ChangeFeed {
+  /**
+   * Marks where `subscribe` will start delivering from. Called when the store
+   * opens, before the startup scan, so a change made between the scan and the
+   * subscription is still delivered (at worst twice, which is harmless).
+   */
+  start(): Promise<void>;
   /** Tells the other processes about a change this process made. */
   publish(change: NoteChange): Promise<void>;
   /** Calls `listener` for each change another process makes, until `close`. Resolves once listening. */

@@ -157,6 +157,12 @@ class PostgresChangeFeed implements ChangeFeed {
     }
   }
 
+  async start(): Promise<void> {
+    await this.ensureTable();
+    const rows = (await this.query(`SELECT coalesce(max(seq), 0)::text AS seq FROM ${CHANGES_TABLE}`)) as Array<{ seq: string }>;
+    this.lastSeq = Number(rows[0]?.seq ?? 0);
+  }
+
   async subscribe(listener: (change: NoteChange) => void): Promise<void> {
     await this.ensureTable();
     await this.prune();
@@ -213,6 +219,7 @@ class PostgresChangeFeed implements ChangeFeed {
       await client.connect();
       await client.query(`LISTEN ${POSTGRES_CHANNEL}`);
       // After LISTEN, so nothing falls between the two; a change seen twice is harmless.
+      // lastSeq is set by start(); without it, follow from now on.
       if (this.lastSeq === undefined) {
         const { rows } = await client.query<{ seq: string }>(`SELECT coalesce(max(seq), 0)::text AS seq FROM ${CHANGES_TABLE}`);
         this.lastSeq = Number(rows[0]?.seq ?? 0);

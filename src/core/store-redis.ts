@@ -97,15 +97,20 @@ class RedisChangeFeed implements ChangeFeed {
     await this.client.sendCommand(['XADD', CHANGES_KEY, 'MAXLEN', '~', String(STREAM_LENGTH), '*', 'change', message]);
   }
 
+  private startId = '0-0';
+
+  async start(): Promise<void> {
+    const newest = await this.client.sendCommand(['XREVRANGE', CHANGES_KEY, '+', '-', 'COUNT', '1']);
+    this.startId = Array.isArray(newest) && Array.isArray(newest[0]) ? String(newest[0][0]) : '0-0';
+  }
+
   async subscribe(listener: (change: NoteChange) => void): Promise<void> {
     // A blocking read holds its connection, hence a second one.
     const reader = newClient(this.url);
     this.reader = reader;
     await connectWithin(reader, CONNECT_TIMEOUT_MS);
     reader.on('error', () => {}); // reported by the read loop below
-    const newest = await reader.sendCommand(['XREVRANGE', CHANGES_KEY, '+', '-', 'COUNT', '1']);
-    const lastId = Array.isArray(newest) && Array.isArray(newest[0]) ? String(newest[0][0]) : '0-0';
-    void this.follow(reader, lastId, listener);
+    void this.follow(reader, this.startId, listener);
   }
 
   /** Reads the stream from `lastId` on, for as long as the feed is open; rides out reconnects. */

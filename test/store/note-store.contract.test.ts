@@ -218,6 +218,18 @@ for (const kind of KINDS) {
         ]);
         expect(seenByWriter).toEqual([]);
       });
+
+      it('delivers a change made after the store opened but before the subscription (between startup scan and subscribe)', async () => {
+        const reader = await openStore();
+        const writer = await openStore();
+        const note = makeNote('saved while the reader was scanning');
+        await writer.put(note);
+        await new Promise((resolve) => setTimeout(resolve, 200));
+        const seen: NoteChange[] = [];
+        await reader.subscribe?.((change) => seen.push(change));
+        await until(() => seen.length >= 1);
+        expect(seen[0]).toEqual({ type: 'put', id: note.id });
+      });
     }
   });
 }
