@@ -58,9 +58,11 @@ const VARIANTS: System[] = [
   policySystem('prefix: none', { prefix: 'none' }),
   policySystem('fuzzy: every word', { fuzzy: 'all' }),
   policySystem('fuzzy: none', { fuzzy: 'none' }),
+  policySystem('spelling corrections on', { corrections: true }),
   policySystem('title boost 1', { boost: { ...SEARCH_POLICY.boost, title: 1 } }),
-  policySystem('title boost 2', { boost: { ...SEARCH_POLICY.boost, title: 2 } }),
-  policySystem('BM25 b 0.75, k 1.5', { bm25: { ...SEARCH_POLICY.bm25, b: 0.75, k: 1.5 } }),
+  policySystem('title boost 3 (before tuning)', { boost: { ...SEARCH_POLICY.boost, title: 3, tags: 2 } }),
+  policySystem('BM25+ (d 0.5)', { bm25: { ...SEARCH_POLICY.bm25, d: 0.5 } }),
+  policySystem('no word-count multiplier', { coordination: false }),
 ];
 
 const SYSTEMS = [policySystem('shipped'), defaults, defaultsFuzzy, ...(process.argv.includes('--variants') ? VARIANTS : [])];

@@ -8,8 +8,10 @@
  * serialisation; the file is replaced atomically (write, then rename).
  */
 import { createHash } from 'node:crypto';
-import { open, readFile, rename, rm } from 'node:fs/promises';
+import { open, readFile, rename, rm, stat } from 'node:fs/promises';
+import path from 'node:path';
 import { setImmediate as yieldToLoop } from 'node:timers/promises';
+import { listMarkdownFiles } from './articles.ts';
 import type { Logger } from './logger.ts';
 import { SEARCH_OPTIONS_VERSION, type SearchIndex, type SearchIndexJSON } from './search.ts';
 
@@ -61,6 +63,26 @@ export function sourcesOf(index: SearchIndex, profile: string): SnapshotSources 
     else if (doc.kind === 'note' && doc.source.noteId) sources.notes[doc.source.noteId] = doc.date ?? '';
   }
   return sources;
+}
+
+/** Every article under DATA_DIR/articles with its modification time: a listing and a stat per file, no parsing. */
+export async function articleMtimes(dataDir: string): Promise<Record<string, number>> {
+  const files = await listMarkdownFiles(dataDir, path.join(dataDir, 'articles'));
+  const mtimes: Record<string, number> = {};
+  let next = 0;
+  // Bounded parallelism: quick on large folders without exhausting file handles.
+  const worker = async () => {
+    while (next < files.length) {
+      const file = files[next++]!;
+      try {
+        mtimes[file] = (await stat(path.join(dataDir, file))).mtimeMs;
+      } catch {
+        // Gone since the listing: it counts as removed.
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(32, files.length) }, worker));
+  return mtimes;
 }
 
 export function diffSources(saved: SnapshotSources, current: SnapshotSources): SourcesDiff {

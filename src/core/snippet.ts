@@ -1,6 +1,8 @@
 /**
  * A snippet of about 200 characters around the best match, matched words marked.
  */
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
 import type { Span } from './command.ts';
 import { indexTerm, tagTerm, tokenizeWithOffsets } from './text.ts';
 
@@ -96,4 +98,14 @@ export function snippetTextFromMarkdown(source: string): string {
     .replace(/!?\[([^\]]*)\]\([^)]*\)/g, '$1')
     .replace(/^\s{0,3}(?:#{1,6}\s+|>\s?|[-*+]\s+|\d+[.)]\s+)/gm, '')
     .replace(/(\*\*|__|\*|`+|~~)/g, '');
+}
+
+/** An article's text read back from disk for a snippet; undefined when the file is gone. */
+export function readArticleTextSync(dataDir: string, relativePath: string | undefined): string | undefined {
+  if (!relativePath) return undefined;
+  try {
+    return snippetTextFromMarkdown(readFileSync(path.join(dataDir, relativePath), 'utf8'));
+  } catch {
+    return undefined;
+  }
 }

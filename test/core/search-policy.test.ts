@@ -28,6 +28,19 @@ describe('search policy', () => {
     expect(index.search(query('winng'), 10).hits.map((h) => h.id)).toContain('article:wing.md');
   });
 
+  it('with spelling corrections, finds a typo that changes how the word stems', () => {
+    const docs = [article('cfg.md', 'Settings', 'the configuration of the runner'), article('other.md', 'Other', 'config files')];
+    const plain = new SearchIndex();
+    plain.addAll(docs);
+    // "configuraton" stems to itself, four edits from "configur": plain fuzzy matching misses it.
+    expect(plain.search(query('configuraton'), 10).hits).toEqual([]);
+    const corrected = new SearchIndex({ policy: { corrections: true } });
+    corrected.addAll(docs);
+    expect(corrected.search(query('configuraton'), 10).hits.map((h) => h.id)).toEqual(['article:cfg.md']);
+    // A document matching the word through a correction counts it once.
+    expect(corrected.search(query('configuraton runner'), 10).hits[0]!.id).toBe('article:cfg.md');
+  });
+
   it('keeps the best results in order whatever the limit, and counts every match', () => {
     const index = new SearchIndex();
     index.addAll(Array.from({ length: 60 }, (_, i) => article(`d${i}.md`, `Doc ${i}`, `${'cache '.repeat(1 + (i % 7))}filler ${'word '.repeat(i % 11)}`)));
