@@ -33,7 +33,7 @@ for (const kind of ['redis', 'postgres'] as const) {
       return bots as [BotProcess, BotProcess];
     }
 
-    it('a note saved in one is found in the other within 5 s; a /forget in one disappears from the other within 5 s', async () => {
+    it('a note saved in one is found in the other within 5 s; a /forget in one disappears from the other within 5 s', { timeout: 90_000 }, async () => {
       const [slack, discord] = await startPair();
       const word = `quokka${Date.now().toString(36)}`;
 
