@@ -27,8 +27,14 @@ export class UserError extends Error {
 /** The store did not confirm a write or read (down, timed out, refused). */
 export class StoreUnavailableError extends Error {
   override readonly name = 'StoreUnavailableError';
-  constructor(message: string, options?: { cause?: unknown }) {
+  /**
+   * For a timeout: the operation that did not answer in time, still running.
+   * It may yet succeed, and whoever holds the data must then not forget it.
+   */
+  readonly pending?: Promise<unknown>;
+  constructor(message: string, options?: { cause?: unknown; pending?: Promise<unknown> }) {
     super(message, options);
+    if (options?.pending) this.pending = options.pending;
   }
 }
 

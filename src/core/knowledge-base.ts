@@ -43,6 +43,7 @@ export class KnowledgeBase {
   private profileValue: Profile = { sections: [] };
   private readonly notes = new Map<string, Note>();
   private readonly inFlight = new Map<string, Promise<SaveResult>>();
+  private readonly noteVersions = new Map<string, number>();
   index = new SearchIndex();
 
   private constructor(options: KnowledgeBaseOptions) {
@@ -154,7 +155,22 @@ export class KnowledgeBase {
       createdAt: this.now().toISOString(),
       ...(input.idempotencyKey ? { idempotencyKey: input.idempotencyKey } : {}),
     };
-    await this.store.put(note);
+    try {
+      await this.store.put(note);
+    } catch (error) {
+      // NOTE: the user is told "not saved"; if the write lands after all, the note
+      // is in the store, so the index must have it too or a restart would surprise them.
+      if (error instanceof StoreUnavailableError && error.pending) {
+        error.pending.then(
+          () => {
+            this.logger.warn({ id: note.id }, 'notes: a write reported as not saved landed late; indexed it');
+            this.indexNote(note);
+          },
+          () => {},
+        );
+      }
+      throw error;
+    }
     this.indexNote(note);
     return { note, created: true };
   }
@@ -170,6 +186,7 @@ export class KnowledgeBase {
 
   /** Indexes a note that is already stored (at startup, or written by another process). */
   indexNote(note: Note): void {
+    this.touch(note.id);
     this.notes.set(note.id, note);
     this.index.upsert(noteDoc(note));
   }
@@ -180,9 +197,11 @@ export class KnowledgeBase {
       this.dropNote(change.id);
       return;
     }
+    const version = this.touch(change.id);
     try {
       const note = await this.store.get(change.id);
-      if (note) this.indexNote(note);
+      // A delete (or newer save) applied while this fetch ran wins over what it read.
+      if (note && this.noteVersions.get(change.id) === version) this.indexNote(note);
     } catch (error) {
       this.logger.warn({ id: change.id, err: (error as Error).message }, 'notes: could not fetch a changed note');
     }
@@ -190,8 +209,16 @@ export class KnowledgeBase {
 
   /** Drops a note from memory and the index (deleted here or by another process). */
   dropNote(id: string): void {
+    this.touch(id);
     this.notes.delete(id);
     this.index.remove(`note:${id}`);
+  }
+
+  /** Counts changes per note id, so a slow fetch can tell it was overtaken. */
+  private touch(id: string): number {
+    const version = (this.noteVersions.get(id) ?? 0) + 1;
+    this.noteVersions.set(id, version);
+    return version;
   }
 
   /** Re-reads the profile; keeps the last good one when it cannot be read. */

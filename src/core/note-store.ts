@@ -215,14 +215,22 @@ export class KeyvNoteStore implements NoteStore {
 
   private async withTimeout<T>(what: string, operation: () => Promise<T>): Promise<T> {
     let timer: NodeJS.Timeout | undefined;
+    const running = operation();
     const timeout = new Promise<never>((_, reject) => {
       timer = setTimeout(
-        () => reject(new StoreUnavailableError(`notes: the store did not confirm the ${what} within ${this.timeoutMs} ms`)),
+        () =>
+          reject(
+            new StoreUnavailableError(`notes: the store did not confirm the ${what} within ${this.timeoutMs} ms`, {
+              pending: running,
+            }),
+          ),
         this.timeoutMs,
       );
     });
+    // A late failure of an operation we stopped waiting for is not an unhandled rejection.
+    running.catch(() => {});
     try {
-      return await Promise.race([operation(), timeout]);
+      return await Promise.race([running, timeout]);
     } catch (error) {
       if (error instanceof StoreUnavailableError) throw error;
       throw new StoreUnavailableError(`notes: ${what} failed on ${this.label} (${errorSummary(error)})`, { cause: error });
