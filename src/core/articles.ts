@@ -33,7 +33,8 @@ export function parseArticle(
   mtimeMs = 0,
 ): Article {
   if (source.includes('\u0000')) throw new Error('not a text file');
-  const tree = parseMarkdown(source);
+  // A byte-order mark would hide the front matter's opening ---.
+  const tree = parseMarkdown(source.replace(/^\uFEFF/, ''));
   let meta: Record<string, unknown>;
   try {
     meta = frontMatterOf(tree);
@@ -43,7 +44,8 @@ export function parseArticle(
   // Raw HTML (comments, tags) is markup, not text to search or show.
   const body = tree.children.filter((node) => node.type !== 'yaml' && node.type !== 'html');
   const firstHeading = body.find((node) => node.type === 'heading');
-  const metaTitle = typeof meta.title === 'string' ? meta.title.trim() : '';
+  const metaTitle =
+    typeof meta.title === 'string' || typeof meta.title === 'number' ? String(meta.title).trim() : '';
   const title =
     metaTitle ||
     (firstHeading ? plainText(firstHeading) : '') ||

@@ -24,10 +24,20 @@ export function watchDataDir(kb: KnowledgeBase, logger: Logger, onChange?: (file
   };
   // NOTE: editors often save by writing a temp file and renaming it; watching the
   // folder (not single files) and debouncing keeps those saves.
-  const watcher = watch([path.join(dataDir, 'profile.md'), path.join(dataDir, 'articles')], {
+  // The folder itself is watched, so an articles/ folder created later is seen too;
+  // everything else in it (the SQLite file, the index snapshot) is ignored.
+  const ignored = (file: string, stats?: { isFile(): boolean }): boolean => {
+    const relative = toPosix(path.relative(dataDir, file));
+    if (relative === '' || relative === 'profile.md') return false;
+    if (relative === 'articles' || relative.startsWith('articles/')) {
+      return (stats?.isFile() ?? false) && !relative.toLowerCase().endsWith('.md');
+    }
+    return true;
+  };
+  const watcher = watch(dataDir, {
     ignoreInitial: true,
     awaitWriteFinish: { stabilityThreshold: 100, pollInterval: 25 },
-    ignored: (file, stats) => (stats?.isFile() ?? false) && !relevant(file),
+    ignored,
   });
 
   const timers = new Map<string, NodeJS.Timeout>();

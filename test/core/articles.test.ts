@@ -30,6 +30,11 @@ describe('parseArticle', () => {
     expect(() => parseArticle('articles/bad.md', '---\ntitle: [unclosed\n---\ntext')).toThrow(/^invalid front matter: /);
   });
 
+  it('reads front matter behind a byte-order mark and with CRLF line ends; a numeric title is a title', () => {
+    const article = parseArticle('articles/w.md', '\uFEFF---\r\ntitle: 1984\r\ntags: git\r\n---\r\nBody\r\n');
+    expect(article).toMatchObject({ title: '1984', tags: ['git'], text: 'Body' });
+  });
+
   it('ignores HTML comments and a relative url', () => {
     const article = parseArticle('articles/c.md', '---\nurl: ../local.md\n---\n<!-- hidden -->\n# T\nvisible');
     expect(article.url).toBeUndefined();

@@ -57,3 +57,22 @@ describe('edits under DATA_DIR are re-indexed within 2 s, without a restart', ()
     expect(titles('basket')).toEqual(['Quantum basket weaving']);
   });
 });
+
+describe('an articles folder created after startup', () => {
+  it('is watched too', async () => {
+    const ctx = await createTestContext({ articles: {} });
+    await rm(path.join(ctx.dataDir, 'articles'), { recursive: true, force: true });
+    const watcher = watchDataDir(ctx.kb, silentLogger());
+    try {
+      await watcher.ready;
+      await mkdir(path.join(ctx.dataDir, 'articles/later'), { recursive: true });
+      await writeFile(path.join(ctx.dataDir, 'articles/later/first.md'), '# Late arrival\nnarwhal');
+      await eventually(() => ctx.kb.search(parseQuery('narwhal'), 5).hits.length === 1);
+      expect(ctx.kb.counts().articles).toBe(1);
+    } finally {
+      await watcher.close();
+      await ctx.close();
+    }
+  });
+});
+
