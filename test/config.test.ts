@@ -81,3 +81,13 @@ describe('.env.example', () => {
     }
   });
 });
+
+describe('test helpers', () => {
+  it('blank every variable the configuration reads, so a developer .env cannot leak into spawned bots', async () => {
+    const { readFile } = await import('node:fs/promises');
+    const { TINKER_VARIABLES } = await import('./helpers/bot-process.ts');
+    const source = await readFile(new URL('../src/config.ts', import.meta.url), 'utf8');
+    const read = new Set([...source.matchAll(/get\('([A-Z_]+)'\)/g)].map((m) => m[1]!));
+    expect(new Set(TINKER_VARIABLES)).toEqual(read);
+  });
+});

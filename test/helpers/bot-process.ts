@@ -17,9 +17,21 @@ export interface BotProcess {
   exited: Promise<number | null>;
 }
 
-/** The environment for a bot with no platform credentials: only what the test gives, plus PATH/HOME. */
+/** Every variable tinker reads. */
+export const TINKER_VARIABLES = [
+  'DATA_DIR', 'STORE_URL', 'NOTE_WRITERS', 'SEARCH_LIMIT', 'LOG_LEVEL', 'INDEX_SNAPSHOT',
+  'SLACK_BOT_TOKEN', 'SLACK_APP_TOKEN', 'SLACK_SIGNING_SECRET', 'SLACK_PORT', 'SLACK_API_URL',
+  'DISCORD_TOKEN', 'DISCORD_APPLICATION_ID', 'DISCORD_GUILD_ID', 'DISCORD_API_URL',
+] as const;
+
+/**
+ * The environment for a bot process: only what the test gives, plus PATH/HOME.
+ * NOTE: every tinker variable is set (to "" when not given), because dotenv fills
+ * in unset ones from a developer's .env, which would start Slack in a console test.
+ */
 export function botEnv(extra: Record<string, string>): NodeJS.ProcessEnv {
-  return { PATH: process.env.PATH, HOME: process.env.HOME, NODE_OPTIONS: '', ...extra };
+  const blank = Object.fromEntries(TINKER_VARIABLES.map((name) => [name, '']));
+  return { PATH: process.env.PATH, HOME: process.env.HOME, NODE_OPTIONS: '', ...blank, ...extra };
 }
 
 /**
