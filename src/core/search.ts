@@ -1,7 +1,7 @@
 /**
  * One MiniSearch index over profile items, articles and notes.
  */
-import MiniSearch, { type Options, type Query, type SearchOptions, type SearchResult } from 'minisearch';
+import MiniSearch, { type Options, type SearchOptions, type SearchResult } from 'minisearch';
 import type { DocKind, HitSource, SearchHit } from './search-types.ts';
 import { makeSnippet } from './snippet.ts';
 import { foldCase, indexTerm, tagTerm, tokenize } from './text.ts';
@@ -97,8 +97,10 @@ export const SEARCH_POLICY: SearchPolicy = {
   corrections: false,
 };
 
+const INDEX_FIELDS = ['title', 'text', 'tags'];
+
 export const INDEX_OPTIONS: Options<IndexedDoc> = {
-  fields: ['title', 'text', 'tags'],
+  fields: INDEX_FIELDS,
   storeFields: [],
   extractField: (doc, field) => {
     if (field === 'tags') return doc.tags.join(' ');
@@ -146,11 +148,40 @@ interface TermPlan {
   corrections: string[];
 }
 
-/** The parts of MiniSearch's internals the ranking reads (stable across 7.x; checked at construction). */
+/** Posting lists of one index term: field id → (short document id → term frequency). */
+type TermData = Map<number, Map<number, number>>;
+
+/**
+ * The parts of MiniSearch's internals the ranking reads. MiniSearch stores the
+ * index; `rank` scores it directly (see there). Checked by the tests on every run.
+ */
 interface MiniSearchInternals {
-  _index: { has(term: string): boolean };
+  _index: {
+    has(term: string): boolean;
+    get(term: string): TermData | undefined;
+    atPrefix(prefix: string): Iterable<[string, TermData]>;
+    fuzzyGet(term: string, maxDistance: number): Map<string, [TermData, number]>;
+  };
   _documentIds: Map<number, string>;
-  executeQuery(query: Query, options: SearchOptions): Map<number, { score: number; terms: string[]; match: Record<string, string[]> }>;
+  _idToShortId: Map<string, number>;
+  _fieldIds: Record<string, number>;
+  _fieldLength: Map<number, number[]>;
+  _avgFieldLength: number[];
+  _documentCount: number;
+  _nextId: number;
+}
+
+/** Most index terms one query word expands to by prefix, and by typo: the cost of a word stays bounded. */
+const MAX_PREFIX_EXPANSIONS = 24;
+const MAX_FUZZY_EXPANSIONS = 12;
+
+/** One index term a query word is searched as, with its weight. */
+interface Expansion {
+  term: string;
+  data: TermData;
+  weight: number;
+  /** The query word it stands for (coordination counts words). */
+  word: number;
 }
 
 /** A ranked match, before it becomes a hit. */
@@ -165,6 +196,13 @@ export interface RankedMatch {
 export class SearchIndex {
   private readonly docs = new Map<string, IndexedDoc>();
   private miniSearch = new MiniSearch<IndexedDoc>(INDEX_OPTIONS);
+  /**
+   * Per MiniSearch short id: live or not, and each field's length, in flat
+   * arrays: the scoring loop reads these for every posting, and two Map
+   * lookups per posting were most of /find's cost at 100k documents.
+   */
+  private alive = new Uint8Array(1024);
+  private lengths: Float64Array[] = INDEX_FIELDS.map(() => new Float64Array(1024));
   readonly policy: SearchPolicy;
   private readonly loadText: ((doc: IndexedDoc) => string | undefined) | undefined;
   /** Called after every change; settable so an owner can start listening once loading is over. */
@@ -203,8 +241,9 @@ export class SearchIndex {
 
   /** Adds a document, or replaces the one with the same id. */
   upsert(doc: IndexedDoc): void {
-    if (this.docs.has(doc.id)) this.miniSearch.discard(doc.id);
+    if (this.docs.has(doc.id)) this.discardFromMiniSearch(doc.id);
     this.miniSearch.add(doc);
+    this.track(this.internals()._idToShortId.get(doc.id));
     this.docs.set(doc.id, this.keptForm(doc));
     this.onChange?.();
   }
@@ -217,7 +256,7 @@ export class SearchIndex {
   remove(id: string): boolean {
     if (!this.docs.has(id)) return false;
     this.docs.delete(id);
-    this.miniSearch.discard(id);
+    this.discardFromMiniSearch(id);
     this.onChange?.();
     return true;
   }
@@ -265,51 +304,97 @@ export class SearchIndex {
   rank(text: string, limit: number, keep?: (id: string) => boolean): { matches: RankedMatch[]; total: number } {
     const plans = this.plan(text);
     if (plans.length === 0) return { matches: [], total: 0 };
-    // Which query word each searched term stands for: a document's coordination counts words, not terms.
-    const wordOf = new Map<string, number>();
-    plans.forEach((plan, i) => {
-      wordOf.set(plan.term, i);
-      for (const correction of plan.corrections) if (!wordOf.has(correction)) wordOf.set(correction, i);
-    });
-    const fuzzyWeight = this.policy.weights.fuzzy;
-    const query: Query = {
-      combineWith: 'OR',
-      queries: plans.flatMap((plan) => [
-        { queries: [plan.term], prefix: plan.prefix, fuzzy: plan.fuzzy },
-        ...(plan.corrections.length > 0
-          ? [{ queries: plan.corrections, prefix: false, fuzzy: false, boostTerm: () => fuzzyWeight }]
-          : []),
-      ]),
-    };
-    const options: SearchOptions = {
-      boost: this.policy.boost,
-      weights: this.policy.weights,
-      bm25: this.policy.bm25,
-      maxFuzzy: 2,
-      combineWith: 'OR',
-      // The plan's terms are already index terms.
-      processTerm: (term) => term,
-    };
-    const internals = this.internals();
-    // NOTE: MiniSearch's public search() builds and sorts a result object for
-    // every matching document; at 100k documents a common word matches tens of
-    // thousands. Ranking the raw score map and keeping only the best `limit`
-    // keeps /find's cost to the scoring itself.
-    const raw = internals.executeQuery(query, options);
-    const top: RankedMatch[] = [];
-    let total = 0;
-    let floor = -Infinity;
-    for (const [shortId, { score, terms, match }] of raw) {
-      const id = internals._documentIds.get(shortId);
-      if (id === undefined || (keep && !keep(id))) continue;
-      total += 1;
-      // Like MiniSearch: a document matching more of the query's words ranks higher.
-      const final = this.policy.coordination ? score * coordination(terms, wordOf) : score;
-      if (top.length >= limit && final <= floor) continue;
-      insertSorted(top, { id, score: final, terms: Object.keys(match) }, limit);
-      floor = top.length >= limit ? top[top.length - 1]!.score : -Infinity;
+    const ms = this.internals();
+    const expansions = this.expand(plans, ms);
+    // NOTE: scoring reads MiniSearch's posting lists directly into flat arrays. MiniSearch's own
+    // search() allocates a result object per matching document and sorts them all: at 100k
+    // documents a common word matches tens of thousands, and that alone took hundreds of ms.
+    // The score is the same BM25 MiniSearch computes (same fields, boosts, weights, parameters).
+    const size = this.alive.length;
+    const scores = new Float64Array(size);
+    const wordsHit = new Uint32Array(size);
+    const touched: number[] = [];
+    const { k, b, d } = this.policy.bm25;
+    const fields = Object.entries(this.policy.boost) as Array<[string, number]>;
+    for (const expansion of expansions) {
+      const wordBit = 1 << Math.min(expansion.word, 31);
+      for (const [field, boost] of fields) {
+        const fieldId = ms._fieldIds[field];
+        if (fieldId === undefined) continue;
+        const postings = expansion.data.get(fieldId);
+        if (!postings) continue;
+        const idf = Math.log(1 + (ms._documentCount - postings.size + 0.5) / (postings.size + 0.5));
+        const avgLength = ms._avgFieldLength[fieldId] ?? 1;
+        const factor = expansion.weight * boost * idf;
+        const lengths = this.lengths[fieldId]!;
+        const alive = this.alive;
+        postings.forEach((tf, shortId) => {
+          // Postings of a discarded document stay until MiniSearch vacuums them.
+          if (alive[shortId] !== 1) return;
+          const score = factor * (d + (tf * (k + 1)) / (tf + k * (1 - b + (b * lengths[shortId]!) / avgLength)));
+          if (wordsHit[shortId] === 0) touched.push(shortId);
+          scores[shortId] = scores[shortId]! + score;
+          wordsHit[shortId] = wordsHit[shortId]! | wordBit;
+        });
+      }
     }
-    return { matches: top, total };
+    const top: Array<{ shortId: number; score: number }> = [];
+    let total = 0;
+    for (const shortId of touched) {
+      if (keep && !keep(ms._documentIds.get(shortId)!)) continue;
+      total += 1;
+      // A document matching more of the query's words ranks higher (as in MiniSearch).
+      const score = this.policy.coordination ? scores[shortId]! * bitCount(wordsHit[shortId]!) : scores[shortId]!;
+      if (top.length >= limit && score <= top[top.length - 1]!.score) continue;
+      insertSorted(top, { shortId, score }, limit);
+    }
+    const matches = top.map(({ shortId, score }) => ({
+      id: ms._documentIds.get(shortId)!,
+      score,
+      terms: [...new Set(expansions.filter((e) => [...e.data.values()].some((p) => p.has(shortId))).map((e) => e.term))],
+    }));
+    return { matches, total };
+  }
+
+  /**
+   * The index terms each planned word is searched as: itself (weight 1), its
+   * closest prefix completions and typo neighbours (lower weights, as MiniSearch
+   * weighs them), each list capped so that no word can fan out without bound.
+   */
+  private expand(plans: readonly TermPlan[], ms: MiniSearchInternals): Expansion[] {
+    const { prefix: prefixWeight, fuzzy: fuzzyWeight } = this.policy.weights;
+    const out: Expansion[] = [];
+    plans.forEach((plan, word) => {
+      const seen = new Set<string>([plan.term]);
+      const exact = ms._index.get(plan.term);
+      if (exact) out.push({ term: plan.term, data: exact, weight: 1, word });
+      if (plan.prefix) {
+        const completions: Array<[string, TermData]> = [];
+        for (const [term, data] of ms._index.atPrefix(plan.term)) if (term !== plan.term) completions.push([term, data]);
+        // Closest completions first; among equals, the more common (the likelier word).
+        completions.sort((x, y) => x[0].length - y[0].length || docFrequency(y[1]) - docFrequency(x[1]));
+        for (const [term, data] of completions.slice(0, MAX_PREFIX_EXPANSIONS)) {
+          seen.add(term);
+          const distance = term.length - plan.term.length;
+          out.push({ term, data, weight: (prefixWeight * term.length) / (term.length + 0.3 * distance), word });
+        }
+      }
+      if (plan.fuzzy !== false) {
+        const near = [...ms._index.fuzzyGet(plan.term, plan.fuzzy)].filter(([term]) => !seen.has(term));
+        near.sort((x, y) => x[1][1] - y[1][1] || docFrequency(y[1][0]) - docFrequency(x[1][0]));
+        for (const [term, [data, distance]] of near.slice(0, MAX_FUZZY_EXPANSIONS)) {
+          seen.add(term);
+          out.push({ term, data, weight: (fuzzyWeight * term.length) / (term.length + distance), word });
+        }
+      }
+      for (const term of plan.corrections) {
+        const data = seen.has(term) ? undefined : ms._index.get(term);
+        if (!data) continue;
+        seen.add(term);
+        out.push({ term, data, weight: fuzzyWeight, word });
+      }
+    });
+    return out;
   }
 
   /** The query's index terms with the prefix and typo allowance each one gets. */
@@ -324,8 +409,11 @@ export class SearchIndex {
       seen.add(term);
       const folded = foldCase(word);
       const last = i === words.length - 1;
+      // The length rule applies to the word as typed and to its stem: "used" stems to "us", which must not expand to every "us…".
       const prefix =
-        folded.length >= MIN_PREFIX_LENGTH && (this.policy.prefix === 'all' || (this.policy.prefix === 'last' && last));
+        folded.length >= MIN_PREFIX_LENGTH &&
+        term.length >= MIN_PREFIX_LENGTH &&
+        (this.policy.prefix === 'all' || (this.policy.prefix === 'last' && last));
       const unknown = !internals._index.has(term);
       const typoAllowed = this.policy.fuzzy === 'all' || (this.policy.fuzzy === 'unknown' && unknown);
       const fuzzy = typoAllowed ? fuzzyDistance(folded) : false;
@@ -338,6 +426,33 @@ export class SearchIndex {
       plans.push({ term, prefix, fuzzy, corrections });
     });
     return plans;
+  }
+
+  private discardFromMiniSearch(id: string): void {
+    const shortId = this.internals()._idToShortId.get(id);
+    if (shortId !== undefined && shortId < this.alive.length) this.alive[shortId] = 0;
+    this.miniSearch.discard(id);
+  }
+
+  /** Copies a document's liveness and field lengths into the flat arrays. */
+  private track(shortId: number | undefined): void {
+    if (shortId === undefined) return;
+    if (shortId >= this.alive.length) {
+      const capacity = Math.max(shortId + 1, this.alive.length * 2);
+      const alive = new Uint8Array(capacity);
+      alive.set(this.alive);
+      this.alive = alive;
+      this.lengths = this.lengths.map((old) => {
+        const grown = new Float64Array(capacity);
+        grown.set(old);
+        return grown;
+      });
+    }
+    this.alive[shortId] = 1;
+    const lengths = this.internals()._fieldLength.get(shortId) ?? [];
+    this.lengths.forEach((array, fieldId) => {
+      array[shortId] = lengths[fieldId] ?? 0;
+    });
   }
 
   private internals(): MiniSearchInternals {
@@ -443,6 +558,7 @@ export class SearchIndex {
   static async fromJSON(json: SearchIndexJSON, options: SearchIndexOptions = {}): Promise<SearchIndex> {
     const index = new SearchIndex(options);
     index.miniSearch = await MiniSearch.loadJSAsync(json.index as never, INDEX_OPTIONS);
+    for (const shortId of index.internals()._documentIds.keys()) index.track(shortId);
     for (const doc of json.docs) index.docs.set(doc.id, index.keptForm(doc));
     return index;
   }
@@ -455,12 +571,18 @@ export interface SearchIndexJSON {
   docs: IndexedDoc[];
 }
 
-/** How many distinct query words a document matched, given the terms it matched. */
-function coordination(terms: readonly string[], wordOf: ReadonlyMap<string, number>): number {
-  if (terms.length <= 1) return 1;
-  const words = new Set<number>();
-  for (const term of terms) words.add(wordOf.get(term) ?? -1 - words.size);
-  return words.size;
+/** Number of bits set: how many query words a document matched. */
+function bitCount(bits: number): number {
+  let count = 0;
+  for (let v = bits >>> 0; v !== 0; v &= v - 1) count += 1;
+  return count;
+}
+
+/** Documents holding a term, in its most used field. */
+function docFrequency(data: TermData): number {
+  let most = 0;
+  for (const postings of data.values()) most = Math.max(most, postings.size);
+  return most;
 }
 
 const LETTERS = 'abcdefghijklmnopqrstuvwxyz';
@@ -491,7 +613,7 @@ function spellingCorrections(word: string): string[] {
 }
 
 /** Inserts into a list sorted by descending score, keeping at most `limit` entries. */
-function insertSorted(list: RankedMatch[], item: RankedMatch, limit: number): void {
+function insertSorted<T extends { score: number }>(list: T[], item: T, limit: number): void {
   let at = list.length;
   while (at > 0 && list[at - 1]!.score < item.score) at -= 1;
   if (at >= limit) return;
