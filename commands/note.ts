@@ -3,6 +3,7 @@ import {
   StoreUnavailableError,
   UserError,
   canWrite,
+  cleanNoteText,
   defineCommand,
   reply,
 } from '../src/core/index.ts';
@@ -51,17 +52,6 @@ export const note = defineCommand({
     });
   },
 });
-
-/**
- * Strips what must not be stored: NUL and other control characters (tabs and
- * new lines stay) and lone UTF-16 surrogates, which no store can round-trip.
- */
-export function cleanNoteText(raw: string): string {
-  return raw
-    .replace(/[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F]/g, '')
-    .replace(/[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g, '\uFFFD')
-    .trim();
-}
 
 function firstWords(text: string): string {
   return text.split(/\s+/).filter((w) => !w.startsWith('#')).slice(0, 3).join(' ');

@@ -11,6 +11,7 @@ export { KnowledgeBase, articleDoc, noteDoc, type NewNote, type SaveResult } fro
 export { openNoteStore, KeyvNoteStore, redactUrl, type NoteStore, type NoteChange } from './note-store.ts';
 export { exportNotes, importNotes, noteToMarkdown, noteFromMarkdown, type ExportResult, type ImportResult } from './store-export.ts';
 export { NOTE_MAX_LENGTH, extractTags, isNoteId, noteTitle, newNoteId, noteIdForKey, type Note } from './notes.ts';
+export { cleanNoteText } from './notes.ts';
 export { parseProfile, loadProfile, findSection, slugify, type Profile, type ProfileSection, type ProfileItem } from './profile.ts';
 export { parseArticle, loadArticles, normalizeTag, type Article } from './articles.ts';
 export { createLogger, silentLogger, REDACT_PATHS, type Logger } from './logger.ts';

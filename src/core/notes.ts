@@ -25,6 +25,17 @@ export interface Note {
 /** Most characters a note may have. */
 export const NOTE_MAX_LENGTH = 4000;
 
+/**
+ * Strips what must not be stored: NUL and other control characters (tabs and
+ * new lines stay) and lone UTF-16 surrogates, which no store can round-trip.
+ */
+export function cleanNoteText(raw: string): string {
+  return raw
+    .replace(/[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F]/g, '')
+    .replace(/[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g, '\uFFFD')
+    .trim();
+}
+
 // Crockford's base32 in lower case: no i, l, o, u, so ids are easy to read back.
 const ALPHABET = '0123456789abcdefghjkmnpqrstvwxyz';
 const ID_LENGTH = 10;

@@ -11,7 +11,7 @@ import { listMarkdownFiles } from './articles.ts';
 import type { Origin, Person } from './command.ts';
 import { frontMatterOf, parseMarkdown } from './markdown.ts';
 import type { NoteStore } from './note-store.ts';
-import { extractTags, isNoteId, noteIdForKey, noteTitle, type Note } from './notes.ts';
+import { NOTE_MAX_LENGTH, cleanNoteText, extractTags, isNoteId, noteIdForKey, noteTitle, type Note } from './notes.ts';
 import { normalizeTag } from './articles.ts';
 
 /** The markdown file for a note: YAML front matter, a blank line, the text. */
@@ -31,8 +31,9 @@ export function noteToMarkdown(note: Note): string {
 
 /**
  * Reads a note back from a markdown file. Without an `id` in the front matter
- * (a file written by hand), the id derives from the date and text, so importing
- * the same file twice still makes one note. Throws with a short reason.
+ * (a file written by hand), the id derives from the text (and the front matter's
+ * date, when there is one), so importing the same file twice still makes one
+ * note. The file's `mtime` only dates a note that has no date. Throws with a short reason.
  */
 export function noteFromMarkdown(source: string, mtime?: Date): Note {
   if (source.includes('\u0000')) throw new Error('not a text file');
@@ -45,13 +46,21 @@ export function noteFromMarkdown(source: string, mtime?: Date): Note {
   }
   const head = tree.children[0];
   const bodyStart = head?.type === 'yaml' ? (head.position?.end.offset ?? 0) : 0;
-  const text = source.slice(bodyStart).trim();
+  // The same rules as /note: control characters and lone surrogates go, 4,000 characters at most.
+  const text = cleanNoteText(source.slice(bodyStart));
   if (!text) throw new Error('the note text is empty');
+  if (text.length > NOTE_MAX_LENGTH) {
+    throw new Error(
+      `the note is ${text.length.toLocaleString('en')} characters; a note can hold at most ${NOTE_MAX_LENGTH.toLocaleString('en')} (put it under articles/)`,
+    );
+  }
 
-  const createdAt = isoDate(meta.date) ?? mtime?.toISOString() ?? new Date().toISOString();
+  const givenDate = isoDate(meta.date);
+  const createdAt = givenDate ?? mtime?.toISOString() ?? new Date().toISOString();
   const givenId = typeof meta.id === 'string' ? meta.id.trim().toLowerCase() : undefined;
   if (givenId !== undefined && !isNoteId(givenId)) throw new Error(`"${givenId}" is not a note id (10 letters and digits)`);
-  const id = givenId ?? noteIdForKey(`import:${createdAt}:${text}`);
+  // NOTE: never from the file's mtime: a copy or a touch would make the same file a second note.
+  const id = givenId ?? noteIdForKey(givenDate ? `import:${givenDate}:${text}` : `import:${text}`);
   const tags = Array.isArray(meta.tags)
     ? [...new Set(meta.tags.filter((t): t is string => typeof t === 'string').map(normalizeTag).filter(Boolean))]
     : extractTags(text);

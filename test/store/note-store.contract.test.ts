@@ -2,7 +2,7 @@
  * One contract for every note store: SQLite always; Redis and PostgreSQL when
  * REDIS_URL / POSTGRES_URL are set (skipped with a plain message otherwise).
  */
-import { mkdir, readdir, rm, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, rm, utimes, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { createClient } from '@redis/client';
 import pg from 'pg';
@@ -255,6 +255,52 @@ describe('note files', () => {
     const first = noteFromMarkdown(source);
     expect(first).toMatchObject({ text: 'A thought about #caching', tags: ['ideas'], createdAt: '2024-05-01T00:00:00.000Z' });
     expect(noteFromMarkdown(source).id).toBe(first.id);
+  });
+
+  it('a hand-written file without an id or a date keeps its id when the file is copied or touched', async () => {
+    const source = 'Just a thought about #caching\n';
+    const first = noteFromMarkdown(source, new Date('2024-01-01T00:00:00Z'));
+    const second = noteFromMarkdown(source, new Date('2025-06-30T12:00:00Z'));
+    expect(second.id).toBe(first.id);
+    expect(first.createdAt).toBe('2024-01-01T00:00:00.000Z');
+
+    const folder = await makeTempDir('tinker-import-');
+    const store = await openNoteStore('memory://', { logger });
+    try {
+      const file = path.join(folder, 'thought.md');
+      await writeFile(file, source);
+      await utimes(file, new Date('2024-01-01T00:00:00Z'), new Date('2024-01-01T00:00:00Z'));
+      expect(await importNotes(store, folder)).toEqual({ imported: 1, skipped: 0, failed: [] });
+      await utimes(file, new Date('2025-06-30T12:00:00Z'), new Date('2025-06-30T12:00:00Z'));
+      expect(await importNotes(store, folder)).toEqual({ imported: 0, skipped: 1, failed: [] });
+      expect(await store.loadAll()).toHaveLength(1);
+    } finally {
+      await store.close();
+      await rm(folder, { recursive: true, force: true });
+    }
+  });
+
+  it('applies the rules of /note: control characters and lone surrogates cleaned, 4,000 characters at most', async () => {
+    const cleaned = noteFromMarkdown('---\nid: 0123456789\n---\n\nbell\u0007 esc\u001b tab\tkept \ud800 lone #x\n');
+    expect(cleaned.text).toBe('bell esc tab\tkept \ufffd lone #x');
+    expect(() => noteFromMarkdown('\u0001\u0002\n')).toThrow('the note text is empty');
+
+    const folder = await makeTempDir('tinker-import-');
+    const store = await openNoteStore('memory://', { logger });
+    try {
+      await writeFile(path.join(folder, 'long.md'), `${'a'.repeat(4001)}\n`);
+      await writeFile(path.join(folder, 'max.md'), `${'b'.repeat(4000)}\n`);
+      await writeFile(path.join(folder, 'controls.md'), 'nul-free \u0007bell\n');
+      expect(await importNotes(store, folder)).toEqual({
+        imported: 2,
+        skipped: 0,
+        failed: [{ file: 'long.md', reason: 'the note is 4,001 characters; a note can hold at most 4,000 (put it under articles/)' }],
+      });
+      expect((await store.loadAll()).map((n) => n.text).sort()).toEqual(['b'.repeat(4000), 'nul-free bell']);
+    } finally {
+      await store.close();
+      await rm(folder, { recursive: true, force: true });
+    }
   });
 
   it('says why a file cannot be a note', () => {
