@@ -160,12 +160,16 @@ export function renderDiscordReply(reply: Reply): DiscordMessage {
   if (paragraphs.length > 0) embed.description = cutDescription(paragraphs.join('\n\n'));
   if (fields.length > 0) embed.fields = fields;
   // Keep the whole message under the total: drop hits from the end, then cut the description.
-  while (embedSize(embed) > DISCORD_LIMITS.embedTotal && embed.fields && embed.fields.length > 0) {
+  // The "N more not shown" footer counts toward the total, so room is kept for it while dropping.
+  const footerFor = (shown: number): string | undefined => (shown < hitsTotal ? `${hitsTotal - shown} more not shown` : undefined);
+  const sizeWithFooter = (): number => embedSize(embed) + (footerFor(hitsShown)?.length ?? 0);
+  while (sizeWithFooter() > DISCORD_LIMITS.embedTotal && embed.fields && embed.fields.length > 0) {
     embed.fields.pop();
     hitsShown -= 1;
     if (embed.fields.length === 0) delete embed.fields;
   }
-  if (hitsShown < hitsTotal) embed.footer = { text: `${hitsTotal - hitsShown} more not shown` };
+  const footer = footerFor(hitsShown);
+  if (footer) embed.footer = { text: footer };
   const over = embedSize(embed) - DISCORD_LIMITS.embedTotal;
   if (over > 0 && embed.description) embed.description = cutDescription(embed.description, embed.description.length - over);
   return { embeds: [embed] };

@@ -132,6 +132,18 @@ describe('renderDiscordReply', () => {
     expect(embed!.footer?.text).toMatch(/^\d+ more not shown$/);
   });
 
+  it('keeps room for the "N more not shown" footer within the 6,000 total', () => {
+    // Hits of many sizes, so that for some the fields alone land just under the total.
+    for (let titleLength = 100; titleLength <= 256; titleLength += 1) {
+      const hits = Array.from({ length: 30 }, (_, i) =>
+        hit(i, { title: 't'.repeat(titleLength), snippet: [{ text: 'lorem ipsum '.repeat(200) }] }),
+      );
+      const [embed] = renderDiscordReply(reply('30 results for "lorem"', { sections: [{ type: 'hits', hits }] })).embeds;
+      expect(size(embed!), `titles of ${titleLength}`).toBeLessThanOrEqual(DISCORD_LIMITS.embedTotal);
+      expect(embed!.footer?.text).toBe(`${30 - embed!.fields!.length} more not shown`);
+    }
+  });
+
   it('keeps 25 hits at most and says how many were left out', () => {
     const hits = Array.from({ length: 30 }, (_, i) => hit(i));
     const out = renderDiscordReply(reply('30 results', { sections: [{ type: 'hits', hits }] }));
