@@ -8,14 +8,14 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { afterEach, describe, expect, it } from 'vitest';
 import { newNoteId, openNoteStore, redactUrl, silentLogger, type Note } from '../../src/core/index.ts';
+import { botEnv } from '../helpers/bot-process.ts';
 import { REPO_ROOT, makeTempDir } from '../helpers/context.ts';
 import { announceSkip, createTestStore, type StoreKind } from '../helpers/servers.ts';
 
 const exec = promisify(execFile);
 
 async function npmRun(script: 'export' | 'import', args: string[], storeUrl: string): Promise<{ code: number; stdout: string; stderr: string }> {
-  const env: NodeJS.ProcessEnv = { ...process.env, STORE_URL: storeUrl };
-  for (const name of Object.keys(env)) if (/^(SLACK|DISCORD)_/.test(name)) delete env[name];
+  const env = botEnv({ STORE_URL: storeUrl });
   try {
     const { stdout, stderr } = await exec('npm', ['run', '--silent', script, '--', ...args], { cwd: REPO_ROOT, env });
     return { code: 0, stdout, stderr };
@@ -53,6 +53,18 @@ describe('npm run export / import', () => {
     const missing = await npmRun('import', [path.join(source.url.replace('sqlite://', ''), 'nowhere')], source.url);
     expect(missing.code).toBe(1);
     expect(missing.stderr).toMatch(/^import: .*nowhere is not a folder\n$/);
+  });
+
+  it('says in one line, without a stack, when the folder is a file', async () => {
+    const source = await createTestStore('sqlite');
+    cleanups.push(() => source.cleanup());
+    // npm runs the script in the repository root, where package.json is a file.
+    expect(await npmRun('export', ['package.json'], source.url)).toEqual({ code: 1, stdout: '', stderr: 'export: package.json is not a folder\n' });
+    expect(await npmRun('export', ['package.json/notes'], source.url)).toEqual({ code: 1, stdout: '', stderr: 'export: package.json/notes is not a folder\n' });
+    expect(await npmRun('import', ['package.json'], source.url)).toEqual({ code: 1, stdout: '', stderr: 'import: package.json is not a folder\n' });
+    const down = await npmRun('export', ['backup'], 'postgresql://tinker@127.0.0.1:1/notes');
+    expect(down).toMatchObject({ code: 1, stdout: '' });
+    expect(down.stderr).toMatch(/^export: notes: cannot read the store postgresql:\/\/tinker@127\.0\.0\.1:1\/notes \([^\n]+\)\n$/);
   });
 
   for (const kind of ['sqlite', 'redis', 'postgres'] as StoreKind[]) {
