@@ -167,15 +167,39 @@ export class KeyvNoteStore implements NoteStore {
   }
 
   async put(note: Note): Promise<void> {
-    const ok = await this.withTimeout('write', () => this.keyv.set(NOTE_PREFIX + note.id, note));
+    let ok: boolean;
+    try {
+      ok = await this.withTimeout('write', () => this.keyv.set(NOTE_PREFIX + note.id, note));
+    } catch (error) {
+      // A write we stopped waiting for may still land: then the note is in the
+      // store, and the other processes must hear of it like of any other.
+      this.publishWhenLanded(error, (landed) => landed !== false, { type: 'put', id: note.id });
+      throw error;
+    }
     if (ok === false) throw new StoreUnavailableError(`notes: the store ${this.label} refused the write`);
     this.publish({ type: 'put', id: note.id });
   }
 
   async delete(id: string): Promise<boolean> {
-    const deleted = await this.withTimeout('delete', () => this.keyv.delete(NOTE_PREFIX + id));
+    let deleted: boolean;
+    try {
+      deleted = await this.withTimeout('delete', () => this.keyv.delete(NOTE_PREFIX + id));
+    } catch (error) {
+      this.publishWhenLanded(error, (landed) => landed === true, { type: 'delete', id });
+      throw error;
+    }
     if (deleted) this.publish({ type: 'delete', id });
     return deleted;
+  }
+
+  private publishWhenLanded(error: unknown, landed: (result: unknown) => boolean, change: NoteChange): void {
+    if (!(error instanceof StoreUnavailableError) || !error.pending) return;
+    error.pending.then(
+      (result) => {
+        if (landed(result)) this.publish(change);
+      },
+      () => {},
+    );
   }
 
   async subscribe(listener: (change: NoteChange) => void): Promise<void> {

@@ -219,6 +219,34 @@ for (const kind of KINDS) {
         expect(seenByWriter).toEqual([]);
       });
 
+      if (kind === 'postgres') {
+        it('announces a write that timed out but landed late, so other processes index it too', async () => {
+          const writer = await openNoteStore(target.url, { logger, timeoutMs: 300 });
+          open.push(writer);
+          const reader = await openStore();
+          const seen: NoteChange[] = [];
+          await reader.subscribe?.((change) => seen.push(change));
+          await writer.put(makeNote('warm up: creates the table'));
+          await until(() => seen.length === 1);
+
+          // Another session holds the table: the write waits past the timeout, then lands.
+          const locker = new pg.Client({ connectionString: target.url });
+          await locker.connect();
+          try {
+            await locker.query('BEGIN');
+            await locker.query('LOCK TABLE notes IN ACCESS EXCLUSIVE MODE');
+            const late = makeNote('landed after the timeout');
+            await expect(writer.put(late)).rejects.toThrow('notes: the store did not confirm the write within 300 ms');
+            await locker.query('COMMIT');
+            await until(async () => (await reader.get(late.id)) !== undefined);
+            await until(() => seen.length === 2);
+            expect(seen[1]).toEqual({ type: 'put', id: late.id });
+          } finally {
+            await locker.end();
+          }
+        });
+      }
+
       it('delivers a change made after the store opened but before the subscription (between startup scan and subscribe)', async () => {
         const reader = await openStore();
         const writer = await openStore();
