@@ -98,9 +98,11 @@ const MAX_LINK_URL = 1000;
 /** A link in mrkdwn, only for web and mail URLs; the label is escaped. */
 function link(url: string | undefined, label: string, maxLabel: number): string {
   const text = cutEscaped(label, maxLabel);
-  if (!url || url.length > MAX_LINK_URL || !/^(https?:|mailto:)/i.test(url)) return text;
+  if (!url || !/^(https?:|mailto:)/i.test(url)) return text;
   // NOTE: inside <url|label>, "|" and ">" end the URL early; percent-encode them.
   const safeUrl = escapeSlack(url).replace(/\|/g, '%7C');
+  // Measured as sent: escaping can make an &-heavy URL several times longer.
+  if (safeUrl.length > MAX_LINK_URL) return text;
   return `<${safeUrl}|${text}>`;
 }
 
@@ -136,12 +138,15 @@ function listLine(item: ReplyListItem): string {
   return `• ${link(item.url, item.text, 1000)}${detail}`;
 }
 
-/** Packs lines into as few sections as fit in the section limit; a line too long is cut. */
+/**
+ * Packs lines into as few sections as fit in the section limit. A line is at
+ * most ~2,320 characters (label 1,000, URL 1,000 as sent, detail 300), a heading
+ * at most 202, so every line fits a section of its own.
+ */
 function packLines(lines: readonly string[], heading?: string): SlackBlock[] {
   const blocks: SlackBlock[] = [];
   let current = heading ?? '';
-  for (const raw of lines) {
-    const line = raw.length > SLACK_MAX_SECTION_TEXT ? raw.slice(0, SLACK_MAX_SECTION_TEXT - 1) + ELLIPSIS : raw;
+  for (const line of lines) {
     const joined = current ? `${current}\n${line}` : line;
     if (joined.length <= SLACK_MAX_SECTION_TEXT) {
       current = joined;
@@ -174,9 +179,11 @@ export function renderSlackReply(reply: Reply): SlackMessage {
   const text = cutEscaped(reply.text, SLACK_MAX_FALLBACK_TEXT);
   const header = reply.tone === 'error' ? `${WARNING}${cutEscaped(reply.text, SLACK_MAX_SECTION_TEXT - WARNING.length)}` : text;
   // Blocks in groups that are kept or dropped whole: a hit's title never loses its context line.
-  const groups: Group[] = [{ blocks: [section(header)], hit: false }];
+  // NOTE: Slack rejects a section with empty text: blank parts get no block.
+  const groups: Group[] = header.trim() ? [{ blocks: [section(header)], hit: false }] : [];
   for (const part of reply.sections) {
     if (part.type === 'text') {
+      if (!part.text.trim()) continue;
       groups.push({ blocks: [section(cutEscaped(part.text, SLACK_MAX_SECTION_TEXT))], hit: false });
     } else if (part.type === 'list') {
       const heading = part.title && part.title !== reply.text ? `*${cutEscaped(part.title, 200)}*` : undefined;
@@ -185,10 +192,13 @@ export function renderSlackReply(reply: Reply): SlackMessage {
       part.hits.forEach((hit, i) => groups.push({ blocks: hitBlocks(hit, i + 1), hit: true }));
     }
   }
+  const blocks = fitBlocks(groups);
+  // A reply with nothing to show still needs a non-empty message.
+  if (blocks.length === 0) blocks.push(section(ELLIPSIS));
   return {
     response_type: reply.visibility === 'public' ? 'in_channel' : 'ephemeral',
-    text,
-    blocks: fitBlocks(groups),
+    text: text.trim() ? text : ELLIPSIS,
+    blocks,
   };
 }
 

@@ -6,9 +6,10 @@
  */
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { App, LogLevel, type Logger as BoltLogger } from '@slack/bolt';
+import { App, LogLevel, webApi, type Logger as BoltLogger } from '@slack/bolt';
 import type { SlackConfig } from '../config.ts';
-import { GENERIC_FAILURE, StartupError, commandName, reply, type Logger, type Reply } from '../core/index.ts';
+import { StartupError, canWrite, commandName, reply, type Logger, type Reply } from '../core/index.ts';
+import { createInFlight, dispatchWithin, safeDispatch, within } from './dispatch-deadline.ts';
 import { renderSlackReply, type SlackMessage } from './slack-format.ts';
 import {
   SAVE_TO_NOTES_CALLBACK,
@@ -28,7 +29,17 @@ export interface SlackAdapterOptions {
   ackBudgetMs?: number;
   /** HTTP mode: interface to listen on; default all (Slack must reach it). */
   host?: string;
+  /** See PERMALINK_BUDGET_MS. */
+  permalinkBudgetMs?: number;
+  /** How long stop() waits for work in progress (default STOP_GRACE_MS). */
+  stopGraceMs?: number;
 }
+
+/**
+ * Longest wait for chat.getPermalink before "Save to notes" saves without the
+ * link: the save must not hang on Slack's Web API (whose default retries span ~30 min).
+ */
+export const PERMALINK_BUDGET_MS = 2000;
 
 export interface SlackAdapter extends Adapter {
   /** `socket` or `http`, from the configuration. */
@@ -48,6 +59,15 @@ export function createSlackAdapter(
   const logger = deps.logger.child({ adapter: 'slack' });
   const mode = config.appToken ? 'socket' : 'http';
   const ackBudgetMs = options.ackBudgetMs ?? ACK_BUDGET_MS;
+  const permalinkBudgetMs = options.permalinkBudgetMs ?? PERMALINK_BUDGET_MS;
+  const inFlight = createInFlight();
+  // NOTE: its own client for chat.getPermalink: no retries and a short timeout, whatever Bolt's client does.
+  const permalinks = new webApi.WebClient(config.botToken, {
+    ...(config.apiUrl ? { slackApiUrl: config.apiUrl } : {}),
+    retryConfig: { retries: 0 },
+    timeout: permalinkBudgetMs,
+    logger: boltLogger(logger),
+  });
   let app: App | undefined;
   let port: number | undefined;
 
@@ -101,28 +121,29 @@ export function createSlackAdapter(
         return;
       }
       if (context.retryNum) logger.info({ command: invocation.command, retryNum: context.retryNum }, 'slack: retried delivery');
-      const pending = safely(dispatcher.dispatch(invocation), invocation.command);
-      const early = await within(pending, ackBudgetMs);
+      const { early, result } = await dispatchWithin(dispatcher, invocation, ackBudgetMs, logger);
       if (early) {
         await ack(renderSlackReply(early));
         return;
       }
       // Too slow for the acknowledgement: acknowledge now, answer via response_url when ready.
       await ack();
-      await deliver(respond, await pending, invocation.command);
+      await deliver(respond, await result, invocation.command);
     };
 
-    const known = new Set(dispatcher.commands.map((command) => command.name));
-    for (const name of known) {
-      app.command(`/${name}`, (args) => handleCommand(args));
-    }
-    // A slash command the manifest has but the registry does not (renamed, stale manifest) still gets an answer.
-    app.command(/^\/.+/, async (args) => {
-      if (known.has(commandName(args.command.command))) return;
-      await handleCommand(args);
-    });
+    // One listener for every slash command: a command the manifest has but the registry
+    // does not (renamed, stale manifest) gets the dispatcher's "unknown command" answer.
+    app.command(/^\/.+/, (args) => inFlight.track(handleCommand(args)));
 
-    app.shortcut({ type: 'message_action', callback_id: SAVE_TO_NOTES_CALLBACK }, async ({ body, ack, respond, client }) => {
+    const handleShortcut = async ({
+      body,
+      ack,
+      respond,
+    }: {
+      body: unknown;
+      ack: () => Promise<void>;
+      respond: (message: SlackMessage) => Promise<unknown>;
+    }): Promise<void> => {
       // NOTE: a shortcut's acknowledgement carries no message; the answer always goes via response_url.
       await ack();
       let payload;
@@ -133,25 +154,15 @@ export function createSlackAdapter(
         await deliver(respond, reply(BAD_PAYLOAD, { tone: 'error' }), 'note');
         return;
       }
-      if (!payload.messageText.trim()) {
-        await deliver(
-          respond,
-          reply('Save to notes: that message has no text to save (files and images are not saved) — nothing was saved.', { tone: 'error' }),
-          'note',
-        );
-        return;
-      }
-      let permalink: string | undefined;
-      try {
-        const result = await client.chat.getPermalink({ channel: payload.channelId, message_ts: payload.messageTs });
-        permalink = typeof result.permalink === 'string' ? result.permalink : undefined;
-      } catch (error) {
-        // The note is still worth saving without its link (e.g. a channel the bot cannot see).
-        logger.warn({ err: (error as Error).message, channel: payload.channelId }, 'slack: chat.getPermalink failed');
-      }
-      const answer = await safely(dispatcher.dispatch(saveToNotesInvocation(payload, permalink)), 'note');
+      // The link is only worth fetching for a save that can happen: /note itself answers
+      // a refused writer and an empty message.
+      const invoker = { platform: 'slack', id: payload.userId, name: payload.userName };
+      const fetchLink = canWrite(deps.noteWriters ?? [], invoker) && payload.messageText.trim() !== '';
+      const permalink = fetchLink ? await fetchPermalink(payload.channelId, payload.messageTs) : undefined;
+      const answer = await safeDispatch(dispatcher, saveToNotesInvocation(payload, permalink), logger);
       await deliver(respond, { ...answer, visibility: 'ephemeral' }, 'note');
-    });
+    };
+    app.shortcut({ type: 'message_action', callback_id: SAVE_TO_NOTES_CALLBACK }, (args) => inFlight.track(handleShortcut(args)));
 
     app.error(async (error) => {
       logger.error({ err: error }, 'slack: unhandled error in Bolt');
@@ -159,12 +170,19 @@ export function createSlackAdapter(
     return app;
   };
 
-  // dispatch() never throws by contract; this keeps the acknowledgement coming even if it someday does.
-  const safely = (work: Promise<Reply>, command: string): Promise<Reply> =>
-    work.catch((error: unknown) => {
-      logger.error({ err: error, command }, 'slack: dispatch failed');
-      return reply(GENERIC_FAILURE, { tone: 'error' });
-    });
+  /** The message's permalink, or undefined when Slack does not give it within the budget. */
+  const fetchPermalink = async (channel: string, messageTs: string): Promise<string | undefined> => {
+    const call = permalinks.chat.getPermalink({ channel, message_ts: messageTs }).then(
+      (result) => (typeof result.permalink === 'string' ? result.permalink : undefined),
+      (error: unknown) => {
+        // The note is still worth saving without its link (e.g. a channel the bot cannot see).
+        logger.warn({ err: (error as Error).message, channel }, 'slack: chat.getPermalink failed');
+        return undefined;
+      },
+    );
+    const permalink = await within(call, permalinkBudgetMs);
+    return permalink;
+  };
 
   const deliver = async (
     respond: ((message: SlackMessage) => Promise<unknown>) | undefined,
@@ -219,22 +237,13 @@ export function createSlackAdapter(
     async stop() {
       const running = app;
       app = undefined;
+      // Replies in progress finish before the store closes under them (bounded).
+      if (!(await inFlight.drain(options.stopGraceMs))) {
+        logger.warn({ inFlight: inFlight.size }, 'slack: stopping with work still in progress');
+      }
       if (running) await running.stop();
     },
   };
-}
-
-/** Resolves with the work's result if it is ready within `ms`, else with undefined. */
-async function within<T>(work: Promise<T>, ms: number): Promise<T | undefined> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<undefined>((resolve) => {
-    timer = setTimeout(resolve, ms, undefined);
-  });
-  try {
-    return await Promise.race([work, timeout]);
-  } finally {
-    clearTimeout(timer);
-  }
 }
 
 function slackErrorCode(error: unknown): string {

@@ -17,7 +17,7 @@ import {
   slashCommandInvocation,
 } from '../../src/adapters/slack-payload.ts';
 import { reply, type SearchHit } from '../../src/core/index.ts';
-import { messageShortcutPayload } from '../helpers/fake-slack.ts';
+import { messageShortcutPayload, slackMessageProblems } from '../helpers/fake-slack.ts';
 
 function hit(overrides: Partial<SearchHit> = {}): SearchHit {
   return {
@@ -182,6 +182,30 @@ describe('renderSlackReply', () => {
     );
     expect(sectionText(long.blocks[1])).toBe('1. *Tuning libgit2 over NFS*\ntail');
     expect(renderSpans([{ text: 'abc' }, { text: 'def', strong: true }], 3)).toBe('abc');
+  });
+
+  it('measures a link URL as sent: an &-heavy URL that escapes past the limit stays plain text', () => {
+    // 916 characters raw, about 2,700 once every & is sent as &amp;.
+    const url = `https://a.example/?${'&a'.repeat(450)}`;
+    const label = 'L'.repeat(1000);
+    const message = renderSlackReply(
+      reply('Links', { sections: [{ type: 'list', items: [{ text: label, url, detail: 'd'.repeat(300) }] }] }),
+    );
+    expect(slackMessageProblems(message)).toEqual([]);
+    const line = sectionText(message.blocks[1]);
+    expect(line).toBe(`• ${label} — ${'d'.repeat(300)}`);
+    // A URL that still fits is linked whole, its & escaped.
+    const fits = renderSlackReply(reply('Links', { sections: [{ type: 'list', items: [{ text: 'ok', url: 'https://a.example/?a=1&b=2' }] }] }));
+    expect(sectionText(fits.blocks[1])).toBe('• <https://a.example/?a=1&amp;b=2|ok>');
+  });
+
+  it('never sends an empty section: blank reply text or blank text parts get no block', () => {
+    const blank = renderSlackReply(reply(''));
+    expect(slackMessageProblems(blank)).toEqual([]);
+    expect(blank).toEqual({ response_type: 'ephemeral', text: '…', blocks: [{ type: 'section', text: { type: 'mrkdwn', text: '…' } }] });
+    const parts = renderSlackReply(reply('  ', { sections: [{ type: 'text', text: ' ' }, { type: 'text', text: 'body' }] }));
+    expect(slackMessageProblems(parts)).toEqual([]);
+    expect(parts.blocks).toEqual([{ type: 'section', text: { type: 'mrkdwn', text: 'body' } }]);
   });
 
   it('sends at most 50 blocks and says what was left out', () => {

@@ -14,6 +14,7 @@ import {
   interactiveBody,
   messageShortcutPayload,
   postSigned,
+  slackMessageProblems,
   slashCommandBody,
   startFakeSlack,
   type FakeSlack,
@@ -39,8 +40,8 @@ beforeAll(async () => {
   ctx = await createTestContext({ noteWriters: [`slack:${OWNER}`] });
   adapter = createSlackAdapter(
     { botToken: BOT_TOKEN, signingSecret: SIGNING_SECRET, port: 0, apiUrl: fake.apiUrl },
-    { dispatcher: ctx.dispatcher, kb: ctx.kb, logger: silentLogger() },
-    { host: '127.0.0.1' },
+    { dispatcher: ctx.dispatcher, kb: ctx.kb, logger: silentLogger(), noteWriters: [`slack:${OWNER}`] },
+    { host: '127.0.0.1', permalinkBudgetMs: 1000 },
   );
   await adapter.start();
   eventsUrl = `http://127.0.0.1:${adapter.port}/slack/events`;
@@ -63,7 +64,10 @@ async function slash(
   const body = slashCommandBody({ command, text, response_url: fake.responseUrl(responseId), ...fields });
   const res = await postSigned(eventsUrl, body, options);
   const raw = await res.text();
-  return { status: res.status, ack: raw ? (JSON.parse(raw) as AckBody) : undefined, responseId, body };
+  const ack = raw ? (JSON.parse(raw) as AckBody) : undefined;
+  // Slack refuses an acknowledgement it cannot show (empty section, over 50 blocks or 3,000 characters).
+  if (ack) expect(slackMessageProblems(ack)).toEqual([]);
+  return { status: res.status, ack, responseId, body };
 }
 
 function allText(message: AckBody | undefined): string {
@@ -262,7 +266,7 @@ describe('"Save to notes" message shortcut over HTTP', () => {
     expect(ctx.kb.note(id)?.source).toEqual({ platform: 'slack', channel });
   });
 
-  it('says so when the message has no text (a file or image only)', async () => {
+  it('lets /note answer a message with no text (a file or image only), as on Discord', async () => {
     const responseId = 'shortcut-empty';
     const before = ctx.kb.counts().notes;
     const payload = messageShortcutPayload({ response_url: fake.responseUrl(responseId), text: '', channel_id: 'C0FILES', ts: '5.5' });
@@ -270,9 +274,27 @@ describe('"Save to notes" message shortcut over HTTP', () => {
     const answer = await fake.waitForResponse(responseId);
     expect(answer).toMatchObject({
       response_type: 'ephemeral',
-      text: 'Save to notes: that message has no text to save (files and images are not saved) — nothing was saved.',
+      text: 'note: the note is empty — try /note libgit2 mmap window size matters on NFS #git',
     });
     expect(ctx.kb.counts().notes).toBe(before);
+    // Nothing to save, so no link was asked for.
+    expect(fake.calls.filter((call) => call.params.channel === 'C0FILES')).toEqual([]);
+    // A non-writer's empty message gets the writer refusal first, as /note checks the writer first.
+    const strangerId = 'shortcut-empty-stranger';
+    await postSigned(eventsUrl, interactiveBody(messageShortcutPayload({ response_url: fake.responseUrl(strangerId), text: '', user_id: STRANGER })));
+    expect((await fake.waitForResponse(strangerId)).text).toBe('note: only the owner can save notes here — nothing was saved.');
+  });
+
+  it('saves without the link when chat.getPermalink hangs, within the budget', async () => {
+    const responseId = 'shortcut-hung';
+    const channel = 'C0HUNG';
+    fake.hungChannels.add(channel);
+    const started = Date.now();
+    await postSigned(eventsUrl, interactiveBody(messageShortcutPayload({ response_url: fake.responseUrl(responseId), text: 'slow api #hung', channel_id: channel, ts: '7.7' })));
+    const id = noteIdForKey(`slack:msg:${channel}:7.7`);
+    expect((await fake.waitForResponse(responseId, { timeoutMs: 8000 })).text).toBe(`Saved note ${id} (#hung).`);
+    expect(Date.now() - started).toBeLessThan(3000);
+    expect(ctx.kb.note(id)?.source).toEqual({ platform: 'slack', channel });
   });
 
   it('checks the invoker, not the author, against NOTE_WRITERS', async () => {
@@ -289,6 +311,8 @@ describe('"Save to notes" message shortcut over HTTP', () => {
     expect(answer.text).toBe('note: only the owner can save notes here — nothing was saved.');
     expect(answer.response_type).toBe('ephemeral');
     expect(ctx.kb.allNotes().filter((n) => n.source.channel === 'C0STRANGE')).toHaveLength(0);
+    // Refused before any Web API call: a non-writer cannot make the bot call Slack.
+    expect(fake.calls.filter((call) => call.params.channel === 'C0STRANGE')).toEqual([]);
   });
 });
 

@@ -53,8 +53,12 @@ export interface FakeSlack {
   readonly calls: ApiCall[];
   /** A fresh response_url on the stand-in. */
   responseUrl(id?: string): string;
-  /** Messages posted so far to a response_url id. */
+  /** Messages posted so far to a response_url id (only those accepted). */
   responses(id: string): RespondBody[];
+  /** response_url posts answered 400 because Slack would reject them, with the reasons. */
+  readonly rejected: Array<{ id: string; body: unknown; problems: string[] }>;
+  /** Channels whose chat.getPermalink is never answered (a hung Web API). */
+  readonly hungChannels: Set<string>;
   /** Waits for the `index`-th message (default the first) posted to a response_url id. */
   waitForResponse(id: string, options?: { index?: number; timeoutMs?: number }): Promise<RespondBody>;
   /** Resolves once a Socket Mode client is connected and has been sent `hello`. */
@@ -66,6 +70,40 @@ export interface FakeSlack {
     options?: { retryAttempt?: number; timeoutMs?: number },
   ): Promise<SocketAck>;
   close(): Promise<void>;
+}
+
+/**
+ * What Slack would reject in a message (an ack body, a response_url post), as
+ * Slack's `invalid_blocks` errors name it; [] when it is well-formed: text or
+ * blocks present, at most 50 blocks, section and context texts 1–3,000
+ * characters, at most 10 context elements.
+ */
+export function slackMessageProblems(body: unknown): string[] {
+  if (typeof body !== 'object' || body === null) return ['not a JSON object'];
+  const { text, blocks } = body as { text?: unknown; blocks?: unknown };
+  const problems: string[] = [];
+  const hasText = typeof text === 'string' && text.trim() !== '';
+  if (blocks === undefined) {
+    if (!hasText) problems.push('no text and no blocks');
+    return problems;
+  }
+  if (!Array.isArray(blocks)) return ['blocks is not an array'];
+  if (blocks.length === 0 && !hasText) problems.push('no text and no blocks');
+  if (blocks.length > 50) problems.push(`${blocks.length} blocks (at most 50)`);
+  const checkText = (where: string, object: unknown) => {
+    const value = (object as { text?: unknown } | undefined)?.text;
+    if (typeof value !== 'string' || value.trim() === '') problems.push(`${where}: empty text`);
+    else if (value.length > 3000) problems.push(`${where}: text of ${value.length} characters (at most 3,000)`);
+  };
+  blocks.forEach((block: unknown, i) => {
+    const { type, text: blockText, elements } = (block ?? {}) as { type?: unknown; text?: unknown; elements?: unknown };
+    if (type === 'section') checkText(`blocks[${i}] section`, blockText);
+    else if (type === 'context') {
+      if (!Array.isArray(elements) || elements.length === 0 || elements.length > 10) problems.push(`blocks[${i}] context: 1–10 elements`);
+      else elements.forEach((element: unknown, j) => checkText(`blocks[${i}].elements[${j}]`, element));
+    } else if (type !== 'divider') problems.push(`blocks[${i}]: unknown type ${String(type)}`);
+  });
+  return problems;
 }
 
 function waitFor<T>(waiters: Array<() => void>, predicate: () => T | undefined, timeoutMs: number, what: string): Promise<T> {
@@ -97,6 +135,8 @@ export async function startFakeSlack(options: FakeSlackOptions = {}): Promise<Fa
   const appToken = options.appToken ?? APP_TOKEN;
   const calls: ApiCall[] = [];
   const posted = new Map<string, RespondBody[]>();
+  const rejected: FakeSlack['rejected'] = [];
+  const hungChannels = new Set<string>();
   const postWaiters: Array<() => void> = [];
   const acks: SocketAck[] = [];
   const ackWaiters: Array<() => void> = [];
@@ -114,8 +154,23 @@ export async function startFakeSlack(options: FakeSlackOptions = {}): Promise<Fa
       };
       if (req.method === 'POST' && url.pathname.startsWith('/response/')) {
         const id = decodeURIComponent(url.pathname.slice('/response/'.length));
+        let body: unknown;
+        try {
+          body = JSON.parse(raw);
+        } catch {
+          body = undefined;
+        }
+        const problems = slackMessageProblems(body);
+        if (problems.length > 0) {
+          // As Slack does: the post is refused and nothing is shown.
+          rejected.push({ id, body, problems });
+          for (const waiter of [...postWaiters]) waiter();
+          res.writeHead(400, { 'content-type': 'text/plain' });
+          res.end('invalid_blocks');
+          return;
+        }
         const list = posted.get(id) ?? [];
-        list.push(JSON.parse(raw) as RespondBody);
+        list.push(body as RespondBody);
         posted.set(id, list);
         for (const waiter of [...postWaiters]) waiter();
         json(200, { ok: true });
@@ -147,6 +202,8 @@ export async function startFakeSlack(options: FakeSlackOptions = {}): Promise<Fa
           case 'chat.getPermalink': {
             if (token !== botToken) return json(200, { ok: false, error: 'invalid_auth' });
             const channel = params.channel ?? '';
+            // Never answered: the request hangs until the client gives up.
+            if (hungChannels.has(channel)) return;
             // Like a private channel the bot is not in.
             if (channel.startsWith(HIDDEN_CHANNEL_PREFIX)) return json(200, { ok: false, error: 'channel_not_found' });
             const ts = (params.message_ts ?? '').replace('.', '');
@@ -201,10 +258,21 @@ export async function startFakeSlack(options: FakeSlackOptions = {}): Promise<Fa
   return {
     apiUrl: `${base}/api/`,
     calls,
+    rejected,
+    hungChannels,
     responseUrl: (id = randomUUID()) => `${base}/response/${encodeURIComponent(id)}`,
     responses: (id) => posted.get(id) ?? [],
     waitForResponse(id, { index = 0, timeoutMs = 10_000 } = {}) {
-      return waitFor(postWaiters, () => posted.get(id)?.[index], timeoutMs, `response_url post #${index} to ${id}`);
+      // A post Slack would refuse fails the wait at once, naming why.
+      return waitFor<RespondBody | FakeSlack['rejected'][number]>(
+        postWaiters,
+        () => posted.get(id)?.[index] ?? rejected.find((entry) => entry.id === id),
+        timeoutMs,
+        `response_url post #${index} to ${id}`,
+      ).then((found) => {
+        if ('problems' in found) throw new Error(`fake-slack: Slack would reject the response_url post: ${found.problems.join('; ')}`);
+        return found;
+      });
     },
     socketConnected(timeoutMs = 10_000) {
       return waitFor(socketWaiters, () => (helloSent > 0 && sockets.size > 0 ? true : undefined), timeoutMs, 'Socket Mode connection').then(() => {});
@@ -387,8 +455,14 @@ export async function startSlackDriver(deps: AdapterDeps): Promise<SlackDriver> 
       const res = await postSigned(eventsUrl, body);
       const raw = await res.text();
       if (res.status !== 200) return { status: res.status, message: undefined };
-      const message = raw ? (JSON.parse(raw) as RespondBody) : await fake.waitForResponse(responseId);
-      return { status: res.status, message };
+      if (raw) {
+        // An acknowledgement Slack would refuse shows the user an error instead of the reply.
+        const acked: unknown = JSON.parse(raw);
+        const problems = slackMessageProblems(acked);
+        if (problems.length > 0) throw new Error(`fake-slack: Slack would reject the acknowledgement: ${problems.join('; ')}`);
+        return { status: res.status, message: acked as RespondBody };
+      }
+      return { status: res.status, message: await fake.waitForResponse(responseId) };
     },
     async stop() {
       await adapter.stop();
