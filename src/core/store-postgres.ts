@@ -98,6 +98,13 @@ export function createPostgresStore(url: string, logger: Logger): PostgresStore 
  */
 export const CHANGES_TABLE = 'notes_changes';
 const PRUNE_EVERY = 1000;
+/**
+ * How far before the last change seen a catch-up reads again: longer than any
+ * insert stays uncommitted (store operations give up after seconds).
+ */
+const CATCH_UP_OVERLAP = '1 minute';
+/** Delivered sequence numbers remembered for skipping repeats. */
+const DELIVERED_KEPT = 20_000;
 
 class PostgresChangeFeed implements ChangeFeed {
   private listenClient: pg.Client | undefined;
@@ -107,6 +114,8 @@ class PostgresChangeFeed implements ChangeFeed {
   private tableReady: Promise<void> | undefined;
   /** The newest change seen; what a reconnected listener reads on from. */
   private lastSeq: number | undefined;
+  /** Changes already delivered, so the overlap a catch-up re-reads is not delivered twice. */
+  private readonly delivered = new Set<number>();
   private published = 0;
 
   constructor(
@@ -161,6 +170,14 @@ class PostgresChangeFeed implements ChangeFeed {
     await this.ensureTable();
     const rows = (await this.query(`SELECT coalesce(max(seq), 0)::text AS seq FROM ${CHANGES_TABLE}`)) as Array<{ seq: string }>;
     this.lastSeq = Number(rows[0]?.seq ?? 0);
+    // What is committed now comes before the startup scan: the first catch-up need not deliver it again.
+    const recent = (await this.query(
+      `SELECT seq::text AS seq FROM ${CHANGES_TABLE}
+       WHERE at >= (SELECT at FROM ${CHANGES_TABLE} WHERE seq <= $1 ORDER BY seq DESC LIMIT 1) - $2::interval
+       ORDER BY seq`,
+      [this.lastSeq, CATCH_UP_OVERLAP],
+    )) as Array<{ seq: string }>;
+    for (const row of recent.slice(-DELIVERED_KEPT)) this.delivered.add(Number(row.seq));
   }
 
   async subscribe(listener: (change: NoteChange) => void): Promise<void> {
@@ -193,7 +210,18 @@ class PostgresChangeFeed implements ChangeFeed {
   private deliver(listener: (change: NoteChange) => void, payload: string): void {
     const change = decodeChange(payload, this.sender);
     const seq = seqOf(payload);
-    if (seq !== undefined && (this.lastSeq === undefined || seq > this.lastSeq)) this.lastSeq = seq;
+    if (seq !== undefined) {
+      if (this.delivered.has(seq)) return;
+      this.delivered.add(seq);
+      if (this.delivered.size > DELIVERED_KEPT) {
+        // Sets iterate in insertion order: drop the oldest.
+        for (const old of this.delivered) {
+          this.delivered.delete(old);
+          if (this.delivered.size <= DELIVERED_KEPT / 2) break;
+        }
+      }
+      if (this.lastSeq === undefined || seq > this.lastSeq) this.lastSeq = seq;
+    }
     if (change) listener(change);
   }
 
@@ -224,9 +252,16 @@ class PostgresChangeFeed implements ChangeFeed {
         const { rows } = await client.query<{ seq: string }>(`SELECT coalesce(max(seq), 0)::text AS seq FROM ${CHANGES_TABLE}`);
         this.lastSeq = Number(rows[0]?.seq ?? 0);
       } else {
+        // NOTE: sequence numbers are taken at insert and committed in any order: a change
+        // with a smaller seq than the last one seen can commit later, its notification
+        // missed while this connection was down. So the catch-up re-reads every change
+        // made from a while before the last one seen; those already delivered are skipped.
         const { rows } = await client.query<{ type: string; id: string; sender: string; seq: string }>(
-          `SELECT type, id, sender, seq::text AS seq FROM ${CHANGES_TABLE} WHERE seq > $1 ORDER BY seq`,
-          [this.lastSeq],
+          `SELECT type, id, sender, seq::text AS seq FROM ${CHANGES_TABLE}
+           WHERE seq > $1
+              OR at >= (SELECT at FROM ${CHANGES_TABLE} WHERE seq <= $1 ORDER BY seq DESC LIMIT 1) - $2::interval
+           ORDER BY seq`,
+          [this.lastSeq, CATCH_UP_OVERLAP],
         );
         for (const row of rows) {
           this.deliver(listener, JSON.stringify({ type: row.type, id: row.id, from: row.sender, seq: Number(row.seq) }));

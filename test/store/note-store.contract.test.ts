@@ -247,6 +247,36 @@ for (const kind of KINDS) {
         });
       }
 
+      if (kind === 'postgres') {
+        it('a reconnected listener catches up on a change that committed after a newer one, its notification missed', async () => {
+          const writer = await openStore();
+          const reader = await openStore();
+          const seen: NoteChange[] = [];
+          await reader.subscribe?.((change) => seen.push(change));
+          const slow = new pg.Client({ connectionString: target.url });
+          await slow.connect();
+          try {
+            // The slow change takes its sequence number first and commits last, without a
+            // notification (as if it went out while the listener was away).
+            const lateId = newNoteId();
+            await slow.query('BEGIN');
+            await slow.query("INSERT INTO notes_changes (type, id, sender) VALUES ('put', $1, 'another-process')", [lateId]);
+            const fast = makeNote('committed first, with a newer sequence number');
+            await writer.put(fast);
+            await until(() => seen.some((c) => c.id === fast.id));
+            await slow.query('COMMIT');
+            // Drop the listener's connection; it comes back and catches up.
+            await slow.query('SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()');
+            await until(() => seen.some((c) => c.id === lateId), 10_000);
+            // The changes already delivered are not delivered again.
+            await new Promise((resolve) => setTimeout(resolve, 300));
+            expect(seen.filter((c) => c.id === fast.id)).toHaveLength(1);
+          } finally {
+            await slow.end();
+          }
+        });
+      }
+
       it('delivers a change made after the store opened but before the subscription (between startup scan and subscribe)', async () => {
         const reader = await openStore();
         const writer = await openStore();
