@@ -1,10 +1,10 @@
 /**
- * A real tinker process for end-to-end tests: `npm start --silent` with no Slack
- * or Discord tokens runs the console adapter, which reads one command per line
- * on stdin and prints each reply on stdout, in order.
+ * A real tinker process for end-to-end tests, started by test/helpers/bot-process.ts
+ * with no Slack or Discord tokens, so it runs the console adapter: one command per
+ * line on stdin, each reply printed on stdout, in order. This adds what the
+ * multi-process tests need on top: a command's reply, the saved ids, kill -9.
  */
-import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
-import { REPO_ROOT } from '../helpers/context.ts';
+import { botEnv, startBot, type BotProcess as RawBot } from '../helpers/bot-process.ts';
 
 export interface BotOptions {
   dataDir: string;
@@ -16,40 +16,34 @@ export interface BotOptions {
 let markers = 0;
 
 export class BotProcess {
-  private output = '';
-  private errors = '';
-  private readonly child: ChildProcessWithoutNullStreams;
+  private readonly bot: RawBot;
   /** Resolves with the exit code (or signal name) when the process ends. */
   readonly exited: Promise<number | string>;
 
   constructor(options: BotOptions) {
-    const env: NodeJS.ProcessEnv = { ...process.env, DATA_DIR: options.dataDir, STORE_URL: options.storeUrl, INDEX_SNAPSHOT: 'off', ...options.env };
-    // No platform tokens: the console adapter, whatever the developer's shell has set.
-    for (const name of Object.keys(env)) if (/^(SLACK|DISCORD)_/.test(name)) delete env[name];
-    this.child = spawn('npm', ['start', '--silent'], {
-      cwd: REPO_ROOT,
-      env,
-      // Its own process group, so a kill reaches npm, tsx and node alike.
-      detached: true,
+    // NOTE: `node --import tsx src/main.ts`, one process: a kill -9 reaches the bot itself,
+    // with no npm or tsx parent left behind.
+    this.bot = startBot(botEnv({ DATA_DIR: options.dataDir, STORE_URL: options.storeUrl, INDEX_SNAPSHOT: 'off', ...options.env }), { via: 'node' });
+    const child = this.bot.child;
+    child.stdin.on('error', () => {});
+    this.exited = new Promise((resolve) => {
+      if (child.exitCode !== null || child.signalCode !== null) resolve(child.exitCode ?? child.signalCode ?? -1);
+      else child.once('exit', (code, signal) => resolve(code ?? signal ?? -1));
     });
-    this.child.stdout.setEncoding('utf8').on('data', (chunk: string) => (this.output += chunk));
-    this.child.stderr.setEncoding('utf8').on('data', (chunk: string) => (this.errors += chunk));
-    this.child.stdin.on('error', () => {});
-    this.exited = new Promise((resolve) => this.child.once('exit', (code, signal) => resolve(code ?? signal ?? -1)));
   }
 
   /** Everything printed on stdout so far. */
   get stdout(): string {
-    return this.output;
+    return this.bot.stdout();
   }
 
   get stderr(): string {
-    return this.errors;
+    return this.bot.stderr();
   }
 
   /** Writes lines to stdin without waiting for replies. */
   send(...lines: string[]): void {
-    this.child.stdin.write(lines.map((line) => `${line}\n`).join(''));
+    this.bot.child.stdin.write(lines.map((line) => `${line}\n`).join(''));
   }
 
   /**
@@ -59,7 +53,7 @@ export class BotProcess {
   async command(line: string, timeoutMs = 15_000): Promise<string> {
     markers += 1;
     const marker = `/end-of-reply-${process.pid}-${markers}`;
-    const start = this.output.length;
+    const start = this.stdout.length;
     this.send(line, marker);
     const endLine = `Unknown command "${marker}".`;
     const text = await this.waitFor((out) => out.indexOf(endLine, start) >= 0, timeoutMs, `the reply to ${line.slice(0, 60)}`);
@@ -74,30 +68,32 @@ export class BotProcess {
   /** Waits until stdout satisfies a check; returns stdout. */
   async waitFor(check: (stdout: string) => boolean, timeoutMs: number, what: string): Promise<string> {
     const deadline = Date.now() + timeoutMs;
-    while (!check(this.output)) {
-      if (this.child.exitCode !== null || this.child.signalCode !== null) {
-        throw new Error(`bot exited (${this.child.exitCode ?? this.child.signalCode}) while waiting for ${what}\nstderr: ${this.errors.slice(-2000)}`);
+    const child = this.bot.child;
+    while (!check(this.stdout)) {
+      if (child.exitCode !== null || child.signalCode !== null) {
+        throw new Error(`bot exited (${child.exitCode ?? child.signalCode}) while waiting for ${what}\nstderr: ${this.stderr.slice(-2000)}`);
       }
-      if (Date.now() > deadline) throw new Error(`bot: no ${what} within ${timeoutMs} ms\nstdout tail: ${this.output.slice(-500)}\nstderr: ${this.errors.slice(-1000)}`);
+      if (Date.now() > deadline) throw new Error(`bot: no ${what} within ${timeoutMs} ms\nstdout tail: ${this.stdout.slice(-500)}\nstderr: ${this.stderr.slice(-1000)}`);
       await new Promise((resolve) => setTimeout(resolve, 20));
     }
-    return this.output;
+    return this.stdout;
   }
 
   /** Ids from every "Saved note <id>" reply so far. */
   savedIds(): string[] {
-    return [...this.output.matchAll(/^Saved note ([0-9a-z]{10}) /gm)].map((m) => m[1]!);
+    return [...this.stdout.matchAll(/^Saved note ([0-9a-z]{10}) /gm)].map((m) => m[1]!);
   }
 
-  /** `kill -9` the whole process group. */
+  /** `kill -9` the bot. */
   async kill9(): Promise<void> {
-    if (this.child.exitCode === null && this.child.signalCode === null) process.kill(-this.child.pid!, 'SIGKILL');
+    const child = this.bot.child;
+    if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
     await this.exited;
   }
 
   /** Ends stdin, as at the end of piped input: the bot finishes its queue and exits. */
   async stop(timeoutMs = 15_000): Promise<number | string> {
-    this.child.stdin.end();
+    this.bot.child.stdin.end();
     const timer = setTimeout(() => void this.kill9(), timeoutMs);
     try {
       return await this.exited;

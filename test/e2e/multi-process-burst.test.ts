@@ -9,6 +9,7 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { afterEach, describe, expect, it } from 'vitest';
 import { noteIdForKey, openNoteStore, silentLogger } from '../../src/core/index.ts';
+import { botEnv } from '../helpers/bot-process.ts';
 import { REPO_ROOT, makeDataDir } from '../helpers/context.ts';
 import { announceSkip, createTestStore, type StoreKind, type TestStore } from '../helpers/servers.ts';
 import { BotProcess, pollCommand } from './multi-process-bot.ts';
@@ -77,10 +78,11 @@ for (const kind of ['sqlite', 'redis', 'postgres'] as StoreKind[]) {
 
     it('the same request retried in two processes at the same moment makes one note', { timeout: 60_000 }, async () => {
       const { store, dataDir } = await setup();
-      const keys = Array.from({ length: 50 }, (_, i) => `slack:command:T1:trigger-${i}`);
+      // The keys the adapters really produce for a retried slash command and a retried interaction.
+      const keys = Array.from({ length: 50 }, (_, i) => (i % 2 ? `slack:trigger:1234567890.${i}.abcdef` : `discord:interaction:12345678901234567${i}`));
       const script = path.join(REPO_ROOT, 'test/e2e/multi-process-save.ts');
       const outputs = await Promise.all(
-        [0, 1].map(() => run(process.execPath, ['--import', 'tsx', script, store.url, dataDir, ...keys], { cwd: REPO_ROOT })),
+        [0, 1].map(() => run(process.execPath, ['--import', 'tsx', script, store.url, dataDir, ...keys], { cwd: REPO_ROOT, env: botEnv({}) })),
       );
       const expected = keys.map((key) => ({ id: noteIdForKey(key), key }));
       for (const { stdout } of outputs) expect(JSON.parse(stdout)).toEqual(expected);

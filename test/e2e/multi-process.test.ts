@@ -34,19 +34,20 @@ for (const kind of ['redis', 'postgres'] as const) {
     }
 
     it('a note saved in one is found in the other within 5 s; a /forget in one disappears from the other within 5 s', { timeout: 90_000 }, async () => {
-      const [slack, discord] = await startPair();
+      // Two console bots: what is shared is the store, not the platform.
+      const [first, second] = await startPair();
       const word = `quokka${Date.now().toString(36)}`;
 
-      const saved = await slack.command(`/note ${word} replication lag notes #ops`);
+      const saved = await first.command(`/note ${word} replication lag notes #ops`);
       const id = /^Saved note ([0-9a-z]{10}) \(#ops\)\./.exec(saved)?.[1];
       expect(id, saved).toBeDefined();
-      expect(await slack.command(`/find ${word}`)).toContain(`note ${id}`);
+      expect(await first.command(`/find ${word}`)).toContain(`note ${id}`);
 
-      const found = await pollCommand(discord, `/find ${word}`, (reply) => reply.includes(`note ${id}`), 5000);
+      const found = await pollCommand(second, `/find ${word}`, (reply) => reply.includes(`note ${id}`), 5000);
       expect(found.ms).toBeLessThan(5000);
 
-      expect(await discord.command(`/forget ${id}`)).toBe(`Forgot note ${id}.`);
-      const gone = await pollCommand(slack, `/find ${word}`, (reply) => !reply.includes(`note ${id}`), 5000);
+      expect(await second.command(`/forget ${id}`)).toBe(`Forgot note ${id}.`);
+      const gone = await pollCommand(first, `/find ${word}`, (reply) => !reply.includes(`note ${id}`), 5000);
       expect(gone.ms).toBeLessThan(5000);
       expect(gone.reply).toContain(`Nothing found for "${word}"`);
     });
