@@ -19,7 +19,8 @@ import {
   type User,
 } from 'discord.js';
 import type { DiscordConfig } from '../config.ts';
-import { GENERIC_FAILURE, StartupError, reply as makeReply, type Invocation, type Person, type Reply } from '../core/index.ts';
+import { StartupError, reply as makeReply, type Invocation, type Person, type Reply } from '../core/index.ts';
+import { createInFlight, dispatchWithin } from './dispatch-deadline.ts';
 import { findSuggestions } from './discord-autocomplete.ts';
 import { SAVE_TO_NOTES } from './discord-commands.ts';
 import { renderDiscordReply } from './discord-format.ts';
@@ -34,6 +35,8 @@ export interface DiscordAdapterOptions {
    * allows 3 s for the first response; the rest is left for the round trip.
    */
   deferAfterMs?: number;
+  /** How long stop() waits for work in progress (default STOP_GRACE_MS). */
+  stopGraceMs?: number;
 }
 
 const DEFAULT_DEFER_AFTER_MS = 2000;
@@ -124,6 +127,9 @@ export function createDiscordAdapter(config: DiscordConfig, deps: AdapterDeps, o
   const { dispatcher, kb, logger } = deps;
   const deferAfterMs = options.deferAfterMs ?? DEFAULT_DEFER_AFTER_MS;
   const log = logger.child({ adapter: DISCORD_PLATFORM });
+  const inFlight = createInFlight();
+  let started = false;
+  let stopped = false;
   const client = new Client({
     intents: [GatewayIntentBits.Guilds],
     // NOTE: no reply may ping: stored text can hold @everyone, <@id> or <@&role>.
@@ -135,9 +141,21 @@ export function createDiscordAdapter(config: DiscordConfig, deps: AdapterDeps, o
   client.on(Events.Error, (error) => log.error(errorFields(error), 'discord: client error'));
   client.on(Events.Warn, (message) => log.warn(`discord: ${message}`));
   client.on(Events.ShardError, (error) => log.warn(errorFields(error), 'discord: gateway connection error'));
-  client.on(Events.ShardDisconnect, (event) => log.error({ code: event.code }, 'discord: the gateway closed the connection for good'));
+  client.on(Events.ShardDisconnect, (event) => {
+    log.error({ code: event.code }, 'discord: the gateway closed the connection for good');
+    // During start() the failed login is reported by start() itself; after stop() it is expected.
+    if (!started || stopped) return;
+    const fatal = new StartupError(`discord: the gateway closed the connection for good (code ${event.code}) — check DISCORD_TOKEN and the bot's intents`);
+    if (deps.onFatal) {
+      deps.onFatal(fatal);
+    } else {
+      // Nobody to tell: leave non-zero so a supervisor restarts the bot instead of it idling disconnected.
+      process.stderr.write(`tinker: ${fatal.message}\n`);
+      process.exit(1);
+    }
+  });
   client.on(Events.InteractionCreate, (interaction) => {
-    void handle(interaction).catch((error: unknown) => log.error(errorFields(error), 'discord: interaction failed'));
+    void inFlight.track(handle(interaction)).catch((error: unknown) => log.error(errorFields(error), 'discord: interaction failed'));
   });
 
   async function handle(interaction: Interaction): Promise<void> {
@@ -202,19 +220,8 @@ export function createDiscordAdapter(config: DiscordConfig, deps: AdapterDeps, o
     visibility: Reply['visibility'],
     forceEphemeral = false,
   ): Promise<void> {
-    const started = Date.now();
-    const work = dispatcher.dispatch(invocation).catch((error: unknown): Reply => {
-      log.error({ ...errorFields(error), command: invocation.command }, 'discord: dispatch failed');
-      return makeReply(GENERIC_FAILURE, { tone: 'error' });
-    });
-    let timer: NodeJS.Timeout | undefined;
-    const early = await Promise.race([
-      work,
-      new Promise<undefined>((resolve) => {
-        timer = setTimeout(() => resolve(undefined), deferAfterMs);
-      }),
-    ]);
-    clearTimeout(timer);
+    const began = Date.now();
+    const { early, result: work } = await dispatchWithin(dispatcher, invocation, deferAfterMs, log, errorFields);
     let result: Reply;
     if (early) {
       result = early;
@@ -222,12 +229,16 @@ export function createDiscordAdapter(config: DiscordConfig, deps: AdapterDeps, o
       await interaction.reply({ ...renderDiscordReply(result), ...(ephemeral ? { flags: MessageFlags.Ephemeral } : {}) });
     } else {
       // NOTE: a deferred reply's visibility is fixed here; the command's usual visibility decides it.
-      await interaction.deferReply(visibility === 'ephemeral' ? { flags: MessageFlags.Ephemeral } : {});
+      const ephemeral = forceEphemeral || visibility === 'ephemeral';
+      await interaction.deferReply(ephemeral ? { flags: MessageFlags.Ephemeral } : {});
       result = await work;
-      await interaction.editReply(renderDiscordReply(result));
+      // NOTE: an error after a public deferral (a slow /topics that failed) shows in the channel:
+      // only its one-line text goes out (a UserError's short message or the generic failure), no sections.
+      const shown = !ephemeral && result.tone === 'error' ? makeReply(result.text, { tone: 'error' }) : result;
+      await interaction.editReply(renderDiscordReply(shown));
     }
     log.info(
-      { command: invocation.command, user: invocation.user.id, tone: result.tone, deferred: !early, ms: Date.now() - started },
+      { command: invocation.command, user: invocation.user.id, tone: result.tone, deferred: !early, ms: Date.now() - began },
       'discord: answered',
     );
   }
@@ -244,9 +255,15 @@ export function createDiscordAdapter(config: DiscordConfig, deps: AdapterDeps, o
         throw new StartupError(`discord: could not log in: ${(error as Error).message}`, { cause: error });
       }
       await ready;
+      started = true;
       log.info({ user: client.user?.tag, application: config.applicationId }, 'discord: connected');
     },
     async stop() {
+      stopped = true;
+      // Replies in progress finish before the store closes under them (bounded).
+      if (!(await inFlight.drain(options.stopGraceMs))) {
+        log.warn({ inFlight: inFlight.size }, 'discord: stopping with work still in progress');
+      }
       await client.destroy();
     },
   };

@@ -19,6 +19,10 @@ export interface RecordedRequest {
   body: unknown;
   authorization?: string;
   at: number;
+  /** The status the stand-in answered with. */
+  status?: number;
+  /** Why the stand-in refused the body (400 Invalid Form Body), as Discord would. */
+  problems?: string[];
 }
 
 export interface FakeUser {
@@ -71,6 +75,80 @@ export function snowflake(): string {
 }
 
 export const FAKE_USER: FakeUser = { id: '80351110224678912', username: 'owner', global_name: 'The Owner' };
+
+/**
+ * What Discord would refuse in a message body (an interaction reply, an edit),
+ * as its 50035 "Invalid Form Body" errors would name it; [] when it is
+ * well-formed. Limits: content 2,000; 10 embeds; title 256, description 4,096,
+ * 25 fields (name 1–256, value 1–1,024), footer 2,048, 6,000 for all embeds.
+ */
+export function discordMessageProblems(data: unknown, options: { edit?: boolean } = {}): string[] {
+  if (typeof data !== 'object' || data === null) return ['data: not an object'];
+  const { content, embeds } = data as { content?: unknown; embeds?: unknown };
+  const problems: string[] = [];
+  if (content !== undefined && content !== null) {
+    if (typeof content !== 'string') problems.push('content: not a string');
+    else if (content.length > 2000) problems.push(`content: ${content.length} characters (at most 2,000)`);
+  }
+  const list = embeds === undefined || embeds === null ? [] : embeds;
+  if (!Array.isArray(list)) return [...problems, 'embeds: not an array'];
+  if (list.length > 10) problems.push(`embeds: ${list.length} (at most 10)`);
+  if (!options.edit && list.length === 0 && !(typeof content === 'string' && content.trim())) problems.push('message: cannot send an empty message');
+  let total = 0;
+  list.forEach((embed: unknown, i) => {
+    const { title, description, fields, footer } = (embed ?? {}) as {
+      title?: unknown;
+      description?: unknown;
+      fields?: unknown;
+      footer?: { text?: unknown };
+    };
+    const text = (where: string, value: unknown, max: number, min = 0) => {
+      if (value === undefined) return;
+      if (typeof value !== 'string') problems.push(`${where}: not a string`);
+      else if (value.length > max || value.trim().length < min) problems.push(`${where}: ${value.length} characters (${min}–${max})`);
+      else total += value.length;
+    };
+    text(`embeds[${i}].title`, title, 256);
+    text(`embeds[${i}].description`, description, 4096);
+    text(`embeds[${i}].footer.text`, footer?.text, 2048);
+    if (fields !== undefined) {
+      if (!Array.isArray(fields)) problems.push(`embeds[${i}].fields: not an array`);
+      else {
+        if (fields.length > 25) problems.push(`embeds[${i}].fields: ${fields.length} (at most 25)`);
+        fields.forEach((field: { name?: unknown; value?: unknown }, j) => {
+          text(`embeds[${i}].fields[${j}].name`, field?.name ?? '', 256, 1);
+          text(`embeds[${i}].fields[${j}].value`, field?.value ?? '', 1024, 1);
+        });
+      }
+    }
+  });
+  if (total > 6000) problems.push(`embeds: ${total} characters in all (at most 6,000)`);
+  return problems;
+}
+
+/** What Discord would refuse in an autocomplete answer: at most 25 choices, name and value 1–100 characters. */
+export function discordChoicesProblems(data: unknown): string[] {
+  const choices = (data as { choices?: unknown } | undefined)?.choices;
+  if (!Array.isArray(choices)) return ['choices: not an array'];
+  const problems: string[] = [];
+  if (choices.length > 25) problems.push(`choices: ${choices.length} (at most 25)`);
+  choices.forEach((choice: { name?: unknown; value?: unknown }, i) => {
+    for (const key of ['name', 'value'] as const) {
+      const value = choice?.[key];
+      if (typeof value !== 'string' || value.length < 1 || value.length > 100) problems.push(`choices[${i}].${key}: must be 1–100 characters`);
+    }
+  });
+  return problems;
+}
+
+/** The body problems of an interaction callback, by its type. */
+function callbackProblems(body: unknown): string[] {
+  const { type, data } = (body ?? {}) as { type?: unknown; data?: unknown };
+  if (type === 4) return discordMessageProblems(data);
+  if (type === 5) return [];
+  if (type === 8) return discordChoicesProblems(data);
+  return [`type: unexpected callback type ${String(type)}`];
+}
 
 function apiUser(user: FakeUser): Record<string, unknown> {
   return {
@@ -165,6 +243,7 @@ export class FakeDiscord {
     const callbackRequest = this.waitForRequest((r) => r.method === 'POST' && r.path === callbackPath, timeoutMs);
     this.dispatch('INTERACTION_CREATE', payload);
     const callback = await callbackRequest;
+    if (callback.problems) throw new Error(`fake-discord: Discord would refuse the reply (400): ${callback.problems.join('; ')}`);
     const result: InteractionResult = {
       callback: callback.body as InteractionResult['callback'],
       callbackMs: callback.at - sent,
@@ -172,6 +251,7 @@ export class FakeDiscord {
     if (result.callback.type === 5) {
       const editPath = `/api/v10/webhooks/${this.applicationId}/${payload.token}/messages/@original`;
       const edit = await this.waitForRequest((r) => r.method === 'PATCH' && r.path === editPath, timeoutMs);
+      if (edit.problems) throw new Error(`fake-discord: Discord would refuse the edit (400): ${edit.problems.join('; ')}`);
       result.edit = edit.body as Record<string, unknown>;
     }
     return result;
@@ -212,27 +292,17 @@ export class FakeDiscord {
       resolved: {
         messages: {
           [target.id]: {
-            id: target.id,
-            channel_id: channelId,
+            ...messagePayload({ id: target.id, channelId, author: apiUser(target.author), content: target.content }),
             ...(where.guildId ? { guild_id: where.guildId } : {}),
-            author: apiUser(target.author),
-            content: target.content,
-            timestamp: new Date().toISOString(),
-            edited_timestamp: null,
-            tts: false,
-            mention_everyone: false,
-            mentions: [],
-            mention_roles: [],
-            attachments: [],
-            embeds: [],
-            pinned: false,
-            type: 0,
-            flags: 0,
-            components: [],
           },
         },
       },
     }, { ...where, channelId });
+  }
+
+  /** Closes every gateway connection with `code` (4004: authentication failed, which discord.js does not retry). */
+  closeGateway(code: number, reason = 'Authentication failed.'): void {
+    for (const ws of this.sockets) ws.close(code, reason);
   }
 
   async close(): Promise<void> {
@@ -367,6 +437,7 @@ export class FakeDiscord {
     };
     this.requests.push(request);
     const [status, answer] = this.route(request);
+    request.status = status;
     if (status === 204) {
       res.writeHead(204).end();
     } else {
@@ -378,6 +449,12 @@ export class FakeDiscord {
         waiter.resolve(request);
       }
     }
+  }
+
+  /** Answers 400 Invalid Form Body, as Discord does for a body over its limits. */
+  private refuse(request: RecordedRequest, problems: string[]): [number, unknown] {
+    request.problems = problems;
+    return [400, { message: 'Invalid Form Body', code: 50035, errors: Object.fromEntries(problems.map((problem, i) => [String(i), { _errors: [{ code: 'BASE_TYPE_BAD', message: problem }] }])) }];
   }
 
   private route(request: RecordedRequest): [number, unknown] {
@@ -395,28 +472,27 @@ export class FakeDiscord {
     if (method === 'GET' && path === '/api/v10/users/@me') return [200, { ...apiUser(this.botUser), bot: true }];
     if (method === 'POST' && /^\/api\/v10\/interactions\/\d+\/[^/]+\/callback$/.test(path)) {
       if (this.expiredTokens.has(path.split('/')[5]!)) return [404, { message: 'Unknown interaction', code: 10062 }];
+      const problems = callbackProblems(request.body);
+      if (problems.length > 0) return this.refuse(request, problems);
       return request.query.get('with_response') === 'true' ? [200, { interaction: {}, resource: {} }] : [204, undefined];
     }
     const webhook = /^\/api\/v10\/webhooks\/(\d+)\/([^/]+)(\/messages\/(@original|\d+))?$/.exec(path);
     if (webhook && webhook[1] === app && (method === 'PATCH' || method === 'POST' || method === 'GET')) {
       const data = (request.body ?? {}) as Record<string, unknown>;
+      if (method !== 'GET') {
+        const problems = discordMessageProblems(data, { edit: method === 'PATCH' });
+        if (problems.length > 0) return this.refuse(request, problems);
+      }
       return [200, {
-        id: snowflake(),
-        channel_id: '2200000000000000001',
-        author: { ...apiUser(this.botUser), bot: true },
-        content: typeof data.content === 'string' ? data.content : '',
-        embeds: Array.isArray(data.embeds) ? data.embeds : [],
-        timestamp: new Date().toISOString(),
-        edited_timestamp: null,
-        tts: false,
-        mention_everyone: false,
-        mentions: [],
-        mention_roles: [],
-        attachments: [],
-        pinned: false,
-        type: 20,
-        flags: typeof data.flags === 'number' ? data.flags : 0,
-        components: [],
+        ...messagePayload({
+          id: snowflake(),
+          channelId: '2200000000000000001',
+          author: { ...apiUser(this.botUser), bot: true },
+          content: typeof data.content === 'string' ? data.content : '',
+          embeds: Array.isArray(data.embeds) ? data.embeds : [],
+          type: 20,
+          flags: typeof data.flags === 'number' ? data.flags : 0,
+        }),
         webhook_id: app,
         application_id: app,
       }];
@@ -435,6 +511,36 @@ export class FakeDiscord {
     if (commands && method === 'GET') return [200, []];
     return [404, { message: `Unknown route ${method} ${path}`, code: 0 }];
   }
+}
+
+/** A message object as the API sends it (a context-menu target, a webhook message). */
+function messagePayload(message: {
+  id: string;
+  channelId: string;
+  author: Record<string, unknown>;
+  content: string;
+  embeds?: unknown[];
+  type?: number;
+  flags?: number;
+}): Record<string, unknown> {
+  return {
+    id: message.id,
+    channel_id: message.channelId,
+    author: message.author,
+    content: message.content,
+    embeds: message.embeds ?? [],
+    timestamp: new Date().toISOString(),
+    edited_timestamp: null,
+    tts: false,
+    mention_everyone: false,
+    mentions: [],
+    mention_roles: [],
+    attachments: [],
+    pinned: false,
+    type: message.type ?? 0,
+    flags: message.flags ?? 0,
+    components: [],
+  };
 }
 
 function guildPayload(guild: FakeGuild, bot: FakeUser): Record<string, unknown> {
