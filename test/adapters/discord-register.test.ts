@@ -5,6 +5,7 @@ import { spawn } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { commands } from '../../commands/index.ts';
 import { buildDiscordCommands } from '../../src/adapters/discord-commands.ts';
+import { botEnv } from '../helpers/bot-process.ts';
 import { REPO_ROOT } from '../helpers/context.ts';
 import { startFakeDiscord, type FakeDiscord } from '../helpers/fake-discord.ts';
 
@@ -19,7 +20,8 @@ afterAll(async () => {
 function register(env: Record<string, string>): Promise<{ code: number | null; stdout: string; stderr: string }> {
   const child = spawn('npm', ['run', '--silent', 'discord:register'], {
     cwd: REPO_ROOT,
-    env: { PATH: process.env.PATH, HOME: process.env.HOME, NODE_OPTIONS: '', ...env },
+    // Every tinker variable blank unless given: a developer's .env must not fill them in.
+    env: botEnv(env),
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let stdout = '';

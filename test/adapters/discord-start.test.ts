@@ -2,26 +2,20 @@
  * The bot started the way a user starts it (`npm start` with the environment),
  * talking to the Discord stand-in; notes land in the SQLite store on disk.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
 import { rm } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SAVE_TO_NOTES } from '../../src/adapters/discord-commands.ts';
 import { openNoteStore, silentLogger } from '../../src/core/index.ts';
-import { REPO_ROOT, makeDataDir } from '../helpers/context.ts';
+import { botEnv, startBot, type BotProcess } from '../helpers/bot-process.ts';
+import { makeDataDir } from '../helpers/context.ts';
 import { FAKE_USER, snowflake, startFakeDiscord, type FakeDiscord } from '../helpers/fake-discord.ts';
 import { BOT_TOKEN, SIGNING_SECRET, postSigned, slashCommandBody, startFakeSlack } from '../helpers/fake-slack.ts';
-
-interface Started {
-  child: ChildProcess;
-  stderr: () => string;
-  exited: Promise<number | null>;
-}
+import { freePort } from '../helpers/servers.ts';
 
 const GUILD = '3300000000000000001';
 const CHANNEL = '2200000000000000009';
-const started: Started[] = [];
+const started: BotProcess[] = [];
 const dirs: string[] = [];
 let fake: FakeDiscord;
 
@@ -33,48 +27,21 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  for (const { child, exited } of started) {
-    if (child.exitCode === null && child.signalCode === null) {
-      stopGroup(child, 'SIGKILL');
-      await exited;
+  for (const bot of started) {
+    if (bot.child.exitCode === null && bot.child.signalCode === null) {
+      bot.signal('SIGKILL');
+      await bot.exited;
     }
   }
   await fake?.close();
   for (const dir of dirs) await rm(dir, { recursive: true, force: true });
 });
 
-function stopGroup(child: ChildProcess, signal: NodeJS.Signals): void {
-  // npm runs sh runs tsx runs node: signal the process group this test started, by its id.
-  try {
-    process.kill(-child.pid!, signal);
-  } catch {
-    // Already gone.
-  }
-}
-
-function npmStart(env: Record<string, string>): Started {
-  const child = spawn('npm', ['start', '--silent'], {
-    cwd: REPO_ROOT,
-    env: { PATH: process.env.PATH, HOME: process.env.HOME, NODE_OPTIONS: '', ...env },
-    stdio: ['ignore', 'ignore', 'pipe'],
-    detached: true,
-  });
-  let stderr = '';
-  child.stderr!.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
-  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
-  const run = { child, stderr: () => stderr, exited };
-  started.push(run);
-  return run;
-}
-
-async function waitFor(run: Started, pattern: RegExp, ms = 30_000): Promise<void> {
-  const start = Date.now();
-  while (!pattern.test(run.stderr())) {
-    if (Date.now() - start > ms || run.child.exitCode !== null) {
-      throw new Error(`bot: ${pattern} not seen within ${ms} ms; stderr:\n${run.stderr()}`);
-    }
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
+/** `npm start --silent` with exactly the given tinker variables (none inherited), in its own process group. */
+function npmStart(vars: Record<string, string>): BotProcess {
+  const bot = startBot(botEnv(vars), { detached: true });
+  started.push(bot);
+  return bot;
 }
 
 describe('npm start with Discord credentials', () => {
@@ -91,7 +58,7 @@ describe('npm start with Discord credentials', () => {
       NOTE_WRITERS: `discord:${FAKE_USER.id}`,
       LOG_LEVEL: 'info',
     });
-    await waitFor(bot, /discord: started/);
+    await bot.waitForLog(/discord: started/);
     expect(fake.identifies.at(-1)).toMatchObject({ token: 'start-token', intents: 1 });
 
     const where = { guildId: GUILD, channelId: CHANNEL };
@@ -125,7 +92,7 @@ describe('npm start with Discord credentials', () => {
       'note: only the owner can save notes here — nothing was saved.',
     );
 
-    stopGroup(bot.child, 'SIGTERM');
+    bot.signal('SIGTERM');
     await bot.exited;
     const store = await openNoteStore(storeUrl, { logger: silentLogger() });
     try {
@@ -142,6 +109,22 @@ describe('npm start with Discord credentials', () => {
     }
   }, 60_000);
 
+  it('exits 1, so a supervisor restarts it, when the gateway closes the connection for good', async () => {
+    const dataDir = await makeDataDir();
+    dirs.push(dataDir);
+    const bot = npmStart({
+      DISCORD_TOKEN: 'later-revoked-token',
+      DISCORD_APPLICATION_ID: fake.applicationId,
+      DISCORD_API_URL: fake.apiUrl,
+      DATA_DIR: dataDir,
+      STORE_URL: `sqlite://${path.join(dataDir, 'notes.sqlite')}`,
+    });
+    await bot.waitForLog(/discord: started/);
+    fake.closeGateway(4004);
+    expect(await bot.exited).toBe(1);
+    expect(bot.stderr()).toContain("tinker: discord: the gateway closed the connection for good (code 4004) — check DISCORD_TOKEN and the bot's intents");
+  }, 60_000);
+
   it('exits 1 with a short message when Discord refuses the token', async () => {
     const dataDir = await makeDataDir();
     dirs.push(dataDir);
@@ -156,16 +139,6 @@ describe('npm start with Discord credentials', () => {
     expect(bot.stderr()).toContain('tinker: discord: could not log in: An invalid token was provided.');
   }, 60_000);
 });
-
-/** A port nothing listens on right now: bind 0, read it, release it. */
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const address = server.address();
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  if (typeof address !== 'object' || !address) throw new Error('freePort: no address');
-  return address.port;
-}
 
 describe('npm start with Discord and Slack configured', () => {
   it('runs both in one process over one index and one store', async () => {
@@ -185,8 +158,8 @@ describe('npm start with Discord and Slack configured', () => {
         DATA_DIR: dataDir,
         STORE_URL: `sqlite://${path.join(dataDir, 'notes.sqlite')}`,
       });
-      await waitFor(bot, /discord: started/);
-      await waitFor(bot, /slack: started/);
+      await bot.waitForLog(/discord: started/);
+      await bot.waitForLog(/slack: started/);
       const where = { guildId: GUILD, channelId: CHANNEL };
       const note = await fake.interact(fake.chatInput('note', { text: 'saved on discord, found on slack #bothways' }, where));
       expect((note.callback.data as { embeds: { title: string }[] }).embeds[0]!.title).toMatch(/^Saved note /);
@@ -196,7 +169,7 @@ describe('npm start with Discord and Slack configured', () => {
       );
       expect(find.status).toBe(200);
       expect(JSON.stringify(await find.json())).toContain('saved on discord, found on slack');
-      stopGroup(bot.child, 'SIGTERM');
+      bot.signal('SIGTERM');
       await bot.exited;
     } finally {
       await slack.close();

@@ -2,13 +2,12 @@
  * The bot started the way a user starts it (`npm start` with the environment),
  * talking to the Slack stand-in, in HTTP mode and in Socket Mode.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
 import { rm } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openNoteStore, silentLogger } from '../../src/core/index.ts';
-import { REPO_ROOT, makeDataDir } from '../helpers/context.ts';
+import { botEnv, startBot, type BotProcess } from '../helpers/bot-process.ts';
+import { makeDataDir } from '../helpers/context.ts';
 import {
   APP_TOKEN,
   BOT_TOKEN,
@@ -20,14 +19,9 @@ import {
   startFakeSlack,
   type FakeSlack,
 } from '../helpers/fake-slack.ts';
+import { freePort } from '../helpers/servers.ts';
 
-interface Started {
-  child: ChildProcess;
-  output: () => string;
-  exited: Promise<number | null>;
-}
-
-const started: Started[] = [];
+const started: BotProcess[] = [];
 const dirs: string[] = [];
 let fake: FakeSlack;
 
@@ -36,76 +30,34 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  for (const { child, exited } of started) {
-    if (child.exitCode === null && child.signalCode === null) {
-      stopGroup(child, 'SIGKILL');
-      await exited;
+  for (const bot of started) {
+    if (bot.child.exitCode === null && bot.child.signalCode === null) {
+      bot.signal('SIGKILL');
+      await bot.exited;
     }
   }
   await fake?.close();
   for (const dir of dirs) await rm(dir, { recursive: true, force: true });
 });
 
-/** A port nothing listens on right now: bind 0, read it, release it. */
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const address = server.address();
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  if (typeof address !== 'object' || !address) throw new Error('freePort: no address');
-  return address.port;
+/** `npm start --silent` with exactly the given tinker variables (none inherited), in its own process group. */
+function npmStart(vars: Record<string, string>): BotProcess {
+  const bot = startBot(botEnv(vars), { detached: true });
+  started.push(bot);
+  return bot;
 }
 
-function stopGroup(child: ChildProcess, signal: NodeJS.Signals): void {
-  // npm runs tsx runs node: signal the whole group the test started, by its id.
-  if (child.pid) {
-    try {
-      process.kill(-child.pid, signal);
-    } catch {
-      // Already gone.
-    }
-  }
-}
+const output = (bot: BotProcess): string => bot.stdout() + bot.stderr();
 
-const TINKER_VARS = [
-  'DATA_DIR', 'STORE_URL', 'NOTE_WRITERS', 'SEARCH_LIMIT', 'LOG_LEVEL', 'INDEX_SNAPSHOT',
-  'SLACK_BOT_TOKEN', 'SLACK_APP_TOKEN', 'SLACK_SIGNING_SECRET', 'SLACK_PORT', 'SLACK_API_URL',
-  'DISCORD_TOKEN', 'DISCORD_APPLICATION_ID', 'DISCORD_GUILD_ID', 'DISCORD_API_URL',
-];
-
-/** `npm start --silent` with exactly the given tinker variables (none inherited). */
-function npmStart(vars: Record<string, string>): Started {
-  const env: NodeJS.ProcessEnv = {};
-  for (const [key, value] of Object.entries(process.env)) {
-    if (/^(SLACK_|DISCORD_|NOTE_WRITERS|STORE_URL|DATA_DIR|SEARCH_LIMIT|LOG_LEVEL|INDEX_SNAPSHOT)/.test(key)) continue;
-    env[key] = value;
-  }
-  // NOTE: set but empty counts as unset for tinker, and keeps a developer's .env from filling it in.
-  for (const name of TINKER_VARS) env[name] = '';
-  const child = spawn('npm', ['start', '--silent'], {
-    cwd: REPO_ROOT,
-    env: { ...env, ...vars },
-    detached: true,
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let output = '';
-  child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
-  const entry = { child, output: () => output, exited };
-  started.push(entry);
-  return entry;
-}
-
-async function until<T>(what: string, bot: Started, probe: () => Promise<T | undefined>, timeoutMs = 40_000): Promise<T> {
+async function until<T>(what: string, bot: BotProcess, probe: () => Promise<T | undefined>, timeoutMs = 40_000): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
-    if (bot.child.exitCode !== null) throw new Error(`${what}: the bot exited (${bot.child.exitCode}):\n${bot.output()}`);
+    if (bot.child.exitCode !== null) throw new Error(`${what}: the bot exited (${bot.child.exitCode}):\n${output(bot)}`);
     const value = await probe().catch(() => undefined);
     if (value !== undefined) return value;
     await new Promise((resolve) => setTimeout(resolve, 250));
   }
-  throw new Error(`${what}: not within ${timeoutMs} ms:\n${bot.output()}`);
+  throw new Error(`${what}: not within ${timeoutMs} ms:\n${output(bot)}`);
 }
 
 async function tempData(): Promise<{ dataDir: string; storeUrl: string }> {
@@ -167,7 +119,7 @@ describe('npm start with Slack configured', () => {
     expect(refused.status).toBe(401);
     expect(fake.calls.some((call) => call.method === 'auth.test' && call.token === BOT_TOKEN)).toBe(true);
 
-    stopGroup(bot.child, 'SIGTERM');
+    bot.signal('SIGTERM');
     await bot.exited;
     const store = await openNoteStore(storeUrl, { logger: silentLogger() });
     try {
@@ -194,7 +146,7 @@ describe('npm start with Slack configured', () => {
     );
     await fake.socketConnected(20_000);
     // The app logs once it is ready for envelopes.
-    await until('ready', bot, async () => (bot.output().includes('slack: started') ? true : undefined));
+    await until('ready', bot, async () => (output(bot).includes('slack: started') ? true : undefined));
     const ack = await fake.sendEnvelope('slash_commands', {
       command: '/topics',
       text: 'reading',
@@ -205,7 +157,7 @@ describe('npm start with Slack configured', () => {
       trigger_id: '9.9.npmsocket',
     });
     expect(ack.payload).toMatchObject({ response_type: 'in_channel', text: 'Reading list' });
-    stopGroup(bot.child, 'SIGTERM');
+    bot.signal('SIGTERM');
     await bot.exited;
   });
 
@@ -213,7 +165,7 @@ describe('npm start with Slack configured', () => {
     const { dataDir, storeUrl } = await tempData();
     const bot = npmStart({ SLACK_BOT_TOKEN: BOT_TOKEN, DATA_DIR: dataDir, STORE_URL: storeUrl });
     expect(await bot.exited).toBe(1);
-    expect(bot.output()).toContain(
+    expect(output(bot)).toContain(
       'SLACK_APP_TOKEN or SLACK_SIGNING_SECRET: missing — set SLACK_APP_TOKEN (xapp-…) for Socket Mode, or SLACK_SIGNING_SECRET for HTTP mode',
     );
   });

@@ -15,6 +15,22 @@ export interface BotProcess {
   waitFor(pattern: RegExp, ms?: number, from?: number): Promise<RegExpExecArray>;
   /** Resolves with the exit code. */
   exited: Promise<number | null>;
+  /**
+   * Sends `signal` to the bot: to its whole process group when started with
+   * `detached: true` (npm runs sh runs tsx runs node), else to the child; no-op once it has exited.
+   */
+  signal(signal: NodeJS.Signals): void;
+  /** Waits until stderr (where the bot logs) matches, or fails after `ms` or when the bot exits. */
+  waitForLog(pattern: RegExp, ms?: number): Promise<RegExpExecArray>;
+}
+
+/** How to start the bot. */
+export interface StartBotOptions {
+  cwd?: string;
+  /** `npm` (default) as a user does, or `node` for the bot's own exit code after a signal. */
+  via?: 'npm' | 'node';
+  /** Start it in its own process group, so signal() reaches npm's children too. */
+  detached?: boolean;
 }
 
 /** Every variable tinker reads. */
@@ -38,32 +54,44 @@ export function botEnv(extra: Record<string, string>): NodeJS.ProcessEnv {
  * `via: 'npm'` runs `npm start --silent` as a user does; `via: 'node'` runs the same
  * entry point without npm in between, for tests that need the bot's own exit code after a signal.
  */
-export function startBot(env: NodeJS.ProcessEnv, options: { cwd?: string; via?: 'npm' | 'node' } = {}): BotProcess {
+export function startBot(env: NodeJS.ProcessEnv, options: StartBotOptions = {}): BotProcess {
   const [command, args] =
     options.via === 'node'
       ? [process.execPath, ['--import', 'tsx', 'src/main.ts']]
       : ['npm', ['start', '--silent']];
-  const child = spawn(command, args, { cwd: options.cwd ?? REPO_ROOT, env, stdio: 'pipe' });
+  const child = spawn(command, args, { cwd: options.cwd ?? REPO_ROOT, env, stdio: 'pipe', detached: options.detached ?? false });
   let out = '';
   let err = '';
   child.stdout.setEncoding('utf8').on('data', (chunk: string) => (out += chunk));
   child.stderr.setEncoding('utf8').on('data', (chunk: string) => (err += chunk));
   const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  const until = async (stream: () => string, pattern: RegExp, ms: number, from = 0): Promise<RegExpExecArray> => {
+    const start = Date.now();
+    for (;;) {
+      const match = pattern.exec(stream().slice(from));
+      if (match) return match;
+      if (Date.now() - start > ms || child.exitCode !== null) {
+        throw new Error(`bot: ${pattern} not seen within ${ms} ms (exit code ${child.exitCode}).\nstdout:\n${out}\nstderr:\n${err}`);
+      }
+      await new Promise((r) => setTimeout(r, 20));
+    }
+  };
   return {
     child,
     stdout: () => out,
     stderr: () => err,
     send: (line) => child.stdin.write(`${line}\n`),
     exited,
-    async waitFor(pattern, ms = 15_000, from = 0) {
-      const start = Date.now();
-      for (;;) {
-        const match = pattern.exec(out.slice(from));
-        if (match) return match;
-        if (Date.now() - start > ms || child.exitCode !== null) {
-          throw new Error(`bot: ${pattern} not seen within ${ms} ms.\nstdout:\n${out}\nstderr:\n${err}`);
-        }
-        await new Promise((r) => setTimeout(r, 20));
+    waitFor: (pattern, ms = 15_000, from = 0) => until(() => out, pattern, ms, from),
+    waitForLog: (pattern, ms = 30_000) => until(() => err, pattern, ms),
+    signal(signal) {
+      if (child.exitCode !== null || child.signalCode !== null || !child.pid) return;
+      try {
+        // The group this test started, by its id; never a broad match.
+        if (options.detached) process.kill(-child.pid, signal);
+        else child.kill(signal);
+      } catch {
+        // Already gone.
       }
     },
   };
