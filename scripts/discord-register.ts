@@ -25,7 +25,14 @@ async function main(): Promise<number> {
     );
     return 1;
   }
-  const definitions = buildDiscordCommands(commands);
+  let definitions: ReturnType<typeof buildDiscordCommands>;
+  try {
+    definitions = buildDiscordCommands(commands);
+  } catch (error) {
+    // A command Discord would refuse (e.g. an invalid name): say which, without a stack.
+    process.stderr.write(`${PREFIX}: the command definitions are invalid: ${(error as Error).message} — fix commands/ and run it again\n`);
+    return 1;
+  }
   const route = discord.guildId
     ? Routes.applicationGuildCommands(discord.applicationId, discord.guildId)
     : Routes.applicationCommands(discord.applicationId);
@@ -58,7 +65,8 @@ async function main(): Promise<number> {
 main().then(
   (code) => process.exit(code),
   (error: unknown) => {
-    process.stderr.write(`${PREFIX}: ${(error as Error).stack ?? String(error)}\n`);
+    // A short line, no stack: this is a user-facing tool.
+    process.stderr.write(`${PREFIX}: ${error instanceof Error ? error.message : String(error)}\n`);
     process.exit(1);
   },
 );

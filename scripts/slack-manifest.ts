@@ -6,6 +6,7 @@
  *   npm run slack:manifest -- --http https://bot.example.com   # prints an HTTP-mode manifest
  *   npm run slack:manifest -- --name "tinker (ada)"         # another app name (printed)
  *   npm run slack:manifest -- --check                       # fails when slack/manifest.json is stale
+ *   npm run slack:manifest -- --out my-manifest.json        # writes another file
  */
 import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
@@ -20,11 +21,11 @@ async function main(): Promise<number> {
   let values;
   try {
     ({ values } = parseArgs({
-      options: { http: { type: 'string' }, name: { type: 'string' }, check: { type: 'boolean' } },
+      options: { http: { type: 'string' }, name: { type: 'string' }, check: { type: 'boolean' }, out: { type: 'string' } },
       strict: true,
     }));
   } catch (error) {
-    process.stderr.write(`slack:manifest: ${(error as Error).message} — use --http <https://public.url>, --name <app name> or --check\n`);
+    process.stderr.write(`slack:manifest: ${(error as Error).message} — use --http <https://public.url>, --name <app name>, --out <file> or --check\n`);
     return 2;
   }
   if (values.http !== undefined && !/^https:\/\/[^\s/]+/.test(values.http)) {
@@ -46,13 +47,29 @@ async function main(): Promise<number> {
     process.stderr.write('slack:manifest: slack/manifest.json is out of date with commands/ — run npm run slack:manifest\n');
     return 1;
   }
-  if (values.http || values.name) {
+  if ((values.http || values.name) && values.out === undefined) {
     process.stdout.write(json);
     return 0;
   }
-  await writeFile(MANIFEST_PATH, json);
-  process.stdout.write(`slack:manifest: wrote ${path.relative(process.cwd(), MANIFEST_PATH)} (${manifest.features.slash_commands.length} slash commands, Socket Mode)\n`);
+  const target = values.out !== undefined ? path.resolve(values.out) : MANIFEST_PATH;
+  const shown = path.relative(process.cwd(), target) || target;
+  try {
+    await writeFile(target, json);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code ?? (error as Error).message;
+    process.stderr.write(`slack:manifest: could not write ${shown} (${code}) — check that its folder exists and is writable\n`);
+    return 1;
+  }
+  const mode = values.http ? 'HTTP mode' : 'Socket Mode';
+  process.stdout.write(`slack:manifest: wrote ${shown} (${manifest.features.slash_commands.length} slash commands, ${mode})\n`);
   return 0;
 }
 
-main().then((code) => process.exit(code));
+main().then(
+  (code) => process.exit(code),
+  (error: unknown) => {
+    // A short line, no stack: this is a user-facing tool.
+    process.stderr.write(`slack:manifest: ${error instanceof Error ? error.message : String(error)}\n`);
+    process.exit(1);
+  },
+);

@@ -1,10 +1,25 @@
-import { readFile } from 'node:fs/promises';
+import { execFile } from 'node:child_process';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { commands } from '../../commands/index.ts';
 import { buildSlackManifest } from '../../src/adapters/slack-manifest.ts';
 import { SAVE_TO_NOTES_CALLBACK } from '../../src/adapters/slack-payload.ts';
+import { botEnv } from '../helpers/bot-process.ts';
 import { REPO_ROOT } from '../helpers/context.ts';
+
+/** Runs scripts/slack-manifest.ts with `args`, as `npm run slack:manifest -- …` does. */
+function manifestScript(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    execFile(
+      process.execPath,
+      ['--import', 'tsx', 'scripts/slack-manifest.ts', ...args],
+      { cwd: REPO_ROOT, env: botEnv({}) },
+      (error, stdout, stderr) => resolve({ code: error ? Number(error.code ?? 1) : 0, stdout, stderr }),
+    );
+  });
+}
 
 describe('Slack app manifest', () => {
   it('slack/manifest.json is what npm run slack:manifest writes from commands/', async () => {
@@ -57,4 +72,24 @@ describe('Slack app manifest', () => {
       expect(shortcut.description.length).toBeLessThanOrEqual(150);
     }
   });
+
+  it('the script writes --out files and says plainly, without a stack, when it cannot', async () => {
+    const dir = await mkdtemp(path.join(tmpdir(), 'tinker-manifest-'));
+    try {
+      const out = path.join(dir, 'http.json');
+      const written = await manifestScript(['--http', 'https://bot.example.com', '--out', out]);
+      expect(written.code, written.stderr).toBe(0);
+      expect(JSON.parse(await readFile(out, 'utf8'))).toEqual(buildSlackManifest(commands, { httpBaseUrl: 'https://bot.example.com' }));
+      expect(written.stdout).toMatch(/^slack:manifest: wrote .*http\.json \(5 slash commands, HTTP mode\)\n$/);
+
+      const missing = path.join(dir, 'no-such-folder', 'manifest.json');
+      const failed = await manifestScript(['--out', missing]);
+      expect(failed.code).toBe(1);
+      expect(failed.stderr).toBe(
+        `slack:manifest: could not write ${path.relative(REPO_ROOT, missing)} (ENOENT) — check that its folder exists and is writable\n`,
+      );
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  }, 30_000);
 });
