@@ -9,8 +9,8 @@ import { createDiscordAdapter } from '../../src/adapters/discord.ts';
 import type { Adapter } from '../../src/adapters/types.ts';
 import { silentLogger } from '../../src/core/index.ts';
 import { createTestContext, type TestContext } from '../helpers/context.ts';
-import { startFakeDiscord, type FakeDiscord } from '../helpers/fake-discord.ts';
-import { startSlackDriver, type SlackDriver } from '../helpers/fake-slack.ts';
+import { discordMessageProblems, startFakeDiscord, type FakeDiscord } from '../helpers/fake-discord.ts';
+import { slackMessageProblems, startSlackDriver, type SlackDriver } from '../helpers/fake-slack.ts';
 
 /** What a front end must answer for one input. */
 export interface HostileCase {
@@ -92,6 +92,8 @@ function slackFrontEnd(): FrontEnd {
       const { status, message } = await driver.command(command, text);
       expect(status).toBe(200);
       expect(message?.text).toBeTruthy();
+      // Well-formed as Slack requires (at most 50 blocks, sections of 1–3,000 characters), or Slack shows nothing.
+      expect(slackMessageProblems(message)).toEqual([]);
       const raw = JSON.stringify(message);
       expect(raw).not.toMatch(SLACK_PING);
       // As Slack shows it: entities decoded.
@@ -124,7 +126,13 @@ function discordFrontEnd(): FrontEnd {
         fake.chatInput(command, text ? { [optionName]: text } : {}, { guildId: '3300000000000000001', channelId: '2200000000000000009' }),
       );
       const body = (result.edit ?? result.callback.data ?? {}) as { embeds?: Array<{ title?: string }>; content?: string; allowed_mentions?: unknown };
+      // Answered in time and within every Discord limit (the stand-in also answers 400 to a body over them).
+      expect(result.callbackMs).toBeLessThan(3000);
+      expect([4, 5]).toContain(result.callback.type);
+      expect(discordMessageProblems(body, { edit: result.edit !== undefined })).toEqual([]);
       expect(body.allowed_mentions).toEqual({ parse: [] });
+      // No mention syntax survives unescaped anywhere in the message.
+      expect(JSON.stringify(body.embeds ?? [])).not.toMatch(/@(everyone|here)|(?<!\\\\)<[@#]/i);
       const title = body.embeds?.[0]?.title ?? body.content ?? '';
       // As Discord shows it: markdown escapes removed.
       return title.replace(/\\([\\*_~`|>#\-.:<@])/g, '$1');
