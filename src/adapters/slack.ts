@@ -13,6 +13,7 @@ import { createInFlight, dispatchWithin, safeDispatch, within } from './dispatch
 import { renderSlackReply, type SlackMessage } from './slack-format.ts';
 import {
   SAVE_TO_NOTES_CALLBACK,
+  SLACK_PLATFORM,
   parseMessageShortcut,
   parseSlashCommand,
   saveToNotesInvocation,
@@ -156,7 +157,7 @@ export function createSlackAdapter(
       }
       // The link is only worth fetching for a save that can happen: /note itself answers
       // a refused writer and an empty message.
-      const invoker = { platform: 'slack', id: payload.userId, name: payload.userName };
+      const invoker = { platform: SLACK_PLATFORM, id: payload.userId, name: payload.userName };
       const fetchLink = canWrite(deps.noteWriters ?? [], invoker) && payload.messageText.trim() !== '';
       const permalink = fetchLink ? await fetchPermalink(payload.channelId, payload.messageTs) : undefined;
       const answer = await safeDispatch(dispatcher, saveToNotesInvocation(payload, permalink), logger);
@@ -180,8 +181,7 @@ export function createSlackAdapter(
         return undefined;
       },
     );
-    const permalink = await within(call, permalinkBudgetMs);
-    return permalink;
+    return within(call, permalinkBudgetMs);
   };
 
   const deliver = async (
