@@ -70,7 +70,17 @@ async function main(): Promise<number> {
     await stop('end of input');
     return 0;
   }
-  const deps = { dispatcher, kb, logger };
+  const deps = {
+    dispatcher,
+    kb,
+    logger,
+    noteWriters: config.noteWriters,
+    // A platform connection lost for good: close the store cleanly and exit non-zero so a supervisor restarts us.
+    onFatal: (error: Error) => {
+      process.stderr.write(`tinker: ${error.message}\n`);
+      void stop('fatal').then(() => process.exit(1));
+    },
+  };
   if (config.slack) running.push(createSlackAdapter(config.slack, deps));
   if (config.discord) running.push(createDiscordAdapter(config.discord, deps));
   for (const adapter of running) {
