@@ -7,6 +7,7 @@
  * Usage: node --expose-gc --import tsx bench/child.ts <job.json>
  */
 import { readFile, rm } from 'node:fs/promises';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { commands } from '../commands/index.ts';
 import { KnowledgeBase, createDispatcher, openNoteStore, silentLogger, type Invocation } from '../src/core/index.ts';
 import type { BenchQuery } from './queries.ts';
@@ -40,7 +41,7 @@ async function main(): Promise<void> {
   const store = await openNoteStore(`sqlite://${job.storeFile}`, { logger });
   const kb = await openKnowledgeBase(job, store, logger);
   const readyAt = performance.now();
-  emit({ event: 'ready', sinceProcessStartMs: readyAt, openMs: readyAt - openStart, docs: kb.index.size, ...kb.loadReport?.() });
+  emit({ event: 'ready', sinceProcessStartMs: readyAt, openMs: readyAt - openStart, docs: kb.index.size, load: kb.loadReport });
 
   gc();
   const memory = process.memoryUsage();
@@ -94,25 +95,30 @@ async function main(): Promise<void> {
   }
 
   if (job.writeSnapshot && job.snapshot !== 'off') {
+    // How long the event loop was held at a stretch while saving: what a command arriving then would wait.
+    const delay = monitorEventLoopDelay({ resolution: 5 });
+    delay.enable();
     const start = performance.now();
-    await kb.saveSnapshot?.();
-    emit({ event: 'snapshot', writeMs: performance.now() - start });
+    await kb.saveSnapshot();
+    const writeMs = performance.now() - start;
+    delay.disable();
+    emit({ event: 'snapshot', writeMs, maxBlockMs: delay.max / 1e6 });
   }
   await kb.close();
   emit({ event: 'done' });
-}
-
-interface OpenedKb extends KnowledgeBase {
-  loadReport?: () => Record<string, unknown>;
-  saveSnapshot?: () => Promise<void>;
 }
 
 async function openKnowledgeBase(
   job: ChildJob,
   store: Awaited<ReturnType<typeof openNoteStore>>,
   logger: ReturnType<typeof silentLogger>,
-): Promise<OpenedKb> {
-  return KnowledgeBase.open({ dataDir: job.dataDir, store, logger });
+): Promise<KnowledgeBase> {
+  return KnowledgeBase.open({
+    dataDir: job.dataDir,
+    store,
+    logger,
+    ...(job.snapshot !== 'off' ? { snapshot: job.snapshot, snapshotDelayMs: 3_600_000 } : {}),
+  });
 }
 
 main().then(

@@ -36,8 +36,12 @@ interface SizeResult {
   snapshotReadyMs?: number;
   snapshotOpenMs?: number;
   snapshotWriteMs?: number;
+  /** Longest event-loop stall while the snapshot was written. */
+  snapshotMaxBlockMs?: number;
   snapshotBytes?: number;
   snapshotAgreement?: number;
+  /** How the second start loaded its index (`from: snapshot` expected). */
+  snapshotLoad?: unknown;
   heapPerDoc: number;
   heapUsedMB: number;
   rssMB: number;
@@ -124,8 +128,10 @@ async function benchSize(
     snapshotReadyMs: warm.readyWallMs,
     snapshotOpenMs: warm.ready!.openMs as number,
     snapshotWriteMs: cold.snapshot?.writeMs as number | undefined,
+    snapshotMaxBlockMs: cold.snapshot?.maxBlockMs as number | undefined,
     snapshotBytes,
     snapshotAgreement: agreement,
+    snapshotLoad: warm.ready?.load,
     heapPerDoc: memory.heapPerDoc as number,
     heapUsedMB: (memory.heapUsed as number) / 2 ** 20,
     rssMB: (memory.rss as number) / 2 ** 20,
@@ -232,6 +238,7 @@ function report(results: SizeResult[], meta: Record<string, unknown>): string {
     col('start → ready, cold', (r) => `${fmt(r.coldReadyMs / 1000)} s`),
     col('start → ready, snapshot', (r) => (r.snapshotReadyMs ? `${fmt(r.snapshotReadyMs / 1000)} s` : '—')),
     col('snapshot write (off the reply path)', (r) => (r.snapshotWriteMs ? `${fmt(r.snapshotWriteMs / 1000)} s` : '—')),
+    col('longest stall while writing it', (r) => (r.snapshotMaxBlockMs ? `${fmt(r.snapshotMaxBlockMs)} ms` : '—')),
     col('snapshot size', (r) => (r.snapshotBytes ? `${fmt(r.snapshotBytes / 2 ** 20)} MB` : '—')),
     col('heap per document', (r) => `${fmt(r.heapPerDoc / 1024)} KB`),
     col('process RSS', (r) => `${fmt(r.rssMB)} MB`),
@@ -248,7 +255,7 @@ function report(results: SizeResult[], meta: Record<string, unknown>): string {
   ];
   const header = ['', ...results.map((r) => `${r.docs.toLocaleString('en')} docs`)];
   const samples = results
-    .map((r) => `${r.size}: naive ${r.naive.n} queries, rg ${r.rg?.n ?? 0}, snapshot top-hit agreement ${fmt((r.snapshotAgreement ?? Number.NaN) * 100)}%, notes not findable ${r.note.missing}`)
+    .map((r) => `${r.size}: naive ${r.naive.n} queries, rg ${r.rg?.n ?? 0}, second start loaded from ${(r.snapshotLoad as { from?: string } | undefined)?.from ?? '?'}, top-hit agreement with the first ${fmt((r.snapshotAgreement ?? Number.NaN) * 100)}%, notes not findable ${r.note.missing}`)
     .join('; ');
   return [
     table(header, rows),

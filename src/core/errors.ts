@@ -11,7 +11,9 @@ export type UserErrorCode =
   | 'not-found'
   | 'bad-query'
   | 'store-unavailable'
-  | 'unknown-command';
+  | 'unknown-command'
+  /** The index is still being built at start-up. */
+  | 'indexing';
 
 /** An error whose message is written for the person who sent the command. */
 export class UserError extends Error {

@@ -3,14 +3,27 @@
  * index over all three. Commands talk to this; it knows nothing of platforms.
  */
 import path from 'node:path';
+import { setImmediate as yieldToLoop } from 'node:timers/promises';
 import type { Origin, Person } from './command.ts';
 import { loadArticles, readArticle, type Article, type ArticleProblem } from './articles.ts';
-import { StoreUnavailableError } from './errors.ts';
+import { StoreUnavailableError, UserError } from './errors.ts';
 import type { Logger } from './logger.ts';
 import type { NoteChange, NoteStore } from './note-store.ts';
 import { extractTags, newNoteId, noteIdForKey, noteTitle, type Note } from './notes.ts';
 import { loadProfile, type Profile } from './profile.ts';
 import { SearchIndex, type IndexedDoc, type SearchOutcome, type SearchQuery } from './search.ts';
+import { readArticleTextSync } from './snippet.ts';
+import {
+  articleMtimes,
+  createSnapshotScheduler,
+  diffSources,
+  hashProfile,
+  readSnapshot,
+  sourcesOf,
+  writeSnapshot,
+  type Snapshot,
+  type SnapshotScheduler,
+} from './snapshot.ts';
 import { indexTerm, tokenize } from './text.ts';
 
 /** What a new note is made of. */
@@ -33,6 +46,20 @@ export interface KnowledgeBaseOptions {
   logger: Logger;
   /** Clock, for tests. */
   now?: () => Date;
+  /** Index snapshot file (config INDEX_SNAPSHOT); absent: the index is always built from the files and notes. */
+  snapshot?: string;
+  /** Quiet time after the last change before the snapshot is saved; default 30 s. */
+  snapshotDelayMs?: number;
+}
+
+/** How the index was loaded at start-up. */
+export interface LoadReport {
+  /** `snapshot`: loaded and brought up to date; `cold`: built from every file and note. */
+  from: 'snapshot' | 'cold';
+  ms: number;
+  /** Articles and notes (re-)indexed or dropped because they changed since the snapshot. */
+  reindexed: number;
+  removed: number;
 }
 
 export class KnowledgeBase {
@@ -44,30 +71,121 @@ export class KnowledgeBase {
   private readonly notes = new Map<string, Note>();
   private readonly inFlight = new Map<string, Promise<SaveResult>>();
   private readonly noteVersions = new Map<string, number>();
-  index = new SearchIndex();
+  // Article text is read back from disk for the few hits shown, not kept in memory.
+  index = new SearchIndex({ loadText: (doc) => readArticleTextSync(this.dataDir, doc.source.path) });
+  /** True until the index is complete; `/find` says "still indexing" meanwhile. */
+  indexing = true;
+  /** Settles once the index is complete; rejects when the store cannot be read. */
+  ready: Promise<void> = Promise.resolve();
+  loadReport: LoadReport | undefined;
+  private readonly snapshotFile: string | undefined;
+  private readonly snapshotDelayMs: number | undefined;
+  private snapshots: SnapshotScheduler | undefined;
 
   private constructor(options: KnowledgeBaseOptions) {
     this.dataDir = options.dataDir;
     this.store = options.store;
     this.logger = options.logger;
     this.now = options.now ?? (() => new Date());
+    this.snapshotFile = options.snapshot;
+    this.snapshotDelayMs = options.snapshotDelayMs;
   }
 
-  /** Loads profile, articles and every stored note, and indexes them. */
+  /** Loads profile, articles and every stored note, and indexes them (from the snapshot when it is still valid). */
   static async open(options: KnowledgeBaseOptions): Promise<KnowledgeBase> {
-    const kb = new KnowledgeBase(options);
-    const [profile, { articles, problems }, notes] = await Promise.all([
-      loadProfile(kb.profilePath),
-      loadArticles(kb.dataDir),
-      options.store.loadAll(),
-    ]);
-    kb.reportProblems(problems);
-    kb.profileValue = profile;
-    kb.indexProfile();
-    kb.index.addAll(articles.map(articleDoc));
-    for (const note of notes) kb.indexNote(note);
-    await options.store.subscribe?.((change) => void kb.applyChange(change));
+    const kb = KnowledgeBase.start(options);
+    await kb.ready;
     return kb;
+  }
+
+  /**
+   * Starts loading and returns at once, so commands can be answered while a
+   * cold build of a large archive runs; `ready` settles when the index is complete.
+   */
+  static start(options: KnowledgeBaseOptions): KnowledgeBase {
+    const kb = new KnowledgeBase(options);
+    kb.ready = kb.load();
+    return kb;
+  }
+
+  private async load(): Promise<void> {
+    const started = performance.now();
+    const snapshot = this.snapshotFile ? await readSnapshot(this.snapshotFile, this.logger) : undefined;
+    const [profile, notes, articles] = await Promise.all([
+      loadProfile(this.profilePath),
+      this.store.loadAll(),
+      snapshot ? articleMtimes(this.dataDir) : loadArticles(this.dataDir),
+    ]);
+    this.profileValue = profile;
+    let reindexed = 0;
+    let removed = 0;
+    if (snapshot) {
+      for (const note of notes) this.notes.set(note.id, note);
+      ({ reindexed, removed } = await this.loadSnapshot(snapshot, articles as Record<string, number>));
+    } else {
+      const loaded = articles as Awaited<ReturnType<typeof loadArticles>>;
+      this.reportProblems(loaded.problems);
+      this.indexProfile();
+      // In slices, yielding between them: commands are answered while a large archive is indexed.
+      for (let from = 0; from < loaded.articles.length; from += 500) {
+        this.index.addAll(loaded.articles.slice(from, from + 500).map(articleDoc));
+        await yieldToLoop();
+      }
+      for (const note of notes) this.indexNote(note);
+    }
+    this.indexing = false;
+    this.loadReport = { from: snapshot ? 'snapshot' : 'cold', ms: performance.now() - started, reindexed, removed };
+    await this.store.subscribe?.((change) => void this.applyChange(change));
+    if (this.snapshotFile) {
+      this.snapshots = createSnapshotScheduler({
+        save: () => this.saveSnapshot(),
+        logger: this.logger,
+        ...(this.snapshotDelayMs !== undefined ? { delayMs: this.snapshotDelayMs } : {}),
+      });
+      this.index.onChange = () => this.snapshots?.schedule();
+      if (!snapshot || reindexed + removed > 0) this.snapshots.schedule();
+    }
+  }
+
+  /** Swaps in the snapshot's index, then re-indexes what changed since it was saved. */
+  private async loadSnapshot(snapshot: Snapshot, mtimes: Record<string, number>): Promise<{ reindexed: number; removed: number }> {
+    const index = await SearchIndex.fromJSON(snapshot.index, {
+      loadText: (doc) => readArticleTextSync(this.dataDir, doc.source.path),
+    });
+    // Notes saved while the snapshot loaded are in `notes`: the diff picks them up.
+    const current = {
+      profile: hashProfile(this.profileValue),
+      articles: mtimes,
+      notes: Object.fromEntries([...this.notes.values()].map((note) => [note.id, note.createdAt])),
+    };
+    const diff = diffSources(snapshot.sources, current);
+    this.index = index;
+    if (diff.profileChanged) {
+      index.removeWhere((doc) => doc.kind === 'profile');
+      this.indexProfile();
+    }
+    for (const file of diff.removedArticles) index.remove(`article:${file}`);
+    for (const id of diff.removedNotes) index.remove(`note:${id}`);
+    for (const id of diff.changedNotes) {
+      const note = this.notes.get(id);
+      if (note) index.upsert(noteDoc(note));
+    }
+    const queue = [...diff.changedArticles];
+    await Promise.all(
+      Array.from({ length: Math.min(16, queue.length) }, async () => {
+        for (let file = queue.shift(); file !== undefined; file = queue.shift()) await this.reloadArticle(file);
+      }),
+    );
+    return {
+      reindexed: diff.changedArticles.length + diff.changedNotes.length,
+      removed: diff.removedArticles.length + diff.removedNotes.length,
+    };
+  }
+
+  /** Writes the index snapshot now (the scheduler calls this once changes settle). */
+  async saveSnapshot(): Promise<void> {
+    if (!this.snapshotFile || this.indexing) return;
+    await writeSnapshot(this.snapshotFile, this.index, sourcesOf(this.index, hashProfile(this.profileValue)));
   }
 
   get profilePath(): string {
@@ -90,6 +208,7 @@ export class KnowledgeBase {
   }
 
   search(query: SearchQuery, limit: number): SearchOutcome {
+    if (this.indexing) throw new UserError('indexing', 'find: still indexing — try again in a few seconds');
     return this.index.search(query, limit);
   }
 
@@ -256,6 +375,9 @@ export class KnowledgeBase {
 
   async close(): Promise<void> {
     await Promise.allSettled([...this.inFlight.values()]);
+    // Saves pending changes, so the next start need not re-index them.
+    await this.snapshots?.flush();
+    await this.snapshots?.close();
     await this.store.close();
   }
 
@@ -302,6 +424,7 @@ export function articleDoc(article: Article): IndexedDoc {
     tags: article.tags,
     ...(article.date ? { date: article.date } : {}),
     source: { label: article.path, path: article.path, ...(article.url ? { url: article.url } : {}) },
+    mtimeMs: article.mtimeMs,
   };
 }
 

@@ -202,7 +202,7 @@ export class SearchIndex {
    * lookups per posting were most of /find's cost at 100k documents.
    */
   private alive = new Uint8Array(1024);
-  private lengths: Float64Array[] = INDEX_FIELDS.map(() => new Float64Array(1024));
+  private lengths: Float32Array[] = INDEX_FIELDS.map(() => new Float32Array(1024));
   readonly policy: SearchPolicy;
   private readonly loadText: ((doc: IndexedDoc) => string | undefined) | undefined;
   /** Called after every change; settable so an owner can start listening once loading is over. */
@@ -443,7 +443,7 @@ export class SearchIndex {
       alive.set(this.alive);
       this.alive = alive;
       this.lengths = this.lengths.map((old) => {
-        const grown = new Float64Array(capacity);
+        const grown = new Float32Array(capacity);
         grown.set(old);
         return grown;
       });
@@ -541,7 +541,10 @@ export class SearchIndex {
 
   /** An article's text is left out of memory when it can be read back. */
   private keptForm(doc: IndexedDoc): IndexedDoc {
-    return this.loadText && doc.kind === 'article' && doc.source.path ? { ...doc, text: '' } : doc;
+    if (!this.loadText || doc.kind !== 'article' || !doc.source.path) return doc;
+    // One string for label and path (a snapshot's JSON would otherwise hold two copies).
+    const source = doc.source.label === doc.source.path ? { ...doc.source, label: doc.source.path } : doc.source;
+    return { ...doc, text: '', source };
   }
 
   private textOf(doc: IndexedDoc): string {
