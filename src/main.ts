@@ -2,6 +2,7 @@
  * The composition root: configuration, core services, commands and the enabled adapters.
  */
 import { userInfo } from 'node:os';
+import { setTimeout as delay } from 'node:timers/promises';
 import { commands } from '../commands/index.ts';
 import { formatConfigErrors, loadConfig, loadDotenv } from './config.ts';
 import {
@@ -19,6 +20,9 @@ import { createDiscordAdapter } from './adapters/discord.ts';
 import { createSlackAdapter } from './adapters/slack.ts';
 import type { Adapter } from './adapters/types.ts';
 
+/** Longest start-up wait for the index before the platform adapters start anyway. */
+const INDEX_WAIT_MS = 2000;
+
 async function main(): Promise<number> {
   loadDotenv();
   const result = loadConfig();
@@ -31,20 +35,34 @@ async function main(): Promise<number> {
   const logger = createLogger(config.logLevel ?? (consoleOnly ? 'warn' : 'info'));
 
   const store = await openNoteStore(config.storeUrl, { logger });
-  let kb: KnowledgeBase;
+  const kb = KnowledgeBase.start({
+    dataDir: config.dataDir,
+    store,
+    logger,
+    ...(config.indexSnapshot !== 'off' ? { snapshot: config.indexSnapshot } : {}),
+  });
   try {
-    kb = await KnowledgeBase.open({ dataDir: config.dataDir, store, logger });
+    // A small archive (or a valid snapshot) is ready before the adapters start; a cold build of a
+    // large one goes on in the background while the bot answers (/find says "still indexing").
+    // The console has no platform deadline: it waits.
+    await (consoleOnly ? kb.ready : Promise.race([kb.ready, delay(INDEX_WAIT_MS, undefined, { ref: false })]));
   } catch (error) {
     await store.close();
     throw error;
   }
+  kb.ready.then(
+    () => logger.info({ ...kb.counts(), store: store.label, load: kb.loadReport }, 'tinker: knowledge base loaded'),
+    (error: unknown) => {
+      reportFatal(error, logger);
+      void store.close().finally(() => process.exit(1));
+    },
+  );
   const watcher = watchDataDir(kb, logger);
   const dispatcher = createDispatcher(
     commands,
     { kb, searchLimit: config.searchLimit, noteWriters: config.noteWriters },
     logger,
   );
-  logger.info({ ...kb.counts(), store: store.label }, 'tinker: knowledge base loaded');
 
   const running: Adapter[] = [];
   let stopping: Promise<void> | undefined;
