@@ -4,7 +4,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Span } from './command.ts';
-import { indexTerm, tagTerm, tokenizeWithOffsets } from './text.ts';
+import { foldCase, indexTerm, tagTerm, tokenizeWithOffsets } from './text.ts';
 
 export const SNIPPET_LENGTH = 200;
 
@@ -16,10 +16,20 @@ export function makeSnippet(text: string, matchedTerms: ReadonlySet<string>, len
   const flat = text.replace(/\s+/g, ' ').trim();
   if (!flat) return [];
   const words = tokenizeWithOffsets(flat);
+  // Stemming every word of a long text is most of a hit's cost: only words that share their first
+  // two letters with a matched term can stem to it (stemmers change endings), and each distinct
+  // word is checked once.
+  const heads = new Set([...matchedTerms].map((term) => term.slice(0, 2)));
+  const checked = new Map<string, boolean>();
   const isMatch = (word: string) => {
-    if (matchedTerms.size === 0) return false;
-    const term = indexTerm(word);
-    return (term !== undefined && matchedTerms.has(term)) || matchedTerms.has(tagTerm(word) ?? '');
+    if (matchedTerms.size === 0 || !heads.has(foldCase(word.slice(0, 4)).slice(0, 2))) return false;
+    let match = checked.get(word);
+    if (match === undefined) {
+      const term = indexTerm(word);
+      match = (term !== undefined && matchedTerms.has(term)) || matchedTerms.has(tagTerm(word) ?? '');
+      checked.set(word, match);
+    }
+    return match;
   };
   const matches = words.filter((w) => isMatch(w.word));
 
