@@ -557,10 +557,12 @@ export class SearchIndex {
     return { index: this.miniSearch.toJSON(), docs: [...this.docs.values()] };
   }
 
-  /** Restores an index saved with `toJSON` under the same options version; yields to the event loop while it loads. */
+  /** Restores an index saved with `toJSON` under the same options version. */
   static async fromJSON(json: SearchIndexJSON, options: SearchIndexOptions = {}): Promise<SearchIndex> {
     const index = new SearchIndex(options);
-    index.miniSearch = await MiniSearch.loadJSAsync(json.index as never, INDEX_OPTIONS);
+    // NOTE: loadJSAsync yields between batches and took 5× longer (6.4 s against 1.3 s at 100k
+    // documents); this runs once at start-up, before the adapters wait on it.
+    index.miniSearch = MiniSearch.loadJS(json.index as never, INDEX_OPTIONS);
     for (const shortId of index.internals()._documentIds.keys()) index.track(shortId);
     for (const doc of json.docs) index.docs.set(doc.id, index.keptForm(doc));
     return index;
