@@ -15,6 +15,7 @@ import { SearchIndex, type IndexedDoc, type SearchOutcome, type SearchQuery } fr
 import { readArticleTextSync } from './snippet.ts';
 import {
   articleMtimes,
+  articleMtimesOffThread,
   createSnapshotScheduler,
   diffSources,
   hashProfile,
@@ -110,11 +111,13 @@ export class KnowledgeBase {
 
   private async load(): Promise<void> {
     const started = performance.now();
+    // Listing the articles (a stat each) runs on another thread while the snapshot is parsed here.
+    const mtimes = this.snapshotFile ? articleMtimesOffThread(this.dataDir) : undefined;
     const snapshot = this.snapshotFile ? await readSnapshot(this.snapshotFile, this.logger) : undefined;
     const [profile, notes, articles] = await Promise.all([
       loadProfile(this.profilePath),
       this.store.loadAll(),
-      snapshot ? articleMtimes(this.dataDir) : loadArticles(this.dataDir),
+      snapshot ? (mtimes ?? articleMtimes(this.dataDir)) : loadArticles(this.dataDir),
     ]);
     this.profileValue = profile;
     let reindexed = 0;
