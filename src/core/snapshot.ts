@@ -18,7 +18,7 @@ import type { Logger } from './logger.ts';
 import { SEARCH_OPTIONS_VERSION, type SearchIndex, type SearchIndexJSON } from './search.ts';
 
 /** Bump when the file layout below changes. */
-const SNAPSHOT_FORMAT = 1;
+const SNAPSHOT_FORMAT = 2;
 
 /** What an index was built from: enough to tell, at the next start, what changed. */
 export interface SnapshotSources {
