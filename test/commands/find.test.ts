@@ -37,9 +37,13 @@ describe('/find on the shipped sample data', () => {
     expect((await ctx.run('/find #')).text).toBe('find: # needs a tag name after it — e.g. /find #git');
   });
 
+  it('finds through a typo that changes how the word stems', async () => {
+    expect(hitsOf(await ctx.run('/find cryptominnig'))[0]!.title).toBe('Detecting cryptomining in Bitbucket Pipelines');
+  });
+
   it('says when nothing is found, with "did you mean" suggestions', async () => {
-    const reply = await ctx.run('/find cryptominnig');
-    expect(reply.text).toBe('Nothing found for "cryptominnig".');
+    const reply = await ctx.run('/find cyrptomnining');
+    expect(reply.text).toBe('Nothing found for "cyrptomnining".');
     expect(reply.sections[0]).toMatchObject({ type: 'list', title: 'Did you mean' });
     const items = reply.sections[0]!.type === 'list' ? reply.sections[0]!.items : [];
     expect(items.length).toBeGreaterThan(0);

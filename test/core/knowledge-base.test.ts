@@ -111,9 +111,10 @@ describe('search over profile, articles and notes', () => {
     expect(find('\"same message saved twice\" kind:note').total).toBe(1);
   });
 
-  it('suggests what was meant when nothing matches', () => {
-    expect(find('cryptomininx').hits).toHaveLength(0);
-    expect(ctx.kb.didYouMean('cryptomininx')).toContain('cryptomining');
+  it('corrects a one-edit typo of a long word, and suggests what was meant when a typo is too far off', () => {
+    expect(titles(find('cryptomininx').hits)).toEqual(['Pipelines abuse']);
+    expect(find('crptominig').hits).toHaveLength(0);
+    expect(ctx.kb.didYouMean('crptominig')).toContain('cryptomining');
   });
 
   it('counts notes and articles per topic', () => {

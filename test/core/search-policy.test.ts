@@ -30,7 +30,7 @@ describe('search policy', () => {
 
   it('with spelling corrections, finds a typo that changes how the word stems', () => {
     const docs = [article('cfg.md', 'Settings', 'the configuration of the runner'), article('other.md', 'Other', 'config files')];
-    const plain = new SearchIndex();
+    const plain = new SearchIndex({ policy: { corrections: false } });
     plain.addAll(docs);
     // "configuraton" stems to itself, four edits from "configur": plain fuzzy matching misses it.
     expect(plain.search(query('configuraton'), 10).hits).toEqual([]);
