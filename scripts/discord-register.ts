@@ -7,18 +7,14 @@
 import { REST, Routes } from 'discord.js';
 import { commands } from '../commands/index.ts';
 import { buildDiscordCommands, describeDefinition } from '../src/adapters/discord-commands.ts';
-import { formatConfigErrors, loadConfig, loadDotenv } from '../src/config.ts';
+import { loadConfigOrReport } from '../src/config.ts';
 
 const PREFIX = 'discord:register';
 
 async function main(): Promise<number> {
-  loadDotenv();
-  const result = loadConfig();
-  if (!result.ok) {
-    process.stderr.write(`${formatConfigErrors(result.errors)}\n`);
-    return 1;
-  }
-  const discord = result.config.discord;
+  const config = loadConfigOrReport();
+  if (!config) return 1;
+  const discord = config.discord;
   if (!discord) {
     process.stderr.write(
       `${PREFIX}: DISCORD_TOKEN and DISCORD_APPLICATION_ID are not set — put them in .env (see the README's Discord section)\n`,

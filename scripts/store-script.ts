@@ -3,7 +3,7 @@
  * STORE_URL from the environment (and .env), the store opened and closed, and
  * every failure told in one line that starts with the script's name.
  */
-import { formatConfigErrors, loadConfig, loadDotenv } from '../src/config.ts';
+import { loadConfigOrReport } from '../src/config.ts';
 import { createLogger, openNoteStore, StartupError, StoreUnavailableError, type NoteStore } from '../src/core/index.ts';
 
 export interface StoreScript {
@@ -34,13 +34,9 @@ async function main(script: StoreScript, argv: string[]): Promise<number> {
     process.stderr.write(`${script.name}: which folder? — try npm run ${script.name} -- backup/notes\n`);
     return 2;
   }
-  loadDotenv();
-  const result = loadConfig();
-  if (!result.ok) {
-    process.stderr.write(`${formatConfigErrors(result.errors)}\n`);
-    return 1;
-  }
-  const store = await openNoteStore(result.config.storeUrl, { logger: createLogger('error') });
+  const config = loadConfigOrReport();
+  if (!config) return 1;
+  const store = await openNoteStore(config.storeUrl, { logger: createLogger('error') });
   try {
     return await script.run(store, given);
   } finally {

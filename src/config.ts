@@ -212,3 +212,15 @@ export function formatConfigErrors(errors: readonly string[]): string {
 export function loadDotenv(): void {
   dotenv.config({ quiet: true });
 }
+
+/**
+ * For entry points: loads `.env` and the configuration; when it is invalid, prints
+ * every problem to standard error and returns undefined (the caller exits 1).
+ */
+export function loadConfigOrReport(): Config | undefined {
+  loadDotenv();
+  const result = loadConfig();
+  if (result.ok) return result.config;
+  process.stderr.write(`${formatConfigErrors(result.errors)}\n`);
+  return undefined;
+}

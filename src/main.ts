@@ -4,7 +4,7 @@
 import { userInfo } from 'node:os';
 import { setTimeout as delay } from 'node:timers/promises';
 import { commands } from '../commands/index.ts';
-import { formatConfigErrors, loadConfig, loadDotenv } from './config.ts';
+import { loadConfigOrReport } from './config.ts';
 import {
   KnowledgeBase,
   StartupError,
@@ -24,13 +24,8 @@ import type { Adapter } from './adapters/types.ts';
 const INDEX_WAIT_MS = 2000;
 
 async function main(): Promise<number> {
-  loadDotenv();
-  const result = loadConfig();
-  if (!result.ok) {
-    process.stderr.write(`${formatConfigErrors(result.errors)}\n`);
-    return 1;
-  }
-  const config = result.config;
+  const config = loadConfigOrReport();
+  if (!config) return 1;
   const consoleOnly = !config.slack && !config.discord;
   const logger = createLogger(config.logLevel ?? (consoleOnly ? 'warn' : 'info'));
 
@@ -79,12 +74,12 @@ async function main(): Promise<number> {
   process.once('SIGTERM', () => void stop('SIGTERM').then(() => process.exit(0)));
 
   if (consoleOnly) {
-    const console = createConsoleAdapter(
+    const terminal = createConsoleAdapter(
       { input: process.stdin, output: process.stdout, userName: safeUserName() },
       { dispatcher, logger },
     );
-    running.push({ name: 'console', start: () => console.start(), stop: () => console.stop() });
-    await console.start();
+    running.push({ name: 'console', start: () => terminal.start(), stop: () => terminal.stop() });
+    await terminal.start();
     await stop('end of input');
     return 0;
   }
