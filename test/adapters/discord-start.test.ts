@@ -2,12 +2,11 @@
  * The bot started the way a user starts it (`npm start` with the environment),
  * talking to the Discord stand-in; notes land in the SQLite store on disk.
  */
-import { rm } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SAVE_TO_NOTES } from '../../src/adapters/discord-commands.ts';
 import { openNoteStore, silentLogger } from '../../src/core/index.ts';
-import { botEnv, startBot, type BotProcess } from '../helpers/bot-process.ts';
+import { botTracker } from '../helpers/bot-process.ts';
 import { makeDataDir } from '../helpers/context.ts';
 import { FAKE_USER, snowflake, startFakeDiscord, type FakeDiscord } from '../helpers/fake-discord.ts';
 import { BOT_TOKEN, SIGNING_SECRET, postSigned, slashCommandBody, startFakeSlack } from '../helpers/fake-slack.ts';
@@ -15,8 +14,8 @@ import { freePort } from '../helpers/servers.ts';
 
 const GUILD = '3300000000000000001';
 const CHANNEL = '2200000000000000009';
-const started: BotProcess[] = [];
-const dirs: string[] = [];
+const bots = botTracker();
+const { npmStart } = bots;
 let fake: FakeDiscord;
 
 beforeAll(async () => {
@@ -27,27 +26,14 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  for (const bot of started) {
-    if (bot.child.exitCode === null && bot.child.signalCode === null) {
-      bot.signal('SIGKILL');
-      await bot.exited;
-    }
-  }
+  await bots.cleanup();
   await fake?.close();
-  for (const dir of dirs) await rm(dir, { recursive: true, force: true });
 });
-
-/** `npm start --silent` with exactly the given tinker variables (none inherited), in its own process group. */
-function npmStart(vars: Record<string, string>): BotProcess {
-  const bot = startBot(botEnv(vars), { detached: true });
-  started.push(bot);
-  return bot;
-}
 
 describe('npm start with Discord credentials', () => {
   it('connects, answers /note, "Save to notes", /find and autocomplete, and keeps the notes on disk', async () => {
     const dataDir = await makeDataDir();
-    dirs.push(dataDir);
+    bots.keep(dataDir);
     const storeUrl = `sqlite://${path.join(dataDir, 'notes.sqlite')}`;
     const bot = npmStart({
       DISCORD_TOKEN: 'start-token',
@@ -111,7 +97,7 @@ describe('npm start with Discord credentials', () => {
 
   it('exits 1, so a supervisor restarts it, when the gateway closes the connection for good', async () => {
     const dataDir = await makeDataDir();
-    dirs.push(dataDir);
+    bots.keep(dataDir);
     const bot = npmStart({
       DISCORD_TOKEN: 'later-revoked-token',
       DISCORD_APPLICATION_ID: fake.applicationId,
@@ -127,7 +113,7 @@ describe('npm start with Discord credentials', () => {
 
   it('exits 1 with a short message when Discord refuses the token', async () => {
     const dataDir = await makeDataDir();
-    dirs.push(dataDir);
+    bots.keep(dataDir);
     const bot = npmStart({
       DISCORD_TOKEN: 'revoked-token',
       DISCORD_APPLICATION_ID: fake.applicationId,
@@ -145,7 +131,7 @@ describe('npm start with Discord and Slack configured', () => {
     const slack = await startFakeSlack();
     try {
       const dataDir = await makeDataDir();
-      dirs.push(dataDir);
+      bots.keep(dataDir);
       const port = await freePort();
       const bot = npmStart({
         DISCORD_TOKEN: 'both-token',

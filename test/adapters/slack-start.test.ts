@@ -2,11 +2,10 @@
  * The bot started the way a user starts it (`npm start` with the environment),
  * talking to the Slack stand-in, in HTTP mode and in Socket Mode.
  */
-import { rm } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openNoteStore, silentLogger } from '../../src/core/index.ts';
-import { botEnv, startBot, type BotProcess } from '../helpers/bot-process.ts';
+import { botTracker, type BotProcess } from '../helpers/bot-process.ts';
 import { makeDataDir } from '../helpers/context.ts';
 import {
   APP_TOKEN,
@@ -21,8 +20,8 @@ import {
 } from '../helpers/fake-slack.ts';
 import { freePort } from '../helpers/servers.ts';
 
-const started: BotProcess[] = [];
-const dirs: string[] = [];
+const bots = botTracker();
+const { npmStart } = bots;
 let fake: FakeSlack;
 
 beforeAll(async () => {
@@ -30,22 +29,9 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  for (const bot of started) {
-    if (bot.child.exitCode === null && bot.child.signalCode === null) {
-      bot.signal('SIGKILL');
-      await bot.exited;
-    }
-  }
+  await bots.cleanup();
   await fake?.close();
-  for (const dir of dirs) await rm(dir, { recursive: true, force: true });
 });
-
-/** `npm start --silent` with exactly the given tinker variables (none inherited), in its own process group. */
-function npmStart(vars: Record<string, string>): BotProcess {
-  const bot = startBot(botEnv(vars), { detached: true });
-  started.push(bot);
-  return bot;
-}
 
 const output = (bot: BotProcess): string => bot.stdout() + bot.stderr();
 
@@ -62,7 +48,7 @@ async function until<T>(what: string, bot: BotProcess, probe: () => Promise<T | 
 
 async function tempData(): Promise<{ dataDir: string; storeUrl: string }> {
   const dataDir = await makeDataDir();
-  dirs.push(dataDir);
+  bots.keep(dataDir);
   return { dataDir, storeUrl: `sqlite://${path.join(dataDir, 'notes.sqlite')}` };
 }
 

@@ -104,3 +104,38 @@ export async function runBot(env: NodeJS.ProcessEnv, input: string): Promise<{ c
   const code = await bot.exited;
   return { code, stdout: bot.stdout(), stderr: bot.stderr() };
 }
+
+/**
+ * Bots and data folders a test file starts, cleaned up together in `afterAll`:
+ * `npmStart` runs `npm start --silent` with exactly the given tinker variables
+ * (none inherited), in its own process group.
+ */
+export function botTracker(): {
+  npmStart(vars: Record<string, string>): BotProcess;
+  keep(dir: string): string;
+  cleanup(): Promise<void>;
+} {
+  const started: BotProcess[] = [];
+  const dirs: string[] = [];
+  return {
+    npmStart(vars) {
+      const bot = startBot(botEnv(vars), { detached: true });
+      started.push(bot);
+      return bot;
+    },
+    keep(dir) {
+      dirs.push(dir);
+      return dir;
+    },
+    async cleanup() {
+      for (const bot of started) {
+        if (bot.child.exitCode === null && bot.child.signalCode === null) {
+          bot.signal('SIGKILL');
+          await bot.exited;
+        }
+      }
+      const { rm } = await import('node:fs/promises');
+      for (const dir of dirs) await rm(dir, { recursive: true, force: true });
+    },
+  };
+}
