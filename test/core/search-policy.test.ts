@@ -61,6 +61,29 @@ describe('search policy', () => {
     expect(index.search(query('packfile window'), 2).hits[0]!.id).toBe('article:two.md');
   });
 
+  it('expands a long question with the words of its best documents (pseudo-relevance feedback), not a short query', () => {
+    const docs = [
+      article('a.md', 'Transition', 'boundary layer transition on a swept wing at supersonic speed with vortex shedding'),
+      article('b.md', 'Swept wings', 'transition of the boundary layer on swept wings at supersonic speed, vortex shedding measured'),
+      article('target.md', 'Bluff bodies', 'vortex shedding behind bluff bodies'),
+      article('c.md', 'Cones', 'pressure distribution on cones'),
+      article('d.md', 'Nozzles', 'heat transfer in rocket nozzles'),
+      article('e.md', 'Panels', 'flutter of flat panels'),
+    ];
+    const question = 'boundary layer transition on a swept wing at supersonic speed';
+    const plain = new SearchIndex({ policy: { feedback: false } });
+    plain.addAll(docs);
+    // The target shares no word with the question: without feedback it is not found.
+    expect(plain.search(query(question), 10).hits.map((h) => h.id)).not.toContain('article:target.md');
+    const index = new SearchIndex();
+    index.addAll(docs);
+    const ids = index.search(query(question), 10).hits.map((h) => h.id);
+    expect(ids.slice(0, 2).sort()).toEqual(['article:a.md', 'article:b.md']);
+    expect(ids).toContain('article:target.md');
+    // A short query is searched as typed.
+    expect(index.search(query('swept wing'), 10).hits.map((h) => h.id)).not.toContain('article:target.md');
+  });
+
   it('keeps article text out of memory when it can read it back, and snippets it from there', () => {
     const loadText = vi.fn((doc: IndexedDoc) => snippetTextFromMarkdown(`# ${doc.title}\n\nThe **mmap** window matters on NFS.`));
     const index = new SearchIndex({ loadText });
