@@ -9,6 +9,7 @@ import {
   type DiscordEmbed,
 } from '../../src/adapters/discord-format.ts';
 import { reply, type SearchHit } from '../../src/core/index.ts';
+import { discordMessageProblems } from '../helpers/fake-discord.ts';
 
 function hit(i: number, overrides: Partial<SearchHit> = {}): SearchHit {
   return {
@@ -22,15 +23,6 @@ function hit(i: number, overrides: Partial<SearchHit> = {}): SearchHit {
     score: 10 - i,
     ...overrides,
   };
-}
-
-function size(embed: DiscordEmbed): number {
-  return (
-    (embed.title?.length ?? 0) +
-    (embed.description?.length ?? 0) +
-    (embed.footer?.text.length ?? 0) +
-    (embed.fields ?? []).reduce((sum, f) => sum + f.name.length + f.value.length, 0)
-  );
 }
 
 describe('cut', () => {
@@ -128,7 +120,7 @@ describe('renderDiscordReply', () => {
       expect((field.value.match(/\*\*/g) ?? []).length % 2).toBe(0);
       expect(field.value).toContain('](https://example.com/');
     }
-    expect(size(embed!)).toBeLessThanOrEqual(DISCORD_LIMITS.embedTotal);
+    expect(discordMessageProblems({ embeds: [embed] })).toEqual([]);
     expect(embed!.footer?.text).toMatch(/^\d+ more not shown$/);
   });
 
@@ -139,7 +131,7 @@ describe('renderDiscordReply', () => {
         hit(i, { title: 't'.repeat(titleLength), snippet: [{ text: 'lorem ipsum '.repeat(200) }] }),
       );
       const [embed] = renderDiscordReply(reply('30 results for "lorem"', { sections: [{ type: 'hits', hits }] })).embeds;
-      expect(size(embed!), `titles of ${titleLength}`).toBeLessThanOrEqual(DISCORD_LIMITS.embedTotal);
+      expect(discordMessageProblems({ embeds: [embed] }), `titles of ${titleLength}`).toEqual([]);
       expect(embed!.footer?.text).toBe(`${30 - embed!.fields!.length} more not shown`);
     }
   });
