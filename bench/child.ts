@@ -4,7 +4,7 @@
  * real dispatcher. Reports JSON lines on stdout; the parent times the process
  * from spawn to the `ready` line.
  *
- * Usage: node --expose-gc --import tsx bench/child.ts <job.json>
+ * Usage: node --expose-gc dist/bench-child.js <job.json> (compiled by scripts/build.mjs, as `npm start` runs the bot)
  */
 import { readFile, rm } from 'node:fs/promises';
 import { monitorEventLoopDelay } from 'node:perf_hooks';

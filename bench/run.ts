@@ -53,6 +53,9 @@ interface SizeResult {
 }
 
 async function main(): Promise<void> {
+  // The child runs compiled, as `npm start` runs the bot.
+  const build = spawnSync(process.execPath, [path.join('scripts', 'build.mjs')], { cwd: REPO_ROOT, stdio: 'inherit' });
+  if (build.status !== 0) throw new Error('bench: could not compile the sources (node scripts/build.mjs)');
   const sources = await tilFiles();
   const parsed = await Promise.all(
     sources.map(async (file) => parseArticle(`articles/${file}`, await readFile(path.join(TIL_DIR, file), 'utf8'), 1)),
@@ -162,7 +165,7 @@ interface ChildResult {
   snapshot?: ChildEvent;
 }
 
-/** Spawns bench/child.ts and collects its events; `readyWallMs` is spawn → `ready` line, as seen from here. */
+/** Spawns bench/child.ts (compiled: dist/bench-child.js) and collects its events; `readyWallMs` is spawn → `ready` line, as seen from here. */
 async function runChild(job: ChildJob): Promise<ChildResult> {
   const jobFile = path.join(WORK_DIR, `job-${process.pid}.json`);
   await writeFile(jobFile, JSON.stringify(job));
@@ -171,7 +174,7 @@ async function runChild(job: ChildJob): Promise<ChildResult> {
   const start = performance.now();
   const child = spawn(
     process.execPath,
-    ['--expose-gc', '--max-old-space-size=6144', '--import', 'tsx', path.join('bench', 'child.ts'), jobFile],
+    ['--expose-gc', '--max-old-space-size=6144', path.join('dist', 'bench-child.js'), jobFile],
     { cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'inherit'] },
   );
   let buffered = '';
@@ -263,7 +266,7 @@ function report(results: SizeResult[], meta: Record<string, unknown>): string {
     `node ${String(meta.node)}, ${String(meta.cpus)} × ${String(meta.cpuModel)}, load average ${(meta.loadAverage as number[]).map((x) => x.toFixed(1)).join(' ')} (shared machine: figures are noisy)`,
     `/find: ${QUERY_COUNT} queries of 1-3 words (a third with one typo) after ${WARMUP} warm-up queries, through the real dispatcher (snippets included); /note: ${NOTES} notes into SQLite.`,
     `samples: ${samples}`,
-    `ready = spawn of a node process → the knowledge base is loaded (node + tsx start-up included).`,
+    `ready = spawn of a node process → the knowledge base is loaded (node start-up included; compiled JavaScript, as npm start runs).`,
   ].join('\n');
 }
 

@@ -16,8 +16,6 @@ import {
   type Logger,
 } from './core/index.ts';
 import { createConsoleAdapter } from './adapters/console.ts';
-import { createDiscordAdapter } from './adapters/discord.ts';
-import { createSlackAdapter } from './adapters/slack.ts';
 import type { Adapter } from './adapters/types.ts';
 
 /** Longest start-up wait for the index before the platform adapters start anyway. */
@@ -94,8 +92,15 @@ async function main(): Promise<number> {
       void stop('fatal').then(() => process.exit(1));
     },
   };
-  if (config.slack) running.push(createSlackAdapter(config.slack, deps));
-  if (config.discord) running.push(createDiscordAdapter(config.discord, deps));
+  // Loaded only when configured: Bolt and discord.js take about 0.25 s and 0.35 s to load.
+  if (config.slack) {
+    const { createSlackAdapter } = await import('./adapters/slack.ts');
+    running.push(createSlackAdapter(config.slack, deps));
+  }
+  if (config.discord) {
+    const { createDiscordAdapter } = await import('./adapters/discord.ts');
+    running.push(createDiscordAdapter(config.discord, deps));
+  }
   for (const adapter of running) {
     await adapter.start();
     logger.info(`${adapter.name}: started`);

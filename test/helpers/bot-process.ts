@@ -17,7 +17,7 @@ export interface BotProcess {
   exited: Promise<number | null>;
   /**
    * Sends `signal` to the bot: to its whole process group when started with
-   * `detached: true` (npm runs sh runs tsx runs node), else to the child; no-op once it has exited.
+   * `detached: true` (npm runs sh runs node), else to the child; no-op once it has exited.
    */
   signal(signal: NodeJS.Signals): void;
   /** Waits until stderr (where the bot logs) matches, or fails after `ms` or when the bot exits. */
@@ -57,7 +57,7 @@ export function botEnv(extra: Record<string, string>): NodeJS.ProcessEnv {
 export function startBot(env: NodeJS.ProcessEnv, options: StartBotOptions = {}): BotProcess {
   const [command, args] =
     options.via === 'node'
-      ? [process.execPath, ['--import', 'tsx', 'src/main.ts']]
+      ? [process.execPath, ['scripts/start.mjs']]
       : ['npm', ['start', '--silent']];
   const child = spawn(command, args, { cwd: options.cwd ?? REPO_ROOT, env, stdio: 'pipe', detached: options.detached ?? false });
   let out = '';
