@@ -4,7 +4,7 @@
 import MiniSearch, { type Options, type SearchOptions, type SearchResult } from 'minisearch';
 import type { DocKind, HitSource, SearchHit } from './search-types.ts';
 import { makeSnippet } from './snippet.ts';
-import { foldCase, indexTerm, tagTerm, tokenize } from './text.ts';
+import { foldCase, indexTerm, stemLetters, tagTerm, tokenize } from './text.ts';
 
 export type { DocKind, HitSource, SearchHit };
 
@@ -117,6 +117,7 @@ export const INDEX_OPTIONS: Options<IndexedDoc> = {
     if (field === 'tags') return doc.tags.join(' ');
     return (doc as unknown as Record<string, string>)[field] ?? '';
   },
+  tokenize: (text) => tokenize(text),
   processTerm: processIndexTerm,
   searchOptions: {
     boost: SEARCH_POLICY.boost,
@@ -458,7 +459,12 @@ export class SearchIndex {
         }
       }
       if (plan.fuzzy !== false) {
-        const near = [...ms._index.fuzzyGet(plan.term, plan.fuzzy)].filter(([term]) => !seen.has(term));
+        // One edit first; two only when neither that nor a spelling correction finds anything:
+        // a search at distance 2 visits far more of the tree, and adds more noise than answers.
+        let near = [...ms._index.fuzzyGet(plan.term, 1)].filter(([term]) => !seen.has(term));
+        if (plan.fuzzy > 1 && near.length === 0 && !plan.corrections.some((term) => !seen.has(term))) {
+          near = [...ms._index.fuzzyGet(plan.term, plan.fuzzy)].filter(([term]) => !seen.has(term));
+        }
         near.sort((x, y) => x[1][1] - y[1][1] || docFrequency(y[1][0]) - docFrequency(x[1][0]));
         for (const [term, [data, distance]] of near.slice(0, MAX_FUZZY_EXPANSIONS)) {
           seen.add(term);
@@ -542,32 +548,41 @@ export class SearchIndex {
     return this.miniSearch.search(text, options);
   }
 
-  /** Up to `limit` "did you mean" queries for a query that found nothing. */
+  /**
+   * Up to `limit` "did you mean" words for a query that found nothing: index
+   * words near each query word (with more typos than search allows, and one-edit
+   * spelling corrections), nearer and more common first. Looked up in the
+   * vocabulary, not by searching documents, so it costs about what a search does.
+   */
   didYouMean(text: string, limit = 3): string[] {
+    const ms = this.internals();
+    const typed = new Set<string>();
+    const likelihood = new Map<string, number>();
+    const consider = (candidate: string, data: TermData, edits: number) => {
+      const score = docFrequency(data) / (1 + edits) ** 2;
+      if (score > (likelihood.get(candidate) ?? 0)) likelihood.set(candidate, score);
+    };
     const words = tokenize(text).filter((word) => indexTerm(word) !== undefined);
-    if (words.length === 0) return [];
-    const suggestions = new Map<string, number>();
-    // Each word on its own, with a looser edit distance than search uses.
     for (const word of words.slice(0, 8)) {
+      const term = indexTerm(word)!;
       const folded = foldCase(word);
-      const results = this.miniSearch.search(folded, {
-        prefix: folded.length >= MIN_PREFIX_LENGTH,
-        fuzzy: folded.length <= 2 ? false : Math.min(3, Math.max(1, Math.round(folded.length * 0.4))),
-        maxFuzzy: 3,
-        combineWith: 'OR',
-      });
-      for (const result of results.slice(0, 20)) {
-        for (const term of result.terms) {
-          const surface = this.surfaceOf(result.id as string, term);
-          if (!surface || surface === folded) continue;
-          suggestions.set(surface, (suggestions.get(surface) ?? 0) + result.score);
-        }
+      typed.add(term);
+      typed.add(folded);
+      const distance = folded.length <= 2 ? 0 : Math.min(3, Math.max(1, Math.round(folded.length * 0.4)));
+      if (distance > 0) for (const [candidate, [data, edits]] of ms._index.fuzzyGet(term, distance)) consider(candidate, data, edits);
+      for (const candidate of spellingCorrections(folded)) {
+        const data = ms._index.get(candidate);
+        if (data) consider(candidate, data, 1);
       }
     }
-    return [...suggestions.entries()]
-      .sort((a, b) => b[1] - a[1])
-      .slice(0, limit)
-      .map(([surface]) => surface);
+    const out: string[] = [];
+    for (const [candidate] of [...likelihood.entries()].sort((a, b) => b[1] - a[1])) {
+      if (typed.has(candidate)) continue;
+      const surface = this.anySurface(candidate);
+      if (surface && !typed.has(surface) && !out.includes(surface)) out.push(surface);
+      if (out.length >= limit) break;
+    }
+    return out;
   }
 
   /** Completions for a partly typed query: whole queries, best first. */
@@ -599,9 +614,20 @@ export class SearchIndex {
     return undefined;
   }
 
+  /** The word an index term came from, in the first live document that holds it (a few tried at most). */
   private anySurface(term: string): string | undefined {
-    const [first] = this.miniSearch.search(term, { prefix: false, fuzzy: false, processTerm: (t) => t });
-    return first ? this.surfaceOf(first.id as string, term) : undefined;
+    const ms = this.internals();
+    let tried = 0;
+    for (const postings of ms._index.get(term)?.values() ?? []) {
+      for (const shortId of postings.keys()) {
+        if (this.alive[shortId] !== 1) continue;
+        const id = ms._documentIds.get(shortId);
+        const surface = id === undefined ? undefined : this.surfaceOf(id, term);
+        if (surface) return surface;
+        if (++tried >= 3) return undefined;
+      }
+    }
+    return undefined;
   }
 
   private toHit(doc: IndexedDoc, terms: ReadonlySet<string>, score: number): SearchHit {
@@ -741,7 +767,9 @@ const LETTERS = 'abcdefghijklmnopqrstuvwxyz';
  * a folded word of Latin letters: about 54 per letter, each stemmed.
  */
 function spellingCorrections(word: string): string[] {
-  if (!/^[a-z]+$/.test(word) || word.length > 24) return [];
+  // Past 16 letters the variants cost more than a search (54 per letter, each stemmed), and a
+  // long word keeps its stem through a typo anyway: the search at distance 2 finds it.
+  if (!/^[a-z]+$/.test(word) || word.length > 16) return [];
   const variants = new Set<string>();
   for (let i = 0; i <= word.length; i += 1) {
     const head = word.slice(0, i);
@@ -755,7 +783,7 @@ function spellingCorrections(word: string): string[] {
   }
   const terms = new Set<string>();
   for (const variant of variants) {
-    const term = indexTerm(variant);
+    const term = stemLetters(variant);
     if (term) terms.add(term);
   }
   return [...terms];

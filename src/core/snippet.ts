@@ -15,23 +15,37 @@ export const SNIPPET_LENGTH = 200;
 export function makeSnippet(text: string, matchedTerms: ReadonlySet<string>, length = SNIPPET_LENGTH): Span[] {
   const flat = text.replace(/\s+/g, ' ').trim();
   if (!flat) return [];
-  const words = tokenizeWithOffsets(flat);
+  // Word boundaries as plain numbers, and the matched words with their terms: no object per word.
+  const starts: number[] = [];
+  const ends: number[] = [];
+  const matches: Array<{ start: number; end: number; term: string }> = [];
   // Stemming every word of a long text is most of a hit's cost: only words that share their first
   // two letters with a matched term can stem to it (stemmers change endings), and each distinct
   // word is checked once.
   const heads = new Set([...matchedTerms].map((term) => term.slice(0, 2)));
-  const checked = new Map<string, boolean>();
-  const isMatch = (word: string) => {
-    if (matchedTerms.size === 0 || !heads.has(foldCase(word.slice(0, 4)).slice(0, 2))) return false;
-    let match = checked.get(word);
-    if (match === undefined) {
-      const term = indexTerm(word);
-      match = (term !== undefined && matchedTerms.has(term)) || matchedTerms.has(tagTerm(word) ?? '');
-      checked.set(word, match);
+  const checked = new Map<string, string | null>();
+  const matchedTerm = (word: string): string | null => {
+    if (matchedTerms.size === 0 || !heads.has(foldCase(word.slice(0, 4)).slice(0, 2))) return null;
+    let term = checked.get(word);
+    if (term === undefined) {
+      const stemmed = indexTerm(word);
+      const tag = tagTerm(word);
+      term = stemmed !== undefined && matchedTerms.has(stemmed) ? stemmed : tag !== undefined && matchedTerms.has(tag) ? (stemmed ?? tag) : null;
+      checked.set(word, term);
     }
-    return match;
+    return term;
   };
-  const matches = words.filter((w) => isMatch(w.word));
+  for (const { word, start, end } of tokenizeWithOffsets(flat)) {
+    starts.push(start);
+    ends.push(end);
+    const term = matchedTerm(word);
+    if (term !== null) matches.push({ start, end, term });
+  }
+  /** The start of the first word at or after `at` (or `at` when there is none). */
+  const wordStartFrom = (at: number): number => {
+    const i = firstAtLeast(starts, at);
+    return i < starts.length ? starts[i]! : at;
+  };
 
   let start = 0;
   if (matches.length > 0 && flat.length > length) {
@@ -40,9 +54,7 @@ export function makeSnippet(text: string, matchedTerms: ReadonlySet<string>, len
     for (let i = 0; i < matches.length; i += 1) {
       const from = matches[i]!.start;
       const seen = new Set<string>();
-      for (let j = i; j < matches.length && matches[j]!.end - from <= length; j += 1) {
-        seen.add(indexTerm(matches[j]!.word) ?? matches[j]!.word);
-      }
+      for (let j = i; j < matches.length && matches[j]!.end - from <= length; j += 1) seen.add(matches[j]!.term);
       if (seen.size > bestCount) {
         bestCount = seen.size;
         best = from;
@@ -50,20 +62,15 @@ export function makeSnippet(text: string, matchedTerms: ReadonlySet<string>, len
     }
     // A little context before the first match, starting at a word.
     start = Math.max(0, best - Math.floor(length / 5));
-    if (start > 0) {
-      const wordStart = words.find((w) => w.start >= start);
-      start = wordStart ? wordStart.start : start;
-    }
+    if (start > 0) start = wordStartFrom(start);
     start = Math.min(start, Math.max(0, flat.length - length));
-    if (start > 0) {
-      const wordStart = words.find((w) => w.start >= start);
-      start = wordStart ? wordStart.start : start;
-    }
+    if (start > 0) start = wordStartFrom(start);
   }
   let end = Math.min(flat.length, start + length);
   if (end < flat.length) {
-    const lastWord = [...words].reverse().find((w) => w.end <= end && w.start >= start);
-    if (lastWord && lastWord.end > start + length / 2) end = lastWord.end;
+    // The last word that ends by `end` (and starts at or after `start`).
+    const i = firstAtLeast(ends, end + 1) - 1;
+    if (i >= 0 && starts[i]! >= start && ends[i]! > start + length / 2) end = ends[i]!;
   }
 
   const spans: Span[] = [];
@@ -84,6 +91,18 @@ export function makeSnippet(text: string, matchedTerms: ReadonlySet<string>, len
   push(flat.slice(cursor, end), false);
   if (end < flat.length) push('…', false);
   return spans;
+}
+
+/** Index of the first element of an ascending list that is at least `value` (the length when none is). */
+function firstAtLeast(sorted: readonly number[], value: number): number {
+  let low = 0;
+  let high = sorted.length;
+  while (low < high) {
+    const mid = (low + high) >>> 1;
+    if (sorted[mid]! < value) low = mid + 1;
+    else high = mid;
+  }
+  return low;
 }
 
 /** A snippet as plain text (for logs and simple renderers). */

@@ -9,21 +9,32 @@ const STOP_WORDS = new Set<string>(eng);
 
 // Same separators as MiniSearch's default tokenizer: white space and punctuation.
 const WORD = /[^\n\r\p{Z}\p{P}]+/gu;
+// The same rule spelled out for ASCII text (space and the ASCII characters of \p{P}; `$+<=>^`|~` are
+// symbols, not punctuation, so they stay inside words): a third of the cost of the Unicode classes.
+const ASCII_WORD = /[^\n\r !"#%&'()*,\-./:;?@[\\\]_{}]+/g;
+
+const NON_ASCII = /[^\x00-\x7f]/;
+
+function wordPattern(text: string): RegExp {
+  return NON_ASCII.test(text) ? WORD : ASCII_WORD;
+}
 
 /** Lower case, diacritics removed; non-Latin letters are kept. */
 export function foldCase(term: string): string {
+  // Most words are plain ASCII, where normalising changes nothing: half the cost of indexing and snippets.
+  if (!NON_ASCII.test(term)) return term.toLowerCase();
   return term.normalize('NFD').replace(/\p{M}/gu, '').toLowerCase();
 }
 
 /** The words of a text. */
 export function tokenize(text: string): string[] {
-  return text.match(WORD) ?? [];
+  return text.match(wordPattern(text)) ?? [];
 }
 
 /** The words of a text with their positions, for snippets. */
 export function tokenizeWithOffsets(text: string): Array<{ word: string; start: number; end: number }> {
   const words: Array<{ word: string; start: number; end: number }> = [];
-  for (const match of text.matchAll(WORD)) {
+  for (const match of text.matchAll(wordPattern(text))) {
     words.push({ word: match[0], start: match.index, end: match.index + match[0].length });
   }
   return words;
@@ -38,7 +49,30 @@ export function indexTerm(word: string): string | undefined {
   if (!folded || STOP_WORDS.has(folded)) return undefined;
   // NOTE: the stemmer is for English words; leave numbers and mixed tokens such as libgit2 alone.
   if (!/^[a-z]+$/.test(folded)) return folded;
-  return stemmer(folded);
+  return stem(folded);
+}
+
+/** Recent stems: a text repeats its words, and stemming is most of the cost of indexing one. */
+const stems = new Map<string, string>();
+const STEM_CACHE_SIZE = 50_000;
+
+function stem(word: string): string {
+  let stemmed = stems.get(word);
+  if (stemmed === undefined) {
+    stemmed = stemmer(word);
+    // Cleared rather than evicted one by one: refilling costs one stemming per word.
+    if (stems.size >= STEM_CACHE_SIZE) stems.clear();
+    stems.set(word, stemmed);
+  }
+  return stemmed;
+}
+
+/**
+ * `indexTerm` for a word already folded to Latin letters, not cached: for the
+ * hundreds of one-edit variants of a mistyped word, which would only crowd the cache.
+ */
+export function stemLetters(word: string): string | undefined {
+  return STOP_WORDS.has(word) ? undefined : stemmer(word);
 }
 
 /** A tag as the index keeps it: folded, never stemmed. */

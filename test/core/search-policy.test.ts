@@ -41,6 +41,29 @@ describe('search policy', () => {
     expect(corrected.search(query('configuraton runner'), 10).hits[0]!.id).toBe('article:cfg.md');
   });
 
+  it('allows two typos in a long word only when nothing is one edit away', () => {
+    const index = new SearchIndex();
+    index.addAll([
+      article('k.md', 'Clusters', 'running kubernetes at home'),
+      article('p.md', 'Parsing', 'a parser for markdown'),
+      article('q.md', 'Parsed', 'parsed output'),
+    ]);
+    // Two edits from "kubernet", nothing nearer: found at distance 2.
+    expect(index.search(query('kubernxtxs'), 10).hits.map((h) => h.id)).toEqual(['article:k.md']);
+    // One edit from "parser": "pars" (two edits away) is not brought in as well.
+    expect(index.search(query('parsxr'), 10).hits.map((h) => h.id)).toEqual(['article:p.md']);
+  });
+
+  it('suggests words from the vocabulary for a query too far off to match', () => {
+    const index = new SearchIndex();
+    index.addAll([article('p.md', 'Parsing', 'a parser for markdown'), article('m.md', 'Markup', 'markdown everywhere')]);
+    expect(index.search(query('mardkownn'), 10).hits).toEqual([]);
+    expect(index.didYouMean('mardkownn')).toEqual(['markdown']);
+    // Shown as written in the documents ("parsing"), not as the stem the index keeps ("pars").
+    expect(index.didYouMean('parsnig')).toEqual(['parsing', 'parser']);
+    expect(index.didYouMean('markdown')).toEqual([]);
+  });
+
   it('keeps the best results in order whatever the limit, and counts every match', () => {
     const index = new SearchIndex();
     index.addAll(Array.from({ length: 60 }, (_, i) => article(`d${i}.md`, `Doc ${i}`, `${'cache '.repeat(1 + (i % 7))}filler ${'word '.repeat(i % 11)}`)));
