@@ -459,10 +459,12 @@ export class SearchIndex {
         }
       }
       if (plan.fuzzy !== false) {
-        // One edit first; two only when neither that nor a spelling correction finds anything:
-        // a search at distance 2 visits far more of the tree, and adds more noise than answers.
-        let near = [...ms._index.fuzzyGet(plan.term, 1)].filter(([term]) => !seen.has(term));
-        if (plan.fuzzy > 1 && near.length === 0 && !plan.corrections.some((term) => !seen.has(term))) {
+        // Spelling corrections first (one edit of the word as typed); stems one edit away only when
+        // there are none, and two edits only when neither finds anything: a search at distance 2
+        // visits far more of the tree, and adds more noise than answers.
+        const corrected = plan.corrections.some((term) => !seen.has(term));
+        let near = corrected ? [] : [...ms._index.fuzzyGet(plan.term, 1)].filter(([term]) => !seen.has(term));
+        if (plan.fuzzy > 1 && near.length === 0 && !corrected) {
           near = [...ms._index.fuzzyGet(plan.term, plan.fuzzy)].filter(([term]) => !seen.has(term));
         }
         near.sort((x, y) => x[1][1] - y[1][1] || docFrequency(y[1][0]) - docFrequency(x[1][0]));
@@ -505,7 +507,7 @@ export class SearchIndex {
       // so edit distance on stems misses it: correct the word as typed, then stem.
       const corrections =
         fuzzy !== false && unknown && this.policy.corrections
-          ? spellingCorrections(folded).filter((candidate) => candidate !== term && internals._index.has(candidate))
+          ? spellingCorrections(folded, internals).filter((candidate) => candidate !== term)
           : [];
       plans.push({ term, prefix, fuzzy, corrections });
     });
@@ -570,7 +572,7 @@ export class SearchIndex {
       typed.add(folded);
       const distance = folded.length <= 2 ? 0 : Math.min(3, Math.max(1, Math.round(folded.length * 0.4)));
       if (distance > 0) for (const [candidate, [data, edits]] of ms._index.fuzzyGet(term, distance)) consider(candidate, data, edits);
-      for (const candidate of spellingCorrections(folded)) {
+      for (const candidate of spellingCorrections(folded, ms)) {
         const data = ms._index.get(candidate);
         if (data) consider(candidate, data, 1);
       }
@@ -764,11 +766,11 @@ const LETTERS = 'abcdefghijklmnopqrstuvwxyz';
 
 /**
  * Index terms of every word one edit (delete, swap, replace, insert) away from
- * a folded word of Latin letters: about 54 per letter, each stemmed.
+ * a folded word of Latin letters: about 54 per letter, each stemmed and looked up.
  */
-function spellingCorrections(word: string): string[] {
-  // Past 16 letters the variants cost more than a search (54 per letter, each stemmed), and a
-  // long word keeps its stem through a typo anyway: the search at distance 2 finds it.
+function spellingCorrections(word: string, ms: MiniSearchInternals): string[] {
+  // Past 16 letters the variants cost more than a search (54 per letter, each stemmed); such a
+  // word is still matched by the search at distance 2.
   if (!/^[a-z]+$/.test(word) || word.length > 16) return [];
   const variants = new Set<string>();
   for (let i = 0; i <= word.length; i += 1) {
@@ -781,12 +783,12 @@ function spellingCorrections(word: string): string[] {
       variants.add(head + letter + tail);
     }
   }
-  const terms = new Set<string>();
+  const stems = new Set<string>();
   for (const variant of variants) {
     const term = stemLetters(variant);
-    if (term) terms.add(term);
+    if (term) stems.add(term);
   }
-  return [...terms];
+  return [...stems].filter((term) => ms._index.has(term));
 }
 
 /** Inserts into a list sorted by descending score, keeping at most `limit` entries. */

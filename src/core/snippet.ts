@@ -4,7 +4,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Span } from './command.ts';
-import { foldCase, indexTerm, tagTerm, tokenizeWithOffsets } from './text.ts';
+import { foldCase, indexTerm, isAscii, separatesWords, tagTerm, tokenizeWithOffsets } from './text.ts';
 
 export const SNIPPET_LENGTH = 200;
 
@@ -15,17 +15,12 @@ export const SNIPPET_LENGTH = 200;
 export function makeSnippet(text: string, matchedTerms: ReadonlySet<string>, length = SNIPPET_LENGTH): Span[] {
   const flat = text.replace(/\s+/g, ' ').trim();
   if (!flat) return [];
-  // Word boundaries as plain numbers, and the matched words with their terms: no object per word.
-  const starts: number[] = [];
-  const ends: number[] = [];
-  const matches: Array<{ start: number; end: number; term: string }> = [];
   // Stemming every word of a long text is most of a hit's cost: only words that share their first
   // two letters with a matched term can stem to it (stemmers change endings), and each distinct
   // word is checked once.
   const heads = new Set([...matchedTerms].map((term) => term.slice(0, 2)));
   const checked = new Map<string, string | null>();
-  const matchedTerm = (word: string): string | null => {
-    if (matchedTerms.size === 0 || !heads.has(foldCase(word.slice(0, 4)).slice(0, 2))) return null;
+  const termOf = (word: string): string | null => {
     let term = checked.get(word);
     if (term === undefined) {
       const stemmed = indexTerm(word);
@@ -35,29 +30,34 @@ export function makeSnippet(text: string, matchedTerms: ReadonlySet<string>, len
     }
     return term;
   };
-  for (const { word, start, end } of tokenizeWithOffsets(flat)) {
-    starts.push(start);
-    ends.push(end);
-    const term = matchedTerm(word);
-    if (term !== null) matches.push({ start, end, term });
-  }
-  /** The start of the first word at or after `at` (or `at` when there is none). */
-  const wordStartFrom = (at: number): number => {
-    const i = firstAtLeast(starts, at);
-    return i < starts.length ? starts[i]! : at;
-  };
+  const { matches, wordStartFrom, lastWordEnd } = isAscii(flat)
+    ? asciiWords(flat, heads, termOf)
+    : unicodeWords(flat, (word) => (heads.has(foldCase(word.slice(0, 4)).slice(0, 2)) ? termOf(word) : null));
 
   let start = 0;
   if (matches.length > 0 && flat.length > length) {
+    // Windows starting at each match, slid along: how many of each term the window holds.
     let best = 0;
     let bestCount = -1;
+    const inWindow = new Map<string, number>();
+    let next = 0;
     for (let i = 0; i < matches.length; i += 1) {
       const from = matches[i]!.start;
-      const seen = new Set<string>();
-      for (let j = i; j < matches.length && matches[j]!.end - from <= length; j += 1) seen.add(matches[j]!.term);
-      if (seen.size > bestCount) {
-        bestCount = seen.size;
+      for (; next < matches.length && matches[next]!.end - from <= length; next += 1) {
+        const term = matches[next]!.term;
+        inWindow.set(term, (inWindow.get(term) ?? 0) + 1);
+      }
+      if (inWindow.size > bestCount) {
+        bestCount = inWindow.size;
         best = from;
+      }
+      if (next > i) {
+        const term = matches[i]!.term;
+        const left = inWindow.get(term)! - 1;
+        if (left === 0) inWindow.delete(term);
+        else inWindow.set(term, left);
+      } else {
+        next = i + 1;
       }
     }
     // A little context before the first match, starting at a word.
@@ -68,9 +68,8 @@ export function makeSnippet(text: string, matchedTerms: ReadonlySet<string>, len
   }
   let end = Math.min(flat.length, start + length);
   if (end < flat.length) {
-    // The last word that ends by `end` (and starts at or after `start`).
-    const i = firstAtLeast(ends, end + 1) - 1;
-    if (i >= 0 && starts[i]! >= start && ends[i]! > start + length / 2) end = ends[i]!;
+    const lastEnd = lastWordEnd(end, start);
+    if (lastEnd !== undefined && lastEnd > start + length / 2) end = lastEnd;
   }
 
   const spans: Span[] = [];
@@ -91,6 +90,85 @@ export function makeSnippet(text: string, matchedTerms: ReadonlySet<string>, len
   push(flat.slice(cursor, end), false);
   if (end < flat.length) push('…', false);
   return spans;
+}
+
+interface Match {
+  start: number;
+  end: number;
+  term: string;
+}
+
+/** The matched words of a flattened text, and its word boundaries. */
+interface Words {
+  /** Matched words, in order. */
+  matches: Match[];
+  /** The start of the first word at or after `at` (or `at` when there is none). */
+  wordStartFrom(at: number): number;
+  /** The end of the last word that ends by `end`, if that word starts at or after `from`. */
+  lastWordEnd(end: number, from: number): number | undefined;
+}
+
+/**
+ * ASCII text: matched words are found by looking for their first two letters
+ * (the heads) in the lower-cased text, so most words are never looked at.
+ */
+function asciiWords(flat: string, heads: ReadonlySet<string>, termOf: (word: string) => string | null): Words {
+  const lower = flat.toLowerCase();
+  const matches: Match[] = [];
+  for (const head of heads) {
+    if (!head) continue;
+    for (let at = lower.indexOf(head); at !== -1; at = lower.indexOf(head, at + 1)) {
+      if (!separatesWords(flat, at - 1)) continue;
+      let end = at;
+      while (!separatesWords(flat, end)) end += 1;
+      // The word's own head must be this one (a one-letter head must not claim a longer word's).
+      if (lower.slice(at, Math.min(at + 2, end)) !== head) continue;
+      const term = termOf(flat.slice(at, end));
+      if (term !== null) matches.push({ start: at, end, term });
+    }
+  }
+  matches.sort((a, b) => a.start - b.start);
+  const isWordStart = (i: number) => !separatesWords(flat, i) && separatesWords(flat, i - 1);
+  const isWordEnd = (i: number) => !separatesWords(flat, i - 1) && separatesWords(flat, i);
+  return {
+    matches,
+    wordStartFrom(at) {
+      for (let i = at; i < flat.length; i += 1) if (isWordStart(i)) return i;
+      return at;
+    },
+    lastWordEnd(end, from) {
+      let e = end;
+      while (e > 0 && !isWordEnd(e)) e -= 1;
+      if (e === 0) return undefined;
+      let wordStart = e - 1;
+      while (wordStart > 0 && !separatesWords(flat, wordStart - 1)) wordStart -= 1;
+      return wordStart >= from ? e : undefined;
+    },
+  };
+}
+
+/** Any text: every word tokenized, boundaries kept as plain numbers. */
+function unicodeWords(flat: string, matchOf: (word: string) => string | null): Words {
+  const starts: number[] = [];
+  const ends: number[] = [];
+  const matches: Match[] = [];
+  for (const { word, start, end } of tokenizeWithOffsets(flat)) {
+    starts.push(start);
+    ends.push(end);
+    const term = matchOf(word);
+    if (term !== null) matches.push({ start, end, term });
+  }
+  return {
+    matches,
+    wordStartFrom(at) {
+      const i = firstAtLeast(starts, at);
+      return i < starts.length ? starts[i]! : at;
+    },
+    lastWordEnd(end, from) {
+      const i = firstAtLeast(ends, end + 1) - 1;
+      return i >= 0 && starts[i]! >= from ? ends[i]! : undefined;
+    },
+  };
 }
 
 /** Index of the first element of an ascending list that is at least `value` (the length when none is). */

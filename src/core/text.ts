@@ -19,6 +19,21 @@ function wordPattern(text: string): RegExp {
   return NON_ASCII.test(text) ? WORD : ASCII_WORD;
 }
 
+/** True when every character is ASCII (so lower-casing keeps every position, and the ASCII rules apply). */
+export function isAscii(text: string): boolean {
+  return !NON_ASCII.test(text);
+}
+
+/** ASCII_WORD's separators, by character code. */
+const ASCII_SEPARATOR = new Uint8Array(128);
+for (const char of '\n\r !"#%&\'()*,-./:;?@[\\]_{}') ASCII_SEPARATOR[char.charCodeAt(0)] = 1;
+
+/** Whether the ASCII character at `index` separates words (outside the text counts as a separator). */
+export function separatesWords(text: string, index: number): boolean {
+  if (index < 0 || index >= text.length) return true;
+  return ASCII_SEPARATOR[text.charCodeAt(index)] === 1;
+}
+
 /** Lower case, diacritics removed; non-Latin letters are kept. */
 export function foldCase(term: string): string {
   // Most words are plain ASCII, where normalising changes nothing: half the cost of indexing and snippets.
