@@ -34,7 +34,8 @@ export function parseArticle(
 ): Article {
   if (source.includes('\u0000')) throw new Error('not a text file');
   // A byte-order mark would hide the front matter's opening ---.
-  const tree = parseMarkdown(source.replace(/^\uFEFF/, ''));
+  // Only text is read from the tree, so URLs in text need not become link nodes.
+  const tree = parseMarkdown(source.replace(/^\uFEFF/, ''), { textOnly: true });
   let meta: Record<string, unknown>;
   try {
     meta = frontMatterOf(tree);
