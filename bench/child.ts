@@ -69,9 +69,10 @@ async function main(): Promise<void> {
     const tops: string[] = [];
     for (const query of job.queries) {
       const start = performance.now();
-      const reply = (await invoke('find', query.text)) as { sections: Array<{ type: string; hits?: Array<{ id: string }> }> };
+      const reply = (await invoke('find', query.text)) as { sections: Array<{ type: string; hits?: Array<{ id: string; kind: string }> }> };
       times.push(performance.now() - start);
-      tops.push(reply.sections.find((s) => s.type === 'hits')?.hits?.[0]?.id ?? '');
+      // The first write-up hit: the second start also holds the notes the first one saved.
+      tops.push(reply.sections.find((s) => s.type === 'hits')?.hits?.find((hit) => hit.kind !== 'note')?.id ?? '');
     }
     emit({ event: 'find', times, tops });
   }
