@@ -25,8 +25,10 @@ export const topics = defineCommand({
       );
     }
     const isCurrent = section.slug.startsWith('current');
+    // While a first start indexes a large archive, counts would be too low: leave them out and say so.
+    const counting = isCurrent && !ctx.kb.indexing;
     const items: ReplyListItem[] = section.items.map((item) => {
-      if (!isCurrent) return { ...item };
+      if (!counting) return { ...item };
       const { notes, articles } = ctx.kb.topicMatches(item.text);
       return { ...item, detail: `${plural(articles, 'article')}, ${plural(notes, 'note')}` };
     });
@@ -40,6 +42,9 @@ export const topics = defineCommand({
           ? [{ type: 'text' as const, text: section.paragraphs.join('\n\n') }]
           : []),
         ...(items.length > 0 ? [{ type: 'list' as const, title: section.title, items }] : []),
+        ...(isCurrent && !counting && items.length > 0
+          ? [{ type: 'text' as const, text: 'Still indexing: counts of matching articles and notes in a few seconds.' }]
+          : []),
       ],
     });
   },

@@ -25,6 +25,20 @@ describe('/topics', () => {
     for (const item of list.items) expect(item.detail).toMatch(/^\d+ articles?, \d+ notes?$/);
   });
 
+  it('leaves the counts out while the index is still being built, and says so', async () => {
+    ctx.kb.indexing = true;
+    try {
+      const reply = await ctx.run('/topics');
+      expect(reply.text).toBe('Current topics');
+      const [list, note] = reply.sections;
+      expect(list?.type === 'list' && list.items.every((item) => item.detail === undefined)).toBe(true);
+      expect(note).toEqual({ type: 'text', text: 'Still indexing: counts of matching articles and notes in a few seconds.' });
+    } finally {
+      ctx.kb.indexing = false;
+    }
+    expect((await ctx.run('/topics')).sections).toHaveLength(1);
+  });
+
   it('shows the other sections by name', async () => {
     const planned = await ctx.run('/topics planned');
     expect(planned.text).toBe('Planned');
