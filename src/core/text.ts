@@ -69,7 +69,7 @@ export function indexTerm(word: string): string | undefined {
 
 /** Recent stems: a text repeats its words, and stemming is most of the cost of indexing one. */
 const stems = new Map<string, string>();
-const STEM_CACHE_SIZE = 50_000;
+const STEM_CACHE_SIZE = 10_000;
 
 function stem(word: string): string {
   let stemmed = stems.get(word);
