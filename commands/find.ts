@@ -23,8 +23,20 @@ export const find = defineCommand({
     const { hits, total } = ctx.kb.search(query, ctx.searchLimit);
     const shown = describe(raw);
     if (hits.length === 0) {
-      const suggestions = query.text ? ctx.kb.didYouMean(query.text, 3) : [];
       const filters = [...query.kinds.map((k) => `kind:${k}`), ...query.tags.map((t) => `#${t}`)].join(' ');
+      // The words match, the filters excluded everything: say that rather than guess at spelling.
+      const unfiltered = filters && query.text ? ctx.kb.search({ text: query.text, kinds: [], tags: [] }, 1).total : 0;
+      if (unfiltered > 0) {
+        return reply(`Nothing found for "${shown}".`, {
+          sections: [
+            {
+              type: 'text',
+              text: `${unfiltered === 1 ? '1 result' : `${unfiltered} results`} without ${filters} — try /find ${describe(query.text)}`,
+            },
+          ],
+        });
+      }
+      const suggestions = query.text ? ctx.kb.didYouMean(query.text, 3) : [];
       return reply(`Nothing found for "${shown}".`, {
         sections: suggestions.length > 0
           ? [{ type: 'list', title: 'Did you mean', items: suggestions.map((s) => ({ text: filters ? `${s} ${filters}` : s })) }]

@@ -158,6 +158,8 @@ interface TermPlan {
   fuzzy: number | false;
   /** Index terms one edit away from the word as typed (spelling corrections), for a word the index lacks. */
   corrections: string[];
+  /** The word as a tag (folded, not stemmed), when the index holds that tag and it differs from `term`. */
+  tag?: string;
 }
 
 /** Posting lists of one index term: field id → (short document id → term frequency). */
@@ -286,7 +288,8 @@ export class SearchIndex {
     const matchesFilters = (doc: IndexedDoc | undefined): doc is IndexedDoc =>
       doc !== undefined &&
       (query.kinds.length === 0 || query.kinds.includes(doc.kind)) &&
-      query.tags.every((tag) => doc.tags.includes(tag));
+      // Tags are kept as written; the query's are folded (#café finds café).
+      query.tags.every((tag) => doc.tags.some((docTag) => docTag === tag || tagTerm(docTag) === tag));
 
     if (!hasSearchableTerms(query.text)) {
       if (query.kinds.length === 0 && query.tags.length === 0) return { hits: [], total: 0 };
@@ -447,6 +450,11 @@ export class SearchIndex {
       const seen = new Set<string>([plan.term]);
       const exact = ms._index.get(plan.term);
       if (exact) out.push({ term: plan.term, data: exact, weight: 1, word });
+      const tagged = plan.tag === undefined ? undefined : tagPostings(ms, plan.tag);
+      if (tagged) {
+        seen.add(plan.tag!);
+        out.push({ term: plan.tag!, data: tagged, weight: 1, word });
+      }
       if (plan.prefix) {
         const completions: Array<[string, TermData]> = [];
         for (const [term, data] of ms._index.atPrefix(plan.term)) if (term !== plan.term) completions.push([term, data]);
@@ -500,7 +508,10 @@ export class SearchIndex {
         folded.length >= MIN_PREFIX_LENGTH &&
         term.length >= MIN_PREFIX_LENGTH &&
         (this.policy.prefix === 'all' || (this.policy.prefix === 'last' && last));
-      const unknown = !internals._index.has(term);
+      // Tags are indexed as written, not stemmed: "ruby" must also find the tag ruby, though its stem is "rubi".
+      const tag = tagTerm(word);
+      const tagKnown = tag !== undefined && tag !== term && tagPostings(internals, tag) !== undefined;
+      const unknown = !internals._index.has(term) && !tagKnown;
       const typoAllowed = this.policy.fuzzy === 'all' || (this.policy.fuzzy === 'unknown' && unknown);
       const fuzzy = typoAllowed ? fuzzyDistance(folded) : false;
       // NOTE: a typo often changes how a word stems (configuraton → "configuraton", not "configur"),
@@ -509,7 +520,7 @@ export class SearchIndex {
         fuzzy !== false && unknown && this.policy.corrections
           ? spellingCorrections(folded, internals).filter((candidate) => candidate !== term)
           : [];
-      plans.push({ term, prefix, fuzzy, corrections });
+      plans.push({ term, prefix, fuzzy, corrections, ...(tagKnown ? { tag } : {}) });
     });
     return plans;
   }
@@ -570,6 +581,9 @@ export class SearchIndex {
       const folded = foldCase(word);
       typed.add(term);
       typed.add(folded);
+      // A word the index holds is not misspelt (the filters must have excluded it), and one or two
+      // letters are too little to guess from.
+      if (folded.length < 3 || ms._index.has(term) || ms._index.has(folded)) continue;
       const distance = folded.length <= 2 ? 0 : Math.min(3, Math.max(1, Math.round(folded.length * 0.4)));
       if (distance > 0) for (const [candidate, [data, edits]] of ms._index.fuzzyGet(term, distance)) consider(candidate, data, edits);
       for (const candidate of spellingCorrections(folded, ms)) {
@@ -789,6 +803,12 @@ function spellingCorrections(word: string, ms: MiniSearchInternals): string[] {
     if (term) stems.add(term);
   }
   return [...stems].filter((term) => ms._index.has(term));
+}
+
+/** A term's postings in the tags field only (a text term can be spelt like a tag). */
+function tagPostings(ms: MiniSearchInternals, tag: string): TermData | undefined {
+  const postings = ms._index.get(tag)?.get(ms._fieldIds.tags!);
+  return postings ? new Map([[ms._fieldIds.tags!, postings]]) : undefined;
 }
 
 /** Inserts into a list sorted by descending score, keeping at most `limit` entries. */

@@ -51,6 +51,14 @@ describe('/find on the shipped sample data', () => {
     expect(items.map((i) => i.text)).toContain('cryptomining');
   });
 
+  it('says when the words match but the filters leave nothing, instead of guessing at spelling', async () => {
+    const reply = await ctx.run('/find libgit2 #nosuchtag');
+    expect(reply.text).toBe('Nothing found for "libgit2 #nosuchtag".');
+    expect(reply.sections).toEqual([{ type: 'text', text: '2 results without #nosuchtag — try /find libgit2' }]);
+    // One letter is too little to suggest anything from.
+    expect((await ctx.run('/find q')).sections).toEqual([{ type: 'text', text: 'Try fewer or other words, or /find #tag to list a tag.' }]);
+  });
+
   it('lists a tag or kind on its own, and handles 1,000-word and metacharacter queries', async () => {
     expect(hitsOf(await ctx.run('/find #libgit2')).map((h) => h.title)).toEqual(['Tuning libgit2 over NFS']);
     expect(hitsOf(await ctx.run('/find kind:profile')).every((h) => h.kind === 'profile')).toBe(true);

@@ -64,6 +64,18 @@ describe('search policy', () => {
     expect(index.didYouMean('markdown')).toEqual([]);
   });
 
+  it('finds a tag by its word, though the word stems differently, and filters tags with accents', () => {
+    const index = new SearchIndex();
+    index.addAll([
+      article('tagged.md', 'Gems', 'bundler and rake tasks', { tags: ['ruby'] }),
+      article('mention.md', 'Languages', 'Ruby came up once in passing, among many other words here'),
+      article('cafe.md', 'Coffee', 'flat white', { tags: ['Café'] }),
+    ]);
+    // "ruby" stems to "rubi"; the tag is kept as written.
+    expect(index.search(query('ruby'), 10).hits.map((h) => h.id)).toEqual(['article:tagged.md', 'article:mention.md']);
+    expect(index.search({ text: '', kinds: [], tags: ['cafe'] }, 10).hits.map((h) => h.id)).toEqual(['article:cafe.md']);
+  });
+
   it('keeps the best results in order whatever the limit, and counts every match', () => {
     const index = new SearchIndex();
     index.addAll(Array.from({ length: 60 }, (_, i) => article(`d${i}.md`, `Doc ${i}`, `${'cache '.repeat(1 + (i % 7))}filler ${'word '.repeat(i % 11)}`)));
