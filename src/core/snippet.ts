@@ -202,6 +202,11 @@ export function snippetTextFromMarkdown(source: string): string {
     .replace(/^\s*#{1,6}\s+.*(?:\r?\n|$)/, '')
     .replace(/<\/?[A-Za-z][^>]*>/g, ' ')
     .replace(/^\s*(?:```|~~~).*$/gm, '')
+    // Setext heading underlines, thematic breaks and table separator rows carry no words.
+    .replace(/^ {0,3}(?:=+|-+|(?:[*_] *){3,})[ \t]*$/gm, '')
+    .replace(/^ {0,3}\|?(?: *:?-+:? *\|)+(?: *:?-+:? *)?\|?[ \t]*$/gm, '')
+    // Table cells: the pipes between them become spaces.
+    .replace(/^ {0,3}\|(.*)\|?[ \t]*$/gm, (_row, cells: string) => cells.replace(/\s*\|\s*/g, '  '))
     .replace(/!?\[([^\]]*)\]\([^)]*\)/g, '$1')
     .replace(/^\s{0,3}(?:#{1,6}\s+|>\s?|[-*+]\s+|\d+[.)]\s+)/gm, '')
     .replace(/(\*\*|__|\*|`+|~~)/g, '');

@@ -156,4 +156,9 @@ describe('snippetTextFromMarkdown', () => {
     const source = '---\ntitle: T\ntags: [a]\n---\n# Title\n\nSee [the docs](https://example.com) and `git reflog`.\n\n- **bold** item\n<!-- hidden -->\n```sh\n$ ls\n```\n';
     expect(snippetTextFromMarkdown(source).replace(/\s+/g, ' ').trim()).toBe('See the docs and git reflog. bold item $ ls');
   });
+
+  it('drops setext underlines, rules and table pipes from snippet text', () => {
+    const source = 'Intro\n=====\n\nSub\n---\n\n| Name | Value |\n|------|:-----:|\n| a | b |\n\n***\n\nend - with - dashes\n';
+    expect(snippetTextFromMarkdown(source).replace(/\s+/g, ' ').trim()).toBe('Intro Sub Name Value a b end - with - dashes');
+  });
 });
