@@ -76,6 +76,20 @@ describe('search policy', () => {
     expect(index.search({ text: '', kinds: [], tags: ['cafe'] }, 10).hits.map((h) => h.id)).toEqual(['article:cafe.md']);
   });
 
+  it('counts the documents of each kind that hold enough of a set of terms', () => {
+    const index = new SearchIndex();
+    index.addAll([
+      article('a.md', 'Disaster recovery', 'restore git repositories'),
+      article('b.md', 'Backups', 'git repositories backed up nightly'),
+      { id: 'note:n1', kind: 'note', title: 'n', text: 'disaster drill for repositories', tags: [], source: { label: 'n' } },
+    ]);
+    const terms = ['disast', 'recoveri', 'git', 'repositori'];
+    expect(index.countWithTerms(terms, 2)).toEqual({ note: 1, article: 2, profile: 0 });
+    expect(index.countWithTerms(terms, 3)).toEqual({ note: 0, article: 1, profile: 0 });
+    index.remove('article:a.md');
+    expect(index.countWithTerms(terms, 3)).toEqual({ note: 0, article: 0, profile: 0 });
+  });
+
   it('keeps the best results in order whatever the limit, and counts every match', () => {
     const index = new SearchIndex();
     index.addAll(Array.from({ length: 60 }, (_, i) => article(`d${i}.md`, `Doc ${i}`, `${'cache '.repeat(1 + (i % 7))}filler ${'word '.repeat(i % 11)}`)));
