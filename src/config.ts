@@ -3,8 +3,11 @@
  * and returns every problem in one list, each naming the variable and the
  * shape it should have.
  */
+import { realpathSync, statSync } from 'node:fs';
 import path from 'node:path';
 import dotenv from 'dotenv';
+import { snapshotTargetProblem } from './core/snapshot-file.ts';
+import { LOCAL_PLATFORM } from './core/writers.ts';
 
 /** Slack credentials and transport; present only when Slack is configured. */
 export interface SlackConfig {
@@ -44,7 +47,7 @@ export interface Config {
   searchLimit: number;
   /** pino log level; unset means `info`, or `warn` for the console, whose terminal the logs share. */
   logLevel?: string;
-  /** Where the search index snapshot is kept; `off` disables it. */
+  /** Where the search index snapshot is kept (absolute); `off` disables it. */
   indexSnapshot: string | 'off';
   slack?: SlackConfig;
   discord?: DiscordConfig;
@@ -56,6 +59,9 @@ export type ConfigResult =
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
 const STORE_SCHEMES = ['sqlite:', 'redis:', 'rediss:', 'postgres:', 'postgresql:'];
+/** Platforms whose users NOTE_WRITERS can name (the console user always may write). */
+const WRITER_PLATFORMS = ['slack', 'discord'];
+const WRITERS_EXAMPLE = 'e.g. slack:U024BE7LH,discord:80351110224678912';
 
 /** Reads and validates configuration from an environment (default `process.env`). */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): ConfigResult {
@@ -66,7 +72,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ConfigResult {
     return value ? value : undefined;
   };
 
+  // NOTE: relative paths (DATA_DIR, INDEX_SNAPSHOT, sqlite://) are taken from the working
+  // directory; `npm start` runs in the project folder wherever it is typed.
   const dataDir = path.resolve(get('DATA_DIR') ?? './data');
+  const dataDirProblem = folderProblem(dataDir);
+  if (dataDirProblem) {
+    errors.push(`DATA_DIR: ${dataDir} ${dataDirProblem} — set DATA_DIR to the folder that holds profile.md and articles/`);
+  }
 
   const storeUrl = get('STORE_URL') ?? `sqlite://${path.join(dataDir, 'notes.sqlite')}`;
   if (!STORE_SCHEMES.some((scheme) => storeUrl.startsWith(scheme))) {
@@ -81,11 +93,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ConfigResult {
     if (!writer) continue;
     if (/^[a-z]+:[^\s:,]+$/i.test(writer)) {
       const [platform, id] = writer.split(':') as [string, string];
-      noteWriters.push(`${platform.toLowerCase()}:${id}`);
+      const problem = writerProblem(platform, id);
+      if (problem) errors.push(`NOTE_WRITERS: "${writer}" ${problem}`);
+      else noteWriters.push(`${platform.toLowerCase()}:${id}`);
     } else {
-      errors.push(
-        `NOTE_WRITERS: "${writer}" is not platform:userId — e.g. slack:U024BE7LH,discord:80351110224678912`,
-      );
+      errors.push(`NOTE_WRITERS: "${writer}" is not platform:userId — ${WRITERS_EXAMPLE}`);
     }
   }
 
@@ -97,10 +109,15 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ConfigResult {
   }
 
   const snapshotSetting = get('INDEX_SNAPSHOT');
-  const indexSnapshot =
-    snapshotSetting === 'off'
-      ? 'off'
-      : path.resolve(snapshotSetting ?? path.join(dataDir, '.index-snapshot.json'));
+  let indexSnapshot: string | 'off' = 'off';
+  if (snapshotSetting?.toLowerCase() !== 'off') {
+    indexSnapshot = path.resolve(snapshotSetting ?? path.join(dataDir, '.index-snapshot.json'));
+    // The default lives in DATA_DIR: when that is wrong, DATA_DIR's own error says enough.
+    if (snapshotSetting !== undefined || !dataDirProblem) {
+      const problem = snapshotPathProblem(indexSnapshot, dataDir, storeUrl, snapshotSetting !== undefined);
+      if (problem) errors.push(`INDEX_SNAPSHOT: ${indexSnapshot} ${problem}`);
+    }
+  }
 
   const slack = slackConfig(get, errors);
   const discord = discordConfig(get, errors);
@@ -110,6 +127,95 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ConfigResult {
     ok: true,
     config: { dataDir, storeUrl, noteWriters, searchLimit, logLevel, indexSnapshot, slack, discord },
   };
+}
+
+/** Why a NOTE_WRITERS entry can never match anyone, or undefined when it can. */
+function writerProblem(given: string, id: string): string | undefined {
+  const platform = given.toLowerCase();
+  if (platform === LOCAL_PLATFORM) {
+    return `is not needed — the console may always write; list Slack and Discord users, ${WRITERS_EXAMPLE}`;
+  }
+  if (!WRITER_PLATFORMS.includes(platform)) {
+    return `names an unknown platform "${given}" — use slack:<user id> or discord:<user id>, ${WRITERS_EXAMPLE}`;
+  }
+  if (platform === 'discord' && !/^\d+$/.test(id)) {
+    return 'is not a Discord user id — those are numbers, e.g. discord:80351110224678912';
+  }
+  if (platform === 'slack' && !/^[A-Z0-9]+$/.test(id)) {
+    return 'is not a Slack user id — those are capital letters and digits, e.g. slack:U024BE7LH';
+  }
+  return undefined;
+}
+
+/** Why `dir` cannot be the data folder (it is a file, or cannot be looked at); a missing one is the profile's to report. */
+function folderProblem(dir: string): string | undefined {
+  try {
+    const info = statSync(dir, { throwIfNoEntry: false });
+    return info && !info.isDirectory() ? 'is not a folder' : undefined;
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    return code === 'ENOTDIR' ? 'is not a folder (a part of its path is a file)' : `cannot be read (${code ?? String(error)})`;
+  }
+}
+
+/**
+ * Why a snapshot must not be written at `file` (resolved), or undefined: it must
+ * not be the notes store, the profile or anything under articles/, and whatever
+ * is there already must be a snapshot. `explicit`: INDEX_SNAPSHOT was set (a
+ * missing folder is then its fault, not DATA_DIR's).
+ */
+function snapshotPathProblem(file: string, dataDir: string, storeUrl: string, explicit: boolean): string | undefined {
+  const elsewhere = 'point INDEX_SNAPSHOT at a new file, or set it to off';
+  const storeFile = storeUrl.startsWith('sqlite:') ? storeUrl.replace(/^sqlite:(\/\/)?/, '') : '';
+  if (storeFile) {
+    const store = path.resolve(storeFile);
+    if (sameFile(file, store)) return `is the notes store (STORE_URL) — ${elsewhere}`;
+    // SQLite's companions: replacing one corrupts or loses the last writes.
+    if (['-wal', '-shm', '-journal'].some((suffix) => sameFile(file, store + suffix))) {
+      return `belongs to the notes store (STORE_URL) — ${elsewhere}`;
+    }
+  }
+  if (sameFile(file, path.join(dataDir, 'profile.md'))) return `is the profile — ${elsewhere}`;
+  const articles = path.join(dataDir, 'articles');
+  if (isInside(file, articles)) return `is inside ${articles}, where it would be read as an article — ${elsewhere}`;
+  const problem = snapshotTargetProblem(file);
+  switch (problem?.kind) {
+    case undefined:
+      return undefined;
+    case 'not-snapshot':
+      return `is not an index snapshot — ${elsewhere}`;
+    case 'folder':
+      return `is a folder — name a file in it, e.g. ${path.join(file, 'index-snapshot.json')}, or set INDEX_SNAPSHOT to off`;
+    case 'no-folder':
+      return explicit ? `is in a folder that does not exist (${path.dirname(file)}) — create it, or set INDEX_SNAPSHOT to off` : undefined;
+    case 'unreadable':
+      return `cannot be checked (${problem.reason}) — ${elsewhere}`;
+  }
+}
+
+/** The path with symbolic links resolved as far as it exists, so two spellings of one file compare equal. */
+function canonical(file: string): string {
+  try {
+    return realpathSync.native(file);
+  } catch {
+    try {
+      return path.join(realpathSync.native(path.dirname(file)), path.basename(file));
+    } catch {
+      return file;
+    }
+  }
+}
+
+function sameFile(a: string, b: string): boolean {
+  return a === b || canonical(a) === canonical(b);
+}
+
+function isInside(file: string, dir: string): boolean {
+  const under = (f: string, d: string) => {
+    const relative = path.relative(d, f);
+    return relative !== '' && relative !== '..' && !relative.startsWith(`..${path.sep}`) && !path.isAbsolute(relative);
+  };
+  return under(file, dir) || under(canonical(file), canonical(dir));
 }
 
 function slackConfig(

@@ -1,6 +1,8 @@
+import { mkdir, readFile, rm, symlink, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { formatConfigErrors, loadConfig } from '../src/config.ts';
+import { makeTempDir } from './helpers/context.ts';
 
 function config(env: Record<string, string>) {
   const result = loadConfig(env);
@@ -63,6 +65,109 @@ describe('loadConfig', () => {
     const half = loadConfig({ DISCORD_APPLICATION_ID: '123' });
     expect(half.ok).toBe(false);
     if (!half.ok) expect(half.errors).toEqual(['DISCORD_TOKEN: missing — DISCORD_APPLICATION_ID is set, so Discord also needs the bot token']);
+  });
+});
+
+function errorsOf(env: Record<string, string>): string[] {
+  const result = loadConfig(env);
+  return result.ok ? [] : result.errors;
+}
+
+describe('NOTE_WRITERS', () => {
+  it('refuses an entry that can never match anyone, naming it and the expected shape', () => {
+    expect(errorsOf({ NOTE_WRITERS: 'slak:U1,teams:U2,console:me,discord:bob,slack:alice,Slack:U0OK,DISCORD:42' })).toEqual([
+      'NOTE_WRITERS: "slak:U1" names an unknown platform "slak" — use slack:<user id> or discord:<user id>, e.g. slack:U024BE7LH,discord:80351110224678912',
+      'NOTE_WRITERS: "teams:U2" names an unknown platform "teams" — use slack:<user id> or discord:<user id>, e.g. slack:U024BE7LH,discord:80351110224678912',
+      'NOTE_WRITERS: "console:me" is not needed — the console may always write; list Slack and Discord users, e.g. slack:U024BE7LH,discord:80351110224678912',
+      'NOTE_WRITERS: "discord:bob" is not a Discord user id — those are numbers, e.g. discord:80351110224678912',
+      'NOTE_WRITERS: "slack:alice" is not a Slack user id — those are capital letters and digits, e.g. slack:U024BE7LH',
+    ]);
+    expect(config({ NOTE_WRITERS: 'Slack:U0OK,DISCORD:42' }).noteWriters).toEqual(['slack:U0OK', 'discord:42']);
+  });
+});
+
+describe('DATA_DIR and INDEX_SNAPSHOT on disk', () => {
+  let root: string;
+  let dataDir: string;
+  const snapshotHead = '{"version":1,"format":1,"savedAt":"2025-01-01T00:00:00.000Z","sources":{}}';
+  beforeAll(async () => {
+    root = await makeTempDir('tinker-config-');
+    dataDir = path.join(root, 'data');
+    await mkdir(path.join(dataDir, 'articles', 'deep'), { recursive: true });
+    await writeFile(path.join(dataDir, 'profile.md'), '# Me\n');
+    await writeFile(path.join(dataDir, 'notes.sqlite'), 'SQLite format 3\0 pretend');
+    await writeFile(path.join(root, 'notes.txt'), 'my own notes, not a snapshot');
+    await writeFile(path.join(root, 'old-snapshot.json'), snapshotHead);
+    await writeFile(path.join(root, 'empty.json'), '');
+    await writeFile(path.join(root, 'a-file'), 'x');
+    await symlink(path.join(dataDir, 'notes.sqlite'), path.join(root, 'link-to-store'));
+    await symlink(dataDir, path.join(root, 'data-link'));
+  });
+  afterAll(() => rm(root, { recursive: true, force: true }));
+
+  const snapshotError = (value: string, extra: Record<string, string> = {}) =>
+    errorsOf({ DATA_DIR: dataDir, INDEX_SNAPSHOT: value, ...extra });
+
+  it('refuses the notes store, its SQLite companions, the profile and anything under articles/', () => {
+    const store = path.join(dataDir, 'notes.sqlite');
+    const elsewhere = 'point INDEX_SNAPSHOT at a new file, or set it to off';
+    expect(snapshotError(store)).toEqual([`INDEX_SNAPSHOT: ${store} is the notes store (STORE_URL) — ${elsewhere}`]);
+    expect(snapshotError(`${store}-wal`)).toEqual([`INDEX_SNAPSHOT: ${store}-wal belongs to the notes store (STORE_URL) — ${elsewhere}`]);
+    // The same file through another spelling: a symlinked DATA_DIR.
+    const linked = path.join(root, 'data-link', 'notes.sqlite');
+    expect(snapshotError(linked)).toEqual([`INDEX_SNAPSHOT: ${linked} is the notes store (STORE_URL) — ${elsewhere}`]);
+    const profile = path.join(dataDir, 'profile.md');
+    expect(snapshotError(profile)).toEqual([`INDEX_SNAPSHOT: ${profile} is the profile — ${elsewhere}`]);
+    const articles = path.join(dataDir, 'articles');
+    for (const inside of [path.join(articles, 'index.md'), path.join(articles, 'deep', 'new', 'snap.json')]) {
+      expect(snapshotError(inside)).toEqual([`INDEX_SNAPSHOT: ${inside} is inside ${articles}, where it would be read as an article — ${elsewhere}`]);
+    }
+    // An explicit STORE_URL elsewhere: the old file is still no snapshot.
+    expect(snapshotError(store, { STORE_URL: 'redis://127.0.0.1:6379' })).toEqual([`INDEX_SNAPSHOT: ${store} is not an index snapshot — ${elsewhere}`]);
+  });
+
+  it('refuses a file that is not a snapshot (also through a symlink), a folder and a missing folder', () => {
+    const elsewhere = 'point INDEX_SNAPSHOT at a new file, or set it to off';
+    const notes = path.join(root, 'notes.txt');
+    expect(snapshotError(notes)).toEqual([`INDEX_SNAPSHOT: ${notes} is not an index snapshot — ${elsewhere}`]);
+    const link = path.join(root, 'link-to-store');
+    expect(snapshotError(link, { STORE_URL: 'sqlite:///elsewhere/notes.sqlite' })).toEqual([`INDEX_SNAPSHOT: ${link} is not an index snapshot — ${elsewhere}`]);
+    expect(snapshotError(root)).toEqual([
+      `INDEX_SNAPSHOT: ${root} is a folder — name a file in it, e.g. ${path.join(root, 'index-snapshot.json')}, or set INDEX_SNAPSHOT to off`,
+    ]);
+    const missing = path.join(root, 'nowhere', 'snap.json');
+    expect(snapshotError(missing)).toEqual([
+      `INDEX_SNAPSHOT: ${missing} is in a folder that does not exist (${path.join(root, 'nowhere')}) — create it, or set INDEX_SNAPSHOT to off`,
+    ]);
+    const underFile = path.join(root, 'a-file', 'snap.json');
+    expect(snapshotError(underFile)).toEqual([`INDEX_SNAPSHOT: ${underFile} cannot be checked (ENOTDIR) — ${elsewhere}`]);
+  });
+
+  it('accepts a new file, an empty one or an existing snapshot; takes a relative path from the working directory', async () => {
+    for (const name of ['fresh.json', 'empty.json', 'old-snapshot.json']) {
+      expect(config({ DATA_DIR: dataDir, INDEX_SNAPSHOT: path.join(root, name) }).indexSnapshot).toBe(path.join(root, name));
+    }
+    expect(config({ DATA_DIR: dataDir }).indexSnapshot).toBe(path.join(dataDir, '.index-snapshot.json'));
+    expect(config({ DATA_DIR: dataDir, INDEX_SNAPSHOT: 'snap.json' }).indexSnapshot).toBe(path.resolve('snap.json'));
+    expect(await readFile(path.join(root, 'notes.txt'), 'utf8')).toBe('my own notes, not a snapshot');
+  });
+
+  it('takes off in any case, and then checks no file', () => {
+    for (const off of ['off', 'OFF', 'Off', ' oFf ']) {
+      expect(config({ DATA_DIR: dataDir, INDEX_SNAPSHOT: off }).indexSnapshot).toBe('off');
+    }
+  });
+
+  it('blames DATA_DIR, not STORE_URL or INDEX_SNAPSHOT, when DATA_DIR is a file', () => {
+    const file = path.join(root, 'a-file');
+    expect(errorsOf({ DATA_DIR: file })).toEqual([
+      `DATA_DIR: ${file} is not a folder — set DATA_DIR to the folder that holds profile.md and articles/`,
+    ]);
+    expect(errorsOf({ DATA_DIR: path.join(file, 'sub') })).toEqual([
+      `DATA_DIR: ${path.join(file, 'sub')} is not a folder (a part of its path is a file) — set DATA_DIR to the folder that holds profile.md and articles/`,
+    ]);
+    // A folder that does not exist yet is the profile's to report, at start-up.
+    expect(config({ DATA_DIR: path.join(root, 'not-yet') }).dataDir).toBe(path.join(root, 'not-yet'));
   });
 });
 

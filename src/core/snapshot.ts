@@ -15,6 +15,7 @@ import { Worker } from 'node:worker_threads';
 import { setImmediate as yieldToLoop } from 'node:timers/promises';
 import { toPosix } from './articles.ts';
 import type { Logger } from './logger.ts';
+import { snapshotTargetProblem } from './snapshot-file.ts';
 import { SEARCH_OPTIONS_VERSION, type SearchIndex, type SearchIndexJSON } from './search.ts';
 
 /** Bump when the file layout below changes. */
@@ -203,11 +204,17 @@ const SLICE = 2000;
  * slices; the file appears under its name only once complete.
  */
 export async function writeSnapshot(file: string, index: SearchIndex, sources: SnapshotSources): Promise<void> {
+  refuseToReplace(file);
   const json = index.toJSON();
   const { index: raw, docs } = json;
   const { index: terms, ...header } = raw as { index: unknown[] } & Record<string, unknown>;
   const temp = `${file}.${process.pid}.tmp`;
-  const handle = await open(temp, 'w');
+  let handle: Awaited<ReturnType<typeof open>>;
+  try {
+    handle = await open(temp, 'w');
+  } catch (error) {
+    throw new Error(`INDEX_SNAPSHOT: cannot write ${file} (${(error as Error).message})`, { cause: error });
+  }
   try {
     const write = (text: string) => handle.write(text);
     const head = { version: SEARCH_OPTIONS_VERSION, format: SNAPSHOT_FORMAT, savedAt: new Date().toISOString(), sources };
@@ -223,7 +230,27 @@ export async function writeSnapshot(file: string, index: SearchIndex, sources: S
     throw error;
   }
   await handle.close();
+  // Again: the file may have appeared while the snapshot was being written.
+  try {
+    refuseToReplace(file);
+  } catch (error) {
+    await rm(temp, { force: true });
+    throw error;
+  }
   await rename(temp, file);
+}
+
+/**
+ * Throws unless `file` is free for a snapshot (nothing there, empty, or a snapshot):
+ * a mistyped INDEX_SNAPSHOT must never replace the notes store or the profile.
+ * Configuration refuses such a path at start-up; this guards a file put there later.
+ */
+function refuseToReplace(file: string): void {
+  const problem = snapshotTargetProblem(file);
+  if (!problem || problem.kind === 'no-folder') return; // no folder: opening the temp file reports it
+  const what =
+    problem.kind === 'folder' ? 'is a folder' : problem.kind === 'not-snapshot' ? 'is not an index snapshot' : `cannot be checked (${problem.reason})`;
+  throw new Error(`INDEX_SNAPSHOT: ${file} ${what} — not replacing it`);
 }
 
 async function writeArray(write: (text: string) => Promise<unknown>, items: readonly unknown[]): Promise<void> {

@@ -1,4 +1,4 @@
-import { readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, readdir, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { SEARCH_OPTIONS_VERSION, SearchIndex, silentLogger, type IndexedDoc } from '../../src/core/index.ts';
@@ -10,6 +10,7 @@ import {
   sourcesOf,
   writeSnapshot,
 } from '../../src/core/snapshot.ts';
+import { isSnapshotHead, snapshotTargetProblem } from '../../src/core/snapshot-file.ts';
 import { makeTempDir } from '../helpers/context.ts';
 
 const dirs: string[] = [];
@@ -57,14 +58,60 @@ describe('index snapshot', () => {
   it('ignores a missing, corrupt or other-version snapshot', async () => {
     const file = await tempFile('snap.json');
     expect(await readSnapshot(file)).toBeUndefined();
-    await writeFile(file, '{"format":1,');
-    expect(await readSnapshot(file, silentLogger())).toBeUndefined();
+    const corrupt = await tempFile('corrupt.json');
+    await writeFile(corrupt, '{"format":1,');
+    expect(await readSnapshot(corrupt, silentLogger())).toBeUndefined();
     const index = new SearchIndex();
     index.addAll(docs(3));
     await writeSnapshot(file, index, sourcesOf(index, ''));
     const json = JSON.parse(await readFile(file, 'utf8')) as { version: number };
     await writeFile(file, JSON.stringify({ ...json, version: SEARCH_OPTIONS_VERSION + 1 }));
     expect(await readSnapshot(file, silentLogger())).toBeUndefined();
+  });
+
+  it('never replaces a file that is not a snapshot; replaces an older snapshot or an empty file', async () => {
+    const index = new SearchIndex();
+    index.addAll(docs(3));
+    const sources = sourcesOf(index, '');
+    const store = await tempFile('notes.sqlite');
+    const dir = path.dirname(store);
+    await writeFile(store, 'SQLite format 3\0 every note');
+    await expect(writeSnapshot(store, index, sources)).rejects.toThrow(
+      `INDEX_SNAPSHOT: ${store} is not an index snapshot — not replacing it`,
+    );
+    expect(await readFile(store, 'utf8')).toBe('SQLite format 3\0 every note');
+    const folder = path.join(dir, 'a-folder');
+    await mkdir(folder);
+    await expect(writeSnapshot(folder, index, sources)).rejects.toThrow(`INDEX_SNAPSHOT: ${folder} is a folder — not replacing it`);
+    // No temporary file is left behind by a refused save.
+    expect((await readdir(dir)).sort()).toEqual(['a-folder', 'notes.sqlite']);
+
+    const older = path.join(dir, 'older.json');
+    await writeFile(older, '{"version":1,"format":1,"savedAt":"2025-01-01T00:00:00.000Z","sources":{"profile":""}}');
+    const empty = path.join(dir, 'empty.json');
+    await writeFile(empty, '');
+    for (const file of [older, empty]) {
+      await writeSnapshot(file, index, sources);
+      expect((await readSnapshot(file))?.index.docs.length).toBe(3);
+    }
+    // What writeSnapshot writes is what the check recognises.
+    expect(isSnapshotHead((await readFile(older, 'utf8')).slice(0, 64))).toBe(true);
+    await writeSnapshot(older, index, sources);
+  });
+
+  it('tells why a path cannot take a snapshot, reading only its first bytes', async () => {
+    const file = await tempFile('snap.json');
+    const dir = path.dirname(file);
+    expect(snapshotTargetProblem(file)).toBeUndefined();
+    await writeFile(file, '{"version":3,"format":2,"savedAt":"2026-01-01T00:00:00.000Z",' + 'x'.repeat(100_000));
+    expect(snapshotTargetProblem(file)).toBeUndefined();
+    await writeFile(file, '{"sources":{},"version":3}');
+    expect(snapshotTargetProblem(file)).toEqual({ kind: 'not-snapshot' });
+    await writeFile(file, '# Profile\n');
+    expect(snapshotTargetProblem(file)).toEqual({ kind: 'not-snapshot' });
+    expect(snapshotTargetProblem(dir)).toEqual({ kind: 'folder' });
+    expect(snapshotTargetProblem(path.join(dir, 'missing', 'snap.json'))).toEqual({ kind: 'no-folder' });
+    expect(snapshotTargetProblem(path.join(file, 'snap.json'))).toEqual({ kind: 'unreadable', reason: 'ENOTDIR' });
   });
 
   it('tells what changed since a snapshot', () => {
