@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Reply } from '../../src/core/index.ts';
 import { createTestContext, type TestContext } from '../helpers/context.ts';
 
 describe('/topics', () => {
@@ -56,6 +57,156 @@ describe('/topics', () => {
     expect(reply.text).toBe(
       'topics: no "gardening" section in the profile — try /topics current, /topics planned, /topics interests, /topics reading (sections: Overview, About me, Current topics, Planned, Reading list, Interests)',
     );
+  });
+});
+
+/** Profiles shaped the way other people write them. */
+const OTHER_PROFILE = (heading: string, eol = '\n') =>
+  [
+    '# Jane Doe',
+    '',
+    'Backend engineer.',
+    '',
+    '## About me',
+    '- Ten years of Go',
+    '',
+    heading,
+    '* Migrating Postgres to 16',
+    '  * sub-item: rollback drill',
+    '  * replica cut-over',
+    '* Rate limiting at the [edge](https://example.com/edge)',
+    '',
+    '## Next',
+    '- Learn Zig',
+    '',
+    '## Reading',
+    '- Designing Data-Intensive Applications',
+    '',
+  ].join(eol);
+
+const ARTICLES = {
+  'pg.md': '---\ntitle: Migrating Postgres 16 in place\n---\nHow we did the Postgres migration.\n',
+  'zig.md': '# Notes on Zig\nComptime is neat.\n',
+};
+
+/** The list of a /topics reply, as the lines a reader sees. */
+function listed(reply: Reply): string[] {
+  const list = reply.sections.find((s) => s.type === 'list');
+  return list?.type === 'list' ? list.items.map((i) => [i.text, i.url, i.detail].filter(Boolean).join(' | ')) : [];
+}
+
+describe('/topics on profiles written other ways', () => {
+  const headings = ['## Now', "## What I'm working on", '## Topics', '## Current focus', '## Working on', '## This quarter'];
+  for (const heading of headings) {
+    it(`shows "${heading}" for plain /topics and /topics current, with counts and nested items`, async () => {
+      const ctx = await createTestContext({ profile: OTHER_PROFILE(heading), articles: ARTICLES });
+      try {
+        const title = heading.slice(3);
+        for (const line of ['/topics', '/topics current']) {
+          const reply = await ctx.run(line);
+          expect(reply).toMatchObject({ tone: 'ok', visibility: 'public', text: title });
+          expect(listed(reply)).toEqual([
+            'Migrating Postgres to 16 (sub-item: rollback drill; replica cut-over) | 1 article, 0 notes',
+            'Rate limiting at the edge | https://example.com/edge | 0 articles, 0 notes',
+          ]);
+        }
+        expect(listed(await ctx.run('/topics planned'))).toEqual(['Learn Zig']);
+        expect(listed(await ctx.run('/topics reading'))).toEqual(['Designing Data-Intensive Applications']);
+      } finally {
+        await ctx.close();
+      }
+    });
+  }
+
+  it('finds nested items and what stands before the first heading with /find, and counts by the topic itself', async () => {
+    const ctx = await createTestContext({
+      profile: 'Hello, I am Jane.\n\n- Building a compiler\n  - register allocation\n\n## Reading\n- SICP\n',
+      articles: { 'ra.md': '# Register allocation\nLinear scan, for a compiler I am building.\n' },
+    });
+    try {
+      const reply = await ctx.run('/topics');
+      expect(reply.text).toBe('Overview');
+      expect(listed(reply)).toEqual(['Building a compiler (register allocation) | 1 article, 0 notes']);
+      const found = await ctx.run('/find kind:profile register allocation');
+      expect(found.sections[0]?.type === 'hits' && found.sections[0].hits.map((h) => h.title)).toEqual([
+        'Building a compiler (register allocation)',
+      ]);
+      expect((await ctx.run('/topics overview')).text).toBe('Overview');
+    } finally {
+      await ctx.close();
+    }
+  });
+
+  it('keeps every item of a repeated heading findable, and shows the one with content', async () => {
+    const ctx = await createTestContext({
+      profile: '# Current topics\n\n# Current topics\n- Raft membership changes\n# Reading\n- Raft paper\n# Current topics\n- Gossip protocols\n',
+      articles: {},
+    });
+    try {
+      expect(listed(await ctx.run('/topics'))).toEqual(['Raft membership changes | 0 articles, 0 notes']);
+      expect((await ctx.run('/find gossip')).text).toBe('1 result for "gossip"');
+      expect((await ctx.run('/find kind:profile raft')).text).toBe('2 results for "kind:profile raft"');
+    } finally {
+      await ctx.close();
+    }
+  });
+
+  it('falls back to the first other list, and reads CRLF profiles', async () => {
+    const ctx = await createTestContext({
+      profile: '## About me\r\nHi.\r\n\r\n## Reading list\r\n- DDIA\r\n\r\n## Side stuff\r\n- Home lab\r\n  - a Proxmox cluster\r\n',
+      articles: {},
+    });
+    try {
+      const reply = await ctx.run('/topics');
+      expect(reply.text).toBe('Side stuff');
+      expect(listed(reply)).toEqual(['Home lab (a Proxmox cluster) | 0 articles, 0 notes']);
+      expect((await ctx.run('/topics current')).text).toBe('Side stuff');
+      expect((await ctx.run('/topics side')).text).toBe('Side stuff');
+      expect(listed(await ctx.run('/topics reading'))).toEqual(['DDIA']);
+    } finally {
+      await ctx.close();
+    }
+  });
+
+  it('names the sections that exist, and never suggests the command that failed', async () => {
+    const ctx = await createTestContext({ profile: OTHER_PROFILE('## Now'), articles: {} });
+    try {
+      const reply = await ctx.run('/topics gardening');
+      expect(reply).toMatchObject({ tone: 'error', visibility: 'ephemeral' });
+      expect(reply.text).toBe(
+        'topics: no "gardening" section in the profile — try /topics current, /topics planned, /topics reading (sections: Jane Doe, About me, Now, Next, Reading)',
+      );
+    } finally {
+      await ctx.close();
+    }
+    const bare = await createTestContext({ profile: '## About me\nHi.\n## Reading\n- SICP\n## Learning\n- Zig\n', articles: {} });
+    try {
+      expect((await bare.run('/topics')).text).toBe(
+        'topics: the profile lists no current topics — try /topics planned, /topics reading (sections: About me, Reading, Learning)',
+      );
+      expect((await bare.run('/topics current')).text).toBe(
+        'topics: no "current" section in the profile — try /topics planned, /topics reading (sections: About me, Reading, Learning)',
+      );
+      expect((await bare.run('/topics interests')).text).toBe(
+        'topics: no "interests" section in the profile — try /topics planned, /topics reading (sections: About me, Reading, Learning)',
+      );
+    } finally {
+      await bare.close();
+    }
+    const odd = await createTestContext({ profile: '## About me\nHi.\n## Garden log\nTomatoes are up.\n', articles: {} });
+    try {
+      expect((await odd.run('/topics')).text).toBe(
+        'topics: the profile lists no current topics — try /topics about, /topics garden (sections: About me, Garden log)',
+      );
+    } finally {
+      await odd.close();
+    }
+    const empty = await createTestContext({ profile: '', articles: {} });
+    try {
+      expect((await empty.run('/topics')).text).toBe('topics: the profile lists no current topics — it has no sections with a list or text yet');
+    } finally {
+      await empty.close();
+    }
   });
 });
 
