@@ -61,7 +61,7 @@ export async function openNoteStore(url: string, options: NoteStoreOptions): Pro
   } catch (error) {
     await feed?.close().catch(() => {});
     await (adapter as { disconnect?: () => Promise<void> }).disconnect?.().catch(() => {});
-    throw new StoreUnavailableError(`notes: cannot read the store ${redactUrl(url)} (${errorSummary(error)})`, { cause: error });
+    throw new StoreUnavailableError(`STORE_URL: ${isConnectError(error) ? 'cannot connect to' : 'cannot open'} ${redactUrl(url)} (${errorSummary(error)})`, { cause: error });
   }
   const keyv = new Keyv<unknown>({
     store: adapter,
@@ -111,7 +111,7 @@ async function adapterFor(url: string, logger: Logger): Promise<StoreParts> {
     try {
       return { ...(await createRedisStore(url, logger)), useKeyPrefix: false };
     } catch (error) {
-      throw new StoreUnavailableError(`notes: cannot connect to ${redactUrl(url)} (${errorSummary(error)})`, { cause: error });
+      throw new StoreUnavailableError(`STORE_URL: cannot connect to ${redactUrl(url)} (${errorSummary(error)})`, { cause: error });
     }
   }
   if (url.startsWith('postgres:') || url.startsWith('postgresql:')) {
@@ -262,6 +262,16 @@ export class KeyvNoteStore implements NoteStore {
       clearTimeout(timer);
     }
   }
+}
+
+/** Codes and messages of a server that cannot be reached (as opposed to one that refuses what we ask). */
+const CONNECT_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENETUNREACH', 'ECONNRESET']);
+
+function isConnectError(error: unknown): boolean {
+  const { code, message } = (error ?? {}) as { code?: unknown; message?: unknown };
+  if (typeof code === 'string' && CONNECT_CODES.has(code)) return true;
+  if (error instanceof AggregateError) return error.errors.some(isConnectError);
+  return typeof message === 'string' && /timeout|terminated unexpectedly|Connection terminated/i.test(message);
 }
 
 function errorSummary(error: unknown): string {

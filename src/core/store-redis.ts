@@ -52,15 +52,22 @@ export async function createRedisStore(url: string, logger: Logger): Promise<Red
 }
 
 async function connectWithin(client: RedisClient, timeoutMs: number): Promise<void> {
-  // Until connected, errors are the connect promise's to report; keep them from being uncaught.
-  const ignore = () => {};
+  // Until connected, errors are the connect promise's to report; keep them from being uncaught,
+  // and keep the last one: the client retries, so the timeout is what ends the wait.
+  let lastError: Error | undefined;
+  const ignore = (error: Error) => {
+    lastError = error;
+  };
   client.on('error', ignore);
   let timer: NodeJS.Timeout | undefined;
   try {
     await Promise.race([
       client.connect(),
       new Promise<never>((_, reject) => {
-        timer = setTimeout(() => reject(new Error(`no connection within ${timeoutMs} ms`)), timeoutMs);
+        timer = setTimeout(
+          () => reject(new Error(`no connection within ${timeoutMs} ms${lastError ? `; last error: ${describe(lastError)}` : ''}`)),
+          timeoutMs,
+        );
       }),
     ]);
   } catch (error) {
@@ -70,6 +77,12 @@ async function connectWithin(client: RedisClient, timeoutMs: number): Promise<vo
     clearTimeout(timer);
     client.off('error', ignore);
   }
+}
+
+/** An error in a few words; a refused dual-stack connect is an AggregateError with no message. */
+function describe(error: Error): string {
+  const { code } = error as { code?: unknown };
+  return error.message || (typeof code === 'string' ? code : error.name);
 }
 
 /**

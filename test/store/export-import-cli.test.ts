@@ -64,7 +64,7 @@ describe('npm run export / import', () => {
     expect(await npmRun('import', ['package.json'], source.url)).toEqual({ code: 1, stdout: '', stderr: 'import: package.json is not a folder\n' });
     const down = await npmRun('export', ['backup'], 'postgresql://tinker@127.0.0.1:1/notes');
     expect(down).toMatchObject({ code: 1, stdout: '' });
-    expect(down.stderr).toMatch(/^export: notes: cannot read the store postgresql:\/\/tinker@127\.0\.0\.1:1\/notes \([^\n]+\)\n$/);
+    expect(down.stderr).toMatch(/^export: STORE_URL: cannot connect to postgresql:\/\/tinker@127\.0\.0\.1:1\/notes \([^\n]+\)\n$/);
   });
 
   for (const kind of ['sqlite', 'redis', 'postgres'] as StoreKind[]) {
