@@ -1,7 +1,9 @@
 /**
  * Configuration: the only reader of `process.env`. Validates everything at once
  * and returns every problem in one list, each naming the variable and the
- * shape it should have.
+ * shape it should have. It looks at the disk only where a wrong value would do
+ * harm or be blamed on another variable: DATA_DIR must be a folder, and
+ * INDEX_SNAPSHOT must not name any file but a snapshot.
  */
 import { realpathSync, statSync } from 'node:fs';
 import path from 'node:path';
