@@ -147,6 +147,48 @@ describe('npm start with Slack configured', () => {
     await bot.exited;
   });
 
+  it('exits 1 with one clear line when Slack cannot be reached (HTTP mode, nothing listening at SLACK_API_URL)', { timeout: 60_000 }, async () => {
+    const { dataDir, storeUrl } = await tempData();
+    const closed = await freePort();
+    const apiUrl = `http://127.0.0.1:${closed}/api/`;
+    const port = await freePort();
+    const bot = npmStart({
+      SLACK_BOT_TOKEN: BOT_TOKEN,
+      SLACK_SIGNING_SECRET: SIGNING_SECRET,
+      SLACK_PORT: String(port),
+      SLACK_API_URL: apiUrl,
+      DATA_DIR: dataDir,
+      STORE_URL: storeUrl,
+    });
+    const started = Date.now();
+    expect(await bot.exited).toBe(1);
+    // The start-up budget is 30 s; allow for npm and the index.
+    expect(Date.now() - started).toBeLessThan(45_000);
+    expect(bot.stderr()).toContain(
+      `tinker: slack: cannot reach Slack at ${apiUrl} within 30 s (ECONNREFUSED) — check the network or SLACK_API_URL\n`,
+    );
+    // A handful of retry warnings, not a line every few seconds forever; never a token.
+    const retries = output(bot).split('\n').filter((line) => line.includes('cannot reach Slack yet'));
+    expect(retries.length).toBeGreaterThan(0);
+    expect(retries.length).toBeLessThan(12);
+    expect(output(bot)).not.toContain(BOT_TOKEN);
+    expect(output(bot)).not.toContain(SIGNING_SECRET);
+  });
+
+  it('exits 1 at once when Slack refuses the bot token (Socket Mode)', async () => {
+    const { dataDir, storeUrl } = await tempData();
+    const bot = npmStart({
+      SLACK_BOT_TOKEN: 'xoxb-revoked-token',
+      SLACK_APP_TOKEN: APP_TOKEN,
+      SLACK_API_URL: fake.apiUrl,
+      DATA_DIR: dataDir,
+      STORE_URL: storeUrl,
+    });
+    expect(await bot.exited).toBe(1);
+    expect(bot.stderr()).toContain('tinker: slack: auth.test refused the bot token (invalid_auth) — check SLACK_BOT_TOKEN (xoxb-…)\n');
+    expect(output(bot)).not.toContain('xoxb-revoked-token');
+  });
+
   it('refuses half a set of credentials, naming what is missing', async () => {
     const { dataDir, storeUrl } = await tempData();
     const bot = npmStart({ SLACK_BOT_TOKEN: BOT_TOKEN, DATA_DIR: dataDir, STORE_URL: storeUrl });

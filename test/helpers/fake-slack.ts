@@ -44,6 +44,8 @@ export interface SocketAck {
 export interface FakeSlackOptions {
   botToken?: string;
   appToken?: string;
+  /** Socket Mode connections are accepted but never sent `hello` (a websocket that never comes up). */
+  silentSocket?: boolean;
 }
 
 export interface FakeSlack {
@@ -69,6 +71,12 @@ export interface FakeSlack {
     payload: Record<string, unknown>,
     options?: { retryAttempt?: number; timeoutMs?: number },
   ): Promise<SocketAck>;
+  /** Closes every Socket Mode connection from the server side (a dropped connection). */
+  dropSockets(): void;
+  /** From now on apps.connections.open refuses the app token (`invalid_auth`), as after a revocation. */
+  revokeAppToken(): void;
+  /** The next `times` calls of a Web API method are answered HTTP 503 (Slack having a bad moment). */
+  failNext(method: string, times: number): void;
   close(): Promise<void>;
 }
 
@@ -143,6 +151,8 @@ export async function startFakeSlack(options: FakeSlackOptions = {}): Promise<Fa
   const sockets = new Set<WebSocket>();
   const socketWaiters: Array<() => void> = [];
   let helloSent = 0;
+  let appTokenRevoked = false;
+  const failures = new Map<string, number>();
 
   const server: Server = createServer((req, res) => {
     void (async () => {
@@ -187,6 +197,13 @@ export async function startFakeSlack(options: FakeSlackOptions = {}): Promise<Fa
         const header = req.headers.authorization;
         const token = header?.startsWith('Bearer ') ? header.slice('Bearer '.length) : params.token;
         calls.push({ method, token, params });
+        const failing = failures.get(method) ?? 0;
+        if (failing > 0) {
+          failures.set(method, failing - 1);
+          res.writeHead(503, { 'content-type': 'text/plain' });
+          res.end('service unavailable');
+          return;
+        }
         switch (method) {
           case 'auth.test':
             if (token !== botToken) return json(200, { ok: false, error: 'invalid_auth' });
@@ -210,7 +227,7 @@ export async function startFakeSlack(options: FakeSlackOptions = {}): Promise<Fa
             return json(200, { ok: true, channel, permalink: `https://tinker-test.slack.com/archives/${channel}/p${ts}` });
           }
           case 'apps.connections.open': {
-            if (token !== appToken) return json(200, { ok: false, error: 'invalid_auth' });
+            if (token !== appToken || appTokenRevoked) return json(200, { ok: false, error: 'invalid_auth' });
             const { port } = server.address() as AddressInfo;
             return json(200, { ok: true, url: `ws://127.0.0.1:${port}/socket?ticket=${randomUUID()}` });
           }
@@ -238,6 +255,7 @@ export async function startFakeSlack(options: FakeSlackOptions = {}): Promise<Fa
         acks.push(message);
         for (const waiter of [...ackWaiters]) waiter();
       });
+      if (options.silentSocket) return;
       ws.send(
         JSON.stringify({
           type: 'hello',
@@ -293,6 +311,15 @@ export async function startFakeSlack(options: FakeSlackOptions = {}): Promise<Fa
         }),
       );
       return waitFor(ackWaiters, () => acks.find((ack) => ack.envelope_id === envelopeId), envelopeOptions.timeoutMs ?? 10_000, `ack for ${type}`);
+    },
+    dropSockets() {
+      for (const ws of sockets) ws.terminate();
+    },
+    revokeAppToken() {
+      appTokenRevoked = true;
+    },
+    failNext(method, times) {
+      failures.set(method, times);
     },
     async close() {
       for (const ws of sockets) ws.terminate();
