@@ -18,7 +18,12 @@ export const DIST = path.join(ROOT, 'dist');
 const STAMP = path.join(DIST, '.built');
 
 /** What runs from dist/: the bot and the benchmark's child process. */
-const ENTRY_POINTS = { main: 'src/main.ts', 'bench-child': 'bench/child.ts' };
+const ENTRY_POINTS = {
+  main: 'src/main.ts',
+  'bench-child': 'bench/child.ts',
+  // A worker thread's script must be a file of its own: src/core/article-loader.ts looks for it beside its chunk or one folder up.
+  'article-parser-worker': 'src/core/article-parser-worker.ts',
+};
 
 /** The sources a build reads: src/ and commands/ (all of them), bench/*.ts, and this script. */
 async function sourceFiles() {

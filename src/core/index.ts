@@ -13,6 +13,7 @@ export { exportNotes, importNotes, noteToMarkdown, noteFromMarkdown, type Export
 export { NOTE_MAX_LENGTH, extractTags, isNoteId, noteTitle, newNoteId, noteIdForKey, type Note } from './notes.ts';
 export { cleanNoteText } from './notes.ts';
 export { parseProfile, loadProfile, findSection, slugify, type Profile, type ProfileSection, type ProfileItem } from './profile.ts';
-export { parseArticle, loadArticles, normalizeTag, type Article } from './articles.ts';
+export { parseArticle, normalizeTag, type Article } from './articles.ts';
+export { loadArticles, streamArticles, type ArticleBatch, type LoadArticlesOptions } from './article-loader.ts';
 export { createLogger, silentLogger, REDACT_PATHS, type Logger } from './logger.ts';
 export { watchDataDir, type DataWatcher } from './watcher.ts';

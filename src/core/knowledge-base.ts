@@ -5,7 +5,8 @@
 import path from 'node:path';
 import { setImmediate as yieldToLoop } from 'node:timers/promises';
 import type { Origin, Person } from './command.ts';
-import { loadArticles, readArticle, type Article, type ArticleProblem } from './articles.ts';
+import { streamArticles } from './article-loader.ts';
+import { readArticle, type Article, type ArticleProblem } from './articles.ts';
 import { StoreUnavailableError, UserError } from './errors.ts';
 import type { Logger } from './logger.ts';
 import type { NoteChange, NoteStore } from './note-store.ts';
@@ -112,26 +113,35 @@ export class KnowledgeBase {
   private async load(): Promise<void> {
     const started = performance.now();
     // Listing the articles (a stat each) runs on another thread while the snapshot is parsed here.
-    const mtimes = this.snapshotFile ? articleMtimesOffThread(this.dataDir) : undefined;
+    const mtimesOffThread = this.snapshotFile ? articleMtimesOffThread(this.dataDir) : undefined;
     const snapshot = this.snapshotFile ? await readSnapshot(this.snapshotFile, this.logger) : undefined;
-    const [profile, notes, articles] = await Promise.all([
-      loadProfile(this.profilePath),
-      this.store.loadAll(),
-      snapshot ? (mtimes ?? articleMtimes(this.dataDir)) : loadArticles(this.dataDir),
-    ]);
+    // Cold: articles are read and parsed (on worker threads) from now on, while the profile and notes load.
+    const articles = snapshot ? undefined : streamArticles(this.dataDir, { logger: this.logger })[Symbol.asyncIterator]();
+    let profile: Profile;
+    let notes: Note[];
+    let mtimes: Record<string, number> | undefined;
+    try {
+      [profile, notes, mtimes] = await Promise.all([
+        loadProfile(this.profilePath),
+        this.store.loadAll(),
+        snapshot ? (mtimesOffThread ?? articleMtimes(this.dataDir)) : undefined,
+      ]);
+    } catch (error) {
+      await articles?.return?.();
+      throw error;
+    }
     this.profileValue = profile;
     let reindexed = 0;
     let removed = 0;
     if (snapshot) {
       for (const note of notes) this.notes.set(note.id, note);
-      ({ reindexed, removed } = await this.loadSnapshot(snapshot, articles as Record<string, number>));
+      ({ reindexed, removed } = await this.loadSnapshot(snapshot, mtimes!));
     } else {
-      const loaded = articles as Awaited<ReturnType<typeof loadArticles>>;
-      this.reportProblems(loaded.problems);
       this.indexProfile();
-      // In slices, yielding between them: commands are answered while a large archive is indexed.
-      for (let from = 0; from < loaded.articles.length; from += 500) {
-        this.index.addAll(loaded.articles.slice(from, from + 500).map(articleDoc));
+      // Batch by batch in path order as they are parsed, yielding between them: commands are answered meanwhile.
+      for (let next = await articles!.next(); !next.done; next = await articles!.next()) {
+        this.reportProblems(next.value.problems);
+        this.index.addAll(next.value.articles.map(articleDoc));
         await yieldToLoop();
       }
       for (const note of notes) this.indexNote(note);
