@@ -144,9 +144,11 @@ export function createSlackAdapter(
       try {
         return await connect();
       } catch (error) {
-        // The first connection's failure is start()'s own; a stop ends reconnecting on purpose.
-        if (!reconnect || stopping) throw error;
-        if (!started) {
+        // The first connection's failure is start()'s own to report.
+        if (!reconnect) throw error;
+        if (stopping) {
+          // stop() ended a reconnect under way (its disconnect rejects it): nothing to report.
+        } else if (!started) {
           startupReconnectFailed?.(error);
         } else {
           logger.error({ err: slackErrorCode(error) }, 'slack: Socket Mode could not reconnect');

@@ -176,6 +176,21 @@ describe('Socket Mode after a good start', () => {
     await adapter.stop();
   });
 
+  it('stop() while a reconnect is under way ends quietly, with no onFatal', async () => {
+    const adapter = await started();
+    await answered();
+    const before = opens(fake);
+    fake.setSilentSocket(true);
+    fake.dropSockets();
+    await until('a reconnect waiting for hello', () => opens(fake) > before);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    await adapter.stop();
+    fake.setSilentSocket(false);
+    // A reconnect whose failure nobody caught would surface as an unhandled rejection here.
+    await new Promise((resolve) => setTimeout(resolve, 1500));
+    expect(fatal).toEqual([]);
+  });
+
   it('reports a connection that Slack will not let back (a revoked app token) through onFatal', async () => {
     const errors: Error[] = [];
     await started((error) => errors.push(error));

@@ -73,6 +73,8 @@ export interface FakeSlack {
   ): Promise<SocketAck>;
   /** Closes every Socket Mode connection from the server side (a dropped connection). */
   dropSockets(): void;
+  /** From now on, new Socket Mode connections are (or are no longer) left without `hello`. */
+  setSilentSocket(silent: boolean): void;
   /** From now on apps.connections.open refuses the app token (`invalid_auth`), as after a revocation. */
   revokeAppToken(): void;
   /** The next `times` calls of a Web API method are answered HTTP 503 (Slack having a bad moment). */
@@ -152,6 +154,7 @@ export async function startFakeSlack(options: FakeSlackOptions = {}): Promise<Fa
   const socketWaiters: Array<() => void> = [];
   let helloSent = 0;
   let appTokenRevoked = false;
+  let silentSocket = options.silentSocket ?? false;
   const failures = new Map<string, number>();
 
   const server: Server = createServer((req, res) => {
@@ -255,7 +258,7 @@ export async function startFakeSlack(options: FakeSlackOptions = {}): Promise<Fa
         acks.push(message);
         for (const waiter of [...ackWaiters]) waiter();
       });
-      if (options.silentSocket) return;
+      if (silentSocket) return;
       ws.send(
         JSON.stringify({
           type: 'hello',
@@ -314,6 +317,9 @@ export async function startFakeSlack(options: FakeSlackOptions = {}): Promise<Fa
     },
     dropSockets() {
       for (const ws of sockets) ws.terminate();
+    },
+    setSilentSocket(silent) {
+      silentSocket = silent;
     },
     revokeAppToken() {
       appTokenRevoked = true;
