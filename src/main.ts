@@ -102,7 +102,11 @@ async function main(): Promise<number> {
     running.push(createDiscordAdapter(config.discord, deps));
   }
   for (const adapter of running) {
-    await adapter.start();
+    // A platform that cannot start (unreachable, refused token): close the store before the error is reported.
+    await adapter.start().catch(async (error: unknown) => {
+      await stop('start failed');
+      throw error;
+    });
     logger.info(`${adapter.name}: started`);
   }
   // Runs until SIGINT or SIGTERM.

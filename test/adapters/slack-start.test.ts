@@ -167,6 +167,8 @@ describe('npm start with Slack configured', () => {
     expect(bot.stderr()).toContain(
       `tinker: slack: cannot reach Slack at ${apiUrl} within 30 s (ECONNREFUSED) — check the network or SLACK_API_URL\n`,
     );
+    // It shut down (the store closed) before exiting.
+    expect(output(bot)).toContain('"signal":"start failed","msg":"tinker: stopping"');
     // A handful of retry warnings, not a line every few seconds forever; never a token.
     const retries = output(bot).split('\n').filter((line) => line.includes('cannot reach Slack yet'));
     expect(retries.length).toBeGreaterThan(0);
