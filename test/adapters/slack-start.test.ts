@@ -191,6 +191,32 @@ describe('npm start with Slack configured', () => {
     expect(output(bot)).not.toContain('xoxb-revoked-token');
   });
 
+  it('Socket Mode: exits 1 with one line when the connection is lost for good (the app token revoked)', async () => {
+    const revoking = await startFakeSlack();
+    try {
+      const { dataDir, storeUrl } = await tempData();
+      const bot = npmStart({
+        SLACK_BOT_TOKEN: BOT_TOKEN,
+        SLACK_APP_TOKEN: APP_TOKEN,
+        SLACK_API_URL: revoking.apiUrl,
+        DATA_DIR: dataDir,
+        STORE_URL: storeUrl,
+      });
+      await until('ready', bot, async () => (output(bot).includes('slack: started') ? true : undefined));
+      revoking.revokeAppToken();
+      revoking.dropSockets();
+      // Bolt waits 5 s before its first reconnect.
+      expect(await bot.exited).toBe(1);
+      expect(bot.stderr()).toContain(
+        'tinker: slack: lost the Socket Mode connection and Slack refused to reconnect (invalid_auth) — check SLACK_APP_TOKEN (xapp-… with connections:write)\n',
+      );
+      expect(output(bot)).toContain('"signal":"fatal","msg":"tinker: stopping"');
+      expect(output(bot)).not.toContain(APP_TOKEN);
+    } finally {
+      await revoking.close();
+    }
+  });
+
   it('refuses half a set of credentials, naming what is missing', async () => {
     const { dataDir, storeUrl } = await tempData();
     const bot = npmStart({ SLACK_BOT_TOKEN: BOT_TOKEN, DATA_DIR: dataDir, STORE_URL: storeUrl });
