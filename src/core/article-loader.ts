@@ -14,7 +14,7 @@ import type { Logger } from './logger.ts';
 import { listMarkdownFiles, readArticle, type Article, type ArticleProblem, type ArticleResult } from './articles.ts';
 
 export interface LoadArticlesOptions {
-  /** Worker threads that read and parse; default one per core, at most 4. 0: all on this thread. */
+  /** Worker threads that read and parse; default one per core but one, at least 1, at most 4. 0: all on this thread. */
   workers?: number;
   /** Below this many files all stays on this thread (a worker takes 0.1-0.3 s to start); default 300. */
   minFilesForWorkers?: number;
@@ -44,7 +44,12 @@ export interface BatchReply {
   results: ArticleResult[];
 }
 
-const DEFAULTS = { workers: Math.min(4, availableParallelism()), minFilesForWorkers: 300 };
+/**
+ * One core is left to the main thread (it indexes what the workers parse, and answers commands).
+ * NOTE: two parsing workers in one process ran slower here (2 cores) than one: each took
+ * 2.5-3x longer per file, where two separate processes lose only ~20%.
+ */
+const DEFAULTS = { workers: Math.max(1, Math.min(4, availableParallelism() - 1)), minFilesForWorkers: 300 };
 /** Files per batch: small enough that indexing one holds the event loop only a few milliseconds. */
 const BATCH_SIZE = 64;
 /** Batches parsed ahead of the consumer, at most: bounds the memory held while indexing lags. */
