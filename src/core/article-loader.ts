@@ -149,7 +149,8 @@ class ArticleLoad {
       this.slots.push({ files: files.slice(from, from + BATCH_SIZE), result, resolve });
     }
     const script = files.length >= this.options.minFilesForWorkers ? workerScript() : undefined;
-    const count = script ? Math.min(this.options.workers, this.slots.length) : 0;
+    // Closed while listing: no worker is started, none would be stopped.
+    const count = script && !this.closed ? Math.min(this.options.workers, this.slots.length) : 0;
     for (let i = 0; i < count; i += 1) this.lanes.push(this.startLane(script!));
     this.pump();
   }
@@ -173,7 +174,8 @@ class ArticleLoad {
       }
       this.dispatched += 1;
     }
-    if (this.dispatched === this.slots.length && this.lanes.every((lane) => lane.busy === undefined)) this.stopWorkers();
+    const done = this.dispatched === this.slots.length && this.lanes.every((lane) => lane.busy === undefined);
+    if (done || this.closed) this.stopWorkers();
   }
 
   private startLane(script: URL): Lane {

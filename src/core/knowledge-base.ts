@@ -139,10 +139,15 @@ export class KnowledgeBase {
     } else {
       this.indexProfile();
       // Batch by batch in path order as they are parsed, yielding between them: commands are answered meanwhile.
-      for (let next = await articles!.next(); !next.done; next = await articles!.next()) {
-        this.reportProblems(next.value.problems);
-        this.index.addAll(next.value.articles.map(articleDoc));
-        await yieldToLoop();
+      try {
+        for (let next = await articles!.next(); !next.done; next = await articles!.next()) {
+          this.reportProblems(next.value.problems);
+          this.index.addAll(next.value.articles.map(articleDoc));
+          await yieldToLoop();
+        }
+      } finally {
+        // Stops the workers if indexing failed half-way.
+        await articles!.return?.();
       }
       for (const note of notes) this.indexNote(note);
     }

@@ -1,9 +1,14 @@
+import { execFile } from 'node:child_process';
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { KnowledgeBase, createDispatcher, loadArticles, openNoteStore, silentLogger, streamArticles, type Invocation } from '../../src/core/index.ts';
 import { commands } from '../../commands/index.ts';
 import { makeTempDir } from '../helpers/context.ts';
+
+const run = promisify(execFile);
 
 /** A DATA_DIR with `count` articles in a few folders (every 7th with front matter), plus broken ones. */
 async function archive(count: number): Promise<string> {
@@ -52,18 +57,27 @@ describe('loadArticles on worker threads', () => {
     });
   });
 
-  it('reads small folders on this thread, and stops early when the consumer does', async () => {
+  it('reads small folders on this thread', async () => {
     const dir = await archive(20);
     const batches = [];
     for await (const batch of streamArticles(dir)) batches.push(batch);
     expect(batches.map((b) => b.thread)).toEqual(['main']);
-    const big = await archive(200);
-    for await (const batch of streamArticles(big, { workers: 1, minFilesForWorkers: 0 })) {
-      expect(batch.articles.length).toBeGreaterThan(0);
-      break;
-    }
-    const iterator = streamArticles(big, { workers: 1, minFilesForWorkers: 0 })[Symbol.asyncIterator]();
-    await expect(iterator.return!()).resolves.toMatchObject({ done: true });
+  });
+
+  it('stops its workers when the consumer stops early, even before the first batch: the process can exit', async () => {
+    const dir = await archive(200);
+    const loader = pathToFileURL(path.resolve('src/core/article-loader.ts')).href;
+    // A worker left running would keep this process alive until the timeout.
+    const script = `
+      import { streamArticles } from ${JSON.stringify(loader)};
+      const options = { workers: 1, minFilesForWorkers: 0 };
+      await streamArticles(${JSON.stringify(dir)}, options)[Symbol.asyncIterator]().return();
+      for await (const batch of streamArticles(${JSON.stringify(dir)}, options)) {
+        console.log(batch.thread, batch.articles.length);
+        break;
+      }`;
+    const { stdout } = await run(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], { timeout: 20_000 });
+    expect(stdout.trim()).toMatch(/^worker [1-9]\d*$/);
   });
 });
 
