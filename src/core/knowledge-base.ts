@@ -248,18 +248,8 @@ export class KnowledgeBase {
     const counts = { notes: 0, articles: 0 };
     if (terms.size === 0) return counts;
     const needed = Math.min(terms.size, Math.max(2, Math.ceil(terms.size / 2)));
-    const results = this.index.rawSearch([...terms].join(' '), {
-      prefix: false,
-      fuzzy: false,
-      processTerm: (term) => term,
-    });
-    for (const result of results) {
-      if (result.queryTerms.length < needed) continue;
-      const doc = this.index.get(result.id as string);
-      if (doc?.kind === 'note') counts.notes += 1;
-      else if (doc?.kind === 'article') counts.articles += 1;
-    }
-    return counts;
+    const { note, article } = this.index.countWithTerms([...terms], needed);
+    return { notes: note, articles: article };
   }
 
   /**

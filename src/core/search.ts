@@ -1,7 +1,7 @@
 /**
  * One MiniSearch index over profile items, articles and notes.
  */
-import MiniSearch, { type Options, type SearchOptions, type SearchResult } from 'minisearch';
+import MiniSearch, { type Options } from 'minisearch';
 import type { DocKind, HitSource, SearchHit } from './search-types.ts';
 import { makeSnippet } from './snippet.ts';
 import { foldCase, indexTerm, stemLetters, tagTerm, tokenize } from './text.ts';
@@ -554,11 +554,6 @@ export class SearchIndex {
 
   private internals(): MiniSearchInternals {
     return this.miniSearch as unknown as MiniSearchInternals;
-  }
-
-  /** Raw MiniSearch results, for counting. */
-  rawSearch(text: string, options: SearchOptions = {}): SearchResult[] {
-    return this.miniSearch.search(text, options);
   }
 
   /**
