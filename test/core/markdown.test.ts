@@ -67,4 +67,17 @@ describe('parseMarkdown', () => {
     // Recognised while tokenizing: a link either way.
     expect(links('see www.x.com', true)).toBe(1);
   });
+
+  it('textOnly leaves e-mail autolinks out of a large source (their cost grows with the square of a paragraph) and keeps its text', () => {
+    // A pasted mail thread: one paragraph of 150 KB with addresses and URLs.
+    const source = Array.from({ length: 3000 }, (_, i) => `from user${i}@example.com see www.x${i}.org ok`).join('\n');
+    const tree = parseMarkdown(source, { textOnly: true });
+    expect(toString(tree)).toBe(toString(parseWithEverything(source)));
+    const links = JSON.stringify(tree).match(/"url":"[^"]*"/g) ?? [];
+    expect(links.some((url) => url.includes('mailto:'))).toBe(false);
+    expect(links.filter((url) => url.includes('www.x')).length).toBe(3000);
+    // A small source keeps them: the tree is the full one.
+    const small = 'from a@example.com see www.x.org';
+    expect(parseMarkdown(small, { textOnly: true })).toEqual(parseWithEverything(small));
+  });
 });
