@@ -43,6 +43,9 @@ async function main(): Promise<void> {
   const readyAt = performance.now();
   emit({ event: 'ready', sinceProcessStartMs: readyAt, openMs: readyAt - openStart, docs: kb.index.size, load: kb.loadReport });
 
+  // Steady state: the parsing worker's last batches are released a moment after the build ends.
+  gc();
+  await new Promise((resolve) => setTimeout(resolve, 500));
   gc();
   const memory = process.memoryUsage();
   emit({
