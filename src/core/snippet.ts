@@ -4,7 +4,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Span } from './command.ts';
-import { foldCase, indexTerm, isAscii, separatesWords, tagTerm, tokenizeWithOffsets } from './text.ts';
+import { foldCase, foldInPlace, indexTerm, separatesWords, tagTerm, tokenizeWithOffsets } from './text.ts';
 
 export const SNIPPET_LENGTH = 200;
 
@@ -30,9 +30,11 @@ export function makeSnippet(text: string, matchedTerms: ReadonlySet<string>, len
     }
     return term;
   };
-  const { matches, wordStartFrom, lastWordEnd } = isAscii(flat)
-    ? asciiWords(flat, heads, termOf)
-    : unicodeWords(flat, (word) => (heads.has(foldCase(word.slice(0, 4)).slice(0, 2)) ? termOf(word) : null));
+  const folded = foldInPlace(flat);
+  const { matches, wordStartFrom, lastWordEnd } =
+    folded !== undefined
+      ? scannedWords(flat, folded, heads, termOf)
+      : unicodeWords(flat, (word) => (heads.has(foldCase(word.slice(0, 4)).slice(0, 2)) ? termOf(word) : null));
 
   let start = 0;
   if (matches.length > 0 && flat.length > length) {
@@ -109,11 +111,11 @@ interface Words {
 }
 
 /**
- * ASCII text: matched words are found by looking for their first two letters
- * (the heads) in the lower-cased text, so most words are never looked at.
+ * Text whose folded form keeps every character in place (nearly all text):
+ * matched words are found by looking for their first two letters (the heads)
+ * in the folded text, so most words are never looked at.
  */
-function asciiWords(flat: string, heads: ReadonlySet<string>, termOf: (word: string) => string | null): Words {
-  const lower = flat.toLowerCase();
+function scannedWords(flat: string, lower: string, heads: ReadonlySet<string>, termOf: (word: string) => string | null): Words {
   const matches: Match[] = [];
   for (const head of heads) {
     if (!head) continue;

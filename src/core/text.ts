@@ -28,10 +28,36 @@ export function isAscii(text: string): boolean {
 const ASCII_SEPARATOR = new Uint8Array(128);
 for (const char of '\n\r !"#%&\'()*,-./:;?@[\\]_{}') ASCII_SEPARATOR[char.charCodeAt(0)] = 1;
 
-/** Whether the ASCII character at `index` separates words (outside the text counts as a separator). */
+const SEPARATOR = /[\n\r\p{Z}\p{P}]/u;
+const separatorCache = new Map<number, boolean>();
+
+/**
+ * Whether the character at `index` separates words, as WORD has it (outside
+ * the text counts as a separator). Half of a surrogate pair never does.
+ */
 export function separatesWords(text: string, index: number): boolean {
   if (index < 0 || index >= text.length) return true;
-  return ASCII_SEPARATOR[text.charCodeAt(index)] === 1;
+  const code = text.charCodeAt(index);
+  if (code < 128) return ASCII_SEPARATOR[code] === 1;
+  let separates = separatorCache.get(code);
+  if (separates === undefined) {
+    separates = code < 0xd800 || code > 0xdfff ? SEPARATOR.test(String.fromCharCode(code)) : false;
+    separatorCache.set(code, separates);
+  }
+  return separates;
+}
+
+const COMBINING_MARK = /\p{M}/u;
+
+/**
+ * The text folded (foldCase) with every character at its own position, or
+ * undefined when folding would move them (combining marks, Hangul syllables).
+ */
+export function foldInPlace(text: string): string | undefined {
+  if (isAscii(text)) return text.toLowerCase();
+  if (COMBINING_MARK.test(text)) return undefined;
+  const folded = foldCase(text);
+  return folded.length === text.length ? folded : undefined;
 }
 
 /** Lower case, diacritics removed; non-Latin letters are kept. */
