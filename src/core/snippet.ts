@@ -198,20 +198,22 @@ export function spansToText(spans: readonly Span[]): string {
  * than parsing (a full parse costs milliseconds per file).
  */
 export function snippetTextFromMarkdown(source: string): string {
-  return source
-    .replace(/^\uFEFF?---\r?\n[\s\S]*?\r?\n(?:---|\.\.\.)\s*(?:\r?\n|$)/, '')
-    .replace(/<!--[\s\S]*?-->/g, ' ')
-    .replace(/^\s*#{1,6}\s+.*(?:\r?\n|$)/, '')
-    .replace(/<\/?[A-Za-z][^>]*>/g, ' ')
-    .replace(/^\s*(?:```|~~~).*$/gm, '')
-    // Setext heading underlines, thematic breaks and table separator rows carry no words.
-    .replace(/^ {0,3}(?:=+|-+|(?:[*_] *){3,})[ \t]*$/gm, '')
-    .replace(/^ {0,3}\|?(?: *:?-+:? *\|)+(?: *:?-+:? *)?\|?[ \t]*$/gm, '')
-    // Table cells: the pipes between them become spaces.
-    .replace(/^ {0,3}\|(.*)\|?[ \t]*$/gm, (_row, cells: string) => cells.replace(/\s*\|\s*/g, '  '))
-    .replace(/!?\[([^\]]*)\]\([^)]*\)/g, '$1')
-    .replace(/^\s{0,3}(?:#{1,6}\s+|>\s?|[-*+]\s+|\d+[.)]\s+)/gm, '')
-    .replace(/(\*\*|__|\*|`+|~~)/g, '');
+  // Each pass runs only when its syntax can be there: a pass over the whole file is most of the cost.
+  let text = source.replace(/^\uFEFF?---\r?\n[\s\S]*?\r?\n(?:---|\.\.\.)\s*(?:\r?\n|$)/, '');
+  if (text.includes('<!--')) text = text.replace(/<!--[\s\S]*?-->/g, ' ');
+  text = text.replace(/^\s*#{1,6}\s+.*(?:\r?\n|$)/, '');
+  if (text.includes('<')) text = text.replace(/<\/?[A-Za-z][^>]*>/g, ' ');
+  if (text.includes('```') || text.includes('~~~')) text = text.replace(/^\s*(?:```|~~~).*$/gm, '');
+  // Setext heading underlines, thematic breaks and table separator rows carry no words.
+  if (/(?:^|\n) {0,3}[=*_-]/.test(text)) text = text.replace(/^ {0,3}(?:=+|-+|(?:[*_] *){3,})[ \t]*$/gm, '');
+  if (text.includes('|')) {
+    text = text
+      .replace(/^ {0,3}\|?(?: *:?-+:? *\|)+(?: *:?-+:? *)?\|?[ \t]*$/gm, '')
+      // Table cells: the pipes between them become spaces.
+      .replace(/^ {0,3}\|(.*)\|?[ \t]*$/gm, (_row, cells: string) => cells.replace(/\s*\|\s*/g, '  '));
+  }
+  if (text.includes('](')) text = text.replace(/!?\[([^\]]*)\]\([^)]*\)/g, '$1');
+  return text.replace(/^\s{0,3}(?:#{1,6}\s+|>\s?|[-*+]\s+|\d+[.)]\s+)/gm, '').replace(/(\*\*|__|\*|`+|~~)/g, '');
 }
 
 /** An article's text read back from disk for a snippet; undefined when the file is gone. */
