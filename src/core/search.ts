@@ -174,7 +174,7 @@ interface MiniSearchInternals {
     set(term: string, data: TermData): void;
     has(term: string): boolean;
     get(term: string): TermData | undefined;
-    atPrefix(prefix: string): Iterable<[string, TermData]>;
+    atPrefix(prefix: string): Iterable<[string, TermData]> & { has(suffix: string): boolean };
     fuzzyGet(term: string, maxDistance: number): Map<string, [TermData, number]>;
   };
   _documentIds: Map<number, string>;
@@ -826,23 +826,27 @@ function spellingCorrections(word: string, ms: MiniSearchInternals): string[] {
   // Past 16 letters the variants cost more than a search (54 per letter, each stemmed); such a
   // word is still matched by the search at distance 2.
   if (!/^[a-z]+$/.test(word) || word.length > 16) return [];
-  const variants = new Set<string>();
+  const stems = new Set<string>();
+  const add = (variant: string) => {
+    const term = stemLetters(variant);
+    if (term) stems.add(term);
+  };
+  // A variant made twice (dropping either of two equal letters) is stemmed twice: cheaper than a set of variants.
   for (let i = 0; i <= word.length; i += 1) {
     const head = word.slice(0, i);
     const tail = word.slice(i);
-    if (tail) variants.add(head + tail.slice(1));
-    if (tail.length > 1) variants.add(head + tail[1] + tail[0] + tail.slice(2));
+    if (tail) add(head + tail.slice(1));
+    if (tail.length > 1 && tail[0] !== tail[1]) add(head + tail[1] + tail[0] + tail.slice(2));
     for (const letter of LETTERS) {
-      if (tail) variants.add(head + letter + tail.slice(1));
-      variants.add(head + letter + tail);
+      if (tail && letter !== tail[0]) add(head + letter + tail.slice(1));
+      add(head + letter + tail);
     }
   }
-  const stems = new Set<string>();
-  for (const variant of variants) {
-    const term = stemLetters(variant);
-    if (term) stems.add(term);
-  }
-  return [...stems].filter((term) => ms._index.has(term));
+  // Most stems keep the word's first three letters: look those up from that part of the tree
+  // (its top levels, scanned child by child, are most of a lookup's cost).
+  const lead = word.slice(0, 3);
+  const near = ms._index.atPrefix(lead);
+  return [...stems].filter((term) => (term.startsWith(lead) ? near.has(term.slice(lead.length)) : ms._index.has(term)));
 }
 
 /** A term's postings in the tags field only (a text term can be spelt like a tag). */
