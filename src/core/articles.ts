@@ -1,7 +1,7 @@
 /**
  * Articles: markdown write-ups under DATA_DIR/articles, with optional YAML front matter.
  */
-import { closeSync, fstatSync, openSync, readFileSync } from 'node:fs';
+import { closeSync, fstatSync, openSync, readFileSync, statSync } from 'node:fs';
 import { readdir, readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { frontMatterOf, isAbsoluteUrl, parseMarkdown, plainText } from './markdown.ts';
@@ -108,12 +108,33 @@ export async function listMarkdownFiles(root: string, folder: string): Promise<s
     throw error;
   }
   for (const entry of entries) {
-    if (!entry.isFile() || !entry.name.toLowerCase().endsWith('.md')) continue;
+    if (!entry.name.toLowerCase().endsWith('.md')) continue;
     // NOTE: `parentPath` is Node 20.12+; `path` is the older name of the same field.
     const dir = (entry as { parentPath?: string }).parentPath ?? (entry as { path?: string }).path ?? folder;
-    found.push(toPosix(path.relative(root, path.join(dir, entry.name))));
+    const file = path.join(dir, entry.name);
+    if (!isListedPath(toPosix(path.relative(folder, file)))) continue;
+    // A symlink to a markdown file counts as that file (linked folders are not followed: no cycles).
+    if (!entry.isFile() && !(entry.isSymbolicLink() && isFileSync(file))) continue;
+    found.push(toPosix(path.relative(root, file)));
   }
   return found.sort();
+}
+
+/**
+ * Whether a path inside a listed folder is one to read: not hidden and not in a
+ * hidden folder (.git, .obsidian, .trash) or node_modules.
+ */
+export function isListedPath(relative: string): boolean {
+  return !relative.split('/').some((part) => part.startsWith('.') || part === 'node_modules');
+}
+
+/** Whether a path relative to DATA_DIR is an article: a .md file under articles/ that is listed. */
+export function isArticlePath(relative: string): boolean {
+  return relative.startsWith('articles/') && relative.toLowerCase().endsWith('.md') && isListedPath(relative.slice('articles/'.length));
+}
+
+function isFileSync(file: string): boolean {
+  return statSync(file, { throwIfNoEntry: false })?.isFile() ?? false;
 }
 
 export function toPosix(relative: string): string {

@@ -13,7 +13,7 @@ import { open, readFile, readdir, rename, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { setImmediate as yieldToLoop } from 'node:timers/promises';
-import { toPosix } from './articles.ts';
+import { isArticlePath, toPosix } from './articles.ts';
 import type { Logger } from './logger.ts';
 import { snapshotTargetProblem } from './snapshot-file.ts';
 import { SEARCH_OPTIONS_VERSION, type SearchIndex, type SearchIndexJSON } from './search.ts';
@@ -86,14 +86,16 @@ export async function articleMtimes(dataDir: string): Promise<Record<string, num
   const prefix = dataDir.endsWith(path.sep) ? dataDir : dataDir + path.sep;
   for (let from = 0; from < entries.length; from += 5000) {
     for (const entry of entries.slice(from, from + 5000)) {
-      if (!entry.isFile() || !entry.name.toLowerCase().endsWith('.md')) continue;
+      if (!(entry.isFile() || entry.isSymbolicLink()) || !entry.name.toLowerCase().endsWith('.md')) continue;
       // NOTE: `parentPath` is Node 20.12+; `path` is the older name of the same field.
       const dir = (entry as { parentPath?: string }).parentPath ?? (entry as { path?: string }).path ?? root;
       const file = path.join(dir, entry.name);
+      const relative = toPosix(file.startsWith(prefix) ? file.slice(prefix.length) : path.relative(dataDir, file));
+      // The same articles as listMarkdownFiles: hidden folders and node_modules left out, symlinks to files followed.
+      if (!isArticlePath(relative)) continue;
       const info = statSync(file, { throwIfNoEntry: false });
       // A file gone since the listing counts as removed.
-      const relative = file.startsWith(prefix) ? file.slice(prefix.length) : path.relative(dataDir, file);
-      if (info) mtimes[path.sep === '/' ? relative : toPosix(relative)] = info.mtimeMs;
+      if (info?.isFile()) mtimes[relative] = info.mtimeMs;
     }
     await yieldToLoop();
   }
@@ -116,11 +118,13 @@ try {
   if (error.code !== 'ENOENT') throw error;
 }
 for (const entry of entries) {
-  if (!entry.isFile() || !entry.name.toLowerCase().endsWith('.md')) continue;
+  if (!(entry.isFile() || entry.isSymbolicLink()) || !entry.name.toLowerCase().endsWith('.md')) continue;
   const file = path.join(entry.parentPath ?? entry.path ?? root, entry.name);
+  const relative = (file.startsWith(prefix) ? file.slice(prefix.length) : path.relative(dataDir, file)).split(path.sep).join('/');
+  // isArticlePath (articles.ts), spelt out: no hidden parts, no node_modules.
+  if (relative.slice('articles/'.length).split('/').some((part) => part.startsWith('.') || part === 'node_modules')) continue;
   const info = statSync(file, { throwIfNoEntry: false });
-  const relative = file.startsWith(prefix) ? file.slice(prefix.length) : path.relative(dataDir, file);
-  if (info) mtimes[relative.split(path.sep).join('/')] = info.mtimeMs;
+  if (info && info.isFile()) mtimes[relative] = info.mtimeMs;
 }
 parentPort.postMessage(mtimes);
 `;

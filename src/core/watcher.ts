@@ -3,7 +3,7 @@
  */
 import path from 'node:path';
 import { watch } from 'chokidar';
-import { toPosix } from './articles.ts';
+import { isArticlePath, isListedPath, toPosix } from './articles.ts';
 import type { KnowledgeBase } from './knowledge-base.ts';
 import type { Logger } from './logger.ts';
 
@@ -20,7 +20,7 @@ export function watchDataDir(kb: KnowledgeBase, logger: Logger, onChange?: (file
   const dataDir = kb.dataDir;
   const relevant = (file: string): boolean => {
     const relative = toPosix(path.relative(dataDir, file));
-    return relative === 'profile.md' || (relative.startsWith('articles/') && relative.toLowerCase().endsWith('.md'));
+    return relative === 'profile.md' || isArticlePath(relative);
   };
   // NOTE: editors often save by writing a temp file and renaming it; watching the
   // folder (not single files) and debouncing keeps those saves.
@@ -30,6 +30,8 @@ export function watchDataDir(kb: KnowledgeBase, logger: Logger, onChange?: (file
     const relative = toPosix(path.relative(dataDir, file));
     if (relative === '' || relative === 'profile.md') return false;
     if (relative === 'articles' || relative.startsWith('articles/')) {
+      // Hidden folders (.git, .obsidian) and node_modules are not descended into.
+      if (relative !== 'articles' && !isListedPath(relative.slice('articles/'.length))) return true;
       return (stats?.isFile() ?? false) && !relative.toLowerCase().endsWith('.md');
     }
     return true;

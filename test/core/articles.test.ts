@@ -1,7 +1,8 @@
-import { chmod, mkdir, writeFile } from 'node:fs/promises';
+import { chmod, mkdir, symlink, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadArticles, parseArticle } from '../../src/core/index.ts';
+import { articleMtimes, articleMtimesOffThread } from '../../src/core/snapshot.ts';
 import { makeTempDir } from '../helpers/context.ts';
 
 describe('parseArticle', () => {
@@ -62,6 +63,28 @@ describe('loadArticles', () => {
       readable ? ['articles/a/binary.md', 'articles/a/broken.md'] : ['articles/a/binary.md', 'articles/a/broken.md', 'articles/locked.md'],
     );
     expect(problems.find((p) => p.path.endsWith('broken.md'))!.reason).toMatch(/^invalid front matter/);
+  });
+
+  it('follows symlinks to files and leaves out hidden folders and node_modules, in the load and in the snapshot check alike', async () => {
+    const dataDir = await makeTempDir();
+    const articles = path.join(dataDir, 'articles');
+    const elsewhere = path.join(dataDir, 'elsewhere');
+    for (const dir of ['kept', '.trash', '.obsidian', 'node_modules/pkg', 'kept/.hidden']) await mkdir(path.join(articles, dir), { recursive: true });
+    await mkdir(elsewhere);
+    await writeFile(path.join(articles, 'kept', 'a.md'), '# A\n\nkept');
+    await writeFile(path.join(articles, '.trash', 'deleted.md'), '# Deleted\n\ngone');
+    await writeFile(path.join(articles, '.obsidian', 'x.md'), '# Settings');
+    await writeFile(path.join(articles, 'node_modules', 'pkg', 'README.md'), '# Package');
+    await writeFile(path.join(articles, 'kept', '.hidden', 'h.md'), '# Hidden');
+    await writeFile(path.join(articles, 'kept', '.draft.md'), '# Draft');
+    await writeFile(path.join(elsewhere, 'linked.md'), '# Linked\n\nfrom elsewhere');
+    await symlink(path.join(elsewhere, 'linked.md'), path.join(articles, 'kept', 'linked.md'));
+    await symlink(path.join(elsewhere, 'missing.md'), path.join(articles, 'kept', 'dangling.md'));
+    const { articles: loaded } = await loadArticles(dataDir);
+    expect(loaded.map((a) => a.path)).toEqual(['articles/kept/a.md', 'articles/kept/linked.md']);
+    expect(loaded[1]!.title).toBe('Linked');
+    expect(Object.keys(await articleMtimes(dataDir)).sort()).toEqual(['articles/kept/a.md', 'articles/kept/linked.md']);
+    expect(Object.keys(await articleMtimesOffThread(dataDir)).sort()).toEqual(['articles/kept/a.md', 'articles/kept/linked.md']);
   });
 
   it('returns nothing when there is no articles folder', async () => {
