@@ -1,5 +1,6 @@
 import {
   NOTE_MAX_LENGTH,
+  characterCount,
   StoreUnavailableError,
   UserError,
   canWrite,
@@ -24,10 +25,11 @@ export const note = defineCommand({
     if (!text) {
       throw new UserError('usage', 'note: the note is empty — try /note libgit2 mmap window size matters on NFS #git');
     }
-    if (text.length > NOTE_MAX_LENGTH) {
+    const length = characterCount(text);
+    if (length > NOTE_MAX_LENGTH) {
       throw new UserError(
         'too-long',
-        `note: that is ${text.length.toLocaleString('en')} characters; a note can hold at most ${NOTE_MAX_LENGTH.toLocaleString('en')} — nothing was saved. Put long write-ups under articles/.`,
+        `note: that is ${length.toLocaleString('en')} characters; a note can hold at most ${NOTE_MAX_LENGTH.toLocaleString('en')} — nothing was saved. Put long write-ups under articles/.`,
       );
     }
     let result;

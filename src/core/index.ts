@@ -10,7 +10,7 @@ export { makeSnippet, spansToText, SNIPPET_LENGTH } from './snippet.ts';
 export { KnowledgeBase, articleDoc, noteDoc, type NewNote, type SaveResult } from './knowledge-base.ts';
 export { openNoteStore, KeyvNoteStore, redactUrl, type NoteStore, type NoteChange } from './note-store.ts';
 export { exportNotes, importNotes, noteToMarkdown, noteFromMarkdown, type ExportResult, type ImportResult } from './store-export.ts';
-export { NOTE_MAX_LENGTH, extractTags, isNoteId, noteTitle, newNoteId, noteIdForKey, type Note } from './notes.ts';
+export { NOTE_MAX_LENGTH, characterCount, extractTags, isNoteId, noteTitle, newNoteId, noteIdForKey, type Note } from './notes.ts';
 export { cleanNoteText } from './notes.ts';
 export { parseProfile, loadProfile, findSection, slugify, type Profile, type ProfileSection, type ProfileItem } from './profile.ts';
 export { parseArticle, normalizeTag, type Article } from './articles.ts';

@@ -25,6 +25,13 @@ export interface Note {
 /** Most characters a note may have. */
 export const NOTE_MAX_LENGTH = 4000;
 
+/** Characters as a person counts them (code points: an emoji is one, not two UTF-16 units). */
+export function characterCount(text: string): number {
+  let count = 0;
+  for (const _ of text) count += 1;
+  return count;
+}
+
 /**
  * Strips what must not be stored: NUL and other control characters (tabs and
  * new lines stay) and lone UTF-16 surrogates, which no store can round-trip.

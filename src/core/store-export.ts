@@ -11,7 +11,7 @@ import { listMarkdownFiles } from './articles.ts';
 import type { Origin, Person } from './command.ts';
 import { frontMatterOf, parseMarkdown } from './markdown.ts';
 import type { NoteStore } from './note-store.ts';
-import { NOTE_MAX_LENGTH, cleanNoteText, extractTags, isNoteId, noteIdForKey, noteTitle, type Note } from './notes.ts';
+import { NOTE_MAX_LENGTH, characterCount, cleanNoteText, extractTags, isNoteId, noteIdForKey, noteTitle, type Note } from './notes.ts';
 import { normalizeTag } from './articles.ts';
 
 /** The markdown file for a note: YAML front matter, a blank line, the text. */
@@ -49,9 +49,9 @@ export function noteFromMarkdown(source: string, mtime?: Date): Note {
   // The same rules as /note: control characters and lone surrogates go, 4,000 characters at most.
   const text = cleanNoteText(source.slice(bodyStart));
   if (!text) throw new Error('the note text is empty');
-  if (text.length > NOTE_MAX_LENGTH) {
+  if (characterCount(text) > NOTE_MAX_LENGTH) {
     throw new Error(
-      `the note is ${text.length.toLocaleString('en')} characters; a note can hold at most ${NOTE_MAX_LENGTH.toLocaleString('en')} (put it under articles/)`,
+      `the note is ${characterCount(text).toLocaleString('en')} characters; a note can hold at most ${NOTE_MAX_LENGTH.toLocaleString('en')} (put it under articles/)`,
     );
   }
 

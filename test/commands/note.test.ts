@@ -34,6 +34,11 @@ describe('/note', () => {
     const reply = await ctx.run(`/note ${'x'.repeat(4001)}`);
     expect(reply.text).toBe('note: that is 4,001 characters; a note can hold at most 4,000 — nothing was saved. Put long write-ups under articles/.');
     expect(ctx.kb.counts().notes).toBe(before);
+    // Characters as a person counts them: 4,000 emoji (8,000 UTF-16 units) fit.
+    expect((await ctx.run(`/note ${'🦊'.repeat(4000)}`)).text).toMatch(/^Saved note /);
+    expect((await ctx.run(`/note ${'🦊'.repeat(4001)}`)).text).toBe(
+      'note: that is 4,001 characters; a note can hold at most 4,000 — nothing was saved. Put long write-ups under articles/.',
+    );
   });
 
   it('refuses authors not in NOTE_WRITERS, and allows those who are', async () => {
