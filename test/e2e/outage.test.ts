@@ -63,7 +63,9 @@ for (const kind of ['redis', 'postgres'] as const) {
       const late = new BotProcess({ dataDir, storeUrl: server.url });
       cleanups.push(() => late.kill9());
       expect(await late.exited).toBe(1);
-      expect(late.stderr).toMatch(new RegExp(`^tinker: notes: cannot (connect to|read the store) ${server.url.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} \\(`, 'm'));
+      // Names the variable and the server, never its password.
+      const shown = server.url.replace(/\/\/([^:/@]+):[^@]*@/, '//$1:***@').replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+      expect(late.stderr).toMatch(new RegExp(`^tinker: (STORE_URL: cannot (connect to|open)|notes: cannot read the store) ${shown} \\(`, 'm'));
 
       await server.start();
       const recovered = await pollCommand(bot, '/note narwhal after the outage #outage', (reply) => reply.startsWith('Saved note'), 15_000);
