@@ -21,8 +21,8 @@ export class BotProcess {
   readonly exited: Promise<number | string>;
 
   constructor(options: BotOptions) {
-    // NOTE: `node --import tsx src/main.ts`, one process: a kill -9 reaches the bot itself,
-    // with no npm or tsx parent left behind.
+    // NOTE: `node scripts/start.mjs` (the bot in the same process), not npm: a kill -9 reaches the bot itself,
+    // with no npm parent left behind.
     this.bot = startBot(botEnv({ DATA_DIR: options.dataDir, STORE_URL: options.storeUrl, INDEX_SNAPSHOT: 'off', ...options.env }), { via: 'node' });
     const child = this.bot.child;
     child.stdin.on('error', () => {});
