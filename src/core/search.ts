@@ -86,6 +86,11 @@ export interface SearchPolicy {
    * `false`: off.
    */
   feedback: { minWords: number; docs: number; terms: number; weight: number } | false;
+  /**
+   * Score multiplier for profile items: one line each, BM25 (which favours short
+   * documents) put them above the write-ups they name.
+   */
+  profileWeight: number;
 }
 
 /** The shipped policy; changing it changes what a snapshot means (bump SEARCH_OPTIONS_VERSION). */
@@ -106,6 +111,7 @@ export const SEARCH_POLICY: SearchPolicy = {
   // 0.375 → 0.407, MAP 0.310 → 0.345 (eval; 0.399-0.412 over docs 5-15, terms 10-20, weight 0.3-0.7).
   // /find queries of 1-4 words never reach minWords: they run exactly as before, at the same cost.
   feedback: { minWords: 5, docs: 10, terms: 20, weight: 0.5 },
+  profileWeight: 0.5,
 };
 
 const INDEX_FIELDS = ['title', 'text', 'tags'];
@@ -447,8 +453,13 @@ export class SearchIndex {
       if (keep && !keep(ms._documentIds.get(shortId)!)) continue;
       total += 1;
       // A document matching more of the query's words ranks higher (as in MiniSearch).
-      const score = coordination ? scores[shortId]! * bitCount(wordsHit[shortId]!) : scores[shortId]!;
+      let score = coordination ? scores[shortId]! * bitCount(wordsHit[shortId]!) : scores[shortId]!;
       if (top.length >= limit && score <= top[top.length - 1]!.score) continue;
+      // Only a document that could enter the top is looked up (the weight only lowers a score).
+      if (this.policy.profileWeight !== 1 && ms._documentIds.get(shortId)!.startsWith('profile:')) {
+        score *= this.policy.profileWeight;
+        if (top.length >= limit && score <= top[top.length - 1]!.score) continue;
+      }
       insertSorted(top, { shortId, score }, limit);
     }
     const matches = top.map(({ shortId, score }) => ({

@@ -90,6 +90,21 @@ describe('search policy', () => {
     expect(index.countWithTerms(terms, 3)).toEqual({ note: 0, article: 0, profile: 0 });
   });
 
+  it('ranks a one-line profile item below a write-up on the same words', () => {
+    const docs: IndexedDoc[] = [
+      { id: 'profile:interests:0', kind: 'profile', title: 'Distributed systems', text: 'Interests', tags: [], source: { label: 'profile › Interests' } },
+      article('w.md', 'Failure detectors', `how distributed systems notice a dead node: ${'heartbeats timeouts gossip '.repeat(10)}`),
+      article('x.md', 'Cooking', 'unrelated text about bread'),
+    ];
+    const weighted = new SearchIndex();
+    weighted.addAll(docs);
+    expect(weighted.search(query('distributed systems'), 10).hits.map((h) => h.id)).toEqual(['article:w.md', 'profile:interests:0']);
+    // Plain BM25 favours the short item: the weight is what puts the write-up first.
+    const plain = new SearchIndex({ policy: { profileWeight: 1 } });
+    plain.addAll(docs);
+    expect(plain.search(query('distributed systems'), 10).hits[0]!.id).toBe('profile:interests:0');
+  });
+
   it('keeps the best results in order whatever the limit, and counts every match', () => {
     const index = new SearchIndex();
     index.addAll(Array.from({ length: 60 }, (_, i) => article(`d${i}.md`, `Doc ${i}`, `${'cache '.repeat(1 + (i % 7))}filler ${'word '.repeat(i % 11)}`)));
