@@ -4,6 +4,7 @@
 import { closeSync, fstatSync, openSync, readFileSync, statSync } from 'node:fs';
 import { readdir, readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
+import { decodeText } from './decode.ts';
 import { frontMatterOf, isAbsoluteUrl, parseMarkdown, plainText } from './markdown.ts';
 
 export interface Article {
@@ -148,7 +149,8 @@ export type ArticleResult = { article: Article } | { problem: ArticleProblem };
 export async function readArticle(dataDir: string, relativePath: string): Promise<ArticleResult> {
   const file = path.join(dataDir, relativePath);
   try {
-    const [source, info] = await Promise.all([readFile(file, 'utf8'), stat(file)]);
+    const [bytes, info] = await Promise.all([readFile(file), stat(file)]);
+    const source = decodeText(bytes);
     return { article: parseArticle(relativePath, source, info.mtimeMs) };
   } catch (error) {
     return { problem: problemOf(relativePath, error) };
@@ -166,7 +168,7 @@ export function readArticleSync(dataDir: string, relativePath: string): ArticleR
     let mtimeMs: number;
     try {
       mtimeMs = fstatSync(fd).mtimeMs;
-      source = readFileSync(fd, 'utf8');
+      source = decodeText(readFileSync(fd));
     } finally {
       closeSync(fd);
     }

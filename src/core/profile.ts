@@ -2,6 +2,7 @@
  * The owner's profile page, split into sections by heading.
  */
 import { readFile } from 'node:fs/promises';
+import { decodeText } from './decode.ts';
 import type { List, RootContent } from 'mdast';
 import { StartupError } from './errors.ts';
 import { firstLink, parseMarkdown, plainText } from './markdown.ts';
@@ -225,7 +226,7 @@ function matchSection(sections: readonly ProfileSection[], key: string): Profile
 export async function loadProfile(file: string): Promise<Profile> {
   let markdown: string;
   try {
-    markdown = await readFile(file, 'utf8');
+    markdown = decodeText(await readFile(file));
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     throw new StartupError(

@@ -4,6 +4,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Span } from './command.ts';
+import { decodeText } from './decode.ts';
 import { foldCase, foldInPlace, indexTerm, separatesWords, tagTerm, tokenizeWithOffsets } from './text.ts';
 
 export const SNIPPET_LENGTH = 200;
@@ -220,7 +221,7 @@ export function snippetTextFromMarkdown(source: string): string {
 export function readArticleTextSync(dataDir: string, relativePath: string | undefined): string | undefined {
   if (!relativePath) return undefined;
   try {
-    return snippetTextFromMarkdown(readFileSync(path.join(dataDir, relativePath), 'utf8'));
+    return snippetTextFromMarkdown(decodeText(readFileSync(path.join(dataDir, relativePath))));
   } catch {
     return undefined;
   }

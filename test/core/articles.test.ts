@@ -87,6 +87,18 @@ describe('loadArticles', () => {
     expect(Object.keys(await articleMtimesOffThread(dataDir)).sort()).toEqual(['articles/kept/a.md', 'articles/kept/linked.md']);
   });
 
+  it('reads a Latin-1 file as Latin-1, and UTF-8 as UTF-8', async () => {
+    const dataDir = await makeTempDir();
+    await mkdir(path.join(dataDir, 'articles'), { recursive: true });
+    await writeFile(path.join(dataDir, 'articles', 'latin1.md'), Buffer.from('# Café à Zürich\n\nCrème brûlée\n', 'latin1'));
+    await writeFile(path.join(dataDir, 'articles', 'utf8.md'), '# Ça va\n\nnaïve ☕\n');
+    const { articles } = await loadArticles(dataDir);
+    expect(articles.map((a) => [a.title, a.text.trim()])).toEqual([
+      ['Café à Zürich', 'Crème brûlée'],
+      ['Ça va', 'naïve ☕'],
+    ]);
+  });
+
   it('returns nothing when there is no articles folder', async () => {
     expect(await loadArticles(await makeTempDir())).toEqual({ articles: [], problems: [] });
   });
