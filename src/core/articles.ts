@@ -89,9 +89,9 @@ function tagsOf(value: unknown): string[] {
   return [...new Set(tags)];
 }
 
-/** Lower-case tag without a leading `#`. */
+/** Lower-case tag without a leading `#`; spaces inside become dashes, so `machine learning` can be typed as #machine-learning. */
 export function normalizeTag(tag: string): string {
-  return tag.trim().replace(/^#+/, '').toLowerCase();
+  return tag.trim().replace(/^#+/, '').toLowerCase().replace(/\s+/g, '-');
 }
 
 function firstLine(error: unknown): string {

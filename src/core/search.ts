@@ -42,7 +42,7 @@ export interface SearchOutcome {
  * Changing the search options below changes what a snapshot means: bump this
  * so an old snapshot is rebuilt rather than loaded with the wrong options.
  */
-export const SEARCH_OPTIONS_VERSION = 3;
+export const SEARCH_OPTIONS_VERSION = 4;
 
 const MIN_PREFIX_LENGTH = 3;
 

@@ -87,6 +87,11 @@ describe('loadArticles', () => {
     expect(Object.keys(await articleMtimesOffThread(dataDir)).sort()).toEqual(['articles/kept/a.md', 'articles/kept/linked.md']);
   });
 
+  it('turns a tag of several words into one that can be typed', () => {
+    const article = parseArticle('articles/ml.md', '---\ntags: [Machine Learning, " data  science "]\n---\n# ML\n', 1);
+    expect(article.tags).toEqual(['machine-learning', 'data-science']);
+  });
+
   it('reads a Latin-1 file as Latin-1, and UTF-8 as UTF-8', async () => {
     const dataDir = await makeTempDir();
     await mkdir(path.join(dataDir, 'articles'), { recursive: true });
