@@ -30,7 +30,7 @@ async function sourceFiles() {
   const files = [fileURLToPath(import.meta.url)];
   for (const dir of ['src', 'commands']) {
     for (const entry of await readdir(path.join(ROOT, dir), { recursive: true, withFileTypes: true })) {
-      if (entry.isFile() && entry.name.endsWith('.ts')) files.push(path.join(entry.parentPath, entry.name));
+      if (entry.isFile() && entry.name.endsWith('.ts')) files.push(path.join(entry.parentPath ?? entry.path, entry.name)); // `path`: Node before 20.12
     }
   }
   // Not recursive: bench/.work holds the generated corpora (100k files).

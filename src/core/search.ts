@@ -490,7 +490,7 @@ export class SearchIndex {
       }
       if (plan.prefix) {
         const completions: Array<[string, TermData]> = [];
-        for (const [term, data] of ms._index.atPrefix(plan.term)) if (term !== plan.term) completions.push([term, data]);
+        for (const [term, data] of ms._index.atPrefix(plan.term)) if (!seen.has(term)) completions.push([term, data]);
         // Closest completions first; among equals, the more common (the likelier word).
         completions.sort((x, y) => x[0].length - y[0].length || docFrequency(y[1]) - docFrequency(x[1]));
         for (const [term, data] of completions.slice(0, MAX_PREFIX_EXPANSIONS)) {

@@ -74,6 +74,13 @@ describe('search policy', () => {
     // "ruby" stems to "rubi"; the tag is kept as written.
     expect(index.search(query('ruby'), 10).hits.map((h) => h.id)).toEqual(['article:tagged.md', 'article:mention.md']);
     expect(index.search({ text: '', kinds: [], tags: ['cafe'] }, 10).hits.map((h) => h.id)).toEqual(['article:cafe.md']);
+    // The tag counts once: "databases" (stem "databas") must not match the tag again as a prefix completion.
+    const tagged = new SearchIndex();
+    tagged.addAll([article('t.md', 'Notes', 'plain words', { tags: ['databases'] }), article('u.md', 'Other', 'more words')]);
+    const [hit] = tagged.rank('databases', 5).matches;
+    const exactOnly = new SearchIndex({ policy: { prefix: 'none' } });
+    exactOnly.addAll([article('t.md', 'Notes', 'plain words', { tags: ['databases'] }), article('u.md', 'Other', 'more words')]);
+    expect(hit!.score).toBeCloseTo(exactOnly.rank('databases', 5).matches[0]!.score, 10);
   });
 
   it('counts the documents of each kind that hold enough of a set of terms', () => {
