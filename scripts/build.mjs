@@ -15,7 +15,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 export const DIST = path.join(ROOT, 'dist');
 /** Written after a build, with the time the build started. */
-const STAMP = path.join(DIST, '.built');
+const stampOf = (outdir) => path.join(outdir, '.built');
 
 /** What runs from dist/: the bot and the benchmark's child process. */
 const ENTRY_POINTS = {
@@ -41,8 +41,8 @@ async function sourceFiles() {
 }
 
 /** True when dist/ was built after every source last changed. */
-export async function isFresh() {
-  const built = await stat(STAMP).catch(() => undefined);
+export async function isFresh(outdir = DIST) {
+  const built = await stat(stampOf(outdir)).catch(() => undefined);
   if (!built) return false;
   for (const file of await sourceFiles()) {
     if ((await stat(file)).mtimeMs >= built.mtimeMs) return false;
@@ -54,8 +54,8 @@ export async function isFresh() {
  * Builds dist/ unless it is fresh. Each output file is written beside its place
  * and renamed over it, so a process starting meanwhile never reads half a file.
  */
-export async function ensureBuilt({ force = false } = {}) {
-  if (!force && (await isFresh())) return 'fresh';
+export async function ensureBuilt({ force = false, outdir = DIST } = {}) {
+  if (!force && (await isFresh(outdir))) return 'fresh';
   const startedAt = new Date();
   const { build } = await import('esbuild');
   const result = await build({
@@ -70,7 +70,7 @@ export async function ensureBuilt({ force = false } = {}) {
     target: 'node20',
     packages: 'external',
     sourcemap: 'linked',
-    outdir: DIST,
+    outdir,
     write: false,
     logLevel: 'silent',
   });
@@ -80,16 +80,16 @@ export async function ensureBuilt({ force = false } = {}) {
     await writeFile(temporary, file.contents);
     await rename(temporary, file.path);
   }
-  await writeFile(STAMP, `${startedAt.toISOString()}\n`);
+  await writeFile(stampOf(outdir), `${startedAt.toISOString()}\n`);
   // A source saved while the build ran is newer than the stamp: the next start builds again.
-  await utimes(STAMP, startedAt, startedAt);
-  await removeOldChunks(new Set(result.outputFiles.map((file) => file.path)));
+  await utimes(stampOf(outdir), startedAt, startedAt);
+  await removeOldChunks(outdir, new Set(result.outputFiles.map((file) => file.path)));
   return 'built';
 }
 
 /** Chunks of earlier builds (their names carry a content hash, so they never collide with the new ones). */
-async function removeOldChunks(current) {
-  const dir = path.join(DIST, 'chunks');
+async function removeOldChunks(outdir, current) {
+  const dir = path.join(outdir, 'chunks');
   for (const name of await readdir(dir).catch(() => [])) {
     const file = path.join(dir, name);
     if (!current.has(file) && !name.endsWith('.tmp')) await rm(file, { force: true });

@@ -1,24 +1,28 @@
 import { execFileSync } from 'node:child_process';
 import { existsSync, statSync, utimesSync } from 'node:fs';
+import { rm } from 'node:fs/promises';
 import path from 'node:path';
-import { describe, expect, it } from 'vitest';
-import { REPO_ROOT } from './helpers/context.ts';
+import { afterAll, describe, expect, it } from 'vitest';
+import { REPO_ROOT, makeTempDir } from './helpers/context.ts';
 
-const stamp = path.join(REPO_ROOT, 'dist', '.built');
+// Into a folder of its own: the end-to-end tests run the bot from dist/ meanwhile.
+const outdir = await makeTempDir();
+afterAll(() => rm(outdir, { recursive: true, force: true }));
+
 /** Runs ensureBuilt() twice in a fresh process and prints both outcomes. */
 const buildTwice = () =>
   execFileSync(
     process.execPath,
-    ['-e', "import('./scripts/build.mjs').then(async (b) => console.log(await b.ensureBuilt(), await b.ensureBuilt()))"],
+    ['-e', `import('./scripts/build.mjs').then(async (b) => console.log(await b.ensureBuilt({ outdir: ${JSON.stringify(outdir)} }), await b.ensureBuilt({ outdir: ${JSON.stringify(outdir)} })))`],
     { cwd: REPO_ROOT, encoding: 'utf8' },
   ).trim();
 
 describe('the build that npm start runs', () => {
-  it('compiles only when a source is newer than the last build', () => {
-    // The tests' global setup has built dist/.
-    expect(existsSync(path.join(REPO_ROOT, 'dist', 'main.js'))).toBe(true);
-    expect(buildTwice()).toBe('fresh fresh');
+  it('compiles only when a source is newer than the last build, with the parsing worker as a file of its own', () => {
+    expect(buildTwice()).toBe('built fresh');
+    for (const file of ['main.js', 'bench-child.js', 'article-parser-worker.js']) expect(existsSync(path.join(outdir, file)), file).toBe(true);
     // A build older than every source: the next start compiles again, then the one after does not.
+    const stamp = path.join(outdir, '.built');
     utimesSync(stamp, new Date(0), new Date(0));
     expect(buildTwice()).toBe('built fresh');
     expect(statSync(stamp).mtimeMs).toBeGreaterThan(Date.now() - 60_000);

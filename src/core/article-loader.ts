@@ -149,6 +149,9 @@ class ArticleLoad {
       this.slots.push({ files: files.slice(from, from + BATCH_SIZE), result, resolve });
     }
     const script = files.length >= this.options.minFilesForWorkers ? workerScript() : undefined;
+    if (!script && files.length >= this.options.minFilesForWorkers && this.options.workers > 0) {
+      this.options.logger?.warn('articles: the parsing worker script is missing beside the code; parsing on the main thread');
+    }
     // Closed while listing: no worker is started, none would be stopped.
     const count = script && !this.closed ? Math.min(this.options.workers, this.slots.length) : 0;
     for (let i = 0; i < count; i += 1) this.lanes.push(this.startLane(script!));
