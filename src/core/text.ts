@@ -20,7 +20,7 @@ function wordPattern(text: string): RegExp {
 }
 
 /** True when every character is ASCII (so lower-casing keeps every position, and the ASCII rules apply). */
-export function isAscii(text: string): boolean {
+function isAscii(text: string): boolean {
   return !NON_ASCII.test(text);
 }
 
@@ -33,7 +33,7 @@ const separatorCache = new Map<number, boolean>();
 
 /**
  * Whether the character at `index` separates words, as WORD has it (outside
- * the text counts as a separator). Half of a surrogate pair never does.
+ * the text counts as a separator). Both halves of a surrogate pair answer for their character.
  */
 export function separatesWords(text: string, index: number): boolean {
   if (index < 0 || index >= text.length) return true;
@@ -43,6 +43,12 @@ export function separatesWords(text: string, index: number): boolean {
   if (separates === undefined) {
     separates = code < 0xd800 || code > 0xdfff ? SEPARATOR.test(String.fromCharCode(code)) : false;
     separatorCache.set(code, separates);
+  }
+  if (code >= 0xd800 && code <= 0xdfff) {
+    // A character outside the BMP (a few punctuation marks are): test the whole code point.
+    const start = code >= 0xdc00 && index > 0 ? index - 1 : index;
+    const point = text.codePointAt(start)!;
+    return point > 0xffff && SEPARATOR.test(String.fromCodePoint(point));
   }
   return separates;
 }

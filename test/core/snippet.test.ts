@@ -16,6 +16,10 @@ describe('snippets', () => {
     expect(strong(makeSnippet('À l’École — ecole, ÉCOLES… and “école”', terms('ecole')))).toEqual(['École', 'ecole', 'ÉCOLES', 'école']);
   });
 
+  it('splits words at punctuation outside the BMP, as the tokenizer does', () => {
+    expect(strong(makeSnippet('configuration\u{10100}rubies and more', terms('rubies')))).toEqual(['rubies']);
+  });
+
   it('finds words in text whose folding moves characters (Hangul, combining marks)', () => {
     expect(strong(makeSnippet('한국어 텍스트 and a cafe\u0301 on the cache', terms('cache', 'café')))).toEqual(['cafe\u0301', 'cache']);
   });
