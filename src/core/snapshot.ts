@@ -13,7 +13,7 @@ import { open, readFile, readdir, rename, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { setImmediate as yieldToLoop } from 'node:timers/promises';
-import { isArticlePath, toPosix } from './articles.ts';
+import { isArticlePath, isListedPath, toPosix } from './articles.ts';
 import type { Logger } from './logger.ts';
 import { snapshotTargetProblem } from './snapshot-file.ts';
 import { SEARCH_OPTIONS_VERSION, type SearchIndex, type SearchIndexJSON } from './search.ts';
@@ -102,11 +102,17 @@ export async function articleMtimes(dataDir: string): Promise<Record<string, num
   return mtimes;
 }
 
-// The same listing as articleMtimes, as a script for a worker thread (plain CommonJS: no loader needed).
-const MTIMES_WORKER = `
+/**
+ * The same listing as articleMtimes, as a script for a worker thread (plain
+ * CommonJS: no loader needed). Which paths are articles comes from articles.ts
+ * itself (`isListedPath`'s own source), so the rule is written once.
+ */
+export function mtimesWorkerSource(): string {
+  return `
 const { parentPort, workerData } = require('node:worker_threads');
 const { readdirSync, statSync } = require('node:fs');
 const path = require('node:path');
+const isListedPath = ${isListedPath.toString()};
 const { dataDir } = workerData;
 const root = path.join(dataDir, 'articles');
 const prefix = dataDir.endsWith(path.sep) ? dataDir : dataDir + path.sep;
@@ -121,13 +127,13 @@ for (const entry of entries) {
   if (!(entry.isFile() || entry.isSymbolicLink()) || !entry.name.toLowerCase().endsWith('.md')) continue;
   const file = path.join(entry.parentPath ?? entry.path ?? root, entry.name);
   const relative = (file.startsWith(prefix) ? file.slice(prefix.length) : path.relative(dataDir, file)).split(path.sep).join('/');
-  // isArticlePath (articles.ts), spelt out: no hidden parts, no node_modules.
-  if (relative.slice('articles/'.length).split('/').some((part) => part.startsWith('.') || part === 'node_modules')) continue;
+  if (!isListedPath(relative.slice('articles/'.length))) continue;
   const info = statSync(file, { throwIfNoEntry: false });
   if (info && info.isFile()) mtimes[relative] = info.mtimeMs;
 }
 parentPort.postMessage(mtimes);
 `;
+}
 
 /**
  * `articleMtimes` on a worker thread, so the listing overlaps with parsing the
@@ -136,7 +142,7 @@ parentPort.postMessage(mtimes);
  */
 export function articleMtimesOffThread(dataDir: string): Promise<Record<string, number>> {
   return new Promise<Record<string, number>>((resolve, reject) => {
-    const worker = new Worker(MTIMES_WORKER, { eval: true, workerData: { dataDir: path.resolve(dataDir) } });
+    const worker = new Worker(mtimesWorkerSource(), { eval: true, workerData: { dataDir: path.resolve(dataDir) } });
     worker.once('message', (mtimes: Record<string, number>) => {
       resolve(mtimes);
       void worker.terminate();

@@ -2,7 +2,8 @@ import { chmod, mkdir, symlink, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadArticles, parseArticle } from '../../src/core/index.ts';
-import { articleMtimes, articleMtimesOffThread } from '../../src/core/snapshot.ts';
+import { Worker } from 'node:worker_threads';
+import { articleMtimes, articleMtimesOffThread, mtimesWorkerSource } from '../../src/core/snapshot.ts';
 import { makeTempDir } from '../helpers/context.ts';
 
 describe('parseArticle', () => {
@@ -85,6 +86,16 @@ describe('loadArticles', () => {
     expect(loaded[1]!.title).toBe('Linked');
     expect(Object.keys(await articleMtimes(dataDir)).sort()).toEqual(['articles/kept/a.md', 'articles/kept/linked.md']);
     expect(Object.keys(await articleMtimesOffThread(dataDir)).sort()).toEqual(['articles/kept/a.md', 'articles/kept/linked.md']);
+    // The worker's own answer (articleMtimesOffThread falls back to this thread when a worker fails).
+    const fromWorker = await new Promise((resolve, reject) => {
+      const worker = new Worker(mtimesWorkerSource(), { eval: true, workerData: { dataDir } });
+      worker.once('message', (mtimes) => {
+        resolve(mtimes);
+        void worker.terminate();
+      });
+      worker.once('error', reject);
+    });
+    expect(fromWorker).toEqual(await articleMtimes(dataDir));
   });
 
   it('turns a tag of several words into one that can be typed', () => {
