@@ -2,7 +2,7 @@
  * Seeded query generators shared by the benchmark and the evaluation, so every
  * run asks the same questions.
  */
-import { indexTerm, tokenize } from '../src/core/text.ts';
+import { indexTerm, tokenize } from '../src/core/text/words.ts';
 
 /** mulberry32: small, fast, good enough for picking words. */
 export function seededRandom(seed: number): () => number {

@@ -21,8 +21,8 @@ const stampOf = (outdir) => path.join(outdir, '.built');
 const ENTRY_POINTS = {
   main: 'src/main.ts',
   'bench-child': 'bench/child.ts',
-  // A worker thread's script must be a file of its own: src/core/article-loader.ts looks for it beside its chunk or one folder up.
-  'article-parser-worker': 'src/core/article-parser-worker.ts',
+  // A worker thread's script must be a file of its own: src/core/sources/article-loader.ts looks for it beside its chunk or one folder up.
+  'article-parser-worker': 'src/core/sources/article-parser-worker.ts',
 };
 
 /** The sources a build reads: src/ and commands/ (all of them), bench/*.ts, and this script. */

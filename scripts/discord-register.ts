@@ -6,7 +6,7 @@
  */
 import { REST, Routes } from 'discord.js';
 import { commands } from '../commands/index.ts';
-import { buildDiscordCommands, describeDefinition } from '../src/adapters/discord-commands.ts';
+import { buildDiscordCommands, describeDefinition } from '../src/adapters/discord/discord-commands.ts';
 import { loadConfigOrReport } from '../src/config.ts';
 
 const PREFIX = 'discord:register';

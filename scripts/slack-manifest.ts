@@ -13,7 +13,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { commands } from '../commands/index.ts';
-import { buildSlackManifest } from '../src/adapters/slack-manifest.ts';
+import { buildSlackManifest } from '../src/adapters/slack/slack-manifest.ts';
 
 const MANIFEST_PATH = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../slack/manifest.json');
 

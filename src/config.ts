@@ -8,8 +8,8 @@
 import { realpathSync, statSync } from 'node:fs';
 import path from 'node:path';
 import dotenv from 'dotenv';
-import { snapshotTargetProblem } from './core/snapshot-file.ts';
-import { LOCAL_PLATFORM } from './core/writers.ts';
+import { snapshotTargetProblem } from './core/snapshot/snapshot-file.ts';
+import { LOCAL_PLATFORM } from './core/bot/writers.ts';
 
 /** Slack credentials and transport; present only when Slack is configured. */
 export interface SlackConfig {

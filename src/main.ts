@@ -15,8 +15,8 @@ import {
   watchDataDir,
   type Logger,
 } from './core/index.ts';
-import { createConsoleAdapter } from './adapters/console.ts';
-import type { Adapter } from './adapters/types.ts';
+import { createConsoleAdapter } from './adapters/console/console.ts';
+import type { Adapter } from './adapters/adapter.ts';
 
 /** Longest start-up wait for the index before the platform adapters start anyway. */
 const INDEX_WAIT_MS = 2000;
@@ -94,11 +94,11 @@ async function main(): Promise<number> {
   };
   // Loaded only when configured: Bolt and discord.js take about 0.25 s and 0.35 s to load.
   if (config.slack) {
-    const { createSlackAdapter } = await import('./adapters/slack.ts');
+    const { createSlackAdapter } = await import('./adapters/slack/slack.ts');
     running.push(createSlackAdapter(config.slack, deps));
   }
   if (config.discord) {
-    const { createDiscordAdapter } = await import('./adapters/discord.ts');
+    const { createDiscordAdapter } = await import('./adapters/discord/discord.ts');
     running.push(createDiscordAdapter(config.discord, deps));
   }
   for (const adapter of running) {

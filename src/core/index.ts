@@ -1,19 +1,32 @@
 /** The core's public surface: what commands, adapters and main import. */
-export * from './command.ts';
-export * from './errors.ts';
-export * from './registry.ts';
-export * from './writers.ts';
-export * from './query.ts';
-export * from './search-types.ts';
-export { SearchIndex, INDEX_OPTIONS, SEARCH_OPTIONS_VERSION, fuzzyDistance, type IndexedDoc, type SearchQuery, type SearchOutcome } from './search.ts';
-export { makeSnippet, spansToText, SNIPPET_LENGTH } from './snippet.ts';
-export { KnowledgeBase, articleDoc, noteDoc, type NewNote, type SaveResult } from './knowledge-base.ts';
-export { openNoteStore, KeyvNoteStore, redactUrl, type NoteStore, type NoteChange } from './note-store.ts';
-export { exportNotes, importNotes, noteToMarkdown, noteFromMarkdown, type ExportResult, type ImportResult } from './store-export.ts';
-export { NOTE_MAX_LENGTH, characterCount, extractTags, isNoteId, noteTitle, newNoteId, noteIdForKey, type Note } from './notes.ts';
-export { cleanNoteText } from './notes.ts';
-export { parseProfile, loadProfile, findSection, slugify, type Profile, type ProfileSection, type ProfileItem } from './profile.ts';
-export { parseArticle, normalizeTag, type Article } from './articles.ts';
-export { loadArticles, streamArticles, type ArticleBatch, type LoadArticlesOptions } from './article-loader.ts';
-export { createLogger, silentLogger, REDACT_PATHS, type Logger } from './logger.ts';
-export { watchDataDir, type DataWatcher } from './watcher.ts';
+export * from './bot/command.ts';
+export * from './domain/errors.ts';
+export * from './bot/registry.ts';
+export * from './bot/writers.ts';
+export * from './bot/dispatch-deadline.ts';
+export * from './kb/query.ts';
+export * from './domain/types.ts';
+export {
+  SearchIndex,
+  INDEX_OPTIONS,
+  SEARCH_OPTIONS_VERSION,
+  SEARCH_POLICY,
+  fuzzyDistance,
+  type IndexedDoc,
+  type SearchPolicy,
+  type SearchQuery,
+  type SearchOutcome,
+} from './search/search-index.ts';
+export { foldCase, indexTerm, tagTerm, tokenize } from './text/words.ts';
+export { makeSnippet, spansToText, SNIPPET_LENGTH } from './search/snippet.ts';
+export { KnowledgeBase, articleDoc, noteDoc, type NewNote, type SaveResult } from './kb/knowledge-base.ts';
+export { openNoteStore, KeyvNoteStore, redactUrl, type NoteStore, type NoteChange } from './store/note-store.ts';
+export { exportNotes, importNotes, noteToMarkdown, noteFromMarkdown, type ExportResult, type ImportResult } from './store/export.ts';
+export { NOTE_MAX_LENGTH, characterCount, extractTags, isNoteId, noteTitle, newNoteId, noteIdForKey, type Note } from './domain/notes.ts';
+export { cleanNoteText } from './domain/notes.ts';
+export { parseProfile, loadProfile, findSection, slugify, type Profile, type ProfileSection, type ProfileItem } from './sources/profile.ts';
+export { parseArticle, type Article } from './sources/articles.ts';
+export { normalizeTag } from './domain/tags.ts';
+export { loadArticles, streamArticles, type ArticleBatch, type LoadArticlesOptions } from './sources/article-loader.ts';
+export { createLogger, silentLogger, REDACT_PATHS, type Logger } from './util/logger.ts';
+export { watchDataDir, type DataWatcher, type DataChangeHandler } from './sources/watcher.ts';

@@ -4,10 +4,10 @@
  * under a /note), and, for Discord, a gateway closed for good reported as fatal.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import { createDiscordAdapter } from '../../src/adapters/discord.ts';
-import { createInFlight, dispatchWithin, within } from '../../src/adapters/dispatch-deadline.ts';
-import { createSlackAdapter } from '../../src/adapters/slack.ts';
-import type { Adapter } from '../../src/adapters/types.ts';
+import { createDiscordAdapter } from '../../src/adapters/discord/discord.ts';
+import { createInFlight, dispatchWithin, within } from '../../src/core/bot/dispatch-deadline.ts';
+import { createSlackAdapter } from '../../src/adapters/slack/slack.ts';
+import type { Adapter } from '../../src/adapters/adapter.ts';
 import { GENERIC_FAILURE, reply, silentLogger, type Dispatcher } from '../../src/core/index.ts';
 import { createTestContext, type TestContext } from '../helpers/context.ts';
 import { startFakeDiscord, type FakeDiscord } from '../helpers/fake-discord.ts';

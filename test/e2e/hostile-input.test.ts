@@ -4,9 +4,9 @@
  */
 import { PassThrough } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createConsoleAdapter } from '../../src/adapters/console.ts';
-import { createDiscordAdapter } from '../../src/adapters/discord.ts';
-import type { Adapter } from '../../src/adapters/types.ts';
+import { createConsoleAdapter } from '../../src/adapters/console/console.ts';
+import { createDiscordAdapter } from '../../src/adapters/discord/discord.ts';
+import type { Adapter } from '../../src/adapters/adapter.ts';
 import { silentLogger } from '../../src/core/index.ts';
 import { createTestContext, type TestContext } from '../helpers/context.ts';
 import { discordMessageProblems, startFakeDiscord, type FakeDiscord } from '../helpers/fake-discord.ts';

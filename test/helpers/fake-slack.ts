@@ -8,8 +8,8 @@ import { createHmac, randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { WebSocketServer, type WebSocket } from 'ws';
-import { createSlackAdapter } from '../../src/adapters/slack.ts';
-import type { AdapterDeps } from '../../src/adapters/types.ts';
+import { createSlackAdapter } from '../../src/adapters/slack/slack.ts';
+import type { AdapterDeps } from '../../src/adapters/adapter.ts';
 
 export const BOT_TOKEN = 'xoxb-test-bot-token';
 export const APP_TOKEN = 'xapp-test-app-token';

@@ -1,0 +1,190 @@
+/**
+ * Renders a Reply as a Discord message: one embed within Discord's limits. Pure.
+ *
+ * Everything stored (notes, articles, profile) is escaped so that it cannot
+ * break formatting or turn into a mention; the client's `allowedMentions:
+ * { parse: [] }` is the second guard, so nothing here ever pings.
+ */
+import type { Reply, ReplyListItem, SearchHit, Span } from '../../core/index.ts';
+
+/** Discord's message and embed limits (characters). */
+export const DISCORD_LIMITS = {
+  content: 2000,
+  title: 256,
+  description: 4096,
+  fields: 25,
+  fieldName: 256,
+  fieldValue: 1024,
+  footer: 2048,
+  /** Title, description, field names and values and footer of all embeds of one message. */
+  embedTotal: 6000,
+  /** Autocomplete: choices per answer, and characters of a choice's name and value. */
+  choices: 25,
+  choiceName: 100,
+  choiceValue: 100,
+} as const;
+
+/** Embed colours by reply tone. */
+export const DISCORD_COLORS = { ok: 0x5865f2, error: 0xed4245 } as const;
+
+/** The subset of Discord's embed object tinker sends. */
+export interface DiscordEmbed {
+  title?: string;
+  description?: string;
+  color: number;
+  fields?: { name: string; value: string; inline?: boolean }[];
+  footer?: { text: string };
+}
+
+/** A message body: plain content and/or embeds (what `reply`/`editReply` take). */
+export interface DiscordMessage {
+  content?: string;
+  embeds: DiscordEmbed[];
+}
+
+const ELLIPSIS = '…';
+
+/** Cuts text to at most `max` characters (UTF-16 units), ending with "…" when cut; never splits a surrogate pair. */
+export function cut(text: string, max: number): string {
+  if (text.length <= max) return text;
+  if (max <= 0) return '';
+  let end = max - ELLIPSIS.length;
+  // Do not leave half of a surrogate pair or a dangling escape backslash.
+  if (end > 0 && /[\uD800-\uDBFF]/.test(text[end - 1]!)) end -= 1;
+  let head = text.slice(0, end);
+  const trailingBackslashes = /\\+$/.exec(head)?.[0].length ?? 0;
+  if (trailingBackslashes % 2 === 1) head = head.slice(0, -1);
+  return `${head.trimEnd()}${ELLIPSIS}`;
+}
+
+/**
+ * Escapes Discord markdown and mention syntax in text that came from stored data,
+ * so it shows as written: `*`, `_`, `~`, `` ` ``, `|`, `\`, `[`, `]` (so no masked link forms), `<` (which also
+ * defuses `<@id>`, `<@&role>`, `<#channel>`), block syntax at a line start
+ * (`>`, `#`, `-`, `1.`), and `@everyone`/`@here` (a zero-width space after `@`). Bare
+ * http(s) URLs are left whole.
+ */
+export function escapeDiscord(text: string): string {
+  // NOTE: bare URLs stay as they are: Discord links them before applying markdown,
+  // and a backslash inside one would end up in the link.
+  const inline = text
+    .split(/(https?:\/\/[^\s<>]+)/)
+    .map((part, i) => (i % 2 === 1 ? part : part.replace(/[\\*_~`|[\]<]/g, '\\$&')))
+    .join('');
+  return inline.replace(/^(\s*)([>#-]|\d+\.)/gm, '$1\\$2').replace(/@(everyone|here)/gi, '@\u200b$1');
+}
+
+/** Snippet spans with matched words in bold. */
+export function renderSpans(spans: readonly Span[]): string {
+  return spans
+    .map((span) => {
+      const text = escapeDiscord(span.text.replace(/\s+/g, ' '));
+      if (!span.strong || !text.trim()) return text;
+      // Bold must hug the word: keep surrounding spaces outside the markers.
+      const match = /^(\s*)([\s\S]*?)(\s*)$/.exec(text)!;
+      return `${match[1]}**${match[2]}**${match[3]}`;
+    })
+    .join('');
+}
+
+/** A markdown link when the URL is http(s); the escaped label otherwise. */
+function link(label: string, url: string | undefined): string {
+  if (!url || !/^https?:\/\/\S+$/i.test(url)) return label;
+  // NOTE: ")" and whitespace end a masked link's URL; percent-encode them.
+  const safe = url.replace(/\)/g, '%29').replace(/\(/g, '%28');
+  return `[${label}](${safe})`;
+}
+
+function listLine(item: ReplyListItem): string {
+  const text = link(escapeDiscord(item.text), item.url);
+  return `• ${text}${item.detail ? ` — ${escapeDiscord(item.detail)}` : ''}`;
+}
+
+function hitField(hit: SearchHit, position: number): { name: string; value: string } {
+  const meta = [hit.kind, hit.date?.slice(0, 10), ...hit.tags.map((tag) => `#${tag}`)].filter(Boolean).join(' · ');
+  const source = link(escapeDiscord(hit.source.label), hit.source.url);
+  const tail = `\n*${escapeDiscord(meta)}* — ${source}`;
+  const snippet = renderSpans(hit.snippet);
+  // The source line survives; the snippet is what gets cut.
+  const room = DISCORD_LIMITS.fieldValue - tail.length;
+  const value = room > 20 ? `${cutMarkdown(snippet, room)}${tail}` : cutMarkdown(`${snippet}${tail}`, DISCORD_LIMITS.fieldValue);
+  return {
+    name: cut(`${position}. ${escapeDiscord(hit.title.replace(/\s+/g, ' '))}`, DISCORD_LIMITS.fieldName),
+    value: value.trim() || '\u200b',
+  };
+}
+
+/** Cuts rendered markdown; closes a bold run the cut left open. */
+function cutMarkdown(text: string, max: number): string {
+  if (text.length <= max) return text;
+  let out = cut(text, max - 2);
+  const markers = out.match(/(?<!\\)\*\*/g)?.length ?? 0;
+  if (markers % 2 === 1) out = `${out.slice(0, -1)}**${ELLIPSIS}`;
+  return out;
+}
+
+function embedSize(embed: DiscordEmbed): number {
+  return (
+    (embed.title?.length ?? 0) +
+    (embed.description?.length ?? 0) +
+    (embed.footer?.text.length ?? 0) +
+    (embed.fields ?? []).reduce((sum, field) => sum + field.name.length + field.value.length, 0)
+  );
+}
+
+/** Renders a reply as one embed (title = summary, body = sections), within every Discord limit. */
+export function renderDiscordReply(reply: Reply): DiscordMessage {
+  const embed: DiscordEmbed = {
+    title: cut(escapeDiscord(reply.text.replace(/\s+/g, ' ').trim()) || '\u200b', DISCORD_LIMITS.title),
+    color: DISCORD_COLORS[reply.tone],
+  };
+  const paragraphs: string[] = [];
+  const fields: { name: string; value: string }[] = [];
+  let hitsShown = 0;
+  let hitsTotal = 0;
+  for (const section of reply.sections) {
+    if (section.type === 'text') {
+      paragraphs.push(escapeDiscord(section.text));
+    } else if (section.type === 'list') {
+      const title = section.title && section.title !== reply.text ? `**${escapeDiscord(section.title)}**\n` : '';
+      paragraphs.push(`${title}${section.items.map(listLine).join('\n')}`);
+    } else {
+      for (const hit of section.hits) {
+        hitsTotal += 1;
+        if (fields.length >= DISCORD_LIMITS.fields) continue;
+        fields.push(hitField(hit, hitsTotal));
+        hitsShown += 1;
+      }
+    }
+  }
+  if (paragraphs.length > 0) embed.description = cutDescription(paragraphs.join('\n\n'));
+  if (fields.length > 0) embed.fields = fields;
+  // Keep the whole message under the total: drop hits from the end, then cut the description.
+  // The "N more not shown" footer counts toward the total, so room is kept for it while dropping.
+  const footerFor = (shown: number): string | undefined => (shown < hitsTotal ? `${hitsTotal - shown} more not shown` : undefined);
+  const sizeWithFooter = (): number => embedSize(embed) + (footerFor(hitsShown)?.length ?? 0);
+  while (sizeWithFooter() > DISCORD_LIMITS.embedTotal && embed.fields && embed.fields.length > 0) {
+    embed.fields.pop();
+    hitsShown -= 1;
+    if (embed.fields.length === 0) delete embed.fields;
+  }
+  const footer = footerFor(hitsShown);
+  if (footer) embed.footer = { text: footer };
+  const over = embedSize(embed) - DISCORD_LIMITS.embedTotal;
+  if (over > 0 && embed.description) embed.description = cutDescription(embed.description, embed.description.length - over);
+  return { embeds: [embed] };
+}
+
+function cutDescription(text: string, max: number = DISCORD_LIMITS.description): string {
+  const limit = Math.min(max, DISCORD_LIMITS.description);
+  if (text.length <= limit) return text;
+  // Cut between lines when one ends late enough, so no link or bold run is left half open.
+  const lineEnd = text.lastIndexOf('\n', limit - 2);
+  if (lineEnd > limit / 2) return `${text.slice(0, lineEnd)}\n${ELLIPSIS}`;
+  return cutMarkdown(text, limit);
+}
+
+/** Plain text for places without embeds (autocomplete names, logs): no markdown, one line, cut. */
+export function plainChoice(text: string, max: number = DISCORD_LIMITS.choiceName): string {
+  return cut(text.replace(/\s+/g, ' ').trim(), max);
+}

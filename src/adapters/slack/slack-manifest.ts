@@ -1,0 +1,80 @@
+/**
+ * The Slack app manifest, built from the command list so the two never drift:
+ * one slash command per command, the "Save to notes" shortcut, the scopes the
+ * bot needs, Socket Mode on (or, for HTTP mode, request URLs). Pure.
+ */
+import type { Command } from '../../core/index.ts';
+import { SAVE_TO_NOTES_CALLBACK } from './slack-payload.ts';
+
+export interface SlackManifestOptions {
+  /** App and bot name shown in Slack. */
+  name?: string;
+  /**
+   * HTTP mode: the public base URL of the bot (e.g. `https://tinker.example.com`);
+   * every request then goes to `<base>/slack/events`. Unset: Socket Mode.
+   */
+  httpBaseUrl?: string;
+}
+
+/** Slack's manifest, as much of it as tinker sets. */
+export interface SlackManifest {
+  _metadata: { major_version: number; minor_version: number };
+  display_information: { name: string; description: string; background_color: string };
+  features: {
+    bot_user: { display_name: string; always_online: boolean };
+    slash_commands: Array<{ command: string; description: string; usage_hint?: string; should_escape: boolean; url?: string }>;
+    shortcuts: Array<{ name: string; type: 'message'; callback_id: string; description: string }>;
+  };
+  oauth_config: { scopes: { bot: string[] } };
+  settings: {
+    interactivity: { is_enabled: boolean; request_url?: string };
+    org_deploy_enabled: boolean;
+    socket_mode_enabled: boolean;
+    token_rotation_enabled: boolean;
+  };
+}
+
+/** Everything the bot calls: slash commands and shortcuts need `commands`; response_url, auth.test and chat.getPermalink need no scope. */
+export const SLACK_BOT_SCOPES = ['commands'] as const;
+
+export function buildSlackManifest(commands: readonly Command[], options: SlackManifestOptions = {}): SlackManifest {
+  const name = options.name ?? 'tinker';
+  const requestUrl = options.httpBaseUrl ? `${options.httpBaseUrl.replace(/\/+$/, '')}/slack/events` : undefined;
+  return {
+    _metadata: { major_version: 1, minor_version: 1 },
+    display_information: {
+      name,
+      description: 'Capture notes, share your topics and find old write-ups without leaving Slack.',
+      background_color: '#2c2d30',
+    },
+    features: {
+      bot_user: { display_name: name, always_online: false },
+      slash_commands: commands.map((command) => {
+        const hint = command.usage.replace(new RegExp(`^/${command.name}\\s*`), '');
+        return {
+          command: `/${command.name}`,
+          description: command.description,
+          ...(hint ? { usage_hint: hint } : {}),
+          // Plain text, not <@U…> markup: tinker stores what the person typed.
+          should_escape: false,
+          ...(requestUrl ? { url: requestUrl } : {}),
+        };
+      }),
+      shortcuts: [
+        {
+          name: 'Save to notes',
+          type: 'message',
+          callback_id: SAVE_TO_NOTES_CALLBACK,
+          description: `Save this message as a ${name} note`,
+        },
+      ],
+    },
+    oauth_config: { scopes: { bot: [...SLACK_BOT_SCOPES] } },
+    settings: {
+      interactivity: { is_enabled: true, ...(requestUrl ? { request_url: requestUrl } : {}) },
+      org_deploy_enabled: false,
+      socket_mode_enabled: !requestUrl,
+      token_rotation_enabled: false,
+    },
+  };
+}

@@ -1,0 +1,123 @@
+/**
+ * The command contract: what a command is, what it receives and what it returns.
+ * Platform-neutral: adapters translate their payloads into an `Invocation` and a
+ * `Reply` into their own output.
+ */
+import type { Origin, Person, SearchHit } from '../domain/types.ts';
+import type { KnowledgeBase } from '../kb/knowledge-base.ts';
+
+/** One call of a command, built by an adapter from a platform event. */
+export interface Invocation {
+  /** Command name without the slash, as typed (normalised by the registry). */
+  command: string;
+  /** Everything after the command name, untrimmed. */
+  text: string;
+  /** Who invoked the command (checked against NOTE_WRITERS). */
+  user: Person;
+  /** Where it was invoked. */
+  origin: Origin;
+  /**
+   * For "Save to notes" on someone else's message: that message's author.
+   * The note is attributed to them; permission is still checked on `user`.
+   */
+  author?: Person;
+  /**
+   * Identifies the platform request or message this came from; a second
+   * invocation with the same key returns the first result instead of a new note.
+   */
+  idempotencyKey?: string;
+}
+
+/** One line of a list in a reply (profile items, help lines). */
+export interface ReplyListItem {
+  /** The item's text (plain, from the owner's data: renderers must escape it). */
+  text: string;
+  /** A link for the item, when it has one. */
+  url?: string;
+  /** A short extra, shown after the text (counts, an example). */
+  detail?: string;
+}
+
+/** A part of a reply's body. */
+export type ReplySection =
+  | { type: 'text'; text: string }
+  | { type: 'list'; title?: string; items: ReplyListItem[] }
+  | { type: 'hits'; hits: SearchHit[] };
+
+/** What a command returns; each adapter renders it in its own way. */
+export interface Reply {
+  /** Only the person who asked sees it (`ephemeral`), or the whole channel (`public`). */
+  visibility: 'ephemeral' | 'public';
+  /** `error` for refusals and failures, so renderers can style them. */
+  tone: 'ok' | 'error';
+  /** A one-line summary; also the fallback text where rich output is unavailable. */
+  text: string;
+  /** The body, in order. */
+  sections: ReplySection[];
+}
+
+/** The single string argument a command takes, described for platforms that declare options. */
+export interface CommandOption {
+  /** Option name (lower case, for Discord's option list). */
+  name: string;
+  /** One line shown to the user while typing. */
+  description: string;
+  /** Whether the command is useless without it. */
+  required: boolean;
+  /** Longest accepted value, in characters. */
+  maxLength?: number;
+  /** A closed list of values, when there is one. */
+  choices?: readonly string[];
+  /** Whether the platform should offer completions while typing. */
+  autocomplete?: boolean;
+}
+
+/** Services a command runs against. */
+export interface CommandContext {
+  /** Profile, articles, notes, and the search index over them. */
+  kb: KnowledgeBase;
+  /** Most hits `/find` shows. */
+  searchLimit: number;
+  /** `platform:userId` entries allowed to write; empty means anyone. */
+  noteWriters: readonly string[];
+  /** The known commands, for `/help` and "unknown command" replies. */
+  commands: readonly Command[];
+}
+
+/** A command: data plus a function from an invocation to a reply. */
+export interface Command {
+  /** Lower-case name without the slash: `find`. */
+  name: string;
+  /** One line describing what it does. */
+  description: string;
+  /** How to call it: `/find <query>`. */
+  usage: string;
+  /** One example call: `/find libgit2 nfs`. */
+  example: string;
+  /** Its argument, if it takes one. */
+  option?: CommandOption;
+  /** Whether its normal reply is ephemeral or public (adapters defer with this). */
+  visibility: Reply['visibility'];
+  /** Whether it changes stored notes (adapters may reject retries earlier). */
+  writes: boolean;
+  run(ctx: CommandContext, invocation: Invocation): Promise<Reply>;
+}
+
+/** Identity helper that keeps a command's literal types checked. */
+export function defineCommand<const C extends Command>(command: C): C {
+  return command;
+}
+
+/** A reply helper for the common case. */
+export function reply(
+  text: string,
+  options: Partial<Omit<Reply, 'text'>> = {},
+): Reply {
+  return {
+    visibility: options.visibility ?? 'ephemeral',
+    tone: options.tone ?? 'ok',
+    text,
+    sections: options.sections ?? [],
+  };
+}
+

@@ -1,0 +1,228 @@
+/**
+ * A snippet of about 200 characters around the best match, matched words marked.
+ */
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import type { Span } from '../domain/types.ts';
+import { decodeText } from '../util/decode.ts';
+import { foldCase, foldInPlace, indexTerm, separatesWords, tagTerm, tokenizeWithOffsets } from '../text/words.ts';
+
+export const SNIPPET_LENGTH = 200;
+
+/**
+ * Picks the window of `length` characters holding the most distinct matched
+ * terms (the earliest such window on a tie) and marks every matched word in it.
+ */
+export function makeSnippet(text: string, matchedTerms: ReadonlySet<string>, length = SNIPPET_LENGTH): Span[] {
+  const flat = text.replace(/\s+/g, ' ').trim();
+  if (!flat) return [];
+  // Stemming every word of a long text is most of a hit's cost: only words that share their first
+  // two letters with a matched term can stem to it (stemmers change endings), and each distinct
+  // word is checked once.
+  const heads = new Set([...matchedTerms].map((term) => term.slice(0, 2)));
+  const checked = new Map<string, string | null>();
+  const termOf = (word: string): string | null => {
+    let term = checked.get(word);
+    if (term === undefined) {
+      const stemmed = indexTerm(word);
+      const tag = tagTerm(word);
+      term = stemmed !== undefined && matchedTerms.has(stemmed) ? stemmed : tag !== undefined && matchedTerms.has(tag) ? (stemmed ?? tag) : null;
+      checked.set(word, term);
+    }
+    return term;
+  };
+  const folded = foldInPlace(flat);
+  const { matches, wordStartFrom, lastWordEnd } =
+    folded !== undefined
+      ? scannedWords(flat, folded, heads, termOf)
+      : unicodeWords(flat, (word) => (heads.has(foldCase(word.slice(0, 4)).slice(0, 2)) ? termOf(word) : null));
+
+  let start = 0;
+  if (matches.length > 0 && flat.length > length) {
+    // Windows starting at each match, slid along: how many of each term the window holds.
+    let best = 0;
+    let bestCount = -1;
+    const inWindow = new Map<string, number>();
+    let next = 0;
+    for (let i = 0; i < matches.length; i += 1) {
+      const from = matches[i]!.start;
+      for (; next < matches.length && matches[next]!.end - from <= length; next += 1) {
+        const term = matches[next]!.term;
+        inWindow.set(term, (inWindow.get(term) ?? 0) + 1);
+      }
+      if (inWindow.size > bestCount) {
+        bestCount = inWindow.size;
+        best = from;
+      }
+      if (next > i) {
+        const term = matches[i]!.term;
+        const left = inWindow.get(term)! - 1;
+        if (left === 0) inWindow.delete(term);
+        else inWindow.set(term, left);
+      } else {
+        next = i + 1;
+      }
+    }
+    // A little context before the first match, starting at a word.
+    start = Math.max(0, best - Math.floor(length / 5));
+    if (start > 0) start = wordStartFrom(start);
+    start = Math.min(start, Math.max(0, flat.length - length));
+    if (start > 0) start = wordStartFrom(start);
+  }
+  let end = Math.min(flat.length, start + length);
+  if (end < flat.length) {
+    const lastEnd = lastWordEnd(end, start);
+    if (lastEnd !== undefined && lastEnd > start + length / 2) end = lastEnd;
+  }
+
+  const spans: Span[] = [];
+  const push = (piece: string, strong: boolean) => {
+    if (!piece) return;
+    const last = spans[spans.length - 1];
+    if (last && Boolean(last.strong) === strong) last.text += piece;
+    else spans.push(strong ? { text: piece, strong: true } : { text: piece });
+  };
+  if (start > 0) push('…', false);
+  let cursor = start;
+  for (const match of matches) {
+    if (match.start < start || match.end > end) continue;
+    push(flat.slice(cursor, match.start), false);
+    push(flat.slice(match.start, match.end), true);
+    cursor = match.end;
+  }
+  push(flat.slice(cursor, end), false);
+  if (end < flat.length) push('…', false);
+  return spans;
+}
+
+interface Match {
+  start: number;
+  end: number;
+  term: string;
+}
+
+/** The matched words of a flattened text, and its word boundaries. */
+interface Words {
+  /** Matched words, in order. */
+  matches: Match[];
+  /** The start of the first word at or after `at` (or `at` when there is none). */
+  wordStartFrom(at: number): number;
+  /** The end of the last word that ends by `end`, if that word starts at or after `from`. */
+  lastWordEnd(end: number, from: number): number | undefined;
+}
+
+/**
+ * Text whose folded form keeps every character in place (nearly all text):
+ * matched words are found by looking for their first two letters (the heads)
+ * in the folded text, so most words are never looked at.
+ */
+function scannedWords(flat: string, lower: string, heads: ReadonlySet<string>, termOf: (word: string) => string | null): Words {
+  const matches: Match[] = [];
+  for (const head of heads) {
+    if (!head) continue;
+    for (let at = lower.indexOf(head); at !== -1; at = lower.indexOf(head, at + 1)) {
+      if (!separatesWords(flat, at - 1)) continue;
+      let end = at;
+      while (!separatesWords(flat, end)) end += 1;
+      // The word's own head must be this one (a one-letter head must not claim a longer word's).
+      if (lower.slice(at, Math.min(at + 2, end)) !== head) continue;
+      const term = termOf(flat.slice(at, end));
+      if (term !== null) matches.push({ start: at, end, term });
+    }
+  }
+  matches.sort((a, b) => a.start - b.start);
+  const isWordStart = (i: number) => !separatesWords(flat, i) && separatesWords(flat, i - 1);
+  const isWordEnd = (i: number) => !separatesWords(flat, i - 1) && separatesWords(flat, i);
+  return {
+    matches,
+    wordStartFrom(at) {
+      for (let i = at; i < flat.length; i += 1) if (isWordStart(i)) return i;
+      return at;
+    },
+    lastWordEnd(end, from) {
+      let e = end;
+      while (e > 0 && !isWordEnd(e)) e -= 1;
+      if (e === 0) return undefined;
+      let wordStart = e - 1;
+      while (wordStart > 0 && !separatesWords(flat, wordStart - 1)) wordStart -= 1;
+      return wordStart >= from ? e : undefined;
+    },
+  };
+}
+
+/** Any text: every word tokenized, boundaries kept as plain numbers. */
+function unicodeWords(flat: string, matchOf: (word: string) => string | null): Words {
+  const starts: number[] = [];
+  const ends: number[] = [];
+  const matches: Match[] = [];
+  for (const { word, start, end } of tokenizeWithOffsets(flat)) {
+    starts.push(start);
+    ends.push(end);
+    const term = matchOf(word);
+    if (term !== null) matches.push({ start, end, term });
+  }
+  return {
+    matches,
+    wordStartFrom(at) {
+      const i = firstAtLeast(starts, at);
+      return i < starts.length ? starts[i]! : at;
+    },
+    lastWordEnd(end, from) {
+      const i = firstAtLeast(ends, end + 1) - 1;
+      return i >= 0 && starts[i]! >= from ? ends[i]! : undefined;
+    },
+  };
+}
+
+/** Index of the first element of an ascending list that is at least `value` (the length when none is). */
+function firstAtLeast(sorted: readonly number[], value: number): number {
+  let low = 0;
+  let high = sorted.length;
+  while (low < high) {
+    const mid = (low + high) >>> 1;
+    if (sorted[mid]! < value) low = mid + 1;
+    else high = mid;
+  }
+  return low;
+}
+
+/** A snippet as plain text (for logs and simple renderers). */
+export function spansToText(spans: readonly Span[]): string {
+  return spans.map((span) => span.text).join('');
+}
+
+/**
+ * The text of a markdown file, for a snippet, without a full parse: front
+ * matter, the title heading, HTML, link targets and inline markup are dropped.
+ * Used to read an article's text back from disk for the few hits shown, so the
+ * index need not keep every article's text in memory; about 50 times cheaper
+ * than parsing (a full parse costs milliseconds per file).
+ */
+export function snippetTextFromMarkdown(source: string): string {
+  // Each pass runs only when its syntax can be there: a pass over the whole file is most of the cost.
+  let text = source.replace(/^\uFEFF?---\r?\n[\s\S]*?\r?\n(?:---|\.\.\.)\s*(?:\r?\n|$)/, '');
+  if (text.includes('<!--')) text = text.replace(/<!--[\s\S]*?-->/g, ' ');
+  text = text.replace(/^\s*#{1,6}\s+.*(?:\r?\n|$)/, '');
+  if (text.includes('<')) text = text.replace(/<\/?[A-Za-z][^>]*>/g, ' ');
+  if (text.includes('```') || text.includes('~~~')) text = text.replace(/^\s*(?:```|~~~).*$/gm, '');
+  // Setext heading underlines, thematic breaks and table separator rows carry no words.
+  if (/(?:^|\n) {0,3}[=*_-]/.test(text)) text = text.replace(/^ {0,3}(?:=+|-+|(?:[*_] *){3,})[ \t]*$/gm, '');
+  if (text.includes('|')) {
+    text = text
+      .replace(/^ {0,3}\|?(?: *:?-+:? *\|)+(?: *:?-+:? *)?\|?[ \t]*$/gm, '')
+      // Table cells: the pipes between them become spaces.
+      .replace(/^ {0,3}\|(.*)\|?[ \t]*$/gm, (_row, cells: string) => cells.replace(/\s*\|\s*/g, '  '));
+  }
+  if (text.includes('](')) text = text.replace(/!?\[([^\]]*)\]\([^)]*\)/g, '$1');
+  return text.replace(/^\s{0,3}(?:#{1,6}\s+|>\s?|[-*+]\s+|\d+[.)]\s+)/gm, '').replace(/(\*\*|__|\*|`+|~~)/g, '');
+}
+
+/** An article's text read back from disk for a snippet; undefined when the file is gone. */
+export function readArticleTextSync(dataDir: string, relativePath: string | undefined): string | undefined {
+  if (!relativePath) return undefined;
+  try {
+    return snippetTextFromMarkdown(decodeText(readFileSync(path.join(dataDir, relativePath))));
+  } catch {
+    return undefined;
+  }
+}

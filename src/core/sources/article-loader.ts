@@ -1,0 +1,270 @@
+/**
+ * Loading every article for a cold build: read and parsed in batches on worker
+ * threads (parsing is ~90% of the cost and CPU-bound), handed back in path
+ * order so the index is built while the rest is still being parsed. Small
+ * folders, or a worker that cannot start, fall back to this thread.
+ */
+import { existsSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { availableParallelism } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { Worker } from 'node:worker_threads';
+import type { Logger } from '../util/logger.ts';
+import { listMarkdownFiles, readArticle, type Article, type ArticleProblem, type ArticleResult } from './articles.ts';
+
+export interface LoadArticlesOptions {
+  /** Worker threads that read and parse; default one per core but one, at least 1, at most 4. 0: all on this thread. */
+  workers?: number;
+  /** Below this many files all stays on this thread (a worker takes 0.1-0.3 s to start); default 300. */
+  minFilesForWorkers?: number;
+  /** Told when a worker fails (its batches are then read on this thread). */
+  logger?: Logger;
+}
+
+/** Consecutive articles in path order, and the files among them that were skipped. */
+export interface ArticleBatch {
+  articles: Article[];
+  problems: ArticleProblem[];
+  /** Where it was read and parsed: on a worker thread, or on this one. */
+  thread: 'worker' | 'main';
+}
+
+/** What the main thread asks a worker (article-parser-worker.ts). */
+export interface BatchRequest {
+  batch: number;
+  dataDir: string;
+  /** Paths relative to dataDir. */
+  files: string[];
+}
+
+/** A worker's answer: one result per requested file, in the same order. */
+export interface BatchReply {
+  batch: number;
+  results: ArticleResult[];
+}
+
+/**
+ * One core is left to the main thread (it indexes what the workers parse, and answers commands).
+ * NOTE: two parsing workers in one process ran slower here (2 cores) than one: each took
+ * 2.5-3x longer per file, where two separate processes lose only ~20%.
+ */
+const DEFAULTS = { workers: Math.max(1, Math.min(4, availableParallelism() - 1)), minFilesForWorkers: 300 };
+/** Files per batch: small enough that indexing one holds the event loop only a few milliseconds. */
+const BATCH_SIZE = 64;
+/** Batches parsed ahead of the consumer, at most: bounds the memory held while indexing lags. */
+const MAX_AHEAD = 16;
+/** The order articles are indexed in: `localeCompare`'s (the same collator), without building one per comparison. */
+const byPath = new Intl.Collator().compare;
+
+/** Loads every article under DATA_DIR/articles, sorted by path; unreadable ones come back as problems. */
+export async function loadArticles(
+  dataDir: string,
+  options: LoadArticlesOptions = {},
+): Promise<{ articles: Article[]; problems: ArticleProblem[] }> {
+  const articles: Article[] = [];
+  const problems: ArticleProblem[] = [];
+  for await (const batch of streamArticles(dataDir, options)) {
+    articles.push(...batch.articles);
+    problems.push(...batch.problems);
+  }
+  return { articles, problems };
+}
+
+/**
+ * Starts reading every article at once and yields them in batches, in path
+ * order. Stopping the iteration early (break, throw) stops the workers.
+ */
+export function streamArticles(dataDir: string, options: LoadArticlesOptions = {}): AsyncIterable<ArticleBatch> {
+  const load = new ArticleLoad(dataDir, { ...DEFAULTS, ...options });
+  return {
+    [Symbol.asyncIterator]: () => {
+      const batches = load.batches();
+      return {
+        next: () => batches.next(),
+        // Also before the first next(), when a generator's own `finally` would not run.
+        return: (value?: unknown) => {
+          load.close();
+          return batches.return(value);
+        },
+        [Symbol.asyncIterator]() {
+          return this;
+        },
+      };
+    },
+  };
+}
+
+interface Lane {
+  worker: Worker;
+  /** Batch in flight on this worker. */
+  busy: number | undefined;
+}
+
+interface Slot {
+  files: string[];
+  result: Promise<ArticleBatch>;
+  resolve: (batch: ArticleBatch) => void;
+}
+
+class ArticleLoad {
+  private slots: Slot[] = [];
+  private lanes: Lane[] = [];
+  /** Next batch to hand out, next one the consumer takes. */
+  private dispatched = 0;
+  private consumed = 0;
+  private hereBusy = false;
+  private closed = false;
+  private readonly listed: Promise<void>;
+
+  constructor(
+    private readonly dataDir: string,
+    private readonly options: LoadArticlesOptions & typeof DEFAULTS,
+  ) {
+    this.listed = this.list();
+    // Awaited by batches(); this only keeps an early failure from being reported as unhandled.
+    this.listed.catch(() => {});
+  }
+
+  async *batches(): AsyncGenerator<ArticleBatch> {
+    try {
+      await this.listed;
+      while (this.consumed < this.slots.length) {
+        const batch = await this.slots[this.consumed]!.result;
+        this.consumed += 1;
+        this.pump();
+        yield batch;
+      }
+    } finally {
+      this.close();
+    }
+  }
+
+  private async list(): Promise<void> {
+    const files = await listMarkdownFiles(this.dataDir, path.join(this.dataDir, 'articles'));
+    files.sort(byPath);
+    for (let from = 0; from < files.length; from += BATCH_SIZE) {
+      let resolve!: (batch: ArticleBatch) => void;
+      const result = new Promise<ArticleBatch>((done) => (resolve = done));
+      this.slots.push({ files: files.slice(from, from + BATCH_SIZE), result, resolve });
+    }
+    const script = files.length >= this.options.minFilesForWorkers ? workerScript() : undefined;
+    if (!script && files.length >= this.options.minFilesForWorkers && this.options.workers > 0) {
+      this.options.logger?.warn('articles: the parsing worker script is missing beside the code; parsing on the main thread');
+    }
+    // Closed while listing: no worker is started, none would be stopped.
+    const count = script && !this.closed ? Math.min(this.options.workers, this.slots.length) : 0;
+    for (let i = 0; i < count; i += 1) this.lanes.push(this.startLane(script!));
+    this.pump();
+  }
+
+  /** Hands out batches to idle workers (or runs one here when there are none), staying at most MAX_AHEAD ahead. */
+  private pump(): void {
+    while (!this.closed && this.dispatched < this.slots.length && this.dispatched - this.consumed < MAX_AHEAD) {
+      const batch = this.dispatched;
+      const lane = this.lanes.find((candidate) => candidate.busy === undefined);
+      if (lane) {
+        lane.busy = batch;
+        lane.worker.postMessage({ batch, dataDir: this.dataDir, files: this.slots[batch]!.files } satisfies BatchRequest);
+      } else if (this.lanes.length === 0 && !this.hereBusy) {
+        this.hereBusy = true;
+        void this.readHere(batch).finally(() => {
+          this.hereBusy = false;
+          this.pump();
+        });
+      } else {
+        return;
+      }
+      this.dispatched += 1;
+    }
+    const done = this.dispatched === this.slots.length && this.lanes.every((lane) => lane.busy === undefined);
+    if (done || this.closed) this.stopWorkers();
+  }
+
+  private startLane(script: URL): Lane {
+    const lane: Lane = { worker: startWorker(script), busy: undefined };
+    lane.worker.on('message', (reply: BatchReply) => {
+      lane.busy = undefined;
+      this.slots[reply.batch]?.resolve(batchOf(reply.results, 'worker'));
+      this.pump();
+    });
+    // A worker that fails (to start, or later) is dropped; its batch and the rest are read here.
+    const drop = (reason: unknown) => {
+      if (!this.lanes.includes(lane)) return;
+      this.options.logger?.warn(
+        { err: reason instanceof Error ? reason.message : `exit code ${String(reason)}` },
+        'articles: a parsing worker failed; reading its articles on the main thread',
+      );
+      this.lanes = this.lanes.filter((other) => other !== lane);
+      const orphan = lane.busy;
+      lane.busy = undefined;
+      if (orphan !== undefined && !this.closed) void this.readHere(orphan).then(() => this.pump());
+      else this.pump();
+    };
+    lane.worker.on('error', drop);
+    lane.worker.on('exit', drop);
+    return lane;
+  }
+
+  private async readHere(batch: number): Promise<void> {
+    const slot = this.slots[batch]!;
+    const results: ArticleResult[] = new Array(slot.files.length);
+    let next = 0;
+    // Bounded parallelism: fast on large folders without exhausting file handles.
+    await Promise.all(
+      Array.from({ length: Math.min(16, slot.files.length) }, async () => {
+        for (let i = next++; i < slot.files.length; i = next++) results[i] = await readArticle(this.dataDir, slot.files[i]!);
+      }),
+    );
+    slot.resolve(batchOf(results, 'main'));
+  }
+
+  private stopWorkers(): void {
+    const lanes = this.lanes;
+    this.lanes = [];
+    for (const lane of lanes) void lane.worker.terminate();
+  }
+
+  close(): void {
+    this.closed = true;
+    this.stopWorkers();
+  }
+}
+
+function batchOf(results: readonly ArticleResult[], thread: ArticleBatch['thread']): ArticleBatch {
+  const batch: ArticleBatch = { articles: [], problems: [], thread };
+  for (const result of results) {
+    if ('article' in result) batch.articles.push(result.article);
+    else batch.problems.push(result.problem);
+  }
+  return batch;
+}
+
+/**
+ * The worker entry beside this module, with this module's own extension:
+ * `.ts` under tsx, `.js` compiled. Bundled, this module sits in a chunk one
+ * folder below the entry points, hence the second place. None: no workers.
+ */
+function workerScript(): URL | undefined {
+  const extension = path.extname(fileURLToPath(import.meta.url));
+  for (const place of ['./', '../']) {
+    const script = new URL(`${place}article-parser-worker${extension}`, import.meta.url);
+    if (existsSync(script)) return script;
+  }
+  return undefined;
+}
+
+function startWorker(script: URL): Worker {
+  // A larger young generation: parsing makes many short-lived objects, and scavenges were ~15% of the time.
+  const options = { resourceLimits: { maxYoungGenerationSizeMb: 16 } };
+  if (!script.pathname.endsWith('.ts')) return new Worker(script, options);
+  // NOTE: Node 20 runs no TypeScript, and a worker inherits no loader hooks (not tsx's either):
+  // the worker loads tsx's API and imports the entry through it.
+  // NOTE: its ESM entry: the CommonJS one fails to register inside a worker.
+  const tsx =
+    typeof import.meta.resolve === 'function'
+      ? import.meta.resolve('tsx/esm/api')
+      : pathToFileURL(createRequire(import.meta.url).resolve('tsx/esm/api').replace(/\.cjs$/, '.mjs')).href;
+  const boot = `import(${JSON.stringify(tsx)}).then((tsx) => tsx.tsImport(${JSON.stringify(script.href)}, ${JSON.stringify(import.meta.url)}))`;
+  return new Worker(boot, { ...options, eval: true });
+}

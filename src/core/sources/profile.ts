@@ -1,0 +1,239 @@
+/**
+ * The owner's profile page, split into sections by heading.
+ */
+import { readFile } from 'node:fs/promises';
+import { decodeText } from '../util/decode.ts';
+import type { List, RootContent } from 'mdast';
+import { StartupError } from '../domain/errors.ts';
+import { firstLink, parseMarkdown, plainText } from './markdown.ts';
+
+/** One list item of a profile section. */
+export interface ProfileItem {
+  /**
+   * The item's text, links reduced to their text. Nested items (sub-bullets) follow
+   * in parentheses, depth-first: `Migrating Postgres to 16 (rollback drill; replica cut-over)`.
+   */
+  text: string;
+  /** The item's first absolute link (its own, else a nested item's), when it has one. */
+  url?: string;
+  /** The item's own text without its nested items; set only when it has nested items. */
+  topic?: string;
+}
+
+/**
+ * What a section is for, read from its heading's words: `## Now` and
+ * `## What I'm working on` are `current`, `## Books` is `reading`.
+ */
+export type SectionKind = 'current' | 'planned' | 'reading' | 'interests' | 'about' | 'past';
+
+/** A heading of the profile and what stands under it until the next heading. */
+export interface ProfileSection {
+  /** The heading text: `Current topics`; `Overview` for what stands before the first heading. */
+  title: string;
+  /** Lower-case, dash-separated heading: `current-topics`; unique in the profile (`current-topics-2`). */
+  slug: string;
+  /** What the heading says the section is for, when its words tell. */
+  kind?: SectionKind;
+  /** List items at every level of the section's lists (nested ones inside their parent's text). */
+  items: ProfileItem[];
+  /** Paragraphs and other text that is not a list. */
+  paragraphs: string[];
+}
+
+export interface Profile {
+  sections: ProfileSection[];
+}
+
+/** Title of the section that holds what stands before the first heading. */
+const LEAD_TITLE = 'Overview';
+
+/** Parses a profile page. Heading level and bullet style do not matter. */
+export function parseProfile(markdown: string): Profile {
+  const tree = parseMarkdown(markdown);
+  const sections: ProfileSection[] = [];
+  const slugs = new Set<string>();
+  const open = (title: string): ProfileSection => {
+    const base = slugify(title) || 'section';
+    let slug = base;
+    // NOTE: the slug names the section's items in the search index; a repeated heading must not share them.
+    for (let n = 2; slugs.has(slug); n++) slug = `${base}-${n}`;
+    slugs.add(slug);
+    const kind = classifyHeading(slug)?.kind;
+    const section: ProfileSection = kind ? { title, slug, kind, items: [], paragraphs: [] } : { title, slug, items: [], paragraphs: [] };
+    sections.push(section);
+    return section;
+  };
+  let current: ProfileSection | undefined;
+  for (const node of tree.children) {
+    if (node.type === 'heading') {
+      current = open(plainText(node) || 'Untitled');
+      continue;
+    }
+    if (node.type === 'yaml' || node.type === 'thematicBreak' || node.type === 'html') continue;
+    if (node.type === 'list') {
+      const items = listItems(node);
+      if (items.length > 0) (current ??= open(LEAD_TITLE)).items.push(...items);
+    } else {
+      const text = plainText(node);
+      if (text) (current ??= open(LEAD_TITLE)).paragraphs.push(text);
+    }
+  }
+  return { sections };
+}
+
+function listItems(list: List): ProfileItem[] {
+  const items: ProfileItem[] = [];
+  for (const item of list.children) {
+    const [first, ...rest] = item.children;
+    if (!first) continue;
+    // The item's first block is its text; what follows (sub-bullets, more paragraphs) is its detail.
+    const own = first.type === 'list' ? '' : plainText(first);
+    const nested = (first.type === 'list' ? item.children : rest).flatMap(blockTexts);
+    const text = withNested(own, nested);
+    if (!text) continue;
+    const url = firstLink(item);
+    items.push({ text, ...(url ? { url } : {}), ...(own && nested.length > 0 ? { topic: own } : {}) });
+  }
+  return items;
+}
+
+/** The texts of a block inside a list item, depth-first: a nested list gives each of its items. */
+function blockTexts(node: RootContent): string[] {
+  if (node.type === 'list') {
+    return node.children.flatMap((item) => item.children.flatMap(blockTexts));
+  }
+  if (node.type === 'html') return [];
+  const text = plainText(node);
+  return text ? [text] : [];
+}
+
+function withNested(own: string, nested: readonly string[]): string {
+  if (nested.length === 0) return own;
+  const detail = nested.join('; ');
+  if (!own) return detail;
+  return own.endsWith(':') ? `${own} ${detail}` : `${own} (${detail})`;
+}
+
+export function slugify(title: string): string {
+  return title
+    .normalize('NFD')
+    .replace(/\p{M}/gu, '')
+    .toLowerCase()
+    .replace(/[^\p{L}\p{N}]+/gu, '-')
+    .replace(/^-+|-+$/g, '');
+}
+
+/**
+ * Heading words that tell what a section is for, strongest first: a heading
+ * takes the first kind one of its words names (`Currently reading` is reading,
+ * `Currently learning` is current, `Learning` is planned). `weak` current words
+ * (`Topics`, `Projects`) yield to a heading that names the kind outright.
+ */
+const KIND_WORDS: readonly { kind: SectionKind; weak?: true; words: ReadonlySet<string> }[] = [
+  {
+    kind: 'past',
+    words: new Set(['past', 'previous', 'previously', 'former', 'formerly', 'old', 'done', 'completed', 'finished', 'archive', 'archived', 'history', 'earlier', 'retired']),
+  },
+  { kind: 'reading', words: new Set(['reading', 'read', 'books', 'book', 'bookshelf', 'papers', 'library']) },
+  {
+    kind: 'current',
+    words: new Set(['current', 'currently', 'now', 'today', 'working', 'wip', 'ongoing', 'active', 'present', 'presently', 'progress', 'lately']),
+  },
+  {
+    kind: 'planned',
+    words: new Set(['planned', 'plan', 'plans', 'planning', 'next', 'later', 'upcoming', 'future', 'someday', 'soon', 'roadmap', 'todo', 'backlog', 'wishlist', 'learn', 'learning', 'want', 'explore', 'goals']),
+  },
+  { kind: 'interests', words: new Set(['interests', 'interest', 'interested', 'hobbies', 'hobby', 'likes', 'like', 'passions', 'passion']) },
+  { kind: 'about', words: new Set(['about', 'bio', 'biography', 'intro', 'introduction', 'whoami', 'contact']) },
+  { kind: 'current', weak: true, words: new Set(['topics', 'focus', 'focusing', 'projects', 'doing', 'priorities', 'work']) },
+];
+
+/** `this week`, `this quarter`, `these days`: a span of time that includes now. */
+const NOW_SPANS = new Set(['day', 'days', 'week', 'month', 'quarter', 'year', 'sprint', 'semester', 'term', 'season', 'half']);
+
+function classifyHeading(slug: string): { kind: SectionKind; weak: boolean } | undefined {
+  const words = slug.split('-');
+  const spanNow = words.some((word, i) => (word === 'this' || word === 'these') && NOW_SPANS.has(words[i + 1] ?? ''));
+  for (const { kind, weak, words: names } of KIND_WORDS) {
+    if (kind === 'current' && !weak && spanNow) return { kind, weak: false };
+    if (words.some((word) => names.has(word))) return { kind, weak: weak ?? false };
+  }
+  return undefined;
+}
+
+const KIND_NAMES: readonly SectionKind[] = ['current', 'planned', 'reading', 'interests', 'about', 'past'];
+/** Kinds that are not what the owner works on now: never the default section. */
+const NOT_CURRENT: ReadonlySet<SectionKind | undefined> = new Set(['planned', 'reading', 'interests', 'about', 'past']);
+
+const hasContent = (section: ProfileSection) => section.items.length > 0 || section.paragraphs.length > 0;
+
+/**
+ * Finds the section a user asked for: `current` → "Current topics" (or "Now",
+ * "What I'm working on", ...), `reading` → "Reading list". Matches a slug, the
+ * start of any word of the heading, or a kind of section (`planned` finds
+ * "Next"); a section with content wins over an empty one. `current` falls back
+ * like the default of /topics (see `currentSection`).
+ */
+export function findSection(profile: Profile, wanted: string): ProfileSection | undefined {
+  const key = slugify(wanted);
+  if (!key) return undefined;
+  if (namedKind(key) === 'current') return currentSection(profile);
+  return matchSection(profile.sections, key);
+}
+
+/**
+ * What the owner works on now: the section whose heading says so (`Current
+ * topics`, `Now`, `Working on`, `This quarter`, `Topics`, ...); else the first
+ * section with a list that is not about, planned, reading, interests or past
+ * work (what stands before the first heading included); else an empty
+ * "current" section, if there is one.
+ */
+function currentSection(profile: Profile): ProfileSection | undefined {
+  const candidates = profile.sections.filter((s) => !NOT_CURRENT.has(s.kind));
+  const named = matchSection(candidates, 'current');
+  if (named && hasContent(named)) return named;
+  return candidates.find((s) => s.items.length > 0) ?? named;
+}
+
+/** The kind a key names: `current`, `plan` (→ planned), `interest`. */
+function namedKind(key: string): SectionKind | undefined {
+  return KIND_NAMES.find((kind) => kind === key || (key.length >= 3 && kind.startsWith(key)));
+}
+
+function matchSection(sections: readonly ProfileSection[], key: string): ProfileSection | undefined {
+  const named = namedKind(key);
+  const said = classifyHeading(key)?.kind;
+  const tiers: ((s: ProfileSection) => boolean)[] = [
+    (s) => s.slug === key,
+    (s) => named !== undefined && s.kind === named && !classifyHeading(s.slug)?.weak,
+    (s) => s.slug.startsWith(key),
+    (s) => s.slug.split('-').some((word) => word.startsWith(key) || (key.startsWith(word) && word.length >= 4)),
+    (s) => named !== undefined && s.kind === named,
+    (s) => said !== undefined && s.kind === said,
+  ];
+  let empty: ProfileSection | undefined;
+  for (const tier of tiers) {
+    for (const section of sections) {
+      if (!tier(section)) continue;
+      if (hasContent(section)) return section;
+      empty ??= section;
+    }
+  }
+  return empty;
+}
+
+/** Reads and parses the profile; a missing or unreadable file is a startup error naming the path. */
+export async function loadProfile(file: string): Promise<Profile> {
+  let markdown: string;
+  try {
+    markdown = decodeText(await readFile(file));
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    throw new StartupError(
+      code === 'ENOENT'
+        ? `profile: ${file} does not exist — create it (see data/profile.md for the format) or set DATA_DIR to the folder that holds profile.md`
+        : `profile: cannot read ${file} (${code ?? String(error)})`,
+    );
+  }
+  return parseProfile(markdown);
+}

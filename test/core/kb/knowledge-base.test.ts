@@ -1,0 +1,123 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parseQuery, spansToText, type SearchHit } from '../../../src/core/index.ts';
+import { createTestContext, type TestContext } from '../../helpers/context.ts';
+
+const ARTICLES = {
+  'git/libgit2-nfs.md': '---\ntitle: libgit2 over NFS\ndate: 2024-05-01\ntags: [git, nfs]\nurl: https://example.com/libgit2\n---\nStat calls dominate. Packfile windows need tuning.\n',
+  'git/deep/mirrors.md': `# Mirroring repositories\nMirrors mention libgit2 once. ${'Filler sentence about queues and lag. '.repeat(12)}The mirror keeps its RPO under a minute. ${'More filler after the match. '.repeat(10)}\n`,
+  'ops/recovery.md': '# Disaster recovery drills\nWe restore repositories from backups every quarter. Café crème is mandatory.\n',
+  'ops/pipelines.md': '---\ntitle: Pipelines abuse\ntags: [ci, security]\n---\nCryptomining in build steps; detection by CPU profiles.\n',
+  'misc/titled-fuzzy.md': '# Replication\nreplicaton is a typo in this body on purpose\n',
+};
+
+function titles(hits: SearchHit[]): string[] {
+  return hits.map((h) => h.title);
+}
+
+describe('search over profile, articles and notes', () => {
+  let ctx: TestContext;
+  beforeAll(async () => {
+    ctx = await createTestContext({ articles: ARTICLES });
+  });
+  afterAll(() => ctx.close());
+  const find = (q: string, limit = 10) => ctx.kb.search(parseQuery(q), limit);
+
+  it('ranks an exact title match above a text match', () => {
+    const { hits } = find('libgit2', 10);
+    expect(hits[0]!.title).toBe('libgit2 over NFS');
+    expect(titles(hits)).toContain('Mirroring repositories');
+    expect(titles(hits).indexOf('libgit2 over NFS')).toBeLessThan(titles(hits).indexOf('Mirroring repositories'));
+  });
+
+  it('ranks an exact match above a fuzzy one', () => {
+    const { hits } = find('replication');
+    expect(hits[0]!.title).toBe('Replication');
+  });
+
+  it('finds by prefix for 3+ characters, not for shorter ones', () => {
+    expect(titles(find('cryptomin').hits)).toEqual(['Pipelines abuse']);
+    expect(find('cr').hits).toEqual([]);
+  });
+
+  it('tolerates typos: libgti finds libgit2', () => {
+    expect(titles(find('libgti').hits)).toContain('libgit2 over NFS');
+  });
+
+  it('does not fuzz terms of 3 characters or fewer', () => {
+    expect(find('nfx').hits).toEqual([]);
+  });
+
+  it('folds case and diacritics', () => {
+    expect(titles(find('CAFE CREME').hits)).toEqual(['Disaster recovery drills']);
+    expect(titles(find('LIBGIT2').hits)[0]).toBe('libgit2 over NFS');
+  });
+
+  it('searches tags and filters by #tag and kind:', () => {
+    expect(titles(find('security').hits)).toEqual(['Pipelines abuse']);
+    expect(titles(find('#nfs').hits)).toEqual(['libgit2 over NFS']);
+    expect(titles(find('libgit2 #git').hits)).toEqual(['libgit2 over NFS']);
+    expect(find('libgit2 kind:profile').hits.every((h) => h.kind === 'profile')).toBe(true);
+    expect(find('libgit2 kind:profile').hits.length).toBeGreaterThan(0);
+    expect(find('libgit2 kind:note').hits).toEqual([]);
+  });
+
+  it('carries kind, date, source and a marked snippet of about 200 characters', () => {
+    const [hit] = find('packfile').hits;
+    expect(hit).toMatchObject({
+      kind: 'article',
+      title: 'libgit2 over NFS',
+      date: '2024-05-01',
+      tags: ['git', 'nfs'],
+      source: { label: 'articles/git/libgit2-nfs.md', path: 'articles/git/libgit2-nfs.md', url: 'https://example.com/libgit2' },
+    });
+    expect(hit!.snippet.filter((s) => s.strong).map((s) => s.text)).toEqual(['Packfile']);
+
+    const long = find('rpo kind:article').hits[0]!;
+    expect(long.source.path).toBe('articles/git/deep/mirrors.md');
+    expect(long.snippet.find((s) => s.strong)?.text).toBe('RPO');
+    const text = spansToText(long.snippet);
+    expect(text.length).toBeGreaterThan(150);
+    expect(text.length).toBeLessThanOrEqual(205);
+    expect(text.startsWith('…')).toBe(true);
+    expect(text.endsWith('…')).toBe(true);
+  });
+
+  it('makes a saved note findable at once, and forgets it', async () => {
+    const { note } = await ctx.kb.saveNote({
+      text: 'zstd dictionary compression for packfiles #compression',
+      author: { platform: 'console', id: 'local', name: 'owner' },
+      source: { platform: 'console' },
+    });
+    const [hit] = find('zstd').hits;
+    expect(hit).toMatchObject({ kind: 'note', source: { label: `note ${note.id}`, noteId: note.id }, tags: ['compression'] });
+    expect(find('#compression kind:note').hits).toHaveLength(1);
+    expect(await ctx.kb.forgetNote(note.id)).toMatchObject({ id: note.id });
+    expect(find('zstd').hits).toEqual([]);
+    expect(await ctx.store.get(note.id)).toBeUndefined();
+  });
+
+  it('saves once per idempotency key', async () => {
+    const input = {
+      text: 'same message saved twice',
+      author: { platform: 'slack', id: 'U1', name: 'ann' },
+      source: { platform: 'slack', channel: 'C1' },
+      idempotencyKey: 'slack:msg:C1:1.2',
+    };
+    const [a, b] = await Promise.all([ctx.kb.saveNote(input), ctx.kb.saveNote(input)]);
+    const c = await ctx.kb.saveNote(input);
+    expect(a.note.id).toBe(b.note.id);
+    expect(c).toMatchObject({ created: false, note: { id: a.note.id } });
+    expect([a.created, b.created].sort()).toEqual([false, true]);
+    expect(find('\"same message saved twice\" kind:note').total).toBe(1);
+  });
+
+  it('corrects a one-edit typo of a long word, and suggests what was meant when a typo is too far off', () => {
+    expect(titles(find('cryptomininx').hits)).toEqual(['Pipelines abuse']);
+    expect(find('crptominig').hits).toHaveLength(0);
+    expect(ctx.kb.didYouMean('crptominig')).toContain('cryptomining');
+  });
+
+  it('counts notes and articles per topic', () => {
+    expect(ctx.kb.topicMatches('Disaster recovery for customer git repositories')).toEqual({ notes: 0, articles: 1 });
+  });
+});

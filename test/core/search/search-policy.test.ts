@@ -1,0 +1,200 @@
+import { describe, expect, it, vi } from 'vitest';
+import { SearchIndex, spansToText, type IndexedDoc } from '../../../src/core/index.ts';
+import { snippetTextFromMarkdown } from '../../../src/core/search/snippet.ts';
+
+function article(id: string, title: string, text: string, extra: Partial<IndexedDoc> = {}): IndexedDoc {
+  return { id: `article:${id}`, kind: 'article', title, text, tags: [], source: { label: id, path: id }, ...extra };
+}
+
+const query = (text: string) => ({ text, kinds: [], tags: [] });
+
+describe('search policy', () => {
+  it('ranks exact above prefix above fuzzy', () => {
+    const index = new SearchIndex();
+    index.addAll([
+      article('a.md', 'Alpha', 'notes about kube clusters'),
+      article('b.md', 'Beta', 'notes about kubelet clusters'),
+      article('c.md', 'Gamma', 'notes about kuba clusters'),
+    ]);
+    expect(index.search(query('kube'), 10).hits.map((h) => h.id)).toEqual(['article:a.md', 'article:b.md']);
+    // "kubx" is not in the index: it is read as a typo and matched within one edit.
+    expect(index.search(query('kubx'), 10).hits.map((h) => h.id).sort()).toEqual(['article:a.md', 'article:c.md']);
+  });
+
+  it('does not fuzz a word the index holds', () => {
+    const index = new SearchIndex();
+    index.addAll([article('wing.md', 'Wing', 'flaps and slats'), article('wind.md', 'Wind', 'gusts and shear')]);
+    expect(index.search(query('wing'), 10).hits.map((h) => h.id)).toEqual(['article:wing.md']);
+    expect(index.search(query('winng'), 10).hits.map((h) => h.id)).toContain('article:wing.md');
+  });
+
+  it('with spelling corrections, finds a typo that changes how the word stems', () => {
+    const docs = [article('cfg.md', 'Settings', 'the configuration of the runner'), article('other.md', 'Other', 'config files')];
+    const plain = new SearchIndex({ policy: { corrections: false } });
+    plain.addAll(docs);
+    // "configuraton" stems to itself, four edits from "configur": plain fuzzy matching misses it.
+    expect(plain.search(query('configuraton'), 10).hits).toEqual([]);
+    const corrected = new SearchIndex({ policy: { corrections: true } });
+    corrected.addAll(docs);
+    expect(corrected.search(query('configuraton'), 10).hits.map((h) => h.id)).toEqual(['article:cfg.md']);
+    // A document matching the word through a correction counts it once.
+    expect(corrected.search(query('configuraton runner'), 10).hits[0]!.id).toBe('article:cfg.md');
+  });
+
+  it('allows two typos in a long word only when nothing is one edit away', () => {
+    const index = new SearchIndex();
+    index.addAll([
+      article('k.md', 'Clusters', 'running kubernetes at home'),
+      article('p.md', 'Parsing', 'a parser for markdown'),
+      article('q.md', 'Parsed', 'parsed output'),
+    ]);
+    // Two edits from "kubernet", nothing nearer: found at distance 2.
+    expect(index.search(query('kubernxtxs'), 10).hits.map((h) => h.id)).toEqual(['article:k.md']);
+    // One edit from "parser": "pars" (two edits away) is not brought in as well.
+    expect(index.search(query('parsxr'), 10).hits.map((h) => h.id)).toEqual(['article:p.md']);
+  });
+
+  it('suggests words from the vocabulary for a query too far off to match', () => {
+    const index = new SearchIndex();
+    index.addAll([article('p.md', 'Parsing', 'a parser for markdown'), article('m.md', 'Markup', 'markdown everywhere')]);
+    expect(index.search(query('mardkownn'), 10).hits).toEqual([]);
+    expect(index.didYouMean('mardkownn')).toEqual(['markdown']);
+    // Shown as written in the documents ("parsing"), not as the stem the index keeps ("pars").
+    expect(index.didYouMean('parsnig')).toEqual(['parsing', 'parser']);
+    expect(index.didYouMean('markdown')).toEqual([]);
+  });
+
+  it('finds a tag by its word, though the word stems differently, and filters tags with accents', () => {
+    const index = new SearchIndex();
+    index.addAll([
+      article('tagged.md', 'Gems', 'bundler and rake tasks', { tags: ['ruby'] }),
+      article('mention.md', 'Languages', 'Ruby came up once in passing, among many other words here'),
+      article('cafe.md', 'Coffee', 'flat white', { tags: ['Café'] }),
+    ]);
+    // "ruby" stems to "rubi"; the tag is kept as written.
+    expect(index.search(query('ruby'), 10).hits.map((h) => h.id)).toEqual(['article:tagged.md', 'article:mention.md']);
+    expect(index.search({ text: '', kinds: [], tags: ['cafe'] }, 10).hits.map((h) => h.id)).toEqual(['article:cafe.md']);
+    // The tag counts once: "databases" (stem "databas") must not match the tag again as a prefix completion.
+    const tagged = new SearchIndex();
+    tagged.addAll([article('t.md', 'Notes', 'plain words', { tags: ['databases'] }), article('u.md', 'Other', 'more words')]);
+    const [hit] = tagged.rank('databases', 5).matches;
+    const exactOnly = new SearchIndex({ policy: { prefix: 'none' } });
+    exactOnly.addAll([article('t.md', 'Notes', 'plain words', { tags: ['databases'] }), article('u.md', 'Other', 'more words')]);
+    expect(hit!.score).toBeCloseTo(exactOnly.rank('databases', 5).matches[0]!.score, 10);
+  });
+
+  it('counts the documents of each kind that hold enough of a set of terms', () => {
+    const index = new SearchIndex();
+    index.addAll([
+      article('a.md', 'Disaster recovery', 'restore git repositories'),
+      article('b.md', 'Backups', 'git repositories backed up nightly'),
+      { id: 'note:n1', kind: 'note', title: 'n', text: 'disaster drill for repositories', tags: [], source: { label: 'n' } },
+    ]);
+    const terms = ['disast', 'recoveri', 'git', 'repositori'];
+    expect(index.countWithTerms(terms, 2)).toEqual({ note: 1, article: 2, profile: 0 });
+    expect(index.countWithTerms(terms, 3)).toEqual({ note: 0, article: 1, profile: 0 });
+    index.remove('article:a.md');
+    expect(index.countWithTerms(terms, 3)).toEqual({ note: 0, article: 0, profile: 0 });
+  });
+
+  it('ranks a one-line profile item below a write-up on the same words', () => {
+    const docs: IndexedDoc[] = [
+      { id: 'profile:interests:0', kind: 'profile', title: 'Distributed systems', text: 'Interests', tags: [], source: { label: 'profile › Interests' } },
+      article('w.md', 'Failure detectors', `how distributed systems notice a dead node: ${'heartbeats timeouts gossip '.repeat(10)}`),
+      article('x.md', 'Cooking', 'unrelated text about bread'),
+    ];
+    const weighted = new SearchIndex();
+    weighted.addAll(docs);
+    expect(weighted.search(query('distributed systems'), 10).hits.map((h) => h.id)).toEqual(['article:w.md', 'profile:interests:0']);
+    // Plain BM25 favours the short item: the weight is what puts the write-up first.
+    const plain = new SearchIndex({ policy: { profileWeight: 1 } });
+    plain.addAll(docs);
+    expect(plain.search(query('distributed systems'), 10).hits[0]!.id).toBe('profile:interests:0');
+  });
+
+  it('keeps the best results in order whatever the limit, and counts every match', () => {
+    const index = new SearchIndex();
+    index.addAll(Array.from({ length: 60 }, (_, i) => article(`d${i}.md`, `Doc ${i}`, `${'cache '.repeat(1 + (i % 7))}filler ${'word '.repeat(i % 11)}`)));
+    const all = index.rank('cache', 100);
+    expect(all.total).toBe(60);
+    const scores = all.matches.map((m) => m.score);
+    expect(scores).toEqual([...scores].sort((a, b) => b - a));
+    expect(index.rank('cache', 5).matches).toEqual(all.matches.slice(0, 5));
+    expect(index.search(query('cache'), 3)).toMatchObject({ total: 60 });
+  });
+
+  it('ranks documents that match more of the query words higher', () => {
+    const index = new SearchIndex();
+    index.addAll([
+      article('one.md', 'One', `packfile ${'packfile '.repeat(5)}`),
+      article('two.md', 'Two', 'packfile window tuning'),
+    ]);
+    expect(index.search(query('packfile window'), 2).hits[0]!.id).toBe('article:two.md');
+  });
+
+  it('expands a long question with the words of its best documents (pseudo-relevance feedback), not a short query', () => {
+    const docs = [
+      article('a.md', 'Transition', 'boundary layer transition on a swept wing at supersonic speed with vortex shedding'),
+      article('b.md', 'Swept wings', 'transition of the boundary layer on swept wings at supersonic speed, vortex shedding measured'),
+      article('target.md', 'Bluff bodies', 'vortex shedding behind bluff bodies'),
+      article('c.md', 'Cones', 'pressure distribution on cones'),
+      article('d.md', 'Nozzles', 'heat transfer in rocket nozzles'),
+      article('e.md', 'Panels', 'flutter of flat panels'),
+    ];
+    const question = 'boundary layer transition on a swept wing at supersonic speed';
+    const plain = new SearchIndex({ policy: { feedback: false } });
+    plain.addAll(docs);
+    // The target shares no word with the question: without feedback it is not found.
+    expect(plain.search(query(question), 10).hits.map((h) => h.id)).not.toContain('article:target.md');
+    const index = new SearchIndex();
+    index.addAll(docs);
+    const ids = index.search(query(question), 10).hits.map((h) => h.id);
+    expect(ids.slice(0, 2).sort()).toEqual(['article:a.md', 'article:b.md']);
+    expect(ids).toContain('article:target.md');
+    // A short query is searched as typed.
+    expect(index.search(query('swept wing'), 10).hits.map((h) => h.id)).not.toContain('article:target.md');
+  });
+
+  it('keeps article text out of memory when it can read it back, and snippets it from there', () => {
+    const loadText = vi.fn((doc: IndexedDoc) => snippetTextFromMarkdown(`# ${doc.title}\n\nThe **mmap** window matters on NFS.`));
+    const index = new SearchIndex({ loadText });
+    index.upsert(article('nfs.md', 'NFS', 'The mmap window matters on NFS.'));
+    index.upsert({ id: 'note:n1', kind: 'note', title: 'a note', text: 'a note on mmap', tags: [], source: { label: 'note n1', noteId: 'n1' } });
+    expect(index.get('article:nfs.md')!.text).toBe('');
+    expect(index.get('note:n1')!.text).toBe('a note on mmap');
+    const hit = index.search({ text: 'mmap', kinds: ['article'], tags: [] }, 5).hits[0]!;
+    expect(spansToText(hit.snippet)).toBe('The mmap window matters on NFS.');
+    expect(hit.snippet.filter((s) => s.strong).map((s) => s.text)).toEqual(['mmap']);
+    expect(loadText).toHaveBeenCalledTimes(1);
+  });
+
+  it('reports every change', () => {
+    const onChange = vi.fn();
+    const index = new SearchIndex({ onChange });
+    index.upsert(article('a.md', 'A', 'x'));
+    index.upsert(article('a.md', 'A', 'y'));
+    index.remove('article:a.md');
+    index.remove('article:a.md');
+    expect(onChange).toHaveBeenCalledTimes(3);
+  });
+
+  it('round-trips through toJSON and fromJSON with the same ranking', async () => {
+    const index = new SearchIndex();
+    index.addAll([article('a.md', 'Replication lag', 'followers fall behind'), article('b.md', 'Backups', 'replication is not a backup')]);
+    const restored = await SearchIndex.fromJSON(JSON.parse(JSON.stringify(index.toJSON())));
+    expect(restored.rank('replication', 10)).toEqual(index.rank('replication', 10));
+    expect(restored.size).toBe(2);
+  });
+});
+
+describe('snippetTextFromMarkdown', () => {
+  it('drops front matter, the title heading, markup and link targets', () => {
+    const source = '---\ntitle: T\ntags: [a]\n---\n# Title\n\nSee [the docs](https://example.com) and `git reflog`.\n\n- **bold** item\n<!-- hidden -->\n```sh\n$ ls\n```\n';
+    expect(snippetTextFromMarkdown(source).replace(/\s+/g, ' ').trim()).toBe('See the docs and git reflog. bold item $ ls');
+  });
+
+  it('drops setext underlines, rules and table pipes from snippet text', () => {
+    const source = 'Intro\n=====\n\nSub\n---\n\n| Name | Value |\n|------|:-----:|\n| a | b |\n\n***\n\nend - with - dashes\n';
+    expect(snippetTextFromMarkdown(source).replace(/\s+/g, ' ').trim()).toBe('Intro Sub Name Value a b end - with - dashes');
+  });
+});

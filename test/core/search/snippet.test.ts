@@ -1,0 +1,35 @@
+import { describe, expect, it } from 'vitest';
+import { makeSnippet, spansToText } from '../../../src/core/search/snippet.ts';
+import { indexTerm } from '../../../src/core/text/words.ts';
+
+const terms = (...words: string[]) => new Set(words.map((word) => indexTerm(word)!));
+const strong = (spans: ReturnType<typeof makeSnippet>) => spans.filter((span) => span.strong).map((span) => span.text);
+
+describe('snippets', () => {
+  it('marks every form of a matched word, in ASCII and in accented text', () => {
+    expect(strong(makeSnippet('Caching helps. We cache; the Cached copy wins (caches!)', terms('cache')))).toEqual([
+      'Caching',
+      'cache',
+      'Cached',
+      'caches',
+    ]);
+    expect(strong(makeSnippet('À l’École — ecole, ÉCOLES… and “école”', terms('ecole')))).toEqual(['École', 'ecole', 'ÉCOLES', 'école']);
+  });
+
+  it('splits words at punctuation outside the BMP, as the tokenizer does', () => {
+    expect(strong(makeSnippet('configuration\u{10100}rubies and more', terms('rubies')))).toEqual(['rubies']);
+  });
+
+  it('finds words in text whose folding moves characters (Hangul, combining marks)', () => {
+    expect(strong(makeSnippet('한국어 텍스트 and a cafe\u0301 on the cache', terms('cache', 'café')))).toEqual(['cafe\u0301', 'cache']);
+  });
+
+  it('picks the window with the most distinct matched words, cut at words', () => {
+    const text = `${'filler '.repeat(60)}alpha ${'pad '.repeat(10)}alpha beta gamma ${'filler '.repeat(60)}`;
+    const snippet = spansToText(makeSnippet(text, terms('alpha', 'beta', 'gamma'), 80));
+    expect(snippet).toMatch(/^…/);
+    expect(snippet).toContain('alpha beta gamma');
+    expect(snippet.endsWith('…')).toBe(true);
+    expect(snippet.replace(/…/g, '').trim().split(' ').every((word) => ['filler', 'pad', 'alpha', 'beta', 'gamma'].includes(word))).toBe(true);
+  });
+});

@@ -1,0 +1,90 @@
+import { rm, stat, unlink, utimes, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { commands } from '../../../commands/index.ts';
+import { KnowledgeBase, createDispatcher, openNoteStore, parseQuery, silentLogger } from '../../../src/core/index.ts';
+import { makeDataDir } from '../../helpers/context.ts';
+
+const ARTICLES = {
+  'git/nfs.md': '# libgit2 over NFS\nStat calls dominate. Packfile windows need tuning.\n',
+  'ops/drills.md': '# Recovery drills\nWe restore repositories from backups every quarter.\n',
+  'ops/old.md': '# Old runbook\nThe zeppelin procedure is retired.\n',
+};
+
+const cleanup: string[] = [];
+afterEach(async () => {
+  await Promise.all(cleanup.splice(0).map((dir) => rm(dir, { recursive: true, force: true })));
+});
+
+async function setup() {
+  const dataDir = await makeDataDir({ articles: ARTICLES });
+  cleanup.push(dataDir);
+  const snapshot = path.join(dataDir, '.index-snapshot.json');
+  const storeUrl = `sqlite://${path.join(dataDir, 'notes.sqlite')}`;
+  const logger = silentLogger();
+  const open = async () => KnowledgeBase.open({ dataDir, store: await openNoteStore(storeUrl, { logger }), logger, snapshot });
+  return { dataDir, snapshot, storeUrl, logger, open };
+}
+
+const titles = (kb: KnowledgeBase, q: string) => kb.search(parseQuery(q), 10).hits.map((h) => h.title);
+const author = { platform: 'console', id: 'local', name: 'owner' };
+
+describe('knowledge base with an index snapshot', () => {
+  it('builds cold, saves, then loads the snapshot and re-indexes only what changed', async () => {
+    const { dataDir, snapshot, open } = await setup();
+    const first = await open();
+    expect(first.loadReport).toMatchObject({ from: 'cold' });
+    await first.saveNote({ text: 'kept note about quokkas #zoo', author, source: { platform: 'console' } });
+    await first.close();
+    // close() saved the pending change.
+    expect((await stat(snapshot)).size).toBeGreaterThan(0);
+
+    // Changes while the bot was down: an edit, a deletion, a new file, a note written by another process.
+    const edited = path.join(dataDir, 'articles/git/nfs.md');
+    await writeFile(edited, '# libgit2 over NFS\nMmap windows are the real culprit.\n');
+    const later = new Date(Date.now() + 60_000);
+    await utimes(edited, later, later);
+    await unlink(path.join(dataDir, 'articles/ops/old.md'));
+    await writeFile(path.join(dataDir, 'articles/ops/new.md'), '# New runbook\nFailover with the walrus script.\n');
+    const other = await openNoteStore(`sqlite://${path.join(dataDir, 'notes.sqlite')}`, { logger: silentLogger() });
+    await other.put({ id: 'abcdefgh12', text: 'note from elsewhere about pangolins', tags: [], author, source: { platform: 'console' }, createdAt: new Date().toISOString() });
+    await other.close();
+
+    const second = await open();
+    try {
+      expect(second.loadReport).toMatchObject({ from: 'snapshot', reindexed: 3, removed: 1 });
+      expect(titles(second, 'mmap')).toEqual(['libgit2 over NFS']);
+      expect(titles(second, 'packfile')).toEqual([]);
+      expect(titles(second, 'zeppelin')).toEqual([]);
+      expect(titles(second, 'walrus')).toEqual(['New runbook']);
+      expect(titles(second, 'pangolins')).toEqual(['note from elsewhere about pangolins']);
+      expect(titles(second, 'quokkas')).toEqual(['kept note about quokkas #zoo']);
+      expect(titles(second, 'restore backups')).toEqual(['Recovery drills']);
+      // Snippets of articles are read back from the files.
+      expect(second.search(parseQuery('mmap'), 1).hits[0]!.snippet.some((s) => s.strong && s.text === 'Mmap')).toBe(true);
+    } finally {
+      await second.close();
+    }
+  });
+
+  it('rebuilds when the snapshot was written under other search options', async () => {
+    const { snapshot, open } = await setup();
+    await (await open()).close();
+    await writeFile(snapshot, JSON.stringify({ format: 1, version: -1, sources: {}, index: { docs: [] } }));
+    const kb = await open();
+    expect(kb.loadReport).toMatchObject({ from: 'cold' });
+    expect(titles(kb, 'packfile')).toEqual(['libgit2 over NFS']);
+    await kb.close();
+  });
+
+  it('answers /find with "still indexing" until the index is ready', async () => {
+    const { dataDir, storeUrl, logger } = await setup();
+    const kb = KnowledgeBase.start({ dataDir, store: await openNoteStore(storeUrl, { logger }), logger });
+    const dispatcher = createDispatcher(commands, { kb, searchLimit: 5, noteWriters: [] }, logger);
+    const find = () => dispatcher.dispatch({ command: 'find', text: 'packfile', user: author, origin: { platform: 'console' } });
+    expect(await find()).toMatchObject({ tone: 'error', text: 'find: still indexing — try again in a few seconds' });
+    await kb.ready;
+    expect(await find()).toMatchObject({ tone: 'ok', text: '1 result for "packfile"' });
+    await kb.close();
+  });
+});

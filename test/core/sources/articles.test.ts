@@ -1,0 +1,121 @@
+import { chmod, mkdir, symlink, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { loadArticles, parseArticle } from '../../../src/core/index.ts';
+import { Worker } from 'node:worker_threads';
+import { articleMtimes, articleMtimesOffThread, mtimesWorkerSource } from '../../../src/core/snapshot/snapshot.ts';
+import { makeTempDir } from '../../helpers/context.ts';
+
+describe('parseArticle', () => {
+  it('reads front matter: title, date, tags, url', () => {
+    const article = parseArticle(
+      'articles/git/a.md',
+      '---\ntitle: Packfiles on NFS\ndate: 2024-05-01\ntags: [Git, "#nfs"]\nurl: https://example.com/a\n---\n# Other heading\nBody with **bold**.\n',
+    );
+    expect(article).toMatchObject({
+      path: 'articles/git/a.md',
+      title: 'Packfiles on NFS',
+      date: '2024-05-01',
+      tags: ['git', 'nfs'],
+      url: 'https://example.com/a',
+    });
+    expect(article.text).toBe('Other heading\nBody with bold.');
+  });
+
+  it('falls back to the first heading, then the file name', () => {
+    expect(parseArticle('articles/x.md', 'Intro line\n\n## Second-level title\ntext').title).toBe('Second-level title');
+    expect(parseArticle('articles/x.md', '## Title\ntext').text).toBe('text');
+    expect(parseArticle('articles/no-heading.md', 'just text').title).toBe('no-heading');
+  });
+
+  it('rejects invalid YAML front matter with a short reason', () => {
+    expect(() => parseArticle('articles/bad.md', '---\ntitle: [unclosed\n---\ntext')).toThrow(/^invalid front matter: /);
+  });
+
+  it('reads front matter behind a byte-order mark and with CRLF line ends; a numeric title is a title', () => {
+    const article = parseArticle('articles/w.md', '\uFEFF---\r\ntitle: 1984\r\ntags: git\r\n---\r\nBody\r\n');
+    expect(article).toMatchObject({ title: '1984', tags: ['git'], text: 'Body' });
+  });
+
+  it('ignores HTML comments and a relative url', () => {
+    const article = parseArticle('articles/c.md', '---\nurl: ../local.md\n---\n<!-- hidden -->\n# T\nvisible');
+    expect(article.url).toBeUndefined();
+    expect(article.text).toBe('visible');
+  });
+});
+
+describe('loadArticles', () => {
+  it('loads nested *.md files and skips broken ones with a reason naming them', async () => {
+    const dir = await makeTempDir();
+    await mkdir(path.join(dir, 'articles/a/b'), { recursive: true });
+    await writeFile(path.join(dir, 'articles/top.md'), '# Top\ntext');
+    await writeFile(path.join(dir, 'articles/a/b/deep.md'), '---\ntitle: Deep\n---\ntext');
+    await writeFile(path.join(dir, 'articles/a/notes.txt'), 'not markdown');
+    await writeFile(path.join(dir, 'articles/a/broken.md'), '---\ntags: [x\n---\n');
+    await writeFile(path.join(dir, 'articles/a/binary.md'), Buffer.from([0x23, 0x20, 0x00, 0x01]));
+    await writeFile(path.join(dir, 'articles/locked.md'), '# Locked');
+    await chmod(path.join(dir, 'articles/locked.md'), 0o000);
+    const { articles, problems } = await loadArticles(dir);
+    const readable = process.getuid?.() === 0; // root reads mode-000 files anyway
+    expect(articles.map((a) => a.path)).toEqual(
+      readable ? ['articles/a/b/deep.md', 'articles/locked.md', 'articles/top.md'] : ['articles/a/b/deep.md', 'articles/top.md'],
+    );
+    expect(problems.map((p) => p.path).sort()).toEqual(
+      readable ? ['articles/a/binary.md', 'articles/a/broken.md'] : ['articles/a/binary.md', 'articles/a/broken.md', 'articles/locked.md'],
+    );
+    expect(problems.find((p) => p.path.endsWith('broken.md'))!.reason).toMatch(/^invalid front matter/);
+  });
+
+  it('follows symlinks to files and leaves out hidden folders and node_modules, in the load and in the snapshot check alike', async () => {
+    const dataDir = await makeTempDir();
+    const articles = path.join(dataDir, 'articles');
+    const elsewhere = path.join(dataDir, 'elsewhere');
+    for (const dir of ['kept', '.trash', '.obsidian', 'node_modules/pkg', 'kept/.hidden']) await mkdir(path.join(articles, dir), { recursive: true });
+    await mkdir(elsewhere);
+    await writeFile(path.join(articles, 'kept', 'a.md'), '# A\n\nkept');
+    await writeFile(path.join(articles, '.trash', 'deleted.md'), '# Deleted\n\ngone');
+    await writeFile(path.join(articles, '.obsidian', 'x.md'), '# Settings');
+    await writeFile(path.join(articles, 'node_modules', 'pkg', 'README.md'), '# Package');
+    await writeFile(path.join(articles, 'kept', '.hidden', 'h.md'), '# Hidden');
+    await writeFile(path.join(articles, 'kept', '.draft.md'), '# Draft');
+    await writeFile(path.join(elsewhere, 'linked.md'), '# Linked\n\nfrom elsewhere');
+    await symlink(path.join(elsewhere, 'linked.md'), path.join(articles, 'kept', 'linked.md'));
+    await symlink(path.join(elsewhere, 'missing.md'), path.join(articles, 'kept', 'dangling.md'));
+    const { articles: loaded } = await loadArticles(dataDir);
+    expect(loaded.map((a) => a.path)).toEqual(['articles/kept/a.md', 'articles/kept/linked.md']);
+    expect(loaded[1]!.title).toBe('Linked');
+    expect(Object.keys(await articleMtimes(dataDir)).sort()).toEqual(['articles/kept/a.md', 'articles/kept/linked.md']);
+    expect(Object.keys(await articleMtimesOffThread(dataDir)).sort()).toEqual(['articles/kept/a.md', 'articles/kept/linked.md']);
+    // The worker's own answer (articleMtimesOffThread falls back to this thread when a worker fails).
+    const fromWorker = await new Promise((resolve, reject) => {
+      const worker = new Worker(mtimesWorkerSource(), { eval: true, workerData: { dataDir } });
+      worker.once('message', (mtimes) => {
+        resolve(mtimes);
+        void worker.terminate();
+      });
+      worker.once('error', reject);
+    });
+    expect(fromWorker).toEqual(await articleMtimes(dataDir));
+  });
+
+  it('turns a tag of several words into one that can be typed', () => {
+    const article = parseArticle('articles/ml.md', '---\ntags: [Machine Learning, " data  science "]\n---\n# ML\n', 1);
+    expect(article.tags).toEqual(['machine-learning', 'data-science']);
+  });
+
+  it('reads a Latin-1 file as Latin-1, and UTF-8 as UTF-8', async () => {
+    const dataDir = await makeTempDir();
+    await mkdir(path.join(dataDir, 'articles'), { recursive: true });
+    await writeFile(path.join(dataDir, 'articles', 'latin1.md'), Buffer.from('# Café à Zürich\n\nCrème brûlée\n', 'latin1'));
+    await writeFile(path.join(dataDir, 'articles', 'utf8.md'), '# Ça va\n\nnaïve ☕\n');
+    const { articles } = await loadArticles(dataDir);
+    expect(articles.map((a) => [a.title, a.text.trim()])).toEqual([
+      ['Café à Zürich', 'Crème brûlée'],
+      ['Ça va', 'naïve ☕'],
+    ]);
+  });
+
+  it('returns nothing when there is no articles folder', async () => {
+    expect(await loadArticles(await makeTempDir())).toEqual({ articles: [], problems: [] });
+  });
+});

@@ -1,0 +1,31 @@
+import { describe, expect, it } from 'vitest';
+import { foldCase, indexTerm, tokenize } from '../../../src/core/text/words.ts';
+
+// The rule every tokenizer of tinker follows (MiniSearch's default): white space and punctuation separate words.
+const UNICODE_RULE = /[^\n\r\p{Z}\p{P}]+/gu;
+
+describe('text', () => {
+  it('splits ASCII text exactly where the Unicode rule does, character by character', () => {
+    for (let code = 0; code < 128; code += 1) {
+      const text = `ab${String.fromCharCode(code)}cd`;
+      expect(tokenize(text), `character ${code}`).toEqual(text.match(UNICODE_RULE));
+    }
+    const sample = 'git-lfs: "fetch" (a+b) x=1 $HOME ~/.ssh <tag> a|b 50% [link](http://x.io/a_b) it\'s {c} @me #tag\tend';
+    expect(tokenize(sample)).toEqual(sample.match(UNICODE_RULE));
+  });
+
+  it('splits non-ASCII text with the Unicode rule', () => {
+    const text = 'café — naïve… «quoted» 東京\u00a0タワー, résumé';
+    expect(tokenize(text)).toEqual(text.match(UNICODE_RULE));
+    expect(tokenize(text)).toContain('東京');
+  });
+
+  it('folds case and diacritics, and stems the same word the same way every time', () => {
+    expect(foldCase('Crème BRÛLÉE')).toBe('creme brulee');
+    expect(foldCase('ASCII Only')).toBe('ascii only');
+    expect(indexTerm('Configurations')).toBe(indexTerm('configuration'));
+    expect(indexTerm('Configurations')).toBe(indexTerm('Configurations'));
+    expect(indexTerm('the')).toBeUndefined();
+    expect(indexTerm('libgit2')).toBe('libgit2');
+  });
+});
