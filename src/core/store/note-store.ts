@@ -15,6 +15,10 @@ export type { NoteChange, NoteStore };
 
 const NAMESPACE = 'tinker';
 const NOTE_PREFIX = 'note:';
+/** Keys of `remember`: beside the notes, never listed as notes nor exported. */
+const STATE_PREFIX = 'state:';
+/** Longest `remember` key; a key is a short name, not data. */
+const STATE_KEY_MAX = 200;
 
 export interface NoteStoreOptions {
   logger: Logger;
@@ -169,6 +173,20 @@ export class KeyvNoteStore implements NoteStore {
     return deleted;
   }
 
+  async remember(key: string, value: unknown, ttlMs?: number): Promise<void> {
+    checkStateKey(key);
+    if (ttlMs !== undefined && !(Number.isFinite(ttlMs) && ttlMs > 0)) throw new RangeError(`notes: remember: ttlMs must be a positive number of ms, not ${ttlMs}`);
+    if (value === undefined) throw new TypeError('notes: remember: the value is undefined — use a JSON value');
+    const ok = await this.withTimeout('write', () => this.keyv.set(STATE_PREFIX + key, value, ttlMs));
+    if (ok === false) throw new StoreUnavailableError(`notes: the store ${this.label} refused the write`);
+  }
+
+  async recall<T = unknown>(key: string): Promise<T | undefined> {
+    checkStateKey(key);
+    const value = await this.withTimeout('read', () => this.keyv.get(STATE_PREFIX + key));
+    return value === undefined || value === null ? undefined : (value as T);
+  }
+
   private publishWhenLanded(error: unknown, landed: (result: unknown) => boolean, change: NoteChange): void {
     if (!(error instanceof StoreUnavailableError) || !error.pending) return;
     error.pending.then(
@@ -238,6 +256,12 @@ export class KeyvNoteStore implements NoteStore {
     } finally {
       clearTimeout(timer);
     }
+  }
+}
+
+function checkStateKey(key: string): void {
+  if (typeof key !== 'string' || key.length === 0 || key.length > STATE_KEY_MAX) {
+    throw new RangeError(`notes: a remembered key is 1-${STATE_KEY_MAX} characters, not ${JSON.stringify(String(key).slice(0, 40))}`);
   }
 }
 

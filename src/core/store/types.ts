@@ -21,6 +21,15 @@ export interface NoteStore {
    * (a Redis stream, PostgreSQL LISTEN/NOTIFY). Does nothing where the store cannot tell (SQLite).
    */
   subscribe?(listener: (change: NoteChange) => void): Promise<void>;
+  /**
+   * Keeps a small piece of shared state (which notes /resurface showed, which
+   * hints someone has seen) under `key`, beside the notes and shared like them
+   * by every process on the store; gone after `ttlMs` when given. The value must
+   * be JSON (a `Date` comes back as a string). Resolves once the store confirmed it.
+   */
+  remember(key: string, value: unknown, ttlMs?: number): Promise<void>;
+  /** What `remember` kept under `key`; undefined when nothing was, or it expired. */
+  recall<T = unknown>(key: string): Promise<T | undefined>;
   close(): Promise<void>;
 }
 

@@ -131,6 +131,18 @@ for (const kind of KINDS) {
       expect(await rawKeys(target)).toEqual([kind === 'redis' ? `tinker::note:${note.id}` : `tinker:note:${note.id}`]);
     });
 
+    it('remember/recall: small JSON state beside the notes, shared by every connection, never a note', async () => {
+      await rememberRecallContract(openStore);
+      // Kept under tinker's namespace, apart from the notes.
+      const keys = await rawKeys(target);
+      expect(keys).toContain(kind === 'redis' ? 'tinker::state:resurfaced:U1' : 'tinker:state:resurfaced:U1');
+      expect(keys.filter((key) => key.includes('note:'))).toEqual([]);
+    });
+
+    it('remember with a time to live: recalled until it expires, then gone', async () => {
+      await rememberTtlContract(openStore);
+    });
+
     it('two knowledge bases on one store: 1,000 saves at once make 1,000 notes; a repeated key makes none', async () => {
       const dataDir = await makeDataDir({ profile: '# Me\n', articles: {} });
       try {
@@ -290,6 +302,76 @@ for (const kind of KINDS) {
       });
     }
   });
+}
+
+describe('remember/recall on the memory store', () => {
+  const open: NoteStore[] = [];
+  const openMemory = async () => {
+    const store = await openNoteStore('memory://', { logger });
+    open.push(store);
+    return store;
+  };
+  afterEach(async () => {
+    await Promise.all(open.splice(0).map((store) => store.close()));
+  });
+
+  it('keeps JSON state apart from the notes', async () => {
+    const store = await openMemory();
+    await store.remember('hint:open:slack:U1', true);
+    expect(await store.recall('hint:open:slack:U1')).toBe(true);
+    expect(await store.recall('hint:open:slack:U2')).toBeUndefined();
+    await store.remember('resurfaced:U1', ['a', 'b']);
+    expect(await store.recall<string[]>('resurfaced:U1')).toEqual(['a', 'b']);
+    expect(await store.loadAll()).toEqual([]);
+  });
+
+  it('with a time to live: recalled until it expires, then gone', async () => {
+    await rememberTtlContract(async () => openMemory());
+  });
+
+  it('refuses an empty or overlong key, a bad time to live and an undefined value', async () => {
+    const store = await openMemory();
+    await expect(store.remember('', 1)).rejects.toThrow('notes: a remembered key is 1-200 characters, not ""');
+    await expect(store.recall('x'.repeat(201))).rejects.toThrow('notes: a remembered key is 1-200 characters');
+    await expect(store.remember('k', 1, 0)).rejects.toThrow('notes: remember: ttlMs must be a positive number of ms, not 0');
+    await expect(store.remember('k', undefined)).rejects.toThrow('notes: remember: the value is undefined — use a JSON value');
+  });
+});
+
+/** What every store does with remember/recall (the store contract, contract 7). */
+async function rememberRecallContract(openStore: () => Promise<NoteStore>): Promise<void> {
+  const writer = await openStore();
+  const reader = await openStore();
+  const value = { shown: ['k3v9x2ma7q', 'p0o9i8u7y6'], at: '2024-05-01T10:20:30.000Z', count: 2, nested: { ok: true } };
+  await writer.remember('resurfaced:U1', value);
+  expect(await writer.recall('resurfaced:U1')).toEqual(value);
+  // Another connection (another process, on a shared store) reads the same state.
+  expect(await reader.recall('resurfaced:U1')).toEqual(value);
+  expect(await reader.recall('resurfaced:nobody')).toBeUndefined();
+  await reader.remember('resurfaced:U1', ['replaced']);
+  expect(await writer.recall('resurfaced:U1')).toEqual(['replaced']);
+  await writer.remember('hint:open:discord:80351110224678912', true);
+  expect(await reader.recall('hint:open:discord:80351110224678912')).toBe(true);
+  await writer.remember('counter', 0);
+  expect(await reader.recall('counter')).toBe(0);
+  // State is not a note: not listed, not exported.
+  expect(await reader.loadAll()).toEqual([]);
+  const folder = await makeTempDir('tinker-export-');
+  try {
+    expect(await exportNotes(writer, folder)).toMatchObject({ written: 0 });
+    expect(await readdir(folder)).toEqual([]);
+  } finally {
+    await rm(folder, { recursive: true, force: true });
+  }
+}
+
+async function rememberTtlContract(openStore: () => Promise<NoteStore>): Promise<void> {
+  const store = await openStore();
+  await store.remember('short', 'lived', 400);
+  await store.remember('long', 'lived', 60_000);
+  expect(await store.recall('short')).toBe('lived');
+  await until(async () => (await store.recall('short')) === undefined, 5000);
+  expect(await store.recall('long')).toBe('lived');
 }
 
 describe('store URLs in logs', () => {
