@@ -1,4 +1,4 @@
-import { StoreUnavailableError, UserError, canWrite, defineCommand, isNoteId, reply } from '../src/core/index.ts';
+import { StoreUnavailableError, UserError, defineCommand, isNoteId, reply } from '../src/core/index.ts';
 
 export const forget = defineCommand({
   name: 'forget',
@@ -9,9 +9,6 @@ export const forget = defineCommand({
   visibility: 'ephemeral',
   writes: true,
   async run(ctx, invocation) {
-    if (!canWrite(ctx.noteWriters, invocation.user)) {
-      throw new UserError('not-allowed', 'forget: only the owner can delete notes here — nothing was deleted.');
-    }
     const id = invocation.text.trim().replace(/^note[:\s]+/i, '').toLowerCase();
     if (!id) throw new UserError('usage', 'forget: which note? — try /forget k3v9x2ma7q (the id /note replied with)');
     if (!isNoteId(id)) {

@@ -2,6 +2,9 @@
 export * from './bot/command.ts';
 export * from './domain/errors.ts';
 export * from './bot/registry.ts';
+export * from './bot/dispatch.ts';
+export { OPEN_BOT_HINT, type Memory } from './bot/open-hint.ts';
+export { closestName, editDistance } from './bot/suggest.ts';
 export * from './bot/writers.ts';
 export * from './bot/dispatch-deadline.ts';
 export * from './kb/query.ts';
@@ -29,4 +32,5 @@ export { parseArticle, type Article } from './sources/articles.ts';
 export { normalizeTag } from './domain/tags.ts';
 export { loadArticles, streamArticles, type ArticleBatch, type LoadArticlesOptions } from './sources/article-loader.ts';
 export { createLogger, silentLogger, REDACT_PATHS, type Logger } from './util/logger.ts';
+export { within, withTimeout } from './util/timeouts.ts';
 export { watchDataDir, type DataWatcher, type DataChangeHandler } from './sources/watcher.ts';

@@ -5,7 +5,7 @@
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import { createDiscordAdapter } from '../../src/adapters/discord/discord.ts';
-import { createInFlight, dispatchWithin, within } from '../../src/core/bot/dispatch-deadline.ts';
+import { createInFlight, dispatchWithin, within } from '../../src/core/index.ts';
 import { createSlackAdapter } from '../../src/adapters/slack/slack.ts';
 import type { Adapter } from '../../src/adapters/adapter.ts';
 import { GENERIC_FAILURE, reply, silentLogger, type Dispatcher } from '../../src/core/index.ts';
@@ -28,8 +28,7 @@ function slowDispatcher(real: Dispatcher, commands: string[], slowMs: number) {
   let entered: () => void = () => {};
   const enteredOnce = new Promise<void>((resolve) => (entered = resolve));
   const dispatcher: Dispatcher = {
-    commands: real.commands,
-    find: (name) => real.find(name),
+    ...real,
     async dispatch(invocation) {
       if (!commands.includes(invocation.command)) return real.dispatch(invocation);
       events.push(`enter ${invocation.command}`);
@@ -51,7 +50,14 @@ async function context(): Promise<TestContext> {
 
 describe('dispatch within a deadline', () => {
   it('gives the reply early when it is quick, and later (never a rejection) when it is slow or throws', async () => {
-    const quick: Dispatcher = { commands: [], find: () => undefined, dispatch: async () => reply('quick') };
+    const quick: Dispatcher = {
+      commands: [],
+      find: () => undefined,
+      permits: () => true,
+      complete: async () => [],
+      onChange: () => () => {},
+      dispatch: async () => reply('quick'),
+    };
     const fast = await dispatchWithin(quick, invocation(), 200, silentLogger());
     expect(fast.early?.text).toBe('quick');
 
@@ -191,8 +197,7 @@ describe('Discord: an error after a public deferral', () => {
   it('shows only its one-line text in the channel, no sections', async () => {
     const ctx = await context();
     const failing: Dispatcher = {
-      commands: ctx.dispatcher.commands,
-      find: (name) => ctx.dispatcher.find(name),
+      ...ctx.dispatcher,
       async dispatch(invocation) {
         if (invocation.command !== 'topics') return ctx.dispatcher.dispatch(invocation);
         await new Promise((resolve) => setTimeout(resolve, 300));

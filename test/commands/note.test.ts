@@ -44,7 +44,7 @@ describe('/note', () => {
   it('refuses authors not in NOTE_WRITERS, and allows those who are', async () => {
     const before = ctx.kb.counts().notes;
     const stranger = await ctx.run('/note hi', { user: { platform: 'slack', id: 'U0OTHER', name: 'x' } });
-    expect(stranger).toMatchObject({ tone: 'error', text: 'note: only the owner can save notes here — nothing was saved.' });
+    expect(stranger).toMatchObject({ tone: 'error', text: 'note: only the owner can change notes or topics here — nothing was changed.' });
     expect(ctx.kb.counts().notes).toBe(before);
     const writer = await ctx.run('/note hi', { user: { platform: 'slack', id: 'U0WRITER', name: 'w' } });
     expect(writer.tone).toBe('ok');

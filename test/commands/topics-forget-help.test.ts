@@ -230,7 +230,7 @@ describe('/forget', () => {
     expect((await ctx.run('/forget ../../etc')).text).toBe('forget: "../../etc" is not a note id — ids are 10 letters and digits, like k3v9x2ma7q');
     const id = /note ([0-9a-z]{10})/.exec((await ctx.run('/note keep me')).text)![1]!;
     const refused = await ctx.run(`/forget ${id}`, { user: { platform: 'discord', id: '2', name: 'x' } });
-    expect(refused.text).toBe('forget: only the owner can delete notes here — nothing was deleted.');
+    expect(refused.text).toBe('forget: only the owner can change notes or topics here — nothing was changed.');
     expect(await ctx.store.get(id)).toBeDefined();
   });
 });

@@ -2,7 +2,7 @@
  * Renders a Reply as a Slack message (Block Kit, with a plain `text` fallback),
  * and converts text between Slack's wire format and plain text. Pure.
  */
-import type { Reply, ReplyListItem, SearchHit, Span } from '../core/index.ts';
+import type { Reply, ReplyListItem, SearchHit, Span } from '../../core/index.ts';
 
 /** Most blocks Slack accepts in one message. */
 export const SLACK_MAX_BLOCKS = 50;

@@ -44,6 +44,21 @@ export type ReplySection =
   | { type: 'list'; title?: string; items: ReplyListItem[] }
   | { type: 'hits'; hits: SearchHit[] };
 
+/**
+ * A button on a reply: pressing it dispatches `command` with `text` as the
+ * person who pressed it (Slack block action, Discord button, console `/more`).
+ */
+export interface ReplyAction {
+  /** Stable within a reply (`find:more`); adapters use it to tell a reply's actions apart. */
+  id: string;
+  /** What the button says: `More results` (Slack shows at most 75 characters, Discord 80). */
+  label: string;
+  /** The command to run, without the slash: `find`. */
+  command: string;
+  /** The text it runs with: `libgit2 page:2`. */
+  text: string;
+}
+
 /** What a command returns; each adapter renders it in its own way. */
 export interface Reply {
   /** Only the person who asked sees it (`ephemeral`), or the whole channel (`public`). */
@@ -54,6 +69,8 @@ export interface Reply {
   text: string;
   /** The body, in order. */
   sections: ReplySection[];
+  /** Buttons under the reply (at most five are shown). */
+  actions?: ReplyAction[];
 }
 
 /** The single string argument a command takes, described for platforms that declare options. */
@@ -98,8 +115,19 @@ export interface Command {
   option?: CommandOption;
   /** Whether its normal reply is ephemeral or public (adapters defer with this). */
   visibility: Reply['visibility'];
-  /** Whether it changes stored notes (adapters may reject retries earlier). */
-  writes: boolean;
+  /**
+   * Whether it changes stored data (notes, the profile), for every call or
+   * for the calls whose text says so (`/topics add …`): dispatch then lets
+   * only NOTE_WRITERS (and the console) run it. The one permission check.
+   */
+  writes: boolean | ((text: string) => boolean);
+  /** `false` keeps it out of /help, the Slack manifest and Discord's command list (the home tab's `home`). */
+  listed?: false;
+  /**
+   * Completions for what `user` has typed so far (Discord autocomplete): whole
+   * values for the option, best first. Errors are logged and answered with none.
+   */
+  complete?(ctx: CommandContext, text: string, user: Person): Promise<string[]>;
   run(ctx: CommandContext, invocation: Invocation): Promise<Reply>;
 }
 
@@ -118,6 +146,7 @@ export function reply(
     tone: options.tone ?? 'ok',
     text,
     sections: options.sections ?? [],
+    ...(options.actions && options.actions.length > 0 ? { actions: options.actions } : {}),
   };
 }
 

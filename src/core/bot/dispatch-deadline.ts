@@ -5,24 +5,12 @@
  * before the store is closed.
  */
 import type { Logger } from '../util/logger.ts';
+import { within } from '../util/timeouts.ts';
 import { reply, type Invocation, type Reply } from './command.ts';
-import { GENERIC_FAILURE, type Dispatcher } from './registry.ts';
+import { GENERIC_FAILURE, type Dispatcher } from './dispatch.ts';
 
 /** How long `stop()` waits for work in progress before giving up on it. */
 export const STOP_GRACE_MS = 5000;
-
-/** Resolves with the work's result if it is ready within `ms`, else with undefined. */
-export async function within<T>(work: Promise<T>, ms: number): Promise<T | undefined> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<undefined>((resolve) => {
-    timer = setTimeout(resolve, ms, undefined);
-  });
-  try {
-    return await Promise.race([work, timeout]);
-  } finally {
-    clearTimeout(timer);
-  }
-}
 
 /**
  * Dispatches and never rejects: dispatch() never throws by contract, and this

@@ -1,7 +1,9 @@
 /**
- * Who may write notes: `NOTE_WRITERS` entries `platform:userId`; empty means anyone.
+ * Who may write: `NOTE_WRITERS` entries `platform:userId`; empty means anyone.
+ * Checked once, in dispatch, for the commands whose `writes` says so.
  */
 import type { Person } from '../domain/types.ts';
+import type { Command } from './command.ts';
 
 /** The local console user runs the process, so it always may write. */
 export const LOCAL_PLATFORM = 'console';
@@ -10,4 +12,14 @@ export function canWrite(writers: readonly string[], user: Person): boolean {
   if (user.platform === LOCAL_PLATFORM) return true;
   if (writers.length === 0) return true;
   return writers.includes(`${user.platform.toLowerCase()}:${user.id}`);
+}
+
+/** Whether this call of `command` (with this text) changes stored data. */
+export function writesWith(command: Pick<Command, 'writes'>, text: string): boolean {
+  return typeof command.writes === 'function' ? command.writes(text) : command.writes;
+}
+
+/** The reply to someone outside NOTE_WRITERS who tries to change something. */
+export function writeRefusal(commandName: string): string {
+  return `${commandName}: only the owner can change notes or topics here — nothing was changed.`;
 }

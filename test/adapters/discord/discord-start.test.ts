@@ -75,7 +75,7 @@ describe('npm start with Discord credentials', () => {
 
     const someoneElse = await fake.interact(fake.chatInput('note', { text: 'sneaky' }, { ...where, user: { id: '42', username: 'mallory' } }));
     expect((someoneElse.callback.data as { embeds: { title: string }[] }).embeds[0]!.title).toBe(
-      'note: only the owner can save notes here — nothing was saved.',
+      'note: only the owner can change notes or topics here — nothing was changed.',
     );
 
     bot.signal('SIGTERM');

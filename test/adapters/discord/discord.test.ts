@@ -36,8 +36,7 @@ async function startBot(
   const slowMs = options.slowMs ?? 0;
   const dispatcher: Dispatcher = slowMs
     ? {
-        commands: ctx.dispatcher.commands,
-        find: (name) => ctx.dispatcher.find(name),
+        ...ctx.dispatcher,
         dispatch: async (invocation) => {
           if (invocation.command === 'find') await new Promise((resolve) => setTimeout(resolve, slowMs));
           return ctx.dispatcher.dispatch(invocation);
@@ -344,12 +343,12 @@ describe('discord adapter: NOTE_WRITERS', () => {
     const before = bot.ctx.kb.allNotes().length;
     const note = await run(bot, 'note', { text: 'not mine to write #x' });
     expect(shown(note).flags).toBe(EPHEMERAL);
-    expect(embed(note).title).toBe('note: only the owner can save notes here — nothing was saved.');
+    expect(embed(note).title).toBe('note: only the owner can change notes or topics here — nothing was changed.');
     const save = await bot.fake.interact(bot.fake.messageCommand(SAVE_TO_NOTES, { id: snowflake(), content: 'also not mine', author: BOB }, IN_GUILD));
     expectWellFormed(save);
-    expect(embed(save).title).toBe('note: only the owner can save notes here — nothing was saved.');
+    expect(embed(save).title).toBe('note: only the owner can change notes or topics here — nothing was changed.');
     const forget = await run(bot, 'forget', { id: 'k3v9x2ma7q' });
-    expect(embed(forget).title).toBe('forget: only the owner can delete notes here — nothing was deleted.');
+    expect(embed(forget).title).toBe('forget: only the owner can change notes or topics here — nothing was changed.');
     expect(bot.ctx.kb.allNotes()).toHaveLength(before);
     expect(await bot.ctx.store.loadAll()).toHaveLength(before);
   });

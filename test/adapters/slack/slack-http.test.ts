@@ -126,14 +126,14 @@ describe('slash commands over HTTP', () => {
   it('refuses /note and /forget from someone not in NOTE_WRITERS, saving nothing', async () => {
     const before = ctx.kb.counts().notes;
     const { ack } = await slash('/note', 'not mine #x', { user_id: STRANGER, user_name: 'mallory' });
-    expect(ack?.text).toBe('note: only the owner can save notes here — nothing was saved.');
-    expect(ack?.blocks?.[0]?.text?.text).toBe(':warning: note: only the owner can save notes here — nothing was saved.');
+    expect(ack?.text).toBe('note: only the owner can change notes or topics here — nothing was changed.');
+    expect(ack?.blocks?.[0]?.text?.text).toBe(':warning: note: only the owner can change notes or topics here — nothing was changed.');
     expect(ctx.kb.counts().notes).toBe(before);
 
     const saved = await slash('/note', 'keep me #keep');
     const id = /note ([0-9a-z]{10})/.exec(saved.ack?.text ?? '')![1]!;
     const refused = await slash('/forget', id, { user_id: STRANGER });
-    expect(refused.ack?.text).toBe('forget: only the owner can delete notes here — nothing was deleted.');
+    expect(refused.ack?.text).toBe('forget: only the owner can change notes or topics here — nothing was changed.');
     expect(ctx.kb.note(id)).toBeDefined();
   });
 
@@ -282,7 +282,7 @@ describe('"Save to notes" message shortcut over HTTP', () => {
     // A non-writer's empty message gets the writer refusal first, as /note checks the writer first.
     const strangerId = 'shortcut-empty-stranger';
     await postSigned(eventsUrl, interactiveBody(messageShortcutPayload({ response_url: fake.responseUrl(strangerId), text: '', user_id: STRANGER })));
-    expect((await fake.waitForResponse(strangerId)).text).toBe('note: only the owner can save notes here — nothing was saved.');
+    expect((await fake.waitForResponse(strangerId)).text).toBe('note: only the owner can change notes or topics here — nothing was changed.');
   });
 
   it('saves without the link when chat.getPermalink hangs, within the budget', async () => {
@@ -308,7 +308,7 @@ describe('"Save to notes" message shortcut over HTTP', () => {
     });
     await postSigned(eventsUrl, interactiveBody(payload));
     const answer = await fake.waitForResponse(responseId);
-    expect(answer.text).toBe('note: only the owner can save notes here — nothing was saved.');
+    expect(answer.text).toBe('note: only the owner can change notes or topics here — nothing was changed.');
     expect(answer.response_type).toBe('ephemeral');
     expect(ctx.kb.allNotes().filter((n) => n.source.channel === 'C0STRANGE')).toHaveLength(0);
     // Refused before any Web API call: a non-writer cannot make the bot call Slack.

@@ -105,7 +105,7 @@ describe('Socket Mode', () => {
     const ack = await fake.sendEnvelope('slash_commands', slashPayload('/note', 'nope #x', { user_id: 'U0STRANGER' }));
     expect(ack.payload).toMatchObject({
       response_type: 'ephemeral',
-      text: 'note: only the owner can save notes here — nothing was saved.',
+      text: 'note: only the owner can change notes or topics here — nothing was changed.',
     });
   });
 
