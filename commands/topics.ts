@@ -1,56 +1,139 @@
 import {
   UserError,
+  canWrite,
   defineCommand,
   findSection,
+  matchTopic,
   reply,
+  type CommandContext,
+  type Invocation,
+  type Person,
   type Profile,
+  type ProfileEditAction,
   type ProfileSection,
+  type Reply,
   type ReplyListItem,
 } from '../src/core/index.ts';
 
 const SECTIONS = ['current', 'planned', 'interests', 'reading'] as const;
+const EDITS: readonly ProfileEditAction[] = ['add', 'plan', 'start', 'done'];
+/** The section each edit puts a topic in. */
+const TARGETS: Record<ProfileEditAction, string> = { add: 'current', plan: 'planned', start: 'current', done: 'done' };
+
+/** `add Learn Zig` → an edit; `planned`, `plan` or `done` alone name a section to show. */
+function parseEdit(text: string): { action: ProfileEditAction; topic: string } | undefined {
+  const match = /^\s*(add|plan|start|done)(?:\s+([\s\S]*))?$/i.exec(text);
+  if (!match) return undefined;
+  const action = match[1]!.toLowerCase() as ProfileEditAction;
+  const topic = (match[2] ?? '').trim();
+  // `/topics plan` and `/topics done` alone show those sections, as before there were edits.
+  if (!topic && (action === 'plan' || action === 'done')) return undefined;
+  return { action, topic };
+}
+
+/** Whether a /topics call changes the profile (only the owner may). */
+export function topicsWrites(text: string): boolean {
+  return parseEdit(text) !== undefined;
+}
 
 export const topics = defineCommand({
   name: 'topics',
-  description: 'Share what the owner works on now (or plans, reads, likes)',
-  usage: '/topics [current|planned|interests|reading]',
-  example: '/topics planned',
-  option: { name: 'section', description: 'Which part of the profile', required: false, choices: SECTIONS, maxLength: 40 },
+  description: 'Share what the owner works on now (or plans, reads, likes); the owner edits them here',
+  usage: '/topics [section | add|plan|start|done <topic>]',
+  example: '/topics planned · /topics add Rate limiting at the edge · /topics plan Learn Zig · /topics start zig · /topics done libgit2',
+  option: {
+    name: 'what',
+    description: 'A section (planned, reading) or add|plan|start|done and a topic',
+    required: false,
+    maxLength: 400,
+    autocomplete: true,
+  },
   visibility: 'public',
   writes: false,
   async run(ctx, invocation) {
-    const wanted = invocation.text.trim().toLowerCase();
-    const profile = ctx.kb.profile;
-    const current = findSection(profile, 'current');
-    const section = wanted ? findSection(profile, wanted) : current;
-    if (!section) throw new UserError(wanted ? 'not-found' : 'usage', missing(profile, wanted));
-    const isCurrent = section === current;
-    // While a first start indexes a large archive, counts would be too low: leave them out and say so.
-    const counting = isCurrent && !ctx.kb.indexing;
-    const items: ReplyListItem[] = section.items.map((item) => {
-      const shown: ReplyListItem = item.url ? { text: item.text, url: item.url } : { text: item.text };
-      if (!counting) return shown;
-      // A topic is counted by its own words; its sub-bullets are detail.
-      const { notes, articles } = ctx.kb.topicMatches(item.topic ?? item.text);
-      return { ...shown, detail: `${plural(articles, 'article')}, ${plural(notes, 'note')}` };
-    });
-    if (items.length === 0 && section.paragraphs.length === 0) {
-      return reply(`${section.title}: nothing listed yet.`, { visibility: 'public' });
-    }
-    return reply(section.title, {
-      visibility: 'public',
-      sections: [
-        ...(section.paragraphs.length > 0 && items.length === 0
-          ? [{ type: 'text' as const, text: section.paragraphs.join('\n\n') }]
-          : []),
-        ...(items.length > 0 ? [{ type: 'list' as const, title: section.title, items }] : []),
-        ...(isCurrent && !counting && items.length > 0
-          ? [{ type: 'text' as const, text: 'Still indexing: counts of matching articles and notes in a few seconds.' }]
-          : []),
-      ],
-    });
+    const edit = parseEdit(invocation.text);
+    if (edit) return editTopics(ctx, invocation, edit.action, edit.topic);
+    return show(ctx, invocation.text.trim().toLowerCase());
+  },
+  async complete(ctx: CommandContext, text: string, user: Person): Promise<string[]> {
+    return completions(ctx, text, canWrite(ctx.noteWriters, user));
   },
 });
+
+/** Most completions offered at once (Discord shows 25). */
+const MAX_COMPLETIONS = 25;
+
+/**
+ * What to offer while /topics is typed: the sections, then (for the owner) the
+ * edits; after `start ` the planned topics, after `done ` the current ones.
+ */
+function completions(ctx: CommandContext, text: string, writer: boolean): string[] {
+  const typed = text.replace(/^\s+/, '');
+  const edit = /^(start|done)\s+([\s\S]*)$/i.exec(typed);
+  if (edit && writer) {
+    const action = edit[1]!.toLowerCase();
+    const section = findSection(ctx.kb.profile, action === 'start' ? 'planned' : 'current');
+    const partial = edit[2]!.trim();
+    const names = (section?.items ?? []).map((item) => item.topic ?? item.text);
+    const match = partial ? matchTopic(partial, names) : undefined;
+    const picked = !match ? names : match.kind === 'one' ? [names[match.index]!] : match.kind === 'ambiguous' ? match.indexes.map((i) => names[i]!) : [];
+    return picked.slice(0, MAX_COMPLETIONS).map((name) => `${action} ${name}`);
+  }
+  const lower = typed.toLowerCase();
+  const offers = [...SECTIONS, ...(writer ? EDITS.map((action) => `${action} `) : [])];
+  return offers.filter((offer) => offer.startsWith(lower)).slice(0, MAX_COMPLETIONS);
+}
+
+async function editTopics(ctx: CommandContext, invocation: Invocation, action: ProfileEditAction, topic: string): Promise<Reply> {
+  if (!canWrite(ctx.noteWriters, invocation.user)) {
+    throw new UserError('not-allowed', 'topics: only the owner can change notes or topics here — nothing was changed.');
+  }
+  const outcome = await ctx.kb.editProfile({ action, topic });
+  if (!outcome.ok) {
+    return reply(outcome.message, {
+      tone: 'error',
+      ...(outcome.candidates
+        ? { sections: [{ type: 'list' as const, title: 'Say which', items: outcome.candidates.map((c) => ({ text: c, detail: `/topics ${action} ${c}` })) }] }
+        : {}),
+    });
+  }
+  // The section the edit went to, found the way the edit found it.
+  const section = findSection(ctx.kb.profile, TARGETS[action]);
+  const items = section?.title === outcome.section ? section.items.map((item) => (item.url ? { text: item.text, url: item.url } : { text: item.text })) : [];
+  return reply(outcome.summary, { sections: items.length > 0 ? [{ type: 'list', title: outcome.section, items }] : [] });
+}
+
+function show(ctx: CommandContext, wanted: string): Reply {
+  const profile = ctx.kb.profile;
+  const current = findSection(profile, 'current');
+  const section = wanted ? findSection(profile, wanted) : current;
+  if (!section) throw new UserError(wanted ? 'not-found' : 'usage', missing(profile, wanted));
+  const isCurrent = section === current;
+  // While a first start indexes a large archive, counts would be too low: leave them out and say so.
+  const counting = isCurrent && !ctx.kb.indexing;
+  const items: ReplyListItem[] = section.items.map((item) => {
+    const shown: ReplyListItem = item.url ? { text: item.text, url: item.url } : { text: item.text };
+    if (!counting) return shown;
+    // A topic is counted by its own words; its sub-bullets are detail.
+    const { notes, articles } = ctx.kb.topicMatches(item.topic ?? item.text);
+    return { ...shown, detail: `${plural(articles, 'article')}, ${plural(notes, 'note')}` };
+  });
+  if (items.length === 0 && section.paragraphs.length === 0) {
+    return reply(`${section.title}: nothing listed yet.`, { visibility: 'public' });
+  }
+  return reply(section.title, {
+    visibility: 'public',
+    sections: [
+      ...(section.paragraphs.length > 0 && items.length === 0
+        ? [{ type: 'text' as const, text: section.paragraphs.join('\n\n') }]
+        : []),
+      ...(items.length > 0 ? [{ type: 'list' as const, title: section.title, items }] : []),
+      ...(isCurrent && !counting && items.length > 0
+        ? [{ type: 'text' as const, text: 'Still indexing: counts of matching articles and notes in a few seconds.' }]
+        : []),
+    ],
+  });
+}
 
 /** Most section titles an error lists (a profile may have hundreds of headings). */
 const MAX_LISTED = 12;

@@ -11,7 +11,9 @@ import { StoreUnavailableError, UserError } from '../domain/errors.ts';
 import type { Logger } from '../util/logger.ts';
 import type { NoteChange, NoteStore } from '../store/note-store.ts';
 import { extractTags, newNoteId, noteIdForKey, noteTitle, type Note } from '../domain/notes.ts';
-import { loadProfile, type Profile } from '../sources/profile.ts';
+import { loadProfile, parseProfile, type Profile } from '../sources/profile.ts';
+import type { ProfileEdit, ProfileEditOutcome } from './profile-edit.ts';
+import { editProfileFile, localDate, serializeProfileWork } from './profile-file.ts';
 import { SearchIndex, type IndexedDoc, type SearchOutcome, type SearchQuery } from '../search/search-index.ts';
 import { readArticleTextSync } from '../search/snippet.ts';
 import {
@@ -348,17 +350,35 @@ export class KnowledgeBase {
     return version;
   }
 
-  /** Re-reads the profile; keeps the last good one when it cannot be read. */
+  /**
+   * Re-reads the profile; keeps the last good one when it cannot be read. Waits
+   * for a /topics edit of the file in progress; a file that says what the
+   * profile already holds (the watcher seeing that edit's own write) changes nothing.
+   */
   async reloadProfile(): Promise<boolean> {
-    try {
-      this.profileValue = await loadProfile(this.profilePath);
-    } catch (error) {
-      this.logger.warn({ err: (error as Error).message }, 'profile: kept the last good version');
-      return false;
-    }
+    return serializeProfileWork(this.profilePath, async () => {
+      try {
+        this.useProfile(await loadProfile(this.profilePath));
+      } catch (error) {
+        this.logger.warn({ err: (error as Error).message }, 'profile: kept the last good version');
+        return false;
+      }
+      return true;
+    });
+  }
+
+  /** A /topics edit: profile.md changed in place, and the profile and index at once (see profile-edit.ts). */
+  async editProfile(edit: ProfileEdit): Promise<ProfileEditOutcome> {
+    const { outcome, error } = await editProfileFile(this.profilePath, edit, localDate(this.now()), (text) => this.useProfile(parseProfile(text)));
+    if (error) this.logger.warn({ err: error.message, file: this.profilePath }, 'profile: could not edit');
+    return outcome;
+  }
+
+  private useProfile(profile: Profile): void {
+    if (hashProfile(profile) === hashProfile(this.profileValue)) return;
+    this.profileValue = profile;
     this.index.removeWhere((doc) => doc.kind === 'profile');
     this.indexProfile();
-    return true;
   }
 
   /** Re-reads one article (path relative to DATA_DIR); a broken one keeps its last good version. */

@@ -43,12 +43,19 @@ describe('buildDiscordCommands', () => {
       ],
     });
     expect(byName.get('note')).toMatchObject({ options: [{ name: 'text', required: true, max_length: NOTE_MAX_LENGTH }] });
-    expect(byName.get('topics')).toMatchObject({
+    // Free text, not choices: `/topics add Learn Zig` must get through; autocomplete offers sections and edits.
+    expect(byName.get('topics')).toEqual({
+      type: 1,
+      name: 'topics',
+      description: 'Share what the owner works on now (or plans, reads, likes); the owner edits them here',
       options: [
         {
-          name: 'section',
+          type: 3,
+          name: 'what',
+          description: 'A section (planned, reading) or add|plan|start|done and a topic',
           required: false,
-          choices: ['current', 'planned', 'interests', 'reading'].map((s) => ({ name: s, value: s })),
+          max_length: 400,
+          autocomplete: true,
         },
       ],
     });
@@ -98,7 +105,7 @@ describe('describeDefinition', () => {
     expect(lines).toContain(
       `/find <query> (autocomplete, max ${SEARCH_QUERY_MAX_LENGTH}) — Search your write-ups, notes and profile (typos are fine)`,
     );
-    expect(lines).toContain('/topics [section] (choices: current|planned|interests|reading) — Share what the owner works on now (or plans, reads, likes)');
+    expect(lines).toContain('/topics [what] (autocomplete, max 400) — Share what the owner works on now (or plans, reads, likes); the owner edits them here');
     expect(lines.at(-1)).toBe('Save to notes (message command)');
   });
 });
