@@ -6,7 +6,6 @@ import {
   matchTopic,
   reply,
   type CommandContext,
-  type Invocation,
   type Person,
   type Profile,
   type ProfileEditAction,
@@ -49,10 +48,11 @@ export const topics = defineCommand({
     autocomplete: true,
   },
   visibility: 'public',
-  writes: false,
+  // Reading is for anyone; an edit only for the owner (dispatch checks).
+  writes: topicsWrites,
   async run(ctx, invocation) {
     const edit = parseEdit(invocation.text);
-    if (edit) return editTopics(ctx, invocation, edit.action, edit.topic);
+    if (edit) return editTopics(ctx, edit.action, edit.topic);
     return show(ctx, invocation.text.trim().toLowerCase());
   },
   async complete(ctx: CommandContext, text: string, user: Person): Promise<string[]> {
@@ -84,16 +84,18 @@ function completions(ctx: CommandContext, text: string, writer: boolean): string
   return offers.filter((offer) => offer.startsWith(lower)).slice(0, MAX_COMPLETIONS);
 }
 
-async function editTopics(ctx: CommandContext, invocation: Invocation, action: ProfileEditAction, topic: string): Promise<Reply> {
-  if (!canWrite(ctx.noteWriters, invocation.user)) {
-    throw new UserError('not-allowed', 'topics: only the owner can change notes or topics here — nothing was changed.');
-  }
+async function editTopics(ctx: CommandContext, action: ProfileEditAction, topic: string): Promise<Reply> {
   const outcome = await ctx.kb.editProfile({ action, topic });
   if (!outcome.ok) {
+    const candidates = outcome.candidates ?? [];
     return reply(outcome.message, {
       tone: 'error',
-      ...(outcome.candidates
-        ? { sections: [{ type: 'list' as const, title: 'Say which', items: outcome.candidates.map((c) => ({ text: c, detail: `/topics ${action} ${c}` })) }] }
+      ...(candidates.length > 0
+        ? {
+            sections: [{ type: 'list' as const, title: 'Say which', items: candidates.map((c) => ({ text: c, detail: `/topics ${action} ${c}` })) }],
+            // A button per candidate runs the edit on that one (its whole text matches it alone).
+            actions: candidates.map((c, i) => ({ id: `topics:${action}:${i}`, label: shorten(c, 60), command: 'topics', text: `${action} ${c}` })),
+          }
         : {}),
     });
   }
@@ -168,6 +170,11 @@ function missing(profile: Profile, wanted: string): string {
   if (available.length > MAX_LISTED) titles.push(`${available.length - MAX_LISTED} more`);
   const tries = words.length > 0 ? ` — try ${words.map((w) => `/topics ${w}`).join(', ')}` : '';
   return `${problem}${tries} (sections: ${titles.join(', ')})`;
+}
+
+function shorten(text: string, max: number): string {
+  const chars = [...text];
+  return chars.length > max ? `${chars.slice(0, max - 1).join('')}…` : text;
 }
 
 function plural(count: number, word: string): string {

@@ -83,9 +83,23 @@ describe('/topics add, plan, start, done', () => {
       'Disaster recovery for customer git repositories | /topics done Disaster recovery for customer git repositories',
       'Mirroring git repositories for redundancy with consistency & RPO guarantee | /topics done Mirroring git repositories for redundancy with consistency & RPO guarantee',
     ]);
+    expect(reply.actions).toEqual([
+      { id: 'topics:done:0', label: 'Disaster recovery for customer git repositories', command: 'topics', text: 'done Disaster recovery for customer git repositories' },
+      {
+        id: 'topics:done:1',
+        label: 'Mirroring git repositories for redundancy with consistency …',
+        command: 'topics',
+        text: 'done Mirroring git repositories for redundancy with consistency & RPO guarantee',
+      },
+    ]);
     expect((await readFile(profileFile(c))).equals(before)).toBe(true);
-    // The command a candidate offers picks that one.
-    expect((await c.run('/topics done Disaster recovery for customer git repositories')).tone).toBe('ok');
+    // The button a candidate offers (what a press dispatches) picks that one.
+    const pressed = reply.actions![1]!;
+    expect((await c.run(`/${pressed.command} ${pressed.text}`)).text).toBe(
+      'Moved "Mirroring git repositories for redundancy with consistency & RPO guarantee" from Current topics to Done (' +
+        /\d{4}-\d{2}-\d{2}/.exec(await readFile(profileFile(c), 'utf8'))![0] +
+        ').',
+    );
   });
 
   it('says what is missing: no topic, nothing matching, nothing planned', async () => {
