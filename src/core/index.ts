@@ -11,7 +11,6 @@ export * from './kb/query.ts';
 export * from './domain/types.ts';
 export {
   SearchIndex,
-  INDEX_OPTIONS,
   SEARCH_OPTIONS_VERSION,
   SEARCH_POLICY,
   fuzzyDistance,

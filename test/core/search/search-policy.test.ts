@@ -198,3 +198,41 @@ describe('snippetTextFromMarkdown', () => {
     expect(snippetTextFromMarkdown(source).replace(/\s+/g, ' ').trim()).toBe('Intro Sub Name Value a b end - with - dashes');
   });
 });
+
+describe('what a reader may not see', () => {
+  const docs: IndexedDoc[] = [
+    article('public.md', 'Deploys', 'blue green deploys with a canary'),
+    { id: 'note:secret', kind: 'note', title: 'private', text: 'zanzibar quarterly canary numbers', tags: [], source: { label: 'note secret' } },
+  ];
+  const visible = (doc: IndexedDoc) => doc.kind !== 'note';
+
+  it('never surfaces through a ranking, a suggestion, a completion or a count', () => {
+    const index = new SearchIndex();
+    index.addAll(docs);
+    expect(index.rank('zanzibar', { limit: 5 }).total).toBe(1);
+    expect(index.rank('zanzibar', { limit: 5, keep: visible })).toEqual({ matches: [], total: 0 });
+    expect(index.rank('canary', { limit: 5, keep: visible }).matches.map((m) => m.id)).toEqual(['article:public.md']);
+    expect(index.didYouMean('zanzibat')).toEqual(['zanzibar']);
+    expect(index.didYouMean('zanzibat', 3, visible)).toEqual([]);
+    expect(index.complete('zanz', 5)).toEqual(['zanzibar']);
+    expect(index.complete('zanz', 5, visible)).toEqual([]);
+    expect(index.complete('canary qua', 5)).toEqual(['canary quarterly']);
+    expect(index.complete('canary qua', 5, visible)).toEqual([]);
+    expect(index.countWithTerms(['canari'], 1)).toEqual({ note: 1, article: 1, profile: 0 });
+    expect(index.countWithTerms(['canari'], 1, visible)).toEqual({ note: 0, article: 1, profile: 0 });
+  });
+
+  it('completes the last word from the documents that hold the earlier ones, most held first', () => {
+    const index = new SearchIndex();
+    index.addAll([
+      article('a.md', 'A', 'mirror mirrors'),
+      article('b.md', 'B', 'git mirage setup'),
+      article('c.md', 'C', 'git mirror'),
+      article('d.md', 'D', 'mirage'),
+      article('e.md', 'E', 'mirror'),
+    ]);
+    expect(index.complete('mir', 3)).toEqual(['mirror', 'mirage']);
+    expect(index.complete('git mir', 3)).toEqual(['git mirror', 'git mirage']);
+    expect(index.complete('unknownword mirr', 3)).toEqual([]);
+  });
+});

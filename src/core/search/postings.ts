@@ -1,0 +1,423 @@
+/**
+ * Posting lists of our own, in typed arrays: for each index term and field,
+ * the documents that hold it (by slot, ascending) and how often.
+ *
+ * All lists live in two arenas (slots and frequencies); a list that outgrows
+ * its room moves to the end, and the arenas are compacted once half of them
+ * is left-behind room. A few flat arrays instead of a Map per term keep the
+ * heap small (most terms are in one or two documents) and make a snapshot
+ * a copy of the arrays.
+ */
+
+/** The indexed fields, by field id. */
+export const FIELDS = ['title', 'text', 'tags'] as const;
+export type FieldName = (typeof FIELDS)[number];
+export const FIELD_COUNT = FIELDS.length;
+export const FIELD_ID: Readonly<Record<FieldName, number>> = { title: 0, text: 1, tags: 2 };
+/** Every field, as a field mask (bit per field id). */
+export const ALL_FIELDS = (1 << FIELD_COUNT) - 1;
+
+/** A document's terms per field: term → frequency, in order of first occurrence. */
+export type FieldTerms = ReadonlyArray<ReadonlyMap<string, number>>;
+
+const MAX_TF = 0xffff;
+
+/**
+ * Documents are numbered by slot in the order they were added; a removed
+ * document's slot is marked dead and its postings stay until enough are dead
+ * to be worth a vacuum, which renumbers the live ones (order kept).
+ */
+export class Postings {
+  private readonly termIds = new Map<string, number>();
+  /** Index terms by term id. */
+  terms: string[] = [];
+  /** Per `termId * FIELD_COUNT + field`: where its list starts in the arenas, its length, its room. */
+  starts: Uint32Array = new Uint32Array(64);
+  counts: Uint32Array = new Uint32Array(64);
+  private rooms: Uint32Array = new Uint32Array(64);
+  /** The arenas: slots (ascending within a list) and term frequencies. */
+  docs: Uint32Array = new Uint32Array(1024);
+  tfs: Uint16Array = new Uint16Array(1024);
+  private used = 0;
+  private garbage = 0;
+  /** The external id of each slot (`article:…`), or undefined once removed. */
+  ids: Array<string | undefined> = [];
+  private readonly slots = new Map<string, number>();
+  /** 1 for a live slot. */
+  alive: Uint8Array = new Uint8Array(256);
+  /** Each field's length (terms, repeats counted) by slot. */
+  lengths: Uint32Array[] = FIELDS.map(() => new Uint32Array(256));
+  /** Distinct terms per slot: what a removal leaves behind as dead postings. */
+  private distinct: Uint32Array = new Uint32Array(256);
+  private readonly lengthSums: Float64Array = new Float64Array(FIELD_COUNT);
+  private live = 0;
+  private deadPostings = 0;
+  private totalPostings = 0;
+  /** Called after a vacuum with the old → new term ids (-1: dropped, no live document holds it). */
+  onRenumberTerms: ((map: Int32Array) => void) | undefined;
+
+  /** Live documents. */
+  get documentCount(): number {
+    return this.live;
+  }
+
+  /** Slots in use, live or dead: the size score arrays need. */
+  get slotCount(): number {
+    return this.ids.length;
+  }
+
+  get termCount(): number {
+    return this.terms.length;
+  }
+
+  termId(term: string): number | undefined {
+    return this.termIds.get(term);
+  }
+
+  hasTerm(term: string): boolean {
+    return this.termIds.has(term);
+  }
+
+  slotOf(id: string): number | undefined {
+    return this.slots.get(id);
+  }
+
+  /** Length of a term's list in a field (dead slots included until a vacuum). */
+  count(termId: number, field: number): number {
+    return this.counts[termId * FIELD_COUNT + field]!;
+  }
+
+  start(termId: number, field: number): number {
+    return this.starts[termId * FIELD_COUNT + field]!;
+  }
+
+  /** Average length of a field over live documents (1 when there are none). */
+  averageLength(field: number): number {
+    return this.live === 0 ? 1 : this.lengthSums[field]! / this.live || 1;
+  }
+
+  /** Documents holding a term in its most used field (dead ones included until a vacuum). */
+  documentFrequency(termId: number): number {
+    let most = 0;
+    for (let field = 0; field < FIELD_COUNT; field += 1) most = Math.max(most, this.counts[termId * FIELD_COUNT + field]!);
+    return most;
+  }
+
+  /** Whether a slot holds a term in one of the fields of `mask` (bit per field id). */
+  holds(termId: number, slot: number, mask = ALL_FIELDS): boolean {
+    for (let field = 0; field < FIELD_COUNT; field += 1) {
+      if ((mask & (1 << field)) !== 0 && this.find(termId * FIELD_COUNT + field, slot) >= 0) return true;
+    }
+    return false;
+  }
+
+  /** Calls `each` for every live slot holding a term in a field of `mask` (a slot may come once per field). */
+  forEachSlot(termId: number, each: (slot: number) => void, mask = ALL_FIELDS): void {
+    for (let field = 0; field < FIELD_COUNT; field += 1) {
+      if ((mask & (1 << field)) === 0) continue;
+      const at = termId * FIELD_COUNT + field;
+      const start = this.starts[at]!;
+      const end = start + this.counts[at]!;
+      for (let i = start; i < end; i += 1) {
+        const slot = this.docs[i]!;
+        if (this.alive[slot] === 1) each(slot);
+      }
+    }
+  }
+
+  /**
+   * Adds a document under a new slot. `lengths` are the fields' lengths in
+   * terms; `onNewTerm` hears of every term the index did not hold.
+   */
+  add(id: string, fieldTerms: FieldTerms, lengths: readonly number[], onNewTerm?: (term: string, termId: number) => void): number {
+    if (this.slots.has(id)) throw new Error(`search: document ${id} is already indexed`);
+    const slot = this.ids.length;
+    this.ensureSlots(slot + 1);
+    this.ids.push(id);
+    this.slots.set(id, slot);
+    this.alive[slot] = 1;
+    this.live += 1;
+    let distinct = 0;
+    for (let field = 0; field < FIELD_COUNT; field += 1) {
+      const length = lengths[field] ?? 0;
+      this.lengths[field]![slot] = length;
+      this.lengthSums[field] = this.lengthSums[field]! + length;
+      const terms = fieldTerms[field];
+      if (!terms) continue;
+      for (const [term, tf] of terms) {
+        let termId = this.termIds.get(term);
+        if (termId === undefined) {
+          termId = this.newTerm(term);
+          onNewTerm?.(term, termId);
+        }
+        this.append(termId * FIELD_COUNT + field, slot, tf);
+        distinct += 1;
+      }
+    }
+    this.distinct[slot] = distinct;
+    this.totalPostings += distinct;
+    return slot;
+  }
+
+  /**
+   * Fills an empty index in one go (a snapshot's): the slots' ids and field
+   * lengths, then each term's list per field, slots ascending.
+   */
+  load(ids: readonly string[], lengths: ReadonlyArray<ArrayLike<number>>, terms: Iterable<[string, Array<ArrayLike<number> | undefined>]>, onNewTerm?: (term: string, termId: number) => void): void {
+    if (this.ids.length > 0) throw new Error('search: load needs an empty index');
+    this.ensureSlots(ids.length);
+    ids.forEach((id, slot) => {
+      this.ids.push(id);
+      this.slots.set(id, slot);
+      this.alive[slot] = 1;
+      for (let field = 0; field < FIELD_COUNT; field += 1) {
+        const length = lengths[field]?.[slot] ?? 0;
+        this.lengths[field]![slot] = length;
+        this.lengthSums[field] = this.lengthSums[field]! + length;
+      }
+    });
+    this.live = ids.length;
+    for (const [term, fields] of terms) {
+      const termId = this.termIds.get(term) ?? this.newTerm(term);
+      onNewTerm?.(term, termId);
+      for (let field = 0; field < FIELD_COUNT; field += 1) {
+        const flat = fields[field];
+        if (!flat || flat.length === 0) continue;
+        const at = termId * FIELD_COUNT + field;
+        const count = flat.length / 2;
+        this.move(at, count);
+        const start = this.starts[at]!;
+        for (let i = 0; i < count; i += 1) {
+          const slot = flat[2 * i]!;
+          this.docs[start + i] = slot;
+          this.tfs[start + i] = flat[2 * i + 1]!;
+          this.distinct[slot] = this.distinct[slot]! + 1;
+        }
+        this.counts[at] = count;
+        this.totalPostings += count;
+      }
+    }
+  }
+
+  /**
+   * Each term with its lists per field as flat `[slot, tf, slot, tf, …]`
+   * arrays, live documents only and renumbered from 0 in slot order (the ids
+   * in that order come first): what a snapshot keeps.
+   */
+  *entries(): Generator<[string, Array<number[] | undefined>]> {
+    const slotMap = this.liveSlotMap();
+    for (let termId = 0; termId < this.terms.length; termId += 1) {
+      const fields: Array<number[] | undefined> = [];
+      let any = false;
+      for (let field = 0; field < FIELD_COUNT; field += 1) {
+        const at = termId * FIELD_COUNT + field;
+        const start = this.starts[at]!;
+        const end = start + this.counts[at]!;
+        const flat: number[] = [];
+        for (let i = start; i < end; i += 1) {
+          const slot = slotMap[this.docs[i]!]!;
+          if (slot >= 0) flat.push(slot, this.tfs[i]!);
+        }
+        fields.push(flat.length > 0 ? flat : undefined);
+        if (flat.length > 0) any = true;
+      }
+      if (any) yield [this.terms[termId]!, fields];
+    }
+  }
+
+  /** The live documents' ids and field lengths, in slot order (as `entries` numbers them). */
+  liveSlots(): { ids: string[]; lengths: number[][] } {
+    const ids: string[] = [];
+    const lengths: number[][] = this.lengths.map(() => []);
+    for (let slot = 0; slot < this.ids.length; slot += 1) {
+      if (this.alive[slot] !== 1) continue;
+      ids.push(this.ids[slot]!);
+      this.lengths.forEach((field, fieldId) => lengths[fieldId]!.push(field[slot]!));
+    }
+    return { ids, lengths };
+  }
+
+  private liveSlotMap(): Int32Array {
+    const map = new Int32Array(this.ids.length).fill(-1);
+    let next = 0;
+    for (let slot = 0; slot < this.ids.length; slot += 1) if (this.alive[slot] === 1) map[slot] = next++;
+    return map;
+  }
+
+  /** Marks a document removed; returns its slot, or undefined when it was not indexed. */
+  remove(id: string): number | undefined {
+    const slot = this.slots.get(id);
+    if (slot === undefined) return undefined;
+    this.slots.delete(id);
+    this.ids[slot] = undefined;
+    this.alive[slot] = 0;
+    this.live -= 1;
+    for (let field = 0; field < FIELD_COUNT; field += 1) this.lengthSums[field] = this.lengthSums[field]! - this.lengths[field]![slot]!;
+    this.deadPostings += this.distinct[slot]!;
+    // NOTE: like MiniSearch's auto-vacuum: once a tenth of the postings (and at least a thousand)
+    // belong to removed documents, rebuild the lists without them. Until then they are skipped
+    // when scoring but still count in document frequencies.
+    if (this.deadPostings >= 1000 && this.deadPostings * 10 >= this.totalPostings) this.vacuum();
+    return slot;
+  }
+
+  /** Rebuilds every list without removed documents, renumbering slots and terms (order kept). */
+  vacuum(): void {
+    const slotMap = new Int32Array(this.ids.length).fill(-1);
+    const ids: Array<string | undefined> = [];
+    for (let slot = 0; slot < this.ids.length; slot += 1) {
+      if (this.alive[slot] !== 1) continue;
+      slotMap[slot] = ids.length;
+      ids.push(this.ids[slot]);
+    }
+    const termMap = new Int32Array(this.terms.length).fill(-1);
+    const terms: string[] = [];
+    const livePostings = this.totalPostings - this.deadPostings;
+    const docs = new Uint32Array(Math.max(1024, livePostings));
+    const tfs = new Uint16Array(docs.length);
+    const starts = new Uint32Array(Math.max(64, this.terms.length * FIELD_COUNT));
+    const counts = new Uint32Array(starts.length);
+    let used = 0;
+    for (let termId = 0; termId < this.terms.length; termId += 1) {
+      const newId = terms.length;
+      let any = false;
+      for (let field = 0; field < FIELD_COUNT; field += 1) {
+        const at = termId * FIELD_COUNT + field;
+        const start = this.starts[at]!;
+        const end = start + this.counts[at]!;
+        const begin = used;
+        for (let i = start; i < end; i += 1) {
+          const slot = slotMap[this.docs[i]!]!;
+          if (slot < 0) continue;
+          docs[used] = slot;
+          tfs[used] = this.tfs[i]!;
+          used += 1;
+        }
+        starts[newId * FIELD_COUNT + field] = begin;
+        counts[newId * FIELD_COUNT + field] = used - begin;
+        if (used > begin) any = true;
+      }
+      if (!any) continue;
+      termMap[termId] = newId;
+      terms.push(this.terms[termId]!);
+    }
+    const alive = new Uint8Array(Math.max(256, ids.length));
+    alive.fill(1, 0, ids.length);
+    const remap = (old: Uint32Array) => {
+      const out = new Uint32Array(alive.length);
+      for (let slot = 0; slot < slotMap.length; slot += 1) if (slotMap[slot]! >= 0) out[slotMap[slot]!] = old[slot]!;
+      return out;
+    };
+    this.lengths = this.lengths.map(remap);
+    this.distinct = remap(this.distinct);
+    this.alive = alive;
+    this.ids = ids;
+    this.slots.clear();
+    ids.forEach((id, slot) => this.slots.set(id!, slot));
+    this.terms = terms;
+    this.termIds.clear();
+    terms.forEach((term, termId) => this.termIds.set(term, termId));
+    this.docs = docs;
+    this.tfs = tfs;
+    this.starts = starts;
+    this.counts = counts;
+    // Every list is packed: the next append to it moves it to the end with room to grow.
+    this.rooms = counts.slice();
+    this.used = used;
+    this.garbage = 0;
+    this.totalPostings = livePostings;
+    this.deadPostings = 0;
+    this.onRenumberTerms?.(termMap);
+  }
+
+  private newTerm(term: string): number {
+    const termId = this.terms.length;
+    this.terms.push(term);
+    this.termIds.set(term, termId);
+    const needed = (termId + 1) * FIELD_COUNT;
+    if (needed > this.starts.length) {
+      const capacity = Math.max(needed, this.starts.length * 2);
+      this.starts = grow(this.starts, capacity);
+      this.counts = grow(this.counts, capacity);
+      this.rooms = grow(this.rooms, capacity);
+    }
+    return termId;
+  }
+
+  private append(at: number, slot: number, tf: number): void {
+    const count = this.counts[at]!;
+    if (count === this.rooms[at]!) this.move(at, count === 0 ? 1 : count < 64 ? count * 2 : count + (count >>> 1));
+    const i = this.starts[at]! + count;
+    this.docs[i] = slot;
+    this.tfs[i] = tf > MAX_TF ? MAX_TF : tf;
+    this.counts[at] = count + 1;
+  }
+
+  /** Moves a list to the end of the arenas with room for `room` postings. */
+  private move(at: number, room: number): void {
+    if (this.used + room > this.docs.length) {
+      if (this.garbage * 2 > this.used) this.compact();
+      if (this.used + room > this.docs.length) {
+        const capacity = Math.max(this.used + room, Math.ceil(this.docs.length * 1.5));
+        this.docs = grow(this.docs, capacity);
+        this.tfs = grow(this.tfs, capacity);
+      }
+    }
+    const start = this.starts[at]!;
+    const count = this.counts[at]!;
+    this.docs.copyWithin(this.used, start, start + count);
+    this.tfs.copyWithin(this.used, start, start + count);
+    this.garbage += this.rooms[at]!;
+    this.starts[at] = this.used;
+    this.rooms[at] = room;
+    this.used += room;
+  }
+
+  /** Packs every list back to back (with its room), dropping the room lists moved out of. */
+  private compact(): void {
+    const total = this.used - this.garbage;
+    const docs = new Uint32Array(Math.max(this.docs.length, total));
+    const tfs = new Uint16Array(docs.length);
+    let used = 0;
+    for (let at = 0; at < this.terms.length * FIELD_COUNT; at += 1) {
+      const start = this.starts[at]!;
+      const count = this.counts[at]!;
+      docs.set(this.docs.subarray(start, start + count), used);
+      tfs.set(this.tfs.subarray(start, start + count), used);
+      this.starts[at] = used;
+      used += this.rooms[at]!;
+    }
+    this.docs = docs;
+    this.tfs = tfs;
+    this.used = used;
+    this.garbage = 0;
+  }
+
+  /** Position of a slot in a list (binary search), or -1. */
+  private find(at: number, slot: number): number {
+    let low = this.starts[at]!;
+    const end = low + this.counts[at]!;
+    let high = end;
+    const docs = this.docs;
+    while (low < high) {
+      const mid = (low + high) >>> 1;
+      if (docs[mid]! < slot) low = mid + 1;
+      else high = mid;
+    }
+    return low < end && docs[low] === slot ? low : -1;
+  }
+
+  private ensureSlots(size: number): void {
+    if (size <= this.alive.length) return;
+    const capacity = Math.max(size, this.alive.length * 2);
+    this.alive = grow(this.alive, capacity);
+    this.distinct = grow(this.distinct, capacity);
+    this.lengths = this.lengths.map((old) => grow(old, capacity));
+  }
+}
+
+function grow<T extends Uint8Array | Uint16Array | Uint32Array>(old: T, capacity: number): T {
+  const grown = new (old.constructor as new (length: number) => T)(capacity);
+  grown.set(old.subarray(0, Math.min(old.length, capacity)));
+  return grown;
+}
