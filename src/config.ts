@@ -9,6 +9,7 @@ import { realpathSync, statSync } from 'node:fs';
 import path from 'node:path';
 import dotenv from 'dotenv';
 import { snapshotTargetProblem } from './core/snapshot/snapshot-file.ts';
+import { parseStoreUrl, sqliteFolderProblem } from './core/store/store-url.ts';
 import { LOCAL_PLATFORM } from './core/bot/writers.ts';
 
 /** Slack credentials and transport; present only when Slack is configured. */
@@ -60,7 +61,6 @@ export type ConfigResult =
   | { ok: false; errors: string[] };
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
-const STORE_SCHEMES = ['sqlite:', 'redis:', 'rediss:', 'postgres:', 'postgresql:'];
 /** Platforms whose users NOTE_WRITERS can name (the console user always may write). */
 const WRITER_PLATFORMS = ['slack', 'discord'];
 const WRITERS_EXAMPLE = 'e.g. slack:U024BE7LH,discord:80351110224678912';
@@ -82,11 +82,19 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ConfigResult {
     errors.push(`DATA_DIR: ${dataDir} ${dataDirProblem} — set DATA_DIR to the folder that holds profile.md and articles/`);
   }
 
-  const storeUrl = get('STORE_URL') ?? `sqlite://${path.join(dataDir, 'notes.sqlite')}`;
-  if (!STORE_SCHEMES.some((scheme) => storeUrl.startsWith(scheme))) {
-    errors.push(
-      `STORE_URL: "${storeUrl}" is not a store URL — use sqlite://path/to/notes.sqlite, redis://host:6379 or postgresql://user:pass@host/db`,
-    );
+  const storeSetting = get('STORE_URL');
+  const storeUrl = storeSetting ?? `sqlite://${path.join(dataDir, 'notes.sqlite')}`;
+  const store = parseStoreUrl(storeUrl);
+  const storeFile = store.ok && store.target.kind === 'sqlite' ? store.target.file : undefined;
+  if (!store.ok) {
+    errors.push(store.problem);
+  } else if (storeFile && storeSetting !== undefined) {
+    // No folder is created for the store: an empty store in a new folder would look like lost notes.
+    const problem = sqliteFolderProblem(storeFile);
+    if (problem) errors.push(`STORE_URL: ${problem}`);
+  } else if (storeFile && !dataDirProblem && !statSync(dataDir, { throwIfNoEntry: false })) {
+    // The default store lives in DATA_DIR, which may hold it (the file is created there) but must exist.
+    errors.push(`DATA_DIR: ${dataDir} does not exist — create it with your profile.md (the notes file notes.sqlite is made there), or set DATA_DIR to the folder that holds profile.md and articles/`);
   }
 
   const noteWriters: string[] = [];
@@ -116,7 +124,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ConfigResult {
     indexSnapshot = path.resolve(snapshotSetting ?? path.join(dataDir, '.index-snapshot.json'));
     // The default lives in DATA_DIR: when that is wrong, DATA_DIR's own error says enough.
     if (snapshotSetting !== undefined || !dataDirProblem) {
-      const problem = snapshotPathProblem(indexSnapshot, dataDir, storeUrl, snapshotSetting !== undefined);
+      const problem = snapshotPathProblem(indexSnapshot, dataDir, storeFile, snapshotSetting !== undefined);
       if (problem) errors.push(`INDEX_SNAPSHOT: ${indexSnapshot} ${problem}`);
     }
   }
@@ -166,11 +174,10 @@ function folderProblem(dir: string): string | undefined {
  * is there already must be a snapshot. `explicit`: INDEX_SNAPSHOT was set (a
  * missing folder is then its fault, not DATA_DIR's).
  */
-function snapshotPathProblem(file: string, dataDir: string, storeUrl: string, explicit: boolean): string | undefined {
+function snapshotPathProblem(file: string, dataDir: string, storeFile: string | undefined, explicit: boolean): string | undefined {
   const elsewhere = 'point INDEX_SNAPSHOT at a new file, or set it to off';
-  const storeFile = storeUrl.startsWith('sqlite:') ? storeUrl.replace(/^sqlite:(\/\/)?/, '') : '';
   if (storeFile) {
-    const store = path.resolve(storeFile);
+    const store = storeFile;
     if (sameFile(file, store)) return `is the notes store (STORE_URL) — ${elsewhere}`;
     // SQLite's companions: replacing one corrupts or loses the last writes.
     if (['-wal', '-shm', '-journal'].some((suffix) => sameFile(file, store + suffix))) {

@@ -1,4 +1,5 @@
 import { mkdir, readFile, rm, symlink, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { formatConfigErrors, loadConfig } from '../src/config.ts';
@@ -22,8 +23,8 @@ describe('loadConfig', () => {
   });
 
   it('derives the default store from DATA_DIR and treats empty values as unset', () => {
-    const c = config({ DATA_DIR: '/tmp/kb', STORE_URL: '', SEARCH_LIMIT: ' ' });
-    expect(c.storeUrl).toBe('sqlite:///tmp/kb/notes.sqlite');
+    const c = config({ DATA_DIR: tmpdir(), STORE_URL: '', SEARCH_LIMIT: ' ' });
+    expect(c.storeUrl).toBe(`sqlite://${path.join(tmpdir(), 'notes.sqlite')}`);
     expect(c.searchLimit).toBe(5);
   });
 
@@ -131,7 +132,7 @@ describe('DATA_DIR and INDEX_SNAPSHOT on disk', () => {
     const notes = path.join(root, 'notes.txt');
     expect(snapshotError(notes)).toEqual([`INDEX_SNAPSHOT: ${notes} is not an index snapshot — ${elsewhere}`]);
     const link = path.join(root, 'link-to-store');
-    expect(snapshotError(link, { STORE_URL: 'sqlite:///elsewhere/notes.sqlite' })).toEqual([`INDEX_SNAPSHOT: ${link} is not an index snapshot — ${elsewhere}`]);
+    expect(snapshotError(link, { STORE_URL: `sqlite://${path.join(root, 'elsewhere.sqlite')}` })).toEqual([`INDEX_SNAPSHOT: ${link} is not an index snapshot — ${elsewhere}`]);
     expect(snapshotError(root)).toEqual([
       `INDEX_SNAPSHOT: ${root} is a folder — name a file in it, e.g. ${path.join(root, 'index-snapshot.json')}, or set INDEX_SNAPSHOT to off`,
     ]);
@@ -158,6 +159,31 @@ describe('DATA_DIR and INDEX_SNAPSHOT on disk', () => {
     }
   });
 
+  it('STORE_URL: a sqlite:// file in a folder that does not exist is an error naming the folder; nothing is created', async () => {
+    const missing = path.join(root, 'no', 'such', 'dir');
+    expect(errorsOf({ DATA_DIR: dataDir, STORE_URL: `sqlite://${missing}/notes.sqlite` })).toEqual([
+      `STORE_URL: the folder ${missing} does not exist — create it, or point STORE_URL at a file in an existing folder`,
+    ]);
+    expect(errorsOf({ DATA_DIR: dataDir, STORE_URL: `sqlite://${path.join(root, 'a-file')}/notes.sqlite` })).toEqual([
+      `STORE_URL: ${path.join(root, 'a-file')} is not a folder — point STORE_URL at a file in a folder`,
+    ]);
+    const { existsSync } = await import('node:fs');
+    expect(existsSync(path.join(root, 'no'))).toBe(false);
+    // The default file in an existing DATA_DIR is fine: SQLite creates it at start-up.
+    expect(config({ DATA_DIR: dataDir }).storeUrl).toBe(`sqlite://${path.join(dataDir, 'notes.sqlite')}`);
+  });
+
+  it('STORE_URL: ~/ is the home folder, ~user is refused, memory:// is accepted; one parser with the store opener', () => {
+    expect(config({ DATA_DIR: dataDir, STORE_URL: 'sqlite://~/notes.sqlite' }).storeUrl).toBe('sqlite://~/notes.sqlite');
+    expect(errorsOf({ DATA_DIR: dataDir, STORE_URL: 'sqlite://~alice/notes.sqlite' })).toEqual([
+      'STORE_URL: sqlite://~alice/notes.sqlite: only ~/ (your own home folder) is understood — write the full path',
+    ]);
+    expect(config({ DATA_DIR: dataDir, STORE_URL: 'memory://' }).storeUrl).toBe('memory://');
+    expect(errorsOf({ DATA_DIR: dataDir, STORE_URL: 'redis://:s3cret@' })).toEqual([
+      'STORE_URL: "redis://:***@" is not a valid URL — e.g. redis://:password@host:6379/0',
+    ]);
+  });
+
   it('blames DATA_DIR, not STORE_URL or INDEX_SNAPSHOT, when DATA_DIR is a file', () => {
     const file = path.join(root, 'a-file');
     expect(errorsOf({ DATA_DIR: file })).toEqual([
@@ -166,8 +192,13 @@ describe('DATA_DIR and INDEX_SNAPSHOT on disk', () => {
     expect(errorsOf({ DATA_DIR: path.join(file, 'sub') })).toEqual([
       `DATA_DIR: ${path.join(file, 'sub')} is not a folder (a part of its path is a file) — set DATA_DIR to the folder that holds profile.md and articles/`,
     ]);
-    // A folder that does not exist yet is the profile's to report, at start-up.
-    expect(config({ DATA_DIR: path.join(root, 'not-yet') }).dataDir).toBe(path.join(root, 'not-yet'));
+    // A folder that does not exist: the default store would go there, and no folder is created for it.
+    const notYet = path.join(root, 'not-yet');
+    expect(errorsOf({ DATA_DIR: notYet })).toEqual([
+      `DATA_DIR: ${notYet} does not exist — create it with your profile.md (the notes file notes.sqlite is made there), or set DATA_DIR to the folder that holds profile.md and articles/`,
+    ]);
+    // With a store elsewhere, the missing profile is reported at start-up.
+    expect(config({ DATA_DIR: notYet, STORE_URL: 'redis://127.0.0.1:6379' }).dataDir).toBe(notYet);
   });
 });
 

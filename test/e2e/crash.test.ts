@@ -1,7 +1,8 @@
 /**
  * Crashes: `kill -9` a bot in the middle of a burst of /note. After a restart,
  * every note whose reply said "Saved note <id>" is there, and the store opens
- * cleanly and takes new notes (SQLite included).
+ * cleanly and takes new notes (SQLite included). On SQLite the same holds for
+ * two processes group-committing into one file, both killed mid-burst.
  */
 import { rm } from 'node:fs/promises';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -57,6 +58,37 @@ for (const kind of ['sqlite', 'redis', 'postgres'] as StoreKind[]) {
     });
   });
 }
+
+describe('kill -9 of two processes group-committing into one SQLite file', () => {
+  const cleanups: Array<() => Promise<unknown>> = [];
+  afterEach(async () => {
+    for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
+  });
+
+  it('every note either process replied "saved" to is in the file, and integrity_check is ok', { timeout: 120_000 }, async () => {
+    const store = await createTestStore('sqlite');
+    cleanups.push(() => store.cleanup());
+    const dataDir = await makeDataDir({ profile: '# Owner\n', articles: {} });
+    cleanups.push(() => rm(dataDir, { recursive: true, force: true }));
+    const bots = [0, 1].map(() => new BotProcess({ dataDir, storeUrl: store.url }));
+    for (const bot of bots) cleanups.push(() => bot.kill9());
+    await Promise.all(bots.map((bot) => bot.ready()));
+    bots.forEach((bot, b) => bot.send(...Array.from({ length: BURST }, (_, i) => `/note two-process crash cz${b}x${i}w #crash`)));
+    await Promise.all(bots.map((bot) => bot.waitFor(() => bot.savedIds().length >= 40, 60_000, '40 saved replies')));
+    await Promise.all(bots.map((bot) => bot.kill9()));
+    const saved = bots.flatMap((bot) => bot.savedIds());
+    expect(bots.every((bot) => bot.savedIds().length < BURST)).toBe(true);
+
+    expect(await sqliteIntegrity(store.url)).toBe('ok');
+    const reader = await openNoteStore(store.url, { logger: silentLogger() });
+    try {
+      const ids = new Set((await reader.loadAll()).map((n) => n.id));
+      expect(saved.filter((id) => !ids.has(id))).toEqual([]);
+    } finally {
+      await reader.close();
+    }
+  });
+});
 
 async function sqliteIntegrity(url: string): Promise<string> {
   const { default: KeyvSqlite } = await import('@keyv/sqlite');

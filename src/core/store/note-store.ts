@@ -3,15 +3,15 @@
  * Every operation either completes as confirmed by the store or throws a
  * `StoreUnavailableError`; nothing is reported saved on a guess.
  */
-import { mkdir } from 'node:fs/promises';
-import path from 'node:path';
 import Keyv, { type KeyvStoreAdapter } from 'keyv';
 import { StartupError, StoreUnavailableError } from '../domain/errors.ts';
 import type { Logger } from '../util/logger.ts';
 import { asNote, type Note } from '../domain/notes.ts';
 import type { ChangeFeed, NoteChange, NoteStore } from './types.ts';
+import { parseStoreUrl, redactUrl } from './store-url.ts';
 
 export type { NoteChange, NoteStore };
+export { redactUrl };
 
 const NAMESPACE = 'tinker';
 const NOTE_PREFIX = 'note:';
@@ -28,13 +28,7 @@ export interface NoteStoreOptions {
   feed?: ChangeFeed;
 }
 
-/** Removes the password from a URL for display. */
-export function redactUrl(url: string): string {
-  // The user part may be empty, as in redis://:password@host.
-  return url.replace(/\/\/([^:/@]*):[^@/]*@/, '//$1:***@');
-}
-
-/** Opens the store a URL names; creates the SQLite file's folder when needed. */
+/** Opens the store a URL names. Creates nothing but a SQLite file (and its -wal and -shm) in an existing folder. */
 export async function openNoteStore(url: string, options: NoteStoreOptions): Promise<NoteStore> {
   const { adapter, feed, useKeyPrefix } = await adapterFor(url, options.logger);
   try {
@@ -60,33 +54,20 @@ interface StoreParts {
   useKeyPrefix?: boolean;
 }
 
-async function adapterFor(url: string, logger: Logger): Promise<StoreParts> {
-  if (url === 'memory://' || url === 'memory:') return { adapter: new Map() };
-  if (url.startsWith('sqlite:')) {
-    const file = url.replace(/^sqlite:(\/\/)?/, '');
-    if (!file) throw new StartupError('STORE_URL: sqlite:// needs a file path, e.g. sqlite://data/notes.sqlite');
-    try {
-      await mkdir(path.dirname(path.resolve(file)), { recursive: true });
-    } catch (error) {
-      throw new StartupError(`STORE_URL: cannot create the folder for ${file} (${(error as Error).message})`);
-    }
-    const { default: KeyvSqlite } = await import('@keyv/sqlite');
-    // NOTE: iterationLimit pages the startup scan; the default of 10 rows makes 100k notes 10k queries.
-    // busyTimeout lets several processes write one file: a writer waits for the lock instead of failing.
-    const adapter = new KeyvSqlite({ uri: `sqlite://${file}`, table: 'notes', busyTimeout: 5000, iterationLimit: 1000 });
-    // WAL: readers do not block the writer, and a process killed mid-write leaves a file that opens cleanly.
-    // synchronous=NORMAL: a confirmed write survives the process being killed; only a power
-    // loss can take back the last moments. FULL (an fsync per note) made a burst of 1,000
-    // notes from two processes take 3.5 s instead of 0.3 s, past the platforms' 3 s.
-    try {
-      await adapter.query('PRAGMA journal_mode=WAL');
-      await adapter.query('PRAGMA synchronous=NORMAL');
-    } catch (error) {
-      throw new StartupError(`STORE_URL: cannot open ${file} (${errorSummary(error)})`);
-    }
-    return { adapter };
+async function adapterFor(raw: string, logger: Logger): Promise<StoreParts> {
+  const parsed = parseStoreUrl(raw);
+  if (!parsed.ok) throw new StartupError(parsed.problem);
+  const target = parsed.target;
+  const url = raw.trim();
+  if (target.kind === 'memory') {
+    logger.warn('notes: STORE_URL=memory:// keeps notes in this process only: they are lost when it stops');
+    return { adapter: new Map() };
   }
-  if (url.startsWith('redis:') || url.startsWith('rediss:')) {
+  if (target.kind === 'sqlite') {
+    const { createSqliteAdapter } = await import('./backends/sqlite.ts');
+    return { adapter: (await createSqliteAdapter(target.file, logger)) as unknown as KeyvStoreAdapter };
+  }
+  if (target.kind === 'redis') {
     const { createRedisStore } = await import('./backends/redis.ts');
     // NOTE: @keyv/redis prefixes keys with the namespace itself ("tinker::note:…"); Keyv must not add its own.
     try {
@@ -95,11 +76,8 @@ async function adapterFor(url: string, logger: Logger): Promise<StoreParts> {
       throw new StoreUnavailableError(`STORE_URL: cannot connect to ${redactUrl(url)} (${errorSummary(error)})`, { cause: error });
     }
   }
-  if (url.startsWith('postgres:') || url.startsWith('postgresql:')) {
-    const { createPostgresStore } = await import('./backends/postgres.ts');
-    return createPostgresStore(url, logger);
-  }
-  throw new StartupError(`STORE_URL: "${redactUrl(url)}" is not a store URL`);
+  const { createPostgresStore } = await import('./backends/postgres.ts');
+  return createPostgresStore(url, logger);
 }
 
 /** A NoteStore over any Keyv instance (tests use an in-memory Map). */
