@@ -1,228 +1,144 @@
 /**
- * `npm run eval`: relevance of the shipped search settings against MiniSearch's
- * defaults, side by side, on Cranfield 1400 (graded judgments) and on
- * known-item recall over the til write-ups.
+ * `npm run eval`: relevance of tinker's search beside baselines in the same run,
+ * on the shared write-up archives and Cranfield 1400. Known-item queries under
+ * four query models (2 and 3 words, with and without a typo); Cranfield's ad hoc
+ * questions with graded judgments. Prints one table per archive; writes
+ * bench/eval-results.json.
+ *
+ *   npm run eval -- --archive=til,rust-blog,cranfield --models=middling,discriminative,rarest,title
+ *                   --quick --n=500 --variants --markdown --losses
  */
-import { readFile } from 'node:fs/promises';
+import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import MiniSearch from 'minisearch';
-import { parseArticle } from '../src/core/sources/articles.ts';
-import { SEARCH_POLICY, SearchIndex, type IndexedDoc, type SearchPolicy } from '../src/core/search/search-index.ts';
-import { foldCase, tokenize } from '../src/core/text/words.ts';
-import { TIL_DIR, loadCranfield, tilFiles } from './corpus.ts';
-import { contentWords, seededRandom, typo } from './queries.ts';
-import { fmt, mean, table } from './stats.ts';
+import { REPO_ROOT, SHARED_CORPORA, requireCorpus } from './corpus.ts';
+import { ARCHIVES, loadArchive, type ArchiveName } from './eval/archives.ts';
+import { BASELINES } from './eval/baselines.ts';
+import { MODELS, MODEL_DESCRIPTIONS, type ModelName } from './eval/query-models.ts';
+import { adHocTable, knownItemTable, rowLabel, targetLines, variantsTable, verdictLine, type ReportLayout } from './eval/report.ts';
+import { evaluateArchive, QUERY_WORDS, type ArchiveResult } from './eval/run.ts';
+import { tinkerSystem } from './eval/systems.ts';
+import type { System } from './eval/types.ts';
+import { VARIANTS } from './eval/variants.ts';
 
-/** A ranking function: query text → document ids, best first. */
-type Ranker = (query: string) => string[];
+export const RESULTS_FILE = path.join(REPO_ROOT, 'bench', 'eval-results.json');
 
-interface System {
-  name: string;
-  build(docs: IndexedDoc[]): Ranker;
+/** Target documents per row: all of til's eligible ones would take several minutes with MiniSearch's fuzzy search. */
+const SAMPLE = 500;
+const QUICK_SAMPLE = 100;
+
+export interface EvalFlags {
+  archives: ArchiveName[];
+  models: ModelName[];
+  sample: number;
+  variants: boolean;
+  markdown: boolean;
+  losses: boolean;
 }
 
-/** The shipped index under a policy; ranking is exactly what /find shows, without building snippets. */
-export function policySystem(name: string, policy: Partial<SearchPolicy> = {}): System {
+/** Parses the command line; a bad value is an error message, not a guess. */
+export function parseFlags(argv: readonly string[]): EvalFlags | string {
+  const value = (name: string) => argv.find((arg) => arg.startsWith(`--${name}=`))?.slice(name.length + 3);
+  const list = <T extends string>(name: string, raw: string | undefined, allowed: readonly T[]): T[] | string => {
+    if (raw === undefined) return [...allowed];
+    const items = raw.split(',').map((item) => item.trim()).filter(Boolean);
+    const unknown = items.filter((item) => !allowed.includes(item as T));
+    if (unknown.length > 0 || items.length === 0) return `eval: unknown --${name} value "${unknown.join(',') || raw}" — use ${allowed.join(',')}`;
+    return allowed.filter((item) => items.includes(item));
+  };
+  const known = ['archive', 'archives', 'models', 'n', 'quick', 'variants', 'markdown', 'losses'];
+  const stray = argv.filter((arg) => !known.includes(arg.replace(/^--/, '').split('=')[0]!));
+  if (stray.length > 0) return `eval: unknown option ${stray[0]} — use --archive=, --models=, --n=, --quick, --variants, --markdown, --losses`;
+  const archives = list('archive', value('archive') ?? value('archives'), ARCHIVES);
+  if (typeof archives === 'string') return archives;
+  const models = list('models', value('models'), MODELS);
+  if (typeof models === 'string') return models;
+  const quick = argv.includes('--quick');
+  const n = value('n');
+  const sample = n === undefined ? (quick ? QUICK_SAMPLE : SAMPLE) : Number(n);
+  if (!Number.isInteger(sample) || sample < 1) return `eval: --n must be a whole number of documents, got "${n}"`;
   return {
-    name,
-    build(docs) {
-      const index = new SearchIndex({ policy });
-      index.addAll(docs);
-      return (query) => index.rank(query, 1000).matches.map((match) => match.id);
+    archives,
+    models,
+    sample,
+    variants: argv.includes('--variants'),
+    markdown: argv.includes('--markdown'),
+    losses: argv.includes('--losses'),
+  };
+}
+
+function systemsFor(flags: EvalFlags): { systems: System[]; layout: Omit<ReportLayout, 'markdown'> } {
+  const tinker = tinkerSystem('tinker');
+  const variants = flags.variants ? VARIANTS.slice(1).map((variant) => tinkerSystem(variant.name, variant.policy)) : [];
+  return {
+    // tinker first: the run keeps its losses.
+    systems: [tinker, ...BASELINES, ...variants],
+    layout: {
+      subject: tinker.name,
+      baselines: BASELINES.map((b) => b.name),
+      variants: flags.variants ? [tinker.name, ...variants.map((v) => v.name)] : [],
     },
   };
 }
 
-const defaults: System = {
-  name: 'MiniSearch defaults',
-  build(docs) {
-    const index = new MiniSearch<IndexedDoc>({ fields: ['title', 'text'] });
-    index.addAll(docs);
-    return (query) => index.search(query).map((result) => String(result.id));
-  },
-};
-
-const defaultsFuzzy: System = {
-  name: 'defaults + prefix + fuzzy 0.2',
-  build(docs) {
-    const index = new MiniSearch<IndexedDoc>({ fields: ['title', 'text'], searchOptions: { prefix: true, fuzzy: 0.2 } });
-    index.addAll(docs);
-    return (query) => index.search(query).map((result) => String(result.id));
-  },
-};
-
-/** `--variants`: the shipped policy with one choice changed at a time, to show what each choice is worth. */
-const VARIANTS: System[] = [
-  policySystem('prefix: last word only', { prefix: 'last' }),
-  policySystem('prefix: none', { prefix: 'none' }),
-  policySystem('fuzzy: every word', { fuzzy: 'all' }),
-  policySystem('fuzzy: none', { fuzzy: 'none' }),
-  policySystem('spelling corrections off', { corrections: false }),
-  policySystem('feedback off (long queries)', { feedback: false }),
-  policySystem('title boost 1', { boost: { ...SEARCH_POLICY.boost, title: 1 } }),
-  policySystem('title boost 3 (before tuning)', { boost: { ...SEARCH_POLICY.boost, title: 3, tags: 2 } }),
-  policySystem('BM25+ (d 0.5)', { bm25: { ...SEARCH_POLICY.bm25, d: 0.5 } }),
-  policySystem('no word-count multiplier', { coordination: false }),
-];
-
-const SYSTEMS = [policySystem('shipped'), defaults, defaultsFuzzy, ...(process.argv.includes('--variants') ? VARIANTS : [])];
-
-// ---------- Cranfield ----------
-
-interface CranfieldFigures {
-  map: number;
-  ndcg10: number;
-  mrr: number;
+function describe(flags: EvalFlags, results: readonly ArchiveResult[]): string {
+  const lines = [
+    `Known-item queries: per archive, model and length (${QUERY_WORDS.join(' and ')} words), a seeded sample of up to ${flags.sample} target documents; the same query with one typo`,
+    '(one drop, insert, keyboard-neighbour substitution or adjacent swap, not at the first letter, in one word of 4+ letters). Words are surface words (lower case, 3+ letters, not stop words).',
+    ...flags.models.map((model) => `  ${model}: ${MODEL_DESCRIPTIONS[model]}`),
+    `hit@k: the target is in the top k; MRR: mean 1/rank (0 below 100). Systems: tinker (the shipped SearchIndex, as /find ranks), MiniSearch defaults, MiniSearch { fuzzy: 0.2, prefix: true } (MS f+p), plain BM25 (k1 1.2, b 0.75, lower-cased tokens, title + text). "− best": tinker's hit@5 minus the best baseline's.`,
+  ];
+  for (const result of results) {
+    const bySystem = Object.entries(result.systemSeconds)
+      .map(([name, s]) => `${name} ${(s.build + s.knownItem + s.adHoc).toFixed(1)}`)
+      .join(', ');
+    lines.push(`${result.name}: ${result.docs} documents${result.skipped ? `, ${result.skipped} skipped by tinker's loader` : ''}; ${result.seconds.toFixed(1)} s (${bySystem}).`);
+  }
+  return lines.join('\n');
 }
 
-/** Graded gain: code 1 (complete answer) → 4 … code 4 (minimum interest) → 1; -1 → 4 when counted, else 0. */
-function gain(code: number | undefined, countMinusOne: boolean): number {
-  if (code === undefined) return 0;
-  if (code === -1) return countMinusOne ? 4 : 0;
-  return code >= 1 && code <= 4 ? 5 - code : 0;
-}
-
-export function cranfieldFigures(ranker: Ranker, queries: string[], qrels: Map<number, Map<number, number>>, countMinusOne: boolean): CranfieldFigures {
-  const aps: number[] = [];
-  const ndcgs: number[] = [];
-  const rrs: number[] = [];
-  queries.forEach((query, i) => {
-    const judged = qrels.get(i + 1) ?? new Map<number, number>();
-    const gains = new Map<string, number>();
-    for (const [doc, code] of judged) {
-      const g = gain(code, countMinusOne);
-      if (g > 0) gains.set(`cran:${doc}`, g);
+function printArchive(result: ArchiveResult, layout: ReportLayout, flags: EvalFlags): string {
+  const out: string[] = [];
+  const heading = (text: string) => (layout.markdown ? `#### ${text}` : `== ${text} ==`);
+  if (result.rows.length > 0) {
+    out.push(heading(`${result.name}: known-item (${result.docs} documents)`), knownItemTable(result, layout), '', verdictLine(result, layout));
+  }
+  if (result.adHoc) {
+    out.push('', heading(`${result.name}: ad hoc (${result.adHoc[layout.subject]!.strict.n} judged queries; codes 1-4 relevant, gain 5 − code; "-1 rel." also counts code -1 as gain 4)`));
+    out.push(adHocTable(result, [layout.subject, ...layout.baselines, ...layout.variants.slice(1)], layout.markdown));
+  }
+  out.push(...targetLines(result, layout.subject));
+  if (layout.variants.length > 0) out.push('', heading(`${result.name}: variants`), variantsTable(result, layout));
+  if (flags.losses) {
+    for (const row of result.rows) {
+      if (row.losses.length === 0) continue;
+      out.push(`  ${rowLabel(row)}: ${row.losses.slice(0, 3).map((l) => `"${l.query}" → ${l.target} at ${l.rank || '>100'} (${l.baseline}: ${l.baselineRank})`).join('; ')}`);
     }
-    if (gains.size === 0) return;
-    const ranked = ranker(query);
-    let found = 0;
-    let precisionSum = 0;
-    let rr = 0;
-    ranked.forEach((id, rank) => {
-      if (!gains.has(id)) return;
-      found += 1;
-      precisionSum += found / (rank + 1);
-      if (rr === 0) rr = 1 / (rank + 1);
-    });
-    aps.push(precisionSum / gains.size);
-    rrs.push(rr);
-    const dcg = ranked.slice(0, 10).reduce((sum, id, rank) => sum + (gains.get(id) ?? 0) / Math.log2(rank + 2), 0);
-    const ideal = [...gains.values()].sort((a, b) => b - a).slice(0, 10).reduce((sum, g, rank) => sum + g / Math.log2(rank + 2), 0);
-    ndcgs.push(dcg / ideal);
-  });
-  return { map: mean(aps), ndcg10: mean(ndcgs), mrr: mean(rrs) };
-}
-
-// ---------- known-item recall on til ----------
-
-export interface KnownItemQuery {
-  target: string;
-  text: string;
-  typo: boolean;
-}
-
-/**
- * For each write-up: 2-4 words drawn from the 8 rarest (by document frequency)
- * words of its body that are not in its title; one typo in half of them. Fixed seed.
- */
-export function knownItemQueries(docs: IndexedDoc[], seed = 7): KnownItemQuery[] {
-  const random = seededRandom(seed);
-  const bodyWords = docs.map((doc) => {
-    const title = new Set(tokenize(doc.title).map(foldCase));
-    return [...new Set(contentWords(doc.text).map(foldCase))].filter((w) => w.length >= 4 && !title.has(w));
-  });
-  const df = new Map<string, number>();
-  for (const words of bodyWords) for (const word of words) df.set(word, (df.get(word) ?? 0) + 1);
-  const queries: KnownItemQuery[] = [];
-  docs.forEach((doc, i) => {
-    const rare = [...bodyWords[i]!].sort((a, b) => df.get(a)! - df.get(b)! || a.localeCompare(b)).slice(0, 8);
-    if (rare.length < 2) return;
-    const count = Math.min(rare.length, 2 + Math.floor(random() * 3));
-    const pool = [...rare];
-    const chosen: string[] = [];
-    while (chosen.length < count) chosen.push(pool.splice(Math.floor(random() * pool.length), 1)[0]!);
-    const withTypo = random() < 0.5;
-    if (withTypo) {
-      const at = Math.floor(random() * chosen.length);
-      chosen[at] = typo(random, chosen[at]!);
-    }
-    queries.push({ target: doc.id, text: chosen.join(' '), typo: withTypo });
-  });
-  return queries;
-}
-
-export interface KnownItemFigures {
-  hit1: number;
-  hit5: number;
-  mrr: number;
-  hit5Typo: number;
-  hit5Clean: number;
-}
-
-export function knownItemFigures(ranker: Ranker, queries: KnownItemQuery[]): KnownItemFigures {
-  const ranks = queries.map((query) => ranker(query.text).slice(0, 100).indexOf(query.target));
-  const hitAt = (k: number, keep: (q: KnownItemQuery) => boolean = () => true) => {
-    const kept = queries.map((q, i) => [q, ranks[i]!] as const).filter(([q]) => keep(q));
-    return kept.filter(([, rank]) => rank >= 0 && rank < k).length / kept.length;
-  };
-  return {
-    hit1: hitAt(1),
-    hit5: hitAt(5),
-    mrr: mean(ranks.map((rank) => (rank >= 0 ? 1 / (rank + 1) : 0))),
-    hit5Typo: hitAt(5, (q) => q.typo),
-    hit5Clean: hitAt(5, (q) => !q.typo),
-  };
-}
-
-export async function loadEvalCorpora(): Promise<{ cranfield: Awaited<ReturnType<typeof loadCranfield>>; cranDocs: IndexedDoc[]; tilDocs: IndexedDoc[] }> {
-  const cranfield = await loadCranfield();
-  const cranDocs: IndexedDoc[] = cranfield.docs.map((doc) => ({
-    id: `cran:${doc.id}`,
-    kind: 'article',
-    title: doc.title.trim(),
-    text: doc.text.trim(),
-    tags: [],
-    source: { label: `cranfield ${doc.id}` },
-  }));
-  const files = await tilFiles();
-  const tilDocs: IndexedDoc[] = await Promise.all(
-    files.map(async (file) => {
-      const article = parseArticle(`articles/${file}`, await readFile(path.join(TIL_DIR, file), 'utf8'), 1);
-      return { id: `article:${file}`, kind: 'article', title: article.title, text: article.text, tags: article.tags, source: { label: file } } satisfies IndexedDoc;
-    }),
-  );
-  return { cranfield, cranDocs, tilDocs };
+  }
+  return out.join('\n');
 }
 
 async function main(): Promise<void> {
-  const { cranfield, cranDocs, tilDocs } = await loadEvalCorpora();
-  const knownItems = knownItemQueries(tilDocs);
-
-  const rows: string[][] = [];
-  const results: Record<string, unknown> = {};
-  for (const system of SYSTEMS) {
-    const cran = system.build(cranDocs);
-    const strict = cranfieldFigures(cran, cranfield.queries, cranfield.qrels, false);
-    const loose = cranfieldFigures(cran, cranfield.queries, cranfield.qrels, true);
-    const known = knownItemFigures(system.build(tilDocs), knownItems);
-    results[system.name] = { cranfield: strict, cranfieldWithMinusOne: loose, knownItem: known };
-    rows.push([
-      system.name,
-      fmt(strict.map), fmt(strict.ndcg10), fmt(strict.mrr),
-      fmt(loose.ndcg10),
-      fmt(known.hit1), fmt(known.hit5), fmt(known.mrr), `${fmt(known.hit5Clean)} / ${fmt(known.hit5Typo)}`,
-    ]);
+  const flags = parseFlags(process.argv.slice(2));
+  if (typeof flags === 'string') {
+    process.stderr.write(`${flags}\n`);
+    process.exit(2);
   }
-  const header = ['settings', 'Cran MAP', 'nDCG@10', 'MRR', 'nDCG@10 (-1 rel.)', 'til hit@1', 'hit@5', 'MRR', 'hit@5 clean / typo'];
-  process.stdout.write(`${table(header, rows)}\n\n`);
-  process.stdout.write(
-    [
-      `Cranfield 1400: ${cranfield.docs.length} documents, ${cranfield.queries.length} queries (numbered by position), codes 1-4 relevant with gain 5 − code; "-1 rel." counts code -1 as gain 4.`,
-      `til known-item: ${knownItems.length} queries of 2-4 rare body words (not in the title), one typo in ${knownItems.filter((q) => q.typo).length}, seed 7.`,
-    ].join('\n') + '\n',
-  );
-  if (process.argv.includes('--json')) process.stdout.write(`${JSON.stringify(results, null, 2)}\n`);
+  requireCorpus(SHARED_CORPORA);
+  const started = performance.now();
+  const { systems, layout: base } = systemsFor(flags);
+  const layout: ReportLayout = { ...base, markdown: flags.markdown };
+  const results: ArchiveResult[] = [];
+  for (const name of flags.archives) {
+    const archive = await loadArchive(name);
+    // Cranfield's known-item rows use its abstracts; its ad hoc questions are always run.
+    const result = evaluateArchive(archive, systems, { models: flags.models, sample: flags.sample });
+    results.push(result);
+    process.stdout.write(`${printArchive(result, layout, flags)}\n\n`);
+  }
+  const seconds = (performance.now() - started) / 1000;
+  process.stdout.write(`${describe(flags, results)}\nTotal ${seconds.toFixed(1)} s.\n`);
+  await writeFile(RESULTS_FILE, `${JSON.stringify({ date: new Date().toISOString(), flags, layout: base, seconds, archives: results }, null, 2)}\n`);
 }
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {

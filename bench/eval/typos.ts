@@ -1,0 +1,64 @@
+/**
+ * The typo maker of the known-item queries: one realistic edit of one word, the
+ * kind people make on a keyboard.
+ */
+
+/** Keys next to each letter on a QWERTY keyboard: the letters a slipping finger hits instead. */
+const KEYBOARD_NEIGHBOURS: Record<string, string> = {
+  a: 'qwsz', b: 'vghn', c: 'xdfv', d: 'serfcx', e: 'wsdr', f: 'drtgvc', g: 'ftyhbv', h: 'gyujnb', i: 'ujko',
+  j: 'huikmn', k: 'jiolm', l: 'kop', m: 'njk', n: 'bhjm', o: 'iklp', p: 'ol', q: 'wa', r: 'edft', s: 'awedxz',
+  t: 'rfgy', u: 'yhji', v: 'cfgb', w: 'qase', x: 'zsdc', y: 'tghu', z: 'asx',
+};
+
+/** The kinds of edit, as Damerau defined them. */
+export const TYPO_KINDS = ['drop', 'insert', 'substitute', 'swap'] as const;
+export type TypoKind = (typeof TYPO_KINDS)[number];
+
+/** Shortest word the typo maker touches: a person who mistypes "git" usually sees it. */
+export const MIN_TYPO_LENGTH = 4;
+
+/**
+ * `word` with exactly one edit (drop a letter, insert one, substitute one, or
+ * swap two adjacent different letters), never at the first letter, which people
+ * rarely get wrong. Inserted and substituted letters are keyboard neighbours of
+ * the letter they replace or follow (or a doubled letter), so the typo is one a
+ * person makes. Words shorter than MIN_TYPO_LENGTH come back unchanged.
+ */
+export function makeTypo(random: () => number, word: string, kind: TypoKind = TYPO_KINDS[Math.floor(random() * 4)]!): string {
+  const letters = [...word];
+  if (letters.length < MIN_TYPO_LENGTH) return word;
+  const n = letters.length;
+  const between = (low: number, high: number) => low + Math.floor(random() * (high - low + 1));
+  const neighbourOf = (letter: string): string | undefined => {
+    const near = KEYBOARD_NEIGHBOURS[letter.toLowerCase()];
+    return near ? near[Math.floor(random() * near.length)] : undefined;
+  };
+  switch (kind) {
+    case 'drop': {
+      const at = between(1, n - 1);
+      return [...letters.slice(0, at), ...letters.slice(at + 1)].join('');
+    }
+    case 'insert': {
+      // After letter at-1: its double, or a neighbouring key (half each).
+      const at = between(1, n);
+      const before = letters[at - 1]!;
+      const added = random() < 0.5 ? before : (neighbourOf(before) ?? before);
+      return [...letters.slice(0, at), added, ...letters.slice(at)].join('');
+    }
+    case 'substitute': {
+      const at = between(1, n - 1);
+      const replacement = neighbourOf(letters[at]!);
+      // A letter without a known neighbour (outside a-z): drop it instead, still one edit.
+      if (replacement === undefined || replacement === letters[at]) return makeTypo(random, word, 'drop');
+      return [...letters.slice(0, at), replacement, ...letters.slice(at + 1)].join('');
+    }
+    case 'swap': {
+      // Swapping two equal letters changes nothing: only pairs of different letters count.
+      const pairs: number[] = [];
+      for (let i = 1; i < n - 1; i += 1) if (letters[i] !== letters[i + 1]) pairs.push(i);
+      if (pairs.length === 0) return makeTypo(random, word, 'drop');
+      const at = pairs[Math.floor(random() * pairs.length)]!;
+      return [...letters.slice(0, at), letters[at + 1]!, letters[at]!, ...letters.slice(at + 2)].join('');
+    }
+  }
+}
