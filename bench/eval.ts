@@ -11,9 +11,10 @@
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { REPO_ROOT, SHARED_CORPORA, requireCorpus } from './corpus.ts';
+import { REPO_ROOT, SHARED_CORPORA, WORK_DIR, requireCorpus } from './corpus.ts';
 import { ARCHIVES, loadArchive, type ArchiveName } from './eval/archives.ts';
 import { BASELINES } from './eval/baselines.ts';
+import { RankCache } from './eval/rank-cache.ts';
 import { MODELS, MODEL_DESCRIPTIONS, type ModelName } from './eval/query-models.ts';
 import { adHocTable, knownItemTable, rowLabel, targetLines, variantsTable, verdictLine, type ReportLayout } from './eval/report.ts';
 import { evaluateArchive, QUERY_WORDS, type ArchiveResult } from './eval/run.ts';
@@ -34,6 +35,8 @@ export interface EvalFlags {
   variants: boolean;
   markdown: boolean;
   losses: boolean;
+  /** Reuse the baselines' answers of earlier runs over the same documents. */
+  cache: boolean;
 }
 
 /** Parses the command line; a bad value is an error message, not a guess. */
@@ -46,9 +49,9 @@ export function parseFlags(argv: readonly string[]): EvalFlags | string {
     if (unknown.length > 0 || items.length === 0) return `eval: unknown --${name} value "${unknown.join(',') || raw}" — use ${allowed.join(',')}`;
     return allowed.filter((item) => items.includes(item));
   };
-  const known = ['archive', 'archives', 'models', 'n', 'quick', 'variants', 'markdown', 'losses'];
+  const known = ['archive', 'archives', 'models', 'n', 'quick', 'variants', 'markdown', 'losses', 'no-cache'];
   const stray = argv.filter((arg) => !known.includes(arg.replace(/^--/, '').split('=')[0]!));
-  if (stray.length > 0) return `eval: unknown option ${stray[0]} — use --archive=, --models=, --n=, --quick, --variants, --markdown, --losses`;
+  if (stray.length > 0) return `eval: unknown option ${stray[0]} — use --archive=, --models=, --n=, --quick, --variants, --markdown, --losses, --no-cache`;
   const archives = list('archive', value('archive') ?? value('archives'), ARCHIVES);
   if (typeof archives === 'string') return archives;
   const models = list('models', value('models'), MODELS);
@@ -64,6 +67,7 @@ export function parseFlags(argv: readonly string[]): EvalFlags | string {
     variants: argv.includes('--variants'),
     markdown: argv.includes('--markdown'),
     losses: argv.includes('--losses'),
+    cache: !argv.includes('--no-cache'),
   };
 }
 
@@ -81,6 +85,12 @@ function systemsFor(flags: EvalFlags): { systems: System[]; layout: Omit<ReportL
   };
 }
 
+function reuse(result: ArchiveResult): string {
+  const answers = result.baselineAnswers;
+  if (!answers || answers.reused === 0) return '';
+  return `; ${answers.reused} of ${answers.reused + answers.computed} baseline answers from earlier runs over the same documents (--no-cache: none)`;
+}
+
 function describe(flags: EvalFlags, results: readonly ArchiveResult[]): string {
   const lines = [
     `Known-item queries: per archive, model and length (${QUERY_WORDS.join(' and ')} words), a seeded sample of up to ${flags.sample} target documents; the same query with one typo`,
@@ -92,7 +102,7 @@ function describe(flags: EvalFlags, results: readonly ArchiveResult[]): string {
     const bySystem = Object.entries(result.systemSeconds)
       .map(([name, s]) => `${name} ${(s.build + s.knownItem + s.adHoc).toFixed(1)}`)
       .join(', ');
-    lines.push(`${result.name}: ${result.docs} documents${result.skipped ? `, ${result.skipped} skipped by tinker's loader` : ''}; ${result.seconds.toFixed(1)} s (${bySystem}).`);
+    lines.push(`${result.name}: ${result.docs} documents${result.skipped ? `, ${result.skipped} skipped by tinker's loader` : ''}${result.cached ? ' (parsed earlier: bench/.work/eval/)' : ''}; ${result.seconds.toFixed(1)} s (${bySystem})${reuse(result)}.`);
   }
   return lines.join('\n');
 }
@@ -132,7 +142,10 @@ async function main(): Promise<void> {
   for (const name of flags.archives) {
     const archive = await loadArchive(name);
     // Cranfield's known-item rows use its abstracts; its ad hoc questions are always run.
-    const result = evaluateArchive(archive, systems, { models: flags.models, sample: flags.sample });
+    const cache = flags.cache ? await RankCache.open(path.join(WORK_DIR, 'eval', `${name}.baseline-answers.json`), archive.docs) : undefined;
+    const result = evaluateArchive(archive, systems, { models: flags.models, sample: flags.sample, ...(cache ? { cache } : {}) });
+    await cache?.save();
+    if (cache) result.baselineAnswers = { ...cache.counts };
     results.push(result);
     process.stdout.write(`${printArchive(result, layout, flags)}\n\n`);
   }

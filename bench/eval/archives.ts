@@ -4,11 +4,12 @@
  * system indexes the title, text and tags tinker indexes), and Cranfield's
  * abstracts become documents of a title and a text.
  */
+import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { mkdir, readlink, rm, symlink } from 'node:fs/promises';
+import { mkdir, readFile, readdir, readlink, rm, stat, symlink, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { articleDoc, loadArticles, type IndexedDoc } from '../../src/core/index.ts';
-import { CRANFIELD_DIR, SHARED_CORPORA, TIL_DIR, WORK_DIR, loadCranfield, requireCorpus } from '../corpus.ts';
+import { CRANFIELD_DIR, REPO_ROOT, SHARED_CORPORA, TIL_DIR, WORK_DIR, loadCranfield, requireCorpus } from '../corpus.ts';
 import { cranfieldGain } from './metrics.ts';
 
 export const ARCHIVES = ['til', 'rust-blog', 'cranfield'] as const;
@@ -34,6 +35,8 @@ export interface Archive {
   /** Files tinker's loader skipped, with its reason. */
   skipped: Array<{ path: string; reason: string }>;
   adHoc?: AdHocTask;
+  /** Whether the parsed documents came from the cache (same corpus files, same parsing code). */
+  cached?: boolean;
 }
 
 export async function loadArchive(name: ArchiveName): Promise<Archive> {
@@ -45,10 +48,20 @@ export async function loadArchive(name: ArchiveName): Promise<Archive> {
  * Reads a folder of write-ups as a DATA_DIR's articles/: a scratch DATA_DIR
  * whose `articles` is a link to the folder, read by `loadArticles` (its listing
  * rule, its parsing, its paths: `articles/git/nfs.md`, `articles/NAME/index.md`).
+ * Parsing rust-blog takes about 15 s, so the documents are kept in
+ * bench/.work/eval/ and reused while neither the corpus files nor tinker's
+ * code outside src/core/search/ change.
  */
 async function loadArticleArchive(name: ArchiveName, folder: string): Promise<Archive> {
   requireCorpus(folder);
   const dataDir = path.join(WORK_DIR, 'eval', name);
+  const cacheFile = path.join(WORK_DIR, 'eval', `${name}.docs.json`);
+  const fingerprint = await parseFingerprint(folder);
+  const cached = await readFile(cacheFile, 'utf8')
+    .then((text) => JSON.parse(text) as { fingerprint: string; docs: IndexedDoc[]; skipped: Archive['skipped'] })
+    .catch(() => undefined);
+  if (cached?.fingerprint === fingerprint) return { name, source: folder, docs: cached.docs, skipped: cached.skipped, cached: true };
+
   const link = path.join(dataDir, 'articles');
   await mkdir(dataDir, { recursive: true });
   const current = await readlink(link).catch(() => undefined);
@@ -58,7 +71,26 @@ async function loadArticleArchive(name: ArchiveName, folder: string): Promise<Ar
   }
   // One thread: the parsing worker is a compiled file, and the eval runs from source.
   const { articles, problems } = await loadArticles(dataDir, { workers: 0 });
-  return { name, source: folder, docs: articles.map(articleDoc), skipped: problems };
+  const archive: Archive = { name, source: folder, docs: articles.map(articleDoc), skipped: problems };
+  await writeFile(cacheFile, JSON.stringify({ fingerprint, docs: archive.docs, skipped: archive.skipped }));
+  return archive;
+}
+
+/**
+ * What the parsed documents depend on: every file of the corpus (path, size,
+ * modification time) and the source of tinker's core but its search index
+ * (listing, parsing, text and the document shape live there).
+ */
+async function parseFingerprint(folder: string): Promise<string> {
+  const hash = createHash('sha256');
+  const core = path.join(REPO_ROOT, 'src', 'core');
+  const files = ((await readdir(core, { recursive: true })) as string[]).filter((file) => file.endsWith('.ts') && !file.split(path.sep).includes('search')).sort();
+  for (const file of files) hash.update(file).update(await readFile(path.join(core, file)));
+  for (const file of ((await readdir(folder, { recursive: true })) as string[]).sort()) {
+    const info = await stat(path.join(folder, file));
+    hash.update(`${file} ${info.size} ${info.mtimeMs}\n`);
+  }
+  return hash.digest('hex');
 }
 
 async function loadCranfieldArchive(): Promise<Archive> {

@@ -12,6 +12,7 @@ import type { System } from './types.ts';
 function miniSearchSystem(name: string, searchOptions: SearchOptions): System {
   return {
     name,
+    stable: true,
     build(docs) {
       const index = new MiniSearch<IndexedDoc>({
         fields: ['title', 'text', 'tags'],
@@ -29,6 +30,7 @@ export const miniSearchFuzzyPrefix = miniSearchSystem('MS fuzzy+prefix', { fuzzy
 
 export const plainBm25: System = {
   name: 'BM25',
+  stable: true,
   build(docs) {
     const index = new PlainBm25(docs);
     return (query, limit) => index.search(query, limit);

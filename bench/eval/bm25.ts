@@ -61,6 +61,11 @@ export class PlainBm25 {
 
   /** Document ids by BM25 score over the query's distinct tokens, best first; ties in document order. */
   search(query: string, limit: number): string[] {
+    return this.scored(query, limit).map(({ id }) => id);
+  }
+
+  /** `search` with the scores. */
+  scored(query: string, limit: number): Array<{ id: string; score: number }> {
     const { k1, b } = this.parameters;
     const touched: number[] = [];
     for (const token of new Set(plainTokens(query))) {
@@ -77,6 +82,6 @@ export class PlainBm25 {
       .map((index) => ({ index, score: this.scores[index]! }))
       .sort((x, y) => y.score - x.score || x.index - y.index);
     for (const index of touched) this.scores[index] = 0;
-    return ranked.slice(0, limit).map(({ index }) => this.ids[index]!);
+    return ranked.slice(0, limit).map(({ index, score }) => ({ id: this.ids[index]!, score }));
   }
 }

@@ -5,6 +5,7 @@
 import type { Archive } from './archives.ts';
 import { adHocFigures, knownItemFigures, rankOf, KNOWN_ITEM_DEPTH, type AdHocFigures, type KnownItemFigures } from './metrics.ts';
 import { archiveWords, knownItemCell, type KnownItemQuery, type ModelName } from './query-models.ts';
+import type { RankCache } from './rank-cache.ts';
 import type { Ranker, System } from './types.ts';
 
 /** Query lengths of the known-item rows. */
@@ -40,11 +41,15 @@ export interface ArchiveResult {
   name: string;
   docs: number;
   skipped: number;
+  /** Whether the documents came from the parse cache. */
+  cached: boolean;
   rows: KnownItemRow[];
   adHoc?: Record<string, AdHocResult>;
   seconds: number;
   /** Where the time went, per system: building its index, the known-item queries, the ad hoc ones. */
   systemSeconds: Record<string, { build: number; knownItem: number; adHoc: number }>;
+  /** Baseline answers reused from earlier runs, and computed in this one. */
+  baselineAnswers?: { reused: number; computed: number };
 }
 
 export interface RunOptions {
@@ -53,41 +58,70 @@ export interface RunOptions {
   sample: number;
   /** Losses kept per row. */
   losses?: number;
+  /** Earlier runs' baseline answers over the same documents; none: every system runs every query. */
+  cache?: RankCache;
 }
 
 const AD_HOC_DEPTH = 1000;
 const MAX_LOSSES = 8;
 
-/** Ranks of each query's target under one ranker. */
-function ranksOf(ranker: Ranker, queries: readonly KnownItemQuery[]): number[] {
-  return queries.map((query) => rankOf(ranker(query.text, KNOWN_ITEM_DEPTH), query.target));
+/** One system as the run uses it: the target's rank for a known-item query, and a ranking for an ad hoc one. */
+interface Runner {
+  name: string;
+  rank(query: KnownItemQuery): number;
+  ranking(query: string, limit: number): string[];
 }
 
-export function evaluateArchive(archive: Archive, systems: readonly System[], options: RunOptions): ArchiveResult {
-  const started = performance.now();
-  const seconds: Record<string, { build: number; knownItem: number; adHoc: number }> = {};
-  const timed = <T>(name: string, part: 'build' | 'knownItem' | 'adHoc', work: () => T): T => {
+type Timings = ArchiveResult['systemSeconds'];
+
+/**
+ * A system's runner: its index is built on first use, and a stable system
+ * (a baseline) answers from the cache when an earlier run over the same
+ * documents asked the same query.
+ */
+function runnerOf(system: System, docs: Archive['docs'], seconds: Timings, cache: RankCache | undefined): Runner {
+  const spent = (seconds[system.name] = { build: 0, knownItem: 0, adHoc: 0 });
+  const timed = <T>(part: keyof typeof spent, work: () => T): T => {
     const start = performance.now();
     try {
       return work();
     } finally {
-      seconds[name]![part] += (performance.now() - start) / 1000;
+      spent[part] += (performance.now() - start) / 1000;
     }
   };
-  const rankers = systems.map((system) => {
-    seconds[system.name] = { build: 0, knownItem: 0, adHoc: 0 };
-    return { name: system.name, ranker: timed(system.name, 'build', () => system.build(archive.docs)) };
-  });
+  let ranker: Ranker | undefined;
+  const built = () => (ranker ??= timed('build', () => system.build(docs)));
+  const memo = <T>(key: string, compute: () => T): T => (cache && system.stable ? cache.memo(system.name, key, compute) : compute());
+  return {
+    name: system.name,
+    rank: (query) =>
+      memo(`k\u0000${query.text}\u0000${query.target}`, () => {
+        const rank = built();
+        return timed('knownItem', () => rankOf(rank(query.text, KNOWN_ITEM_DEPTH), query.target));
+      }),
+    ranking: (query, limit) =>
+      memo(`a\u0000${limit}\u0000${query}`, () => {
+        const rank = built();
+        return timed('adHoc', () => rank(query, limit));
+      }),
+  };
+}
+
+export function evaluateArchive(archive: Archive, systems: readonly System[], options: RunOptions): ArchiveResult {
+  const started = performance.now();
+  const systemSeconds: Timings = {};
+  const runners = systems.map((system) => runnerOf(system, archive.docs, systemSeconds, options.cache));
   const words = archiveWords(archive.docs);
   const rows: KnownItemRow[] = [];
   for (const model of options.models) {
     for (const count of QUERY_WORDS) {
       const cell = knownItemCell(words, model, count, { sample: options.sample, seed: archive.name });
       for (const [typo, queries] of [[false, cell.clean], [true, cell.typo]] as const) {
-        const ranks = rankers.map(({ name, ranker }) => timed(name, 'knownItem', () => ranksOf(ranker, queries)));
+        const ranks = runners.map((runner) => queries.map((query) => runner.rank(query)));
         const figures: Record<string, KnownItemFigures> = {};
-        rankers.forEach(({ name }, i) => (figures[name] = knownItemFigures(ranks[i]!)));
-        rows.push({ model, words: count, typo, eligible: cell.eligible, figures, losses: lossesOf(queries, ranks, rankers.map((r) => r.name), options.losses ?? MAX_LOSSES) });
+        runners.forEach(({ name }, i) => (figures[name] = knownItemFigures(ranks[i]!)));
+        const names = runners.map((runner) => runner.name);
+        rows.push({ model, words: count, typo, eligible: cell.eligible, figures, losses: lossesOf(queries, ranks, names, options.losses ?? MAX_LOSSES) });
       }
     }
   }
@@ -95,9 +129,9 @@ export function evaluateArchive(archive: Archive, systems: readonly System[], op
   if (archive.adHoc) {
     const task = archive.adHoc;
     adHoc = {};
-    for (const { name, ranker } of rankers) {
-      const rankings = timed(name, 'adHoc', () => task.queries.map((query) => ranker(query, AD_HOC_DEPTH)));
-      adHoc[name] = {
+    for (const runner of runners) {
+      const rankings = task.queries.map((query) => runner.ranking(query, AD_HOC_DEPTH));
+      adHoc[runner.name] = {
         strict: adHocFigures(rankings.map((ranking, i) => ({ ranking, gains: task.gains[i]! }))),
         withMinusOne: adHocFigures(rankings.map((ranking, i) => ({ ranking, gains: task.gainsWithMinusOne[i]! }))),
       };
@@ -107,10 +141,11 @@ export function evaluateArchive(archive: Archive, systems: readonly System[], op
     name: archive.name,
     docs: archive.docs.length,
     skipped: archive.skipped.length,
+    cached: archive.cached ?? false,
     rows,
     ...(adHoc ? { adHoc } : {}),
     seconds: (performance.now() - started) / 1000,
-    systemSeconds: seconds,
+    systemSeconds,
   };
 }
 

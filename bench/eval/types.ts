@@ -8,5 +8,10 @@ export type Ranker = (query: string, limit: number) => string[];
 export interface System {
   /** Column name in the report. */
   name: string;
+  /**
+   * Its rankings depend only on the documents and the bench's own code (not on
+   * tinker's), so a run may reuse them from an earlier one (see rank-cache.ts).
+   */
+  stable?: boolean;
   build(docs: readonly IndexedDoc[]): Ranker;
 }
