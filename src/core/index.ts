@@ -21,7 +21,8 @@ export {
 } from './search/search-index.ts';
 export { foldCase, indexTerm, tagTerm, tokenize } from './text/words.ts';
 export { makeSnippet, spansToText, SNIPPET_LENGTH } from './search/snippet.ts';
-export { matchTopic, TOPIC_MAX_LENGTH, type ProfileEdit, type ProfileEditAction, type ProfileEditOutcome } from './kb/profile-edit.ts';
+export { TOPIC_MAX_LENGTH, type ProfileEdit, type ProfileEditAction, type ProfileEditOutcome } from './kb/profile-edit.ts';
+export { matchTopic, type TopicMatch } from './kb/topic-match.ts';
 export { KnowledgeBase, articleDoc, noteDoc, type NewNote, type SaveResult } from './kb/knowledge-base.ts';
 export { openNoteStore, KeyvNoteStore, redactUrl, type NoteStore, type NoteChange } from './store/note-store.ts';
 export { exportNotes, importNotes, noteToMarkdown, noteFromMarkdown, type ExportResult, type ImportResult } from './store/export.ts';

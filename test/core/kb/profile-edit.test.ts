@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { editProfileText, matchTopic, type ProfileEdit, type ProfileEditOutcome } from '../../../src/core/kb/profile-edit.ts';
+import { editProfileText, type ProfileEdit, type ProfileEditOutcome } from '../../../src/core/kb/profile-edit.ts';
+import { matchTopic } from '../../../src/core/kb/topic-match.ts';
 import { findSection, parseProfile } from '../../../src/core/sources/profile.ts';
 
 const SHIPPED = readFileSync(new URL('../../../data/profile.md', import.meta.url), 'utf8');
