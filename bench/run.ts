@@ -98,7 +98,7 @@ async function benchSize(
   new SearchIndex().addAll(docs);
   const buildMs = performance.now() - buildStart;
 
-  const snapshot = path.join(WORK_DIR, `snapshot-${size}.json`);
+  const snapshot = path.join(WORK_DIR, `snapshot-${size}.bin`);
   const storeFile = path.join(WORK_DIR, `notes-${size}.sqlite`);
   await rm(snapshot, { force: true });
   const cold = await runChild({

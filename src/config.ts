@@ -8,7 +8,7 @@
 import { realpathSync, statSync } from 'node:fs';
 import path from 'node:path';
 import dotenv from 'dotenv';
-import { snapshotTargetProblem } from './core/snapshot/snapshot-file.ts';
+import { DEFAULT_SNAPSHOT_NAME, isOwnedSnapshotPath, snapshotTargetProblem } from './core/snapshot/snapshot-file.ts';
 import { parseStoreUrl, sqliteFolderProblem } from './core/store/store-url.ts';
 import { LOCAL_PLATFORM } from './core/bot/writers.ts';
 
@@ -121,7 +121,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ConfigResult {
   const snapshotSetting = get('INDEX_SNAPSHOT');
   let indexSnapshot: string | 'off' = 'off';
   if (snapshotSetting?.toLowerCase() !== 'off') {
-    indexSnapshot = path.resolve(snapshotSetting ?? path.join(dataDir, '.index-snapshot.json'));
+    indexSnapshot = path.resolve(snapshotSetting ?? path.join(dataDir, DEFAULT_SNAPSHOT_NAME));
     // The default lives in DATA_DIR: when that is wrong, DATA_DIR's own error says enough.
     if (snapshotSetting !== undefined || !dataDirProblem) {
       const problem = snapshotPathProblem(indexSnapshot, dataDir, storeFile, snapshotSetting !== undefined);
@@ -192,9 +192,10 @@ function snapshotPathProblem(file: string, dataDir: string, storeFile: string | 
     case undefined:
       return undefined;
     case 'not-snapshot':
-      return `is not an index snapshot — ${elsewhere}`;
+      // The default file is tinker's own: a damaged one is rebuilt at start, with a warning.
+      return isOwnedSnapshotPath(file) ? undefined : `is not an index snapshot — ${elsewhere}`;
     case 'folder':
-      return `is a folder — name a file in it, e.g. ${path.join(file, 'index-snapshot.json')}, or set INDEX_SNAPSHOT to off`;
+      return `is a folder — name a file in it, e.g. ${path.join(file, 'index-snapshot.bin')}, or set INDEX_SNAPSHOT to off`;
     case 'no-folder':
       return explicit ? `is in a folder that does not exist (${path.dirname(file)}) — create it, or set INDEX_SNAPSHOT to off` : undefined;
     case 'unreadable':

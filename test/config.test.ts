@@ -134,7 +134,7 @@ describe('DATA_DIR and INDEX_SNAPSHOT on disk', () => {
     const link = path.join(root, 'link-to-store');
     expect(snapshotError(link, { STORE_URL: `sqlite://${path.join(root, 'elsewhere.sqlite')}` })).toEqual([`INDEX_SNAPSHOT: ${link} is not an index snapshot — ${elsewhere}`]);
     expect(snapshotError(root)).toEqual([
-      `INDEX_SNAPSHOT: ${root} is a folder — name a file in it, e.g. ${path.join(root, 'index-snapshot.json')}, or set INDEX_SNAPSHOT to off`,
+      `INDEX_SNAPSHOT: ${root} is a folder — name a file in it, e.g. ${path.join(root, 'index-snapshot.bin')}, or set INDEX_SNAPSHOT to off`,
     ]);
     const missing = path.join(root, 'nowhere', 'snap.json');
     expect(snapshotError(missing)).toEqual([
@@ -148,7 +148,7 @@ describe('DATA_DIR and INDEX_SNAPSHOT on disk', () => {
     for (const name of ['fresh.json', 'empty.json', 'old-snapshot.json']) {
       expect(config({ DATA_DIR: dataDir, INDEX_SNAPSHOT: path.join(root, name) }).indexSnapshot).toBe(path.join(root, name));
     }
-    expect(config({ DATA_DIR: dataDir }).indexSnapshot).toBe(path.join(dataDir, '.index-snapshot.json'));
+    expect(config({ DATA_DIR: dataDir }).indexSnapshot).toBe(path.join(dataDir, '.index-snapshot.bin'));
     expect(config({ DATA_DIR: dataDir, INDEX_SNAPSHOT: 'snap.json' }).indexSnapshot).toBe(path.resolve('snap.json'));
     expect(await readFile(path.join(root, 'notes.txt'), 'utf8')).toBe('my own notes, not a snapshot');
   });

@@ -25,6 +25,7 @@ import {
   readSnapshot,
   sourcesOf,
   writeSnapshot,
+  type ArticleStamps,
   type Snapshot,
   type SnapshotScheduler,
 } from '../snapshot/snapshot.ts';
@@ -121,7 +122,7 @@ export class KnowledgeBase {
     const articles = snapshot ? undefined : streamArticles(this.dataDir, { logger: this.logger })[Symbol.asyncIterator]();
     let profile: Profile;
     let notes: Note[];
-    let mtimes: Record<string, number> | undefined;
+    let mtimes: ArticleStamps | undefined;
     try {
       [profile, notes, mtimes] = await Promise.all([
         loadProfile(this.profilePath),
@@ -168,8 +169,8 @@ export class KnowledgeBase {
   }
 
   /** Swaps in the snapshot's index, then re-indexes what changed since it was saved. */
-  private async loadSnapshot(snapshot: Snapshot, mtimes: Record<string, number>): Promise<{ reindexed: number; removed: number }> {
-    const index = await SearchIndex.fromJSON(snapshot.index, {
+  private async loadSnapshot(snapshot: Snapshot, mtimes: ArticleStamps): Promise<{ reindexed: number; removed: number }> {
+    const index = await snapshot.restore({
       loadText: (doc) => readArticleTextSync(this.dataDir, doc.source.path),
     });
     // Notes saved while the snapshot loaded are in `notes`: the diff picks them up.

@@ -7,19 +7,34 @@
  */
 import { closeSync, openSync, readSync, statSync } from 'node:fs';
 import path from 'node:path';
+import { SNAPSHOT_MAGIC } from './format.ts';
+
+/** The snapshot's file name in DATA_DIR when INDEX_SNAPSHOT is unset. */
+export const DEFAULT_SNAPSHOT_NAME = '.index-snapshot.bin';
+/** The default before the binary layout (a JSON file); removed once the new one is in use. */
+export const LEGACY_SNAPSHOT_NAME = '.index-snapshot.json';
 
 /**
- * How every snapshot file tinker has written begins, whatever its options version
- * or format: `{"version":3,"format":2,"savedAt":"…`.
+ * Whether a snapshot path is tinker's own file: the default name, which no
+ * other program writes. A damaged file there is rebuilt and replaced, with a
+ * warning; under any other name a file that is not a snapshot is never replaced.
  */
-const SNAPSHOT_HEAD = /^\{"version":\d+,"format":\d+,"savedAt":"/;
+export function isOwnedSnapshotPath(file: string): boolean {
+  return path.basename(file) === DEFAULT_SNAPSHOT_NAME;
+}
 
-/** Bytes read to recognise a snapshot; the head above is under 50. */
+/**
+ * How the JSON snapshots of earlier versions begin, whatever their options
+ * version or format: `{"version":3,"format":2,"savedAt":"…`.
+ */
+const LEGACY_HEAD = /^\{"version":\d+,"format":\d+,"savedAt":"/;
+
+/** Bytes read to recognise a snapshot; both heads are under 50. */
 const HEAD_BYTES = 64;
 
-/** True when `text` is the beginning of a tinker index snapshot. */
+/** True when `text` is the beginning of a tinker index snapshot, binary or of an earlier JSON layout. */
 export function isSnapshotHead(text: string): boolean {
-  return SNAPSHOT_HEAD.test(text);
+  return text.startsWith(SNAPSHOT_MAGIC) || LEGACY_HEAD.test(text);
 }
 
 /** Why a snapshot must not be written at a path. */

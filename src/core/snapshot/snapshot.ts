@@ -1,11 +1,11 @@
 /**
- * The index snapshot: the search index saved to one JSON file with a stamp of
- * the search options and of the files and notes it was built from, so a start
- * can load it and re-index only what changed since.
+ * The index snapshot: the search index saved to one binary file (format.ts)
+ * with a stamp of the search options and of the files and notes it was built
+ * from (sources.ts), so a start can load it and re-index only what changed.
  *
- * Saving runs after changes settle (debounced) and writes in slices that yield
- * to the event loop, so a command is never queued behind a whole 100k-document
- * serialisation; the file is replaced atomically (write, then rename).
+ * Saving runs after changes settle (debounced) and yields to the event loop
+ * between slices, so a command is never queued behind a whole 100k-document
+ * serialisation; the file is replaced atomically (write, fsync, rename).
  */
 import { createHash } from 'node:crypto';
 import { statSync, type Dirent } from 'node:fs';
@@ -15,23 +15,14 @@ import { Worker } from 'node:worker_threads';
 import { setImmediate as yieldToLoop } from 'node:timers/promises';
 import { isArticlePath, isListedPath, toPosix } from '../sources/articles.ts';
 import type { Logger } from '../util/logger.ts';
-import { snapshotTargetProblem } from './snapshot-file.ts';
-import { SEARCH_OPTIONS_VERSION, type SearchIndex, type SearchIndexJSON } from '../search/search-index.ts';
+import { SEARCH_OPTIONS_VERSION, SearchIndex, type SearchIndexJSON, type SearchIndexOptions } from '../search/search-index.ts';
+import { SnapshotFormatError, crc32Of, decodeContainer, encodeContainerHead, encodeSectionHead, encodeTail, padding, type SectionTag } from './format.ts';
+import { LEGACY_SNAPSHOT_NAME, isOwnedSnapshotPath, isSnapshotHead, snapshotTargetProblem } from './snapshot-file.ts';
+import { decodeSources, encodeSources, type ArticleStamps, type SnapshotSources } from './sources.ts';
 
-/** Bump when the file layout below changes. */
-const SNAPSHOT_FORMAT = 2;
+export { articleStamps, diffSources, stampPaths, type ArticleStamps, type SnapshotSources, type SourcesDiff } from './sources.ts';
 
-/** What an index was built from: enough to tell, at the next start, what changed. */
-export interface SnapshotSources {
-  /** Fingerprint of the parsed profile (`hashProfile`). */
-  profile: string;
-  /** Article path (relative to DATA_DIR) → modification time in ms. */
-  articles: Record<string, number>;
-  /** Note id → `createdAt` (notes are immutable; an id with another date is another note). */
-  notes: Record<string, string>;
-}
-
-/** A snapshot as read back. */
+/** A snapshot as read back: its stamp, and the index it holds, restored on demand. */
 export interface Snapshot {
   /** `SEARCH_OPTIONS_VERSION` it was written under. */
   version: number;
@@ -39,18 +30,18 @@ export interface Snapshot {
   /** ISO time it was written. */
   savedAt: string;
   sources: SnapshotSources;
-  index: SearchIndexJSON;
+  /** How the index is kept: the search index's own bytes, or (until it has them) its JSON form. */
+  indexForm: 'binary' | 'json';
+  /** Rebuilds the search index from the file's bytes. */
+  restore(options?: SearchIndexOptions): Promise<SearchIndex>;
 }
 
-/** What differs between the sources a snapshot was built from and the current ones. */
-export interface SourcesDiff {
-  profileChanged: boolean;
-  /** Articles that are new or whose mtime differs. */
-  changedArticles: string[];
-  removedArticles: string[];
-  /** Notes that are new or whose `createdAt` differs. */
-  changedNotes: string[];
-  removedNotes: string[];
+/** The search index's binary form (contract 1), where it has one. */
+interface BinaryIndex {
+  toBinary?: () => Uint8Array;
+}
+interface BinaryIndexClass {
+  fromBinary?: (bytes: Uint8Array, options?: SearchIndexOptions) => SearchIndex | Promise<SearchIndex>;
 }
 
 /** A fingerprint of the parsed profile, for `SnapshotSources.profile`. */
@@ -60,12 +51,16 @@ export function hashProfile(profile: unknown): string {
 
 /** The sources an index holds, read from its documents (articles by path and mtime, notes by id and date). */
 export function sourcesOf(index: SearchIndex, profile: string): SnapshotSources {
-  const sources: SnapshotSources = { profile, articles: {}, notes: {} };
+  const paths: string[] = [];
+  const mtimes: number[] = [];
+  const notes: Record<string, string> = {};
   for (const doc of index.all()) {
-    if (doc.kind === 'article' && doc.source.path) sources.articles[doc.source.path] = doc.mtimeMs ?? 0;
-    else if (doc.kind === 'note' && doc.source.noteId) sources.notes[doc.source.noteId] = doc.date ?? '';
+    if (doc.kind === 'article' && doc.source.path) {
+      paths.push(doc.source.path);
+      mtimes.push(doc.mtimeMs ?? 0);
+    } else if (doc.kind === 'note' && doc.source.noteId) notes[doc.source.noteId] = doc.date ?? '';
   }
-  return sources;
+  return { profile, articles: { paths: paths.join('\0'), mtimes: Float64Array.from(mtimes) }, notes };
 }
 
 /**
@@ -73,20 +68,21 @@ export function sourcesOf(index: SearchIndex, profile: string): SnapshotSources 
  * recursive listing and a stat per file, no parsing. Synchronous stats in
  * slices were 5× faster than 100k promise-based ones (0.5 s against 2.5 s).
  */
-export async function articleMtimes(dataDir: string): Promise<Record<string, number>> {
+export async function articleMtimes(dataDir: string): Promise<ArticleStamps> {
   const root = path.join(dataDir, 'articles');
   let entries: Dirent[];
   try {
     entries = await readdir(root, { withFileTypes: true, recursive: true });
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return {};
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return { paths: '', mtimes: new Float64Array(0) };
     throw error;
   }
-  const mtimes: Record<string, number> = {};
+  const paths: string[] = [];
+  const mtimes: number[] = [];
   const prefix = dataDir.endsWith(path.sep) ? dataDir : dataDir + path.sep;
   for (let from = 0; from < entries.length; from += 5000) {
     for (const entry of entries.slice(from, from + 5000)) {
-      if (!(entry.isFile() || entry.isSymbolicLink()) || !entry.name.toLowerCase().endsWith('.md')) continue;
+      if (!(entry.isFile() || entry.isSymbolicLink())) continue;
       // NOTE: `parentPath` is Node 20.12+; `path` is the older name of the same field.
       const dir = (entry as { parentPath?: string }).parentPath ?? (entry as { path?: string }).path ?? root;
       const file = path.join(dir, entry.name);
@@ -95,17 +91,23 @@ export async function articleMtimes(dataDir: string): Promise<Record<string, num
       if (!isArticlePath(relative)) continue;
       const info = statSync(file, { throwIfNoEntry: false });
       // A file gone since the listing counts as removed.
-      if (info?.isFile()) mtimes[relative] = info.mtimeMs;
+      if (info?.isFile()) {
+        paths.push(relative);
+        mtimes.push(info.mtimeMs);
+      }
     }
     await yieldToLoop();
   }
-  return mtimes;
+  return { paths: paths.join('\0'), mtimes: Float64Array.from(mtimes) };
 }
 
 /**
  * The same listing as articleMtimes, as a script for a worker thread (plain
- * CommonJS: no loader needed). Which paths are articles comes from articles.ts
- * itself (`isListedPath`'s own source), so the rule is written once.
+ * CommonJS: no loader needed, it starts in milliseconds). Which paths are
+ * articles comes from articles.ts itself (`isArticlePath` and `isListedPath`,
+ * their own source), so the rule is written once. The answer is one string and
+ * one transferred array: 100k object keys would cost more to build and to copy
+ * between threads than the stats themselves.
  */
 export function mtimesWorkerSource(): string {
   return `
@@ -113,10 +115,12 @@ const { parentPort, workerData } = require('node:worker_threads');
 const { readdirSync, statSync } = require('node:fs');
 const path = require('node:path');
 const isListedPath = ${isListedPath.toString()};
+const isArticlePath = ${isArticlePath.toString()};
 const { dataDir } = workerData;
 const root = path.join(dataDir, 'articles');
 const prefix = dataDir.endsWith(path.sep) ? dataDir : dataDir + path.sep;
-const mtimes = {};
+const paths = [];
+const mtimes = [];
 let entries = [];
 try {
   entries = readdirSync(root, { withFileTypes: true, recursive: true });
@@ -124,27 +128,31 @@ try {
   if (error.code !== 'ENOENT') throw error;
 }
 for (const entry of entries) {
-  if (!(entry.isFile() || entry.isSymbolicLink()) || !entry.name.toLowerCase().endsWith('.md')) continue;
+  if (!(entry.isFile() || entry.isSymbolicLink())) continue;
   const file = path.join(entry.parentPath ?? entry.path ?? root, entry.name);
   const relative = (file.startsWith(prefix) ? file.slice(prefix.length) : path.relative(dataDir, file)).split(path.sep).join('/');
-  if (!isListedPath(relative.slice('articles/'.length))) continue;
+  if (!isArticlePath(relative)) continue;
   const info = statSync(file, { throwIfNoEntry: false });
-  if (info && info.isFile()) mtimes[relative] = info.mtimeMs;
+  if (info && info.isFile()) {
+    paths.push(relative);
+    mtimes.push(info.mtimeMs);
+  }
 }
-parentPort.postMessage(mtimes);
+const times = Float64Array.from(mtimes);
+parentPort.postMessage({ paths: paths.join('\\0'), mtimes: times }, [times.buffer]);
 `;
 }
 
 /**
- * `articleMtimes` on a worker thread, so the listing overlaps with parsing the
- * snapshot on the main thread (100k stats take about a second); falls back to
- * the main thread when a worker cannot run.
+ * `articleMtimes` on a worker thread, so the listing overlaps with reading the
+ * snapshot on the main thread (100k stats take about half a second); falls back
+ * to the main thread when a worker cannot run.
  */
-export function articleMtimesOffThread(dataDir: string): Promise<Record<string, number>> {
-  return new Promise<Record<string, number>>((resolve, reject) => {
+export function articleMtimesOffThread(dataDir: string): Promise<ArticleStamps> {
+  return new Promise<ArticleStamps>((resolve, reject) => {
     const worker = new Worker(mtimesWorkerSource(), { eval: true, workerData: { dataDir: path.resolve(dataDir) } });
-    worker.once('message', (mtimes: Record<string, number>) => {
-      resolve(mtimes);
+    worker.once('message', (stamps: ArticleStamps) => {
+      resolve(stamps);
       void worker.terminate();
     });
     worker.once('error', reject);
@@ -154,70 +162,99 @@ export function articleMtimesOffThread(dataDir: string): Promise<Record<string, 
   }).catch(() => articleMtimes(dataDir));
 }
 
-export function diffSources(saved: SnapshotSources, current: SnapshotSources): SourcesDiff {
-  const changed = <T>(before: Record<string, T>, now: Record<string, T>) =>
-    Object.keys(now).filter((key) => !Object.hasOwn(before, key) || before[key] !== now[key]);
-  const removed = <T>(before: Record<string, T>, now: Record<string, T>) => Object.keys(before).filter((key) => !Object.hasOwn(now, key));
-  return {
-    profileChanged: saved.profile !== current.profile,
-    changedArticles: changed(saved.articles, current.articles),
-    removedArticles: removed(saved.articles, current.articles),
-    changedNotes: changed(saved.notes, current.notes),
-    removedNotes: removed(saved.notes, current.notes),
-  };
-}
-
 /**
- * Reads a snapshot; undefined when there is none, it cannot be parsed, or it was
- * written under other search options (the caller then builds from scratch).
+ * Reads a snapshot; undefined when there is none, or it cannot be used (damaged,
+ * cut short, not a snapshot, another layout, other search options): the caller
+ * then builds from scratch and a later save replaces it. Nothing in a file is
+ * trusted before its length and checksum are.
  */
 export async function readSnapshot(file: string, logger?: Logger): Promise<Snapshot | undefined> {
-  let source: string;
+  if (isOwnedSnapshotPath(file)) await removeLegacySnapshot(file, logger);
+  let bytes: Buffer;
   try {
-    source = await readFile(file, 'utf8');
+    bytes = await readFile(file);
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code !== 'ENOENT') {
-      logger?.warn({ file, err: (error as Error).message }, 'snapshot: cannot read it; building the index from scratch');
+      logger?.warn({ file, err: (error as Error).message }, 'snapshot: cannot read it; building the index from the files');
     }
     return undefined;
   }
-  let parsed: Partial<Snapshot>;
   try {
-    parsed = JSON.parse(source) as Partial<Snapshot>;
+    const container = decodeContainer(bytes);
+    if (container.version !== SEARCH_OPTIONS_VERSION) {
+      logger?.info({ file, version: container.version, expected: SEARCH_OPTIONS_VERSION }, 'snapshot: written under other search options; rebuilding');
+      return undefined;
+    }
+    const sourcesSection = container.sections.get('SRCS');
+    const binary = container.sections.get('IBIN');
+    const json = container.sections.get('IJSN');
+    if (!sourcesSection || (!binary && !json)) throw new SnapshotFormatError('a section is missing');
+    const fromBinary = (SearchIndex as unknown as BinaryIndexClass).fromBinary;
+    if (binary && !fromBinary) throw new SnapshotFormatError('holds a binary index this version cannot read', 'other-format');
+    const sources = decodeSources(sourcesSection);
+    return {
+      version: container.version,
+      format: container.format,
+      savedAt: new Date(container.savedAt).toISOString(),
+      sources,
+      indexForm: binary ? 'binary' : 'json',
+      restore: async (options = {}) =>
+        binary
+          ? await fromBinary!.call(SearchIndex, binary, options)
+          : SearchIndex.fromJSON(JSON.parse(Buffer.from(json!.buffer, json!.byteOffset, json!.byteLength).toString('utf8')) as SearchIndexJSON, options),
+    };
   } catch (error) {
-    logger?.warn({ file, err: (error as Error).message }, 'snapshot: not valid JSON; building the index from scratch');
+    const reason = error instanceof Error ? error.message : String(error);
+    if (error instanceof SnapshotFormatError && error.kind === 'other-format') {
+      logger?.info({ file, reason }, 'snapshot: written by another version of tinker; rebuilding');
+    } else {
+      logger?.warn({ file, reason }, 'snapshot: damaged or not a snapshot; building the index from the files (the next save replaces it)');
+    }
     return undefined;
   }
-  if (parsed.format !== SNAPSHOT_FORMAT || parsed.version !== SEARCH_OPTIONS_VERSION) {
-    logger?.info({ file, version: parsed.version, expected: SEARCH_OPTIONS_VERSION }, 'snapshot: written under other search options; rebuilding');
-    return undefined;
-  }
-  if (!isSources(parsed.sources) || !parsed.index || !Array.isArray(parsed.index.docs)) {
-    logger?.warn({ file }, 'snapshot: incomplete; building the index from scratch');
-    return undefined;
-  }
-  return parsed as Snapshot;
 }
 
-function isSources(value: unknown): value is SnapshotSources {
-  if (typeof value !== 'object' || value === null) return false;
-  const sources = value as Partial<SnapshotSources>;
-  return typeof sources.profile === 'string' && typeof sources.articles === 'object' && typeof sources.notes === 'object';
+/**
+ * The default snapshot used to be `.index-snapshot.json`; this version cannot
+ * read it, and it holds the same private text as the store. When it is there
+ * beside the new default and is a tinker snapshot, it goes.
+ */
+async function removeLegacySnapshot(file: string, logger?: Logger): Promise<void> {
+  const legacy = path.join(path.dirname(file), LEGACY_SNAPSHOT_NAME);
+  try {
+    const handle = await open(legacy, 'r');
+    let head: string;
+    try {
+      const buffer = Buffer.alloc(64);
+      const { bytesRead } = await handle.read(buffer, 0, 64, 0);
+      head = buffer.toString('utf8', 0, bytesRead);
+    } finally {
+      await handle.close();
+    }
+    if (!isSnapshotHead(head)) return;
+    await rm(legacy, { force: true });
+    logger?.info({ file: legacy, now: file }, 'snapshot: removed the old JSON snapshot; the index is now kept in the binary one');
+  } catch {
+    // Not there, or not ours to touch.
+  }
 }
 
 /** Entries of a large array serialised per slice before yielding to the event loop. */
 const SLICE = 2000;
 
 /**
- * Writes a snapshot of `index` built from `sources`. The index is copied in one
- * step (MiniSearch's `toJSON`), then serialised slice by slice, yielding between
- * slices; the file appears under its name only once complete.
+ * Writes a snapshot of `index` built from `sources`. The index's bytes come from
+ * the search index (its binary form; its JSON form serialised slice by slice,
+ * yielding between slices, until it has one); the file appears under its name
+ * only once complete and on disk.
  */
 export async function writeSnapshot(file: string, index: SearchIndex, sources: SnapshotSources): Promise<void> {
   refuseToReplace(file);
-  const json = index.toJSON();
-  const { index: raw, docs } = json;
-  const { index: terms, ...header } = raw as { index: unknown[] } & Record<string, unknown>;
+  const [tag, chunks] = await indexSection(index);
+  const sections: Array<[SectionTag, Uint8Array[]]> = [
+    ['SRCS', [encodeSources(sources)]],
+    [tag, chunks],
+  ];
   const temp = `${file}.${process.pid}.tmp`;
   let handle: Awaited<ReturnType<typeof open>>;
   try {
@@ -226,13 +263,19 @@ export async function writeSnapshot(file: string, index: SearchIndex, sources: S
     throw new Error(`INDEX_SNAPSHOT: cannot write ${file} (${(error as Error).message})`, { cause: error });
   }
   try {
-    const write = (text: string) => handle.write(text);
-    const head = { version: SEARCH_OPTIONS_VERSION, format: SNAPSHOT_FORMAT, savedAt: new Date().toISOString(), sources };
-    await write(`${JSON.stringify(head).slice(0, -1)},"index":{"index":${JSON.stringify(header).slice(0, -1)},"index":[`);
-    await writeArray(write, terms);
-    await write(']},"docs":[');
-    await writeArray(write, docs);
-    await write(']}}\n');
+    let crc = 0;
+    const write = async (bytes: Uint8Array) => {
+      crc = crc32Of(bytes, crc);
+      await handle.write(bytes);
+    };
+    await write(encodeContainerHead({ version: SEARCH_OPTIONS_VERSION, savedAt: Date.now(), sections: sections.length }));
+    for (const [sectionTag, parts] of sections) {
+      const length = parts.reduce((sum, part) => sum + part.byteLength, 0);
+      await write(encodeSectionHead(sectionTag, length));
+      for (const part of parts) await write(part);
+      await write(padding(length));
+    }
+    await handle.write(encodeTail(crc));
     await handle.sync();
   } catch (error) {
     await handle.close();
@@ -250,25 +293,43 @@ export async function writeSnapshot(file: string, index: SearchIndex, sources: S
   await rename(temp, file);
 }
 
+/** The index's section: its binary form where the search index has one, else its JSON text in slices. */
+async function indexSection(index: SearchIndex): Promise<[SectionTag, Uint8Array[]]> {
+  const toBinary = (index as unknown as BinaryIndex).toBinary;
+  if (toBinary) return ['IBIN', [toBinary.call(index)]];
+  const { index: raw, docs } = index.toJSON();
+  const { index: terms, ...header } = raw as { index: unknown[] } & Record<string, unknown>;
+  const chunks: Uint8Array[] = [];
+  const text = (value: string) => chunks.push(Buffer.from(value, 'utf8'));
+  text(`{"index":${JSON.stringify(header).slice(0, -1)},"index":[`);
+  await sliced(text, terms);
+  text(']},"docs":[');
+  await sliced(text, docs);
+  text(']}');
+  return ['IJSN', chunks];
+}
+
+async function sliced(text: (value: string) => void, items: readonly unknown[]): Promise<void> {
+  for (let from = 0; from < items.length; from += SLICE) {
+    const slice = items.slice(from, from + SLICE).map((item) => JSON.stringify(item)).join(',');
+    text(from === 0 ? slice : `,${slice}`);
+    await yieldToLoop();
+  }
+}
+
 /**
  * Throws unless `file` is free for a snapshot (nothing there, empty, or a snapshot):
  * a mistyped INDEX_SNAPSHOT must never replace the notes store or the profile.
  * Configuration refuses such a path at start-up; this guards a file put there later.
+ * The default file (`.index-snapshot.bin`) is tinker's own: a damaged one is replaced.
  */
 function refuseToReplace(file: string): void {
   const problem = snapshotTargetProblem(file);
   if (!problem || problem.kind === 'no-folder') return; // no folder: opening the temp file reports it
+  if (problem.kind === 'not-snapshot' && isOwnedSnapshotPath(file)) return;
   const what =
     problem.kind === 'folder' ? 'is a folder' : problem.kind === 'not-snapshot' ? 'is not an index snapshot' : `cannot be checked (${problem.reason})`;
   throw new Error(`INDEX_SNAPSHOT: ${file} ${what} — not replacing it`);
-}
-
-async function writeArray(write: (text: string) => Promise<unknown>, items: readonly unknown[]): Promise<void> {
-  for (let from = 0; from < items.length; from += SLICE) {
-    const slice = items.slice(from, from + SLICE).map((item) => JSON.stringify(item)).join(',');
-    await write(from === 0 ? slice : `,${slice}`);
-    await yieldToLoop();
-  }
 }
 
 /** Saves a snapshot some time after the last change, one save at a time. */

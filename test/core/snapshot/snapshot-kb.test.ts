@@ -2,7 +2,10 @@ import { rm, stat, unlink, utimes, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { commands } from '../../../commands/index.ts';
-import { KnowledgeBase, createDispatcher, openNoteStore, parseQuery, silentLogger } from '../../../src/core/index.ts';
+import { KnowledgeBase, SEARCH_OPTIONS_VERSION, createDispatcher, openNoteStore, parseQuery, silentLogger } from '../../../src/core/index.ts';
+import { encodeContainer } from '../../../src/core/snapshot/format.ts';
+import { DEFAULT_SNAPSHOT_NAME } from '../../../src/core/snapshot/snapshot-file.ts';
+import { encodeSources } from '../../../src/core/snapshot/sources.ts';
 import { makeDataDir } from '../../helpers/context.ts';
 
 const ARTICLES = {
@@ -19,7 +22,7 @@ afterEach(async () => {
 async function setup() {
   const dataDir = await makeDataDir({ articles: ARTICLES });
   cleanup.push(dataDir);
-  const snapshot = path.join(dataDir, '.index-snapshot.json');
+  const snapshot = path.join(dataDir, DEFAULT_SNAPSHOT_NAME);
   const storeUrl = `sqlite://${path.join(dataDir, 'notes.sqlite')}`;
   const logger = silentLogger();
   const open = async () => KnowledgeBase.open({ dataDir, store: await openNoteStore(storeUrl, { logger }), logger, snapshot });
@@ -70,11 +73,31 @@ describe('knowledge base with an index snapshot', () => {
   it('rebuilds when the snapshot was written under other search options', async () => {
     const { snapshot, open } = await setup();
     await (await open()).close();
-    await writeFile(snapshot, JSON.stringify({ format: 1, version: -1, sources: {}, index: { docs: [] } }));
+    const stale = encodeContainer({ version: SEARCH_OPTIONS_VERSION + 1, savedAt: Date.now() }, [
+      ['SRCS', encodeSources({ profile: '', articles: { paths: '', mtimes: new Float64Array(0) }, notes: {} })],
+      ['IJSN', Buffer.from('{"index":{},"docs":[]}')],
+    ]);
+    await writeFile(snapshot, stale);
     const kb = await open();
     expect(kb.loadReport).toMatchObject({ from: 'cold' });
     expect(titles(kb, 'packfile')).toEqual(['libgit2 over NFS']);
     await kb.close();
+  });
+
+  it('a damaged snapshot at the default path is rebuilt from the files and replaced', async () => {
+    const { snapshot, open } = await setup();
+    for (const damaged of ['garbage \u0000\u0001', '{}', '0123456789']) {
+      await writeFile(snapshot, damaged);
+      const kb = await open();
+      expect(kb.loadReport).toMatchObject({ from: 'cold' });
+      expect(titles(kb, 'packfile')).toEqual(['libgit2 over NFS']);
+      await kb.close();
+      // The save at close replaced it with a snapshot the next start loads.
+      const again = await open();
+      expect(again.loadReport).toMatchObject({ from: 'snapshot' });
+      expect(titles(again, 'packfile')).toEqual(['libgit2 over NFS']);
+      await again.close();
+    }
   });
 
   it('answers /find with "still indexing" until the index is ready', async () => {

@@ -1,16 +1,23 @@
+import { existsSync } from 'node:fs';
 import { mkdir, readFile, readdir, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
+import { pino } from 'pino';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { SEARCH_OPTIONS_VERSION, SearchIndex, silentLogger, type IndexedDoc } from '../../../src/core/index.ts';
+import { SEARCH_OPTIONS_VERSION, SearchIndex, silentLogger, type IndexedDoc, type Logger } from '../../../src/core/index.ts';
+import { encodeContainer } from '../../../src/core/snapshot/format.ts';
 import {
+  articleStamps,
   createSnapshotScheduler,
   diffSources,
   hashProfile,
   readSnapshot,
   sourcesOf,
+  stampPaths,
   writeSnapshot,
+  type SnapshotSources,
 } from '../../../src/core/snapshot/snapshot.ts';
-import { isSnapshotHead, snapshotTargetProblem } from '../../../src/core/snapshot/snapshot-file.ts';
+import { DEFAULT_SNAPSHOT_NAME, isSnapshotHead, snapshotTargetProblem } from '../../../src/core/snapshot/snapshot-file.ts';
+import { decodeSources, encodeSources } from '../../../src/core/snapshot/sources.ts';
 import { makeTempDir } from '../../helpers/context.ts';
 
 const dirs: string[] = [];
@@ -36,42 +43,97 @@ function docs(count: number): IndexedDoc[] {
   }));
 }
 
+/** A logger that keeps what it is told, to assert warnings. */
+function recordingLogger(): { logger: Logger; lines: () => Array<Record<string, unknown>> } {
+  const lines: string[] = [];
+  const logger = pino({ level: 'debug' }, { write: (line: string) => void lines.push(line) });
+  return { logger, lines: () => lines.map((line) => JSON.parse(line) as Record<string, unknown>) };
+}
+
+function indexOf(count: number): SearchIndex {
+  const index = new SearchIndex();
+  index.addAll(docs(count));
+  return index;
+}
+
 describe('index snapshot', () => {
-  it('writes in slices and reads back an index that ranks the same', async () => {
-    const file = await tempFile('snap.json');
-    const index = new SearchIndex();
-    index.addAll(docs(4500));
+  it('writes a binary file and reads back an index that ranks the same, with its sources', async () => {
+    const file = await tempFile('snap.bin');
+    const index = indexOf(4500);
     index.upsert({ id: 'note:n1', kind: 'note', title: 'n', text: 'replication note', tags: [], date: '2026-01-01T00:00:00.000Z', source: { label: 'note n1', noteId: 'n1' } });
     const sources = sourcesOf(index, hashProfile({ sections: [] }));
     await writeSnapshot(file, index, sources);
 
+    const bytes = await readFile(file);
+    expect(bytes.subarray(0, 16).toString('latin1')).toBe('tinker snapshot\n');
     const snapshot = await readSnapshot(file);
     expect(snapshot).toBeDefined();
     expect(snapshot!.version).toBe(SEARCH_OPTIONS_VERSION);
-    expect(snapshot!.sources.articles['articles/a7.md']).toBe(1007);
+    const paths = stampPaths(snapshot!.sources.articles);
+    expect(paths).toHaveLength(4500);
+    expect(snapshot!.sources.articles.mtimes[paths.indexOf('articles/a7.md')]).toBe(1007);
     expect(snapshot!.sources.notes).toEqual({ n1: '2026-01-01T00:00:00.000Z' });
-    const restored = await SearchIndex.fromJSON(snapshot!.index);
+    expect(snapshot!.sources.profile).toBe(hashProfile({ sections: [] }));
+    const restored = await snapshot!.restore();
     expect(restored.size).toBe(4501);
-    expect(restored.rank('word7 replication', 10)).toEqual(index.rank('word7 replication', 10));
+    expect(restored.rank('word7 replication', { limit: 10 })).toEqual(index.rank('word7 replication', { limit: 10 }));
   });
 
-  it('ignores a missing, corrupt or other-version snapshot', async () => {
-    const file = await tempFile('snap.json');
+  it('keeps sources compactly and exactly: unicode paths, fractional mtimes, none at all', () => {
+    const sources: SnapshotSources = {
+      profile: 'p',
+      articles: articleStamps([['articles/日本/ünï cödé.md', 1712345678901.25], ['articles/a.md', 0]]),
+      notes: { k3v9x2ma7q: '2024-05-01T10:20:30.000Z', p0o9i8u7y6: 'not a date but kept as is' },
+    };
+    const back = decodeSources(encodeSources(sources));
+    expect(stampPaths(back.articles)).toEqual(['articles/日本/ünï cödé.md', 'articles/a.md']);
+    expect([...back.articles.mtimes]).toEqual([1712345678901.25, 0]);
+    expect(back.notes).toEqual(sources.notes);
+    const empty = decodeSources(encodeSources({ profile: '', articles: articleStamps([]), notes: {} }));
+    expect(stampPaths(empty.articles)).toEqual([]);
+    expect(empty.notes).toEqual({});
+    // 100k article stamps: one string and one array, about 50 bytes each.
+    const many = articleStamps(Array.from({ length: 100_000 }, (_, i) => [`articles/topic${i % 76}/write-up-${i}.md`, 1.7e12 + i] as const));
+    expect(encodeSources({ profile: 'p', articles: many, notes: {} }).byteLength).toBeLessThan(100_000 * 50);
+  });
+
+  it('never trusts a damaged, cut short, foreign or other-version file; says so and rebuilds', async () => {
+    const file = await tempFile('snap.bin');
     expect(await readSnapshot(file)).toBeUndefined();
-    const corrupt = await tempFile('corrupt.json');
-    await writeFile(corrupt, '{"format":1,');
-    expect(await readSnapshot(corrupt, silentLogger())).toBeUndefined();
-    const index = new SearchIndex();
-    index.addAll(docs(3));
-    await writeSnapshot(file, index, sourcesOf(index, ''));
-    const json = JSON.parse(await readFile(file, 'utf8')) as { version: number };
-    await writeFile(file, JSON.stringify({ ...json, version: SEARCH_OPTIONS_VERSION + 1 }));
-    expect(await readSnapshot(file, silentLogger())).toBeUndefined();
+    await writeSnapshot(file, indexOf(50), sourcesOf(indexOf(50), 'p'));
+    const good = await readFile(file);
+    const flipped = Buffer.from(good);
+    flipped[Math.floor(good.length / 2)]! ^= 0x01;
+    const cases: Array<[string, Buffer, string]> = [
+      ['cut short by one byte', good.subarray(0, good.length - 1), 'damaged'],
+      ['cut after its head', good.subarray(0, 60), 'damaged'],
+      ['one bit flipped', flipped, 'damaged'],
+      ['garbage', Buffer.from('\u0000\u00ff garbage that is no snapshot'), 'damaged'],
+      ['{}', Buffer.from('{}'), 'damaged'],
+      ['10 bytes', Buffer.from('0123456789'), 'damaged'],
+      ['an older JSON layout', Buffer.from('{"version":4,"format":2,"savedAt":"2025-01-01T00:00:00.000Z","sources":{}}'), 'other'],
+      ['another layout', Buffer.concat([good.subarray(0, 16), Buffer.from([99, 0, 0, 0]), good.subarray(20)]), 'other'],
+    ];
+    for (const [what, bytes, kind] of cases) {
+      await writeFile(file, bytes);
+      const { logger, lines } = recordingLogger();
+      expect(await readSnapshot(file, logger), what).toBeUndefined();
+      const logged = lines().map((line) => line.msg);
+      expect(logged, what).toEqual([
+        kind === 'damaged'
+          ? 'snapshot: damaged or not a snapshot; building the index from the files (the next save replaces it)'
+          : 'snapshot: written by another version of tinker; rebuilding',
+      ]);
+    }
+    // Other search options: the stamp says so before anything else is read.
+    await writeFile(file, encodeContainer({ version: SEARCH_OPTIONS_VERSION + 1, savedAt: 0 }, [['SRCS', encodeSources(sourcesOf(indexOf(1), ''))]]));
+    const { logger, lines } = recordingLogger();
+    expect(await readSnapshot(file, logger)).toBeUndefined();
+    expect(lines().map((line) => line.msg)).toEqual(['snapshot: written under other search options; rebuilding']);
   });
 
   it('never replaces a file that is not a snapshot; replaces an older snapshot or an empty file', async () => {
-    const index = new SearchIndex();
-    index.addAll(docs(3));
+    const index = indexOf(3);
     const sources = sourcesOf(index, '');
     const store = await tempFile('notes.sqlite');
     const dir = path.dirname(store);
@@ -83,25 +145,53 @@ describe('index snapshot', () => {
     const folder = path.join(dir, 'a-folder');
     await mkdir(folder);
     await expect(writeSnapshot(folder, index, sources)).rejects.toThrow(`INDEX_SNAPSHOT: ${folder} is a folder — not replacing it`);
+    // A damaged file under a name of the user's choosing is not ours to replace either.
+    const chosen = path.join(dir, 'chosen.bin');
+    await writeFile(chosen, '{}');
+    await expect(writeSnapshot(chosen, index, sources)).rejects.toThrow(`INDEX_SNAPSHOT: ${chosen} is not an index snapshot — not replacing it`);
     // No temporary file is left behind by a refused save.
-    expect((await readdir(dir)).sort()).toEqual(['a-folder', 'notes.sqlite']);
+    expect((await readdir(dir)).sort()).toEqual(['a-folder', 'chosen.bin', 'notes.sqlite']);
 
     const older = path.join(dir, 'older.json');
     await writeFile(older, '{"version":1,"format":1,"savedAt":"2025-01-01T00:00:00.000Z","sources":{"profile":""}}');
-    const empty = path.join(dir, 'empty.json');
+    const empty = path.join(dir, 'empty.bin');
     await writeFile(empty, '');
     for (const file of [older, empty]) {
       await writeSnapshot(file, index, sources);
-      expect((await readSnapshot(file))?.index.docs.length).toBe(3);
+      expect((await (await readSnapshot(file))?.restore())?.size).toBe(3);
     }
     // What writeSnapshot writes is what the check recognises.
     expect(isSnapshotHead((await readFile(older, 'utf8')).slice(0, 64))).toBe(true);
     await writeSnapshot(older, index, sources);
   });
 
-  it('tells why a path cannot take a snapshot, reading only its first bytes', async () => {
-    const file = await tempFile('snap.json');
+  it('the default file (.index-snapshot.bin) is tinker\'s own: a damaged one is replaced; the old JSON default is removed', async () => {
+    const file = await tempFile(DEFAULT_SNAPSHOT_NAME);
     const dir = path.dirname(file);
+    const index = indexOf(3);
+    for (const damaged of ['garbage', '{}', '0123456789']) {
+      await writeFile(file, damaged);
+      expect(await readSnapshot(file, silentLogger())).toBeUndefined();
+      await writeSnapshot(file, index, sourcesOf(index, ''));
+      expect((await (await readSnapshot(file))?.restore())?.size).toBe(3);
+    }
+    // The old default, when it is a tinker snapshot, goes at the next start; a file of the user's by that name stays.
+    const legacy = path.join(dir, '.index-snapshot.json');
+    await writeFile(legacy, '{"version":4,"format":2,"savedAt":"2025-01-01T00:00:00.000Z","sources":{}}');
+    const { logger, lines } = recordingLogger();
+    expect(await readSnapshot(file, logger)).toBeDefined();
+    expect(existsSync(legacy)).toBe(false);
+    expect(lines().map((line) => line.msg)).toEqual(['snapshot: removed the old JSON snapshot; the index is now kept in the binary one']);
+    await writeFile(legacy, 'my own notes');
+    await readSnapshot(file);
+    expect(await readFile(legacy, 'utf8')).toBe('my own notes');
+  });
+
+  it('tells why a path cannot take a snapshot, reading only its first bytes', async () => {
+    const file = await tempFile('snap.bin');
+    const dir = path.dirname(file);
+    expect(snapshotTargetProblem(file)).toBeUndefined();
+    await writeFile(file, 'tinker snapshot\n' + 'x'.repeat(100_000));
     expect(snapshotTargetProblem(file)).toBeUndefined();
     await writeFile(file, '{"version":3,"format":2,"savedAt":"2026-01-01T00:00:00.000Z",' + 'x'.repeat(100_000));
     expect(snapshotTargetProblem(file)).toBeUndefined();
@@ -110,20 +200,29 @@ describe('index snapshot', () => {
     await writeFile(file, '# Profile\n');
     expect(snapshotTargetProblem(file)).toEqual({ kind: 'not-snapshot' });
     expect(snapshotTargetProblem(dir)).toEqual({ kind: 'folder' });
-    expect(snapshotTargetProblem(path.join(dir, 'missing', 'snap.json'))).toEqual({ kind: 'no-folder' });
-    expect(snapshotTargetProblem(path.join(file, 'snap.json'))).toEqual({ kind: 'unreadable', reason: 'ENOTDIR' });
+    expect(snapshotTargetProblem(path.join(dir, 'missing', 'snap.bin'))).toEqual({ kind: 'no-folder' });
+    expect(snapshotTargetProblem(path.join(file, 'snap.bin'))).toEqual({ kind: 'unreadable', reason: 'ENOTDIR' });
   });
 
-  it('tells what changed since a snapshot', () => {
-    const saved = { profile: 'p1', articles: { 'a.md': 1, 'b.md': 2, 'c.md': 3 }, notes: { n1: 'd1', n2: 'd2' } };
-    const current = { profile: 'p2', articles: { 'a.md': 1, 'b.md': 5, 'd.md': 4 }, notes: { n1: 'd1', n3: 'd3' } };
+  it('tells what changed since a snapshot; an unchanged archive by two comparisons', () => {
+    const saved: SnapshotSources = { profile: 'p1', articles: articleStamps([['a.md', 1], ['b.md', 2], ['c.md', 3]]), notes: { n1: 'd1', n2: 'd2' } };
+    const current: SnapshotSources = { profile: 'p2', articles: articleStamps([['d.md', 4], ['b.md', 5], ['a.md', 1]]), notes: { n1: 'd1', n3: 'd3' } };
     expect(diffSources(saved, current)).toEqual({
       profileChanged: true,
-      changedArticles: ['b.md', 'd.md'],
+      changedArticles: ['d.md', 'b.md'],
       removedArticles: ['c.md'],
       changedNotes: ['n3'],
       removedNotes: ['n2'],
     });
+    expect(diffSources(saved, { ...saved, articles: articleStamps([['a.md', 1], ['b.md', 2], ['c.md', 3]]) })).toEqual({
+      profileChanged: false,
+      changedArticles: [],
+      removedArticles: [],
+      changedNotes: [],
+      removedNotes: [],
+    });
+    // The same files listed in another order are no change.
+    expect(diffSources(saved, { ...saved, articles: articleStamps([['c.md', 3], ['a.md', 1], ['b.md', 2]]) }).changedArticles).toEqual([]);
     expect(hashProfile({ sections: [] })).toBe(hashProfile({ sections: [] }));
     expect(hashProfile({ sections: [] })).not.toBe(hashProfile({ sections: [{ title: 'x' }] }));
   });
