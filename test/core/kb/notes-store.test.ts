@@ -32,7 +32,7 @@ describe('notes', () => {
 
 describe('the notes store on a real SQLite file', () => {
   it('keeps notes across a close and reopen, and deletes them', async () => {
-    const file = path.join(await makeTempDir(), 'nested', 'notes.sqlite');
+    const file = path.join(await makeTempDir(), 'notes.sqlite');
     const first = await openNoteStore(`sqlite://${file}`, { logger });
     await first.put(sampleNote('aaaaaaaaaa'));
     await first.put(sampleNote('bbbbbbbbbb', 'second note #rust'));
