@@ -7,7 +7,7 @@
 import { createHash } from 'node:crypto';
 import type { Person, SearchHit } from '../domain/types.ts';
 import type { IndexedDoc } from '../search/search-index.ts';
-import { termsCovered, topicTerms, wordsNeeded } from './topic-match.ts';
+import { topicWords, wordsCovered, wordsNeeded } from './topic-match.ts';
 
 const DAY_MS = 86_400_000;
 /** Only what is at least this old is resurfaced. */
@@ -113,10 +113,10 @@ export async function resurface(source: ResurfaceSource, request: ResurfaceReque
   };
   const candidates = new Map<string, Candidate>();
   for (const text of request.texts) {
-    const terms = topicTerms(text);
-    if (terms.length === 0) continue;
-    const needed = wordsNeeded(terms.length);
-    const about = source.rank(text, CANDIDATES_PER_TOPIC, keep).filter((match) => termsCovered(terms, match.terms) >= needed);
+    const words = topicWords(text);
+    if (words.length === 0) continue;
+    const needed = wordsNeeded(words.length);
+    const about = source.rank(text, CANDIDATES_PER_TOPIC, keep).filter((match) => wordsCovered(words, match.terms) >= needed);
     const best = about[0]?.score;
     if (!best) continue;
     for (const match of about) {

@@ -21,7 +21,8 @@ export type TopicMatch =
   | { kind: 'ambiguous'; indexes: number[] }
   | { kind: 'none'; closest?: number };
 
-interface Word {
+/** A word as typed (folded) and as the index keeps it (stemmed; undefined for a stop word). */
+export interface Word {
   folded: string;
   term: string | undefined;
 }
@@ -114,20 +115,19 @@ export function wordsNeeded(words: number): number {
   return Math.min(words, Math.max(2, Math.ceil(words / 2)));
 }
 
-/** A topic's distinct index terms (stemmed, stop words left out). */
-export function topicTerms(topic: string): string[] {
-  return [...new Set(tokenize(stripLinks(topic)).map((word) => indexTerm(word)).filter((term): term is string => term !== undefined))];
+/** A topic's words that count (stop words left out), one per index term. */
+export function topicWords(topic: string): Word[] {
+  const seen = new Map<string, Word>();
+  for (const word of words(topic)) if (word.term !== undefined && !seen.has(word.term)) seen.set(word.term, word);
+  return [...seen.values()];
 }
 
 /**
- * How many of `terms` (a topic's) the index terms a document matched stand
- * for: the term itself, a longer word it starts (3+ letters), or a typo away.
+ * How many of a topic's words the terms a document matched (as the index
+ * reports them: stems or folded words) stand for: the word itself, a longer
+ * word it starts (3+ letters), or a typo away.
  */
-export function termsCovered(terms: readonly string[], matched: readonly string[]): number {
-  let covered = 0;
-  for (const term of terms) {
-    const typed = { folded: term, term };
-    if (matched.some((other) => wordLevel(typed, { folded: other, term: other }) !== Infinity)) covered += 1;
-  }
-  return covered;
+export function wordsCovered(topic: readonly Word[], matched: readonly string[]): number {
+  const others = matched.map((term): Word => ({ folded: term, term: indexTerm(term) ?? term }));
+  return topic.filter((word) => others.some((other) => wordLevel(word, other) !== Infinity)).length;
 }

@@ -1,7 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { editProfileText, type ProfileEdit, type ProfileEditOutcome } from '../../../src/core/kb/profile-edit.ts';
-import { matchTopic } from '../../../src/core/kb/topic-match.ts';
 import { findSection, parseProfile } from '../../../src/core/sources/profile.ts';
 
 const SHIPPED = readFileSync(new URL('../../../data/profile.md', import.meta.url), 'utf8');
@@ -155,19 +154,5 @@ describe('editProfileText keeps the profile\'s own style', () => {
 
   it('keeps a byte-order mark and CR-only line ends', () => {
     expect(ok('\uFEFF# Now\r- Raft\r', 'add', 'Gossip')).toBe('\uFEFF# Now\r- Raft\r- Gossip\r');
-  });
-});
-
-describe('matchTopic', () => {
-  const topics = ['Learning Rust', 'Rust async runtimes', 'Trust and safety', 'Distributed lock managers'];
-  it('prefers the whole text, then exact words, then prefixes, then typos', () => {
-    expect(matchTopic('learning rust', topics)).toEqual({ kind: 'one', index: 0 });
-    expect(matchTopic('rust', topics)).toEqual({ kind: 'ambiguous', indexes: [0, 1] });
-    expect(matchTopic('async', topics)).toEqual({ kind: 'one', index: 1 });
-    expect(matchTopic('distrib lock', topics)).toEqual({ kind: 'one', index: 3 });
-    expect(matchTopic('managrs', topics)).toEqual({ kind: 'one', index: 3 });
-    expect(matchTopic('the safety', topics)).toEqual({ kind: 'one', index: 2 });
-    expect(matchTopic('gardening', topics)).toEqual({ kind: 'none', closest: 0 });
-    expect(matchTopic('kubernetes', topics)).toEqual({ kind: 'none' });
   });
 });
