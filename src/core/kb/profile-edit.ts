@@ -477,12 +477,12 @@ function dedent(text: string, column: number): string {
   return text.slice(i);
 }
 
-/** The topic as one line: whitespace collapsed, a typed bullet taken off. */
+/** The topic as one line: whitespace collapsed, a typed bullet (`- `, `• `) taken off; a number stays (escaped). */
 function cleanTopic(raw: string): string {
   return raw
     .replace(/\s+/g, ' ')
     .trim()
-    .replace(/^(?:[-*+•]|\d{1,9}[.)])\s+/, '')
+    .replace(/^[-*+•]\s+/, '')
     .trim();
 }
 
@@ -490,7 +490,7 @@ function cleanTopic(raw: string): string {
 function escapeBlockStart(topic: string): string {
   const ordered = /^(\d{1,9})([.)])(\s|$)/.exec(topic);
   if (ordered) return `${ordered[1]}\\${topic.slice(ordered[1]!.length)}`;
-  return /^([#>+\-*=`~|]|\[[ xX]\]\s)/.test(topic) ? `\\${topic}` : topic;
+  return /^(#{1,6}(\s|$)|>|[-+*](\s|$)|`{3}|~{3}|\[[ xX]\]\s)/.test(topic) ? `\\${topic}` : topic;
 }
 
 function shorten(text: string, max: number): string {

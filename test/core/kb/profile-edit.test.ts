@@ -145,6 +145,10 @@ describe('editProfileText keeps the profile\'s own style', () => {
     expect(hashed).toBe('## Now\n- Raft\n- \\# 1 priority\n');
     expect(findSection(parseProfile(hashed), 'current')?.items.map((i) => i.text)).toEqual(['Raft', '# 1 priority']);
     expect(ok('## Now\n- Raft\n', 'add', '- Gossip\nprotocols')).toBe('## Now\n- Raft\n- Gossip protocols\n');
+    const inline = ok('## Now\n- Raft\n', 'add', '`async` Rust and *pinning*');
+    expect(inline).toBe('## Now\n- Raft\n- `async` Rust and *pinning*\n');
+    expect(findSection(parseProfile(ok('## Now\n- Raft\n', 'add', '> quoted')), 'current')?.items.map((i) => i.text)).toEqual(['Raft', '> quoted']);
+    expect(findSection(parseProfile(ok('## Now\n- Raft\n', 'add', '2. second')), 'current')?.items.map((i) => i.text)).toEqual(['Raft', '2. second']);
   });
 
   it('adds under a heading that has text but no list yet, and to an empty section', () => {
