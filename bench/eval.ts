@@ -20,6 +20,7 @@ import { adHocTable, knownItemTable, rowLabel, targetLines, variantsTable, verdi
 import { evaluateArchive, QUERY_WORDS, type ArchiveResult } from './eval/run.ts';
 import { tinkerSystem } from './eval/systems.ts';
 import type { System } from './eval/types.ts';
+import { fmt } from './stats.ts';
 import { VARIANTS } from './eval/variants.ts';
 
 export const RESULTS_FILE = path.join(REPO_ROOT, 'bench', 'eval-results.json');
@@ -120,9 +121,15 @@ function printArchive(result: ArchiveResult, layout: ReportLayout, flags: EvalFl
   out.push(...targetLines(result, layout.subject));
   if (layout.variants.length > 0) out.push('', heading(`${result.name}: variants`), variantsTable(result, layout));
   if (flags.losses) {
+    out.push('', `Where ${layout.subject} misses the top 5 and a baseline does not (up to 3 a row; its rank, then the baseline's):`);
     for (const row of result.rows) {
-      if (row.losses.length === 0) continue;
-      out.push(`  ${rowLabel(row)}: ${row.losses.slice(0, 3).map((l) => `"${l.query}" → ${l.target} at ${l.rank || '>100'} (${l.baseline}: ${l.baselineRank})`).join('; ')}`);
+      const kinds = row.byTypoKind
+        ? ` hit@5 by kind of typo (${[layout.subject, ...layout.baselines].join(' / ')}): ${Object.entries(row.byTypoKind)
+            .map(([kind, bySystem]) => `${kind} ${[layout.subject, ...layout.baselines].map((s) => fmt(bySystem[s]!.hit5)).join('/')}`)
+            .join(', ')}`
+        : '';
+      const examples = row.losses.slice(0, 3).map((l) => `"${l.query}" → ${l.target} at ${l.rank || '>100'} (${l.baseline}: ${l.baselineRank})`);
+      if (examples.length > 0 || kinds) out.push(`  ${rowLabel(row)}:${kinds}${examples.length ? `\n    ${examples.join('\n    ')}` : ''}`);
     }
   }
   return out.join('\n');
@@ -143,7 +150,7 @@ async function main(): Promise<void> {
     const archive = await loadArchive(name);
     // Cranfield's known-item rows use its abstracts; its ad hoc questions are always run.
     const cache = flags.cache ? await RankCache.open(path.join(WORK_DIR, 'eval', `${name}.baseline-answers.json`), archive.docs) : undefined;
-    const result = evaluateArchive(archive, systems, { models: flags.models, sample: flags.sample, ...(cache ? { cache } : {}) });
+    const result = evaluateArchive(archive, systems, { models: flags.models, sample: flags.sample, baselines: base.baselines, ...(cache ? { cache } : {}) });
     await cache?.save();
     if (cache) result.baselineAnswers = { ...cache.counts };
     results.push(result);

@@ -7,7 +7,7 @@
  */
 import { eng as ENGLISH_STOP_WORDS } from 'stopword';
 import { seededRandom } from '../queries.ts';
-import { MIN_TYPO_LENGTH, makeTypo } from './typos.ts';
+import { MIN_TYPO_LENGTH, makeTypo, typoKind, type TypoKind } from './typos.ts';
 
 export const MODELS = ['middling', 'discriminative', 'rarest', 'title'] as const;
 export type ModelName = (typeof MODELS)[number];
@@ -120,8 +120,8 @@ export interface KnownItemQuery {
   target: string;
   /** The query as typed. */
   text: string;
-  /** For a typo query: the word as written and as mistyped. */
-  typo?: { word: string; typed: string };
+  /** For a typo query: the word as written, as mistyped, and the kind of edit. */
+  typo?: { word: string; typed: string; kind: TypoKind };
 }
 
 /** The queries of one row pair: the same words, clean and with one typo. */
@@ -174,7 +174,7 @@ export function knownItemCell(
     if (long.length === 0) continue;
     const at = long[Math.floor(mistype() * long.length)]!;
     const typed = makeTypo(mistype, chosen[at]!);
-    typo.push({ target: doc.id, text: chosen.map((word, i) => (i === at ? typed : word)).join(' '), typo: { word: chosen[at]!, typed } });
+    typo.push({ target: doc.id, text: chosen.map((word, i) => (i === at ? typed : word)).join(' '), typo: { word: chosen[at]!, typed, kind: typoKind(chosen[at]!, typed) } });
   }
   return { model, words, eligible: pools.length, clean, typo };
 }

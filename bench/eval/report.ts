@@ -164,7 +164,7 @@ export function variantsTable(result: ArchiveResult, layout: ReportLayout): stri
   const header = ['variant', ...models.map((m) => `${m} hit@5`), 'hit@1', 'MRR', 'rows won (or all 1.000)', ...(result.adHoc ? ['nDCG@10'] : [])];
   const rowsOf = (model: ModelName) => result.rows.filter((row) => row.model === model);
   const rows = layout.variants.map((variant) => [
-    variant,
+    variant === layout.subject ? `${variant} (shipped)` : variant,
     ...models.map((model) => fmt(pooled(rowsOf(model), variant, 'hit5'))),
     fmt(pooled(result.rows, variant, 'hit1')),
     fmt(pooled(result.rows, variant, 'mrr')),

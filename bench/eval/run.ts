@@ -6,6 +6,7 @@ import type { Archive } from './archives.ts';
 import { adHocFigures, knownItemFigures, rankOf, KNOWN_ITEM_DEPTH, type AdHocFigures, type KnownItemFigures } from './metrics.ts';
 import { archiveWords, knownItemCell, type KnownItemQuery, type ModelName } from './query-models.ts';
 import type { RankCache } from './rank-cache.ts';
+import { TYPO_KINDS } from './typos.ts';
 import type { Ranker, System } from './types.ts';
 
 /** Query lengths of the known-item rows. */
@@ -28,6 +29,8 @@ export interface KnownItemRow {
   /** Documents the model can make such a query for (the sample is drawn from them). */
   eligible: number;
   figures: Record<string, KnownItemFigures>;
+  /** Typo rows: the figures by kind of edit (drop, insert, substitute, swap), per system. */
+  byTypoKind?: Record<string, Record<string, KnownItemFigures>>;
   /** A few of the first system's losses, for the search engineer. */
   losses: Loss[];
 }
@@ -58,6 +61,8 @@ export interface RunOptions {
   sample: number;
   /** Losses kept per row. */
   losses?: number;
+  /** The systems a loss is counted against (default: all but the first). */
+  baselines?: readonly string[];
   /** Earlier runs' baseline answers over the same documents; none: every system runs every query. */
   cache?: RankCache;
 }
@@ -121,7 +126,9 @@ export function evaluateArchive(archive: Archive, systems: readonly System[], op
         const figures: Record<string, KnownItemFigures> = {};
         runners.forEach(({ name }, i) => (figures[name] = knownItemFigures(ranks[i]!)));
         const names = runners.map((runner) => runner.name);
-        rows.push({ model, words: count, typo, eligible: cell.eligible, figures, losses: lossesOf(queries, ranks, names, options.losses ?? MAX_LOSSES) });
+        const against = names.map((name, i) => i > 0 && (options.baselines?.includes(name) ?? true));
+        const losses = lossesOf(queries, ranks, names, against, options.losses ?? MAX_LOSSES);
+        rows.push({ model, words: count, typo, eligible: cell.eligible, figures, ...(typo ? { byTypoKind: byKind(queries, ranks, names) } : {}), losses });
       }
     }
   }
@@ -149,8 +156,17 @@ export function evaluateArchive(archive: Archive, systems: readonly System[], op
   };
 }
 
-/** Queries the first system misses in its top 5 that another finds there (best of them named). */
-function lossesOf(queries: readonly KnownItemQuery[], ranks: readonly number[][], names: readonly string[], keep: number): Loss[] {
+function byKind(queries: readonly KnownItemQuery[], ranks: readonly number[][], names: readonly string[]): Record<string, Record<string, KnownItemFigures>> {
+  const figures: Record<string, Record<string, KnownItemFigures>> = {};
+  for (const kind of TYPO_KINDS) {
+    const picked = queries.flatMap((query, q) => (query.typo?.kind === kind ? [q] : []));
+    figures[kind] = Object.fromEntries(names.map((name, s) => [name, knownItemFigures(picked.map((q) => ranks[s]![q]!))]));
+  }
+  return figures;
+}
+
+/** Queries the first system misses in its top 5 that a baseline finds there (the best of them named). */
+function lossesOf(queries: readonly KnownItemQuery[], ranks: readonly number[][], names: readonly string[], against: readonly boolean[], keep: number): Loss[] {
   const losses: Loss[] = [];
   queries.forEach((query, q) => {
     if (losses.length >= keep) return;
@@ -158,6 +174,7 @@ function lossesOf(queries: readonly KnownItemQuery[], ranks: readonly number[][]
     if (own >= 0 && own < 5) return;
     let best = -1;
     for (let s = 1; s < ranks.length; s += 1) {
+      if (!against[s]) continue;
       const rank = ranks[s]![q]!;
       if (rank >= 0 && rank < 5 && (best < 0 || rank < ranks[best]![q]!)) best = s;
     }

@@ -62,3 +62,12 @@ export function makeTypo(random: () => number, word: string, kind: TypoKind = TY
     }
   }
 }
+
+/** Which kind of edit turned `word` into `typed` (one edit apart, as makeTypo makes them). */
+export function typoKind(word: string, typed: string): TypoKind {
+  const a = [...word];
+  const b = [...typed];
+  if (b.length < a.length) return 'drop';
+  if (b.length > a.length) return 'insert';
+  return [...a].sort().join('') === [...b].sort().join('') ? 'swap' : 'substitute';
+}

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { seededRandom } from '../../bench/queries.ts';
-import { MIN_TYPO_LENGTH, TYPO_KINDS, makeTypo } from '../../bench/eval/typos.ts';
+import { MIN_TYPO_LENGTH, TYPO_KINDS, makeTypo, typoKind } from '../../bench/eval/typos.ts';
 
 /** Optimal string alignment distance: insertions, deletions, substitutions and adjacent swaps. */
 function editDistance(a: string, b: string): number {
@@ -66,5 +66,14 @@ describe('makeTypo', () => {
     const b = seededRandom(9);
     const first = WORDS.map((w) => makeTypo(a, w));
     expect(WORDS.map((w) => makeTypo(b, w))).toEqual(first);
+  });
+});
+
+describe('typoKind', () => {
+  it('names the edit makeTypo made', () => {
+    const random = seededRandom(6);
+    for (const kind of TYPO_KINDS) {
+      for (let round = 0; round < 50; round += 1) expect(typoKind('bookkeeper', makeTypo(random, 'bookkeeper', kind))).toBe(kind);
+    }
   });
 });
