@@ -132,7 +132,8 @@ function printArchive(result: ArchiveResult, layout: ReportLayout, flags: EvalFl
       if (examples.length > 0 || kinds) out.push(`  ${rowLabel(row)}:${kinds}${examples.length ? `\n    ${examples.join('\n    ')}` : ''}`);
     }
   }
-  return out.join('\n');
+  // Markdown: every block its own paragraph.
+  return layout.markdown ? out.filter(Boolean).join('\n\n') : out.join('\n');
 }
 
 async function main(): Promise<void> {
