@@ -1,5 +1,5 @@
 import { SEARCH_QUERY_MAX_LENGTH } from './limits.ts';
-import { UserError, defineCommand, parseQuery, reply } from '../src/core/index.ts';
+import { UserError, defineCommand, parseQuery, reply, type CommandContext, type Completion } from '../src/core/index.ts';
 
 export const find = defineCommand({
   name: 'find',
@@ -15,6 +15,9 @@ export const find = defineCommand({
   },
   visibility: 'ephemeral',
   writes: false,
+  async complete(ctx, typed) {
+    return completeQuery(ctx.kb, typed);
+  },
   async run(ctx, invocation) {
     const raw = invocation.text.trim();
     if (!raw) throw new UserError('usage', 'find: query is empty — try /find libgit2');
@@ -53,4 +56,36 @@ export const find = defineCommand({
 function describe(raw: string): string {
   const flat = raw.replace(/\s+/g, ' ');
   return flat.length > 80 ? `${flat.slice(0, 79)}…` : flat;
+}
+
+/** How many word completions come before hit titles, and how many completions in all. */
+const WORD_COMPLETIONS = 10;
+const COMPLETIONS = 25;
+
+const isFilter = (token: string) => token.startsWith('#') || /^kind:/i.test(token);
+
+/**
+ * Completions for a partly typed query: the words typed, completed (filters
+ * already typed, `#tag` and `kind:…`, kept on each), then titles of the best hits.
+ */
+function completeQuery(kb: Pick<CommandContext['kb'], 'complete' | 'search'>, partial: string): Completion[] {
+  const typed = partial.replace(/\s+/g, ' ').trim();
+  if (!typed) return [];
+  const tokens = typed.split(' ');
+  const filters = tokens.filter(isFilter);
+  const words = tokens.filter((token) => !isFilter(token)).join(' ');
+  const completions: Completion[] = [];
+  if (words && !isFilter(tokens[tokens.length - 1]!)) {
+    for (const completion of kb.complete(words, WORD_COMPLETIONS)) completions.push({ value: [completion, ...filters].join(' ') });
+  }
+  let query: ReturnType<typeof parseQuery> | undefined;
+  try {
+    query = parseQuery(typed);
+  } catch {
+    // A query /find would refuse (an unknown kind:) still gets its words completed.
+  }
+  if (query && (query.text || query.tags.length > 0)) {
+    for (const hit of kb.search(query, COMPLETIONS).hits) completions.push({ value: hit.title, detail: hit.kind });
+  }
+  return completions.slice(0, COMPLETIONS);
 }

@@ -52,6 +52,8 @@ export interface Config {
   logLevel?: string;
   /** Where the search index snapshot is kept (absolute); `off` disables it. */
   indexSnapshot: string | 'off';
+  /** How long start-up keeps trying to reach Slack or Discord before it gives up (CONNECT_TIMEOUT, in seconds). */
+  connectTimeoutMs: number;
   slack?: SlackConfig;
   discord?: DiscordConfig;
 }
@@ -129,13 +131,15 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ConfigResult {
     }
   }
 
+  const connectTimeoutMs = positiveInt(get('CONNECT_TIMEOUT'), 30, 'CONNECT_TIMEOUT', 1, 600, errors) * 1000;
+
   const slack = slackConfig(get, errors);
   const discord = discordConfig(get, errors);
 
   if (errors.length > 0) return { ok: false, errors };
   return {
     ok: true,
-    config: { dataDir, storeUrl, noteWriters, searchLimit, logLevel, indexSnapshot, slack, discord },
+    config: { dataDir, storeUrl, noteWriters, searchLimit, logLevel, indexSnapshot, connectTimeoutMs, slack, discord },
   };
 }
 

@@ -2,7 +2,6 @@
  * The composition root: configuration, core services, commands and the enabled adapters.
  */
 import { userInfo } from 'node:os';
-import { setTimeout as delay } from 'node:timers/promises';
 import { commands } from '../commands/index.ts';
 import { loadConfigOrReport } from './config.ts';
 import {
@@ -13,6 +12,7 @@ import {
   createLogger,
   openNoteStore,
   watchDataDir,
+  within,
   type Logger,
 } from './core/index.ts';
 import { createConsoleAdapter } from './adapters/console/console.ts';
@@ -38,7 +38,7 @@ async function main(): Promise<number> {
     // A small archive (or a valid snapshot) is ready before the adapters start; a cold build of a
     // large one goes on in the background while the bot answers (/find says "still indexing").
     // The console has no platform deadline: it waits.
-    await (consoleOnly ? kb.ready : Promise.race([kb.ready, delay(INDEX_WAIT_MS, undefined, { ref: false })]));
+    await (consoleOnly ? kb.ready : within(kb.ready, INDEX_WAIT_MS));
   } catch (error) {
     await store.close();
     throw error;
@@ -55,7 +55,13 @@ async function main(): Promise<number> {
     commands,
     { kb, searchLimit: config.searchLimit, noteWriters: config.noteWriters },
     logger,
+    { memory: store, onChange: (listener) => kb.onChange(listener) },
   );
+  if (!consoleOnly && config.noteWriters.length === 0) {
+    logger.warn(
+      'tinker: NOTE_WRITERS is empty, so anyone who can use the bot in Slack or Discord may save notes and edit your topics — set NOTE_WRITERS=slack:<your member id> (or discord:<your user id>) to keep that to you',
+    );
+  }
 
   const running: Adapter[] = [];
   let stopping: Promise<void> | undefined;
@@ -83,9 +89,8 @@ async function main(): Promise<number> {
   }
   const deps = {
     dispatcher,
-    kb,
     logger,
-    noteWriters: config.noteWriters,
+    status: () => kb.counts(),
     // A platform connection lost for good: close the store cleanly and exit non-zero so a supervisor restarts us.
     onFatal: (error: Error) => {
       process.stderr.write(`tinker: ${error.message}\n`);
@@ -95,11 +100,11 @@ async function main(): Promise<number> {
   // Loaded only when configured: Bolt and discord.js take about 0.25 s and 0.35 s to load.
   if (config.slack) {
     const { createSlackAdapter } = await import('./adapters/slack/slack.ts');
-    running.push(createSlackAdapter(config.slack, deps));
+    running.push(createSlackAdapter(config.slack, deps, { startTimeoutMs: config.connectTimeoutMs }));
   }
   if (config.discord) {
     const { createDiscordAdapter } = await import('./adapters/discord/discord.ts');
-    running.push(createDiscordAdapter(config.discord, deps));
+    running.push(createDiscordAdapter(config.discord, deps, { startTimeoutMs: config.connectTimeoutMs }));
   }
   for (const adapter of running) {
     // A platform that cannot start (unreachable, refused token): close the store before the error is reported.

@@ -1,19 +1,17 @@
 /** What every platform adapter gets and offers. */
-import type { Dispatcher, KnowledgeBase, Logger } from '../core/index.ts';
+import type { Dispatcher, Logger } from '../core/index.ts';
 
 export interface AdapterDeps {
+  /** The one gate: commands, permissions, completions, the change signal. */
   dispatcher: Dispatcher;
-  kb: KnowledgeBase;
   logger: Logger;
-  /**
-   * `platform:userId` entries allowed to write (NOTE_WRITERS); empty or unset
-   * means anyone. Lets an adapter skip platform API calls for a refused save.
-   */
-  noteWriters?: readonly string[];
+  /** What `GET /healthz` reports beside `status` and `mode` (the knowledge base's counts). */
+  status?: () => Record<string, unknown>;
   /**
    * Called when the adapter can no longer work after a successful start (e.g.
    * Discord closed the gateway for good): the process should stop non-zero
    * so a supervisor restarts it. The error's message is safe to print.
+   * Without it, the adapter logs the error and stays down.
    */
   onFatal?: (error: Error) => void;
 }
@@ -23,4 +21,10 @@ export interface Adapter {
   readonly name: string;
   start(): Promise<void>;
   stop(): Promise<void>;
+}
+
+/** Reports a fatal error through `deps.onFatal`, or logs it when nobody listens. */
+export function reportFatal(deps: AdapterDeps, logger: Logger, fatal: Error): void {
+  if (deps.onFatal) deps.onFatal(fatal);
+  else logger.fatal({ err: fatal.message }, fatal.message);
 }

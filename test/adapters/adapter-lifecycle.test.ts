@@ -103,7 +103,7 @@ describe('stop() waits for replies in progress', () => {
     cleanups.push(() => fake.close());
     const adapter = createSlackAdapter(
       { botToken: BOT_TOKEN, signingSecret: SIGNING_SECRET, port: 0, apiUrl: fake.apiUrl },
-      { dispatcher: slow.dispatcher, kb: ctx.kb, logger: silentLogger() },
+      { dispatcher: slow.dispatcher, logger: silentLogger() },
       // Acknowledged at once: the reply follows via response_url, after the HTTP request has ended.
       { host: '127.0.0.1', ackBudgetMs: 50 },
     );
@@ -127,7 +127,7 @@ describe('stop() waits for replies in progress', () => {
     cleanups.push(() => fake.close());
     const adapter = createSlackAdapter(
       { botToken: BOT_TOKEN, appToken: APP_TOKEN, port: 3000, apiUrl: fake.apiUrl },
-      { dispatcher: slow.dispatcher, kb: ctx.kb, logger: silentLogger() },
+      { dispatcher: slow.dispatcher, logger: silentLogger() },
       { ackBudgetMs: 50 },
     );
     await adapter.start();
@@ -171,7 +171,7 @@ async function discord(
   cleanups.push(() => fake.close());
   const adapter = createDiscordAdapter(
     { token: 'test-bot-token', applicationId: fake.applicationId, apiUrl: fake.apiUrl },
-    { dispatcher, kb: ctx.kb, logger: silentLogger(), ...(extra.onFatal ? { onFatal: extra.onFatal } : {}) },
+    { dispatcher, logger: silentLogger(), ...(extra.onFatal ? { onFatal: extra.onFatal } : {}) },
     extra.deferAfterMs !== undefined ? { deferAfterMs: extra.deferAfterMs } : {},
   );
   await adapter.start();

@@ -86,7 +86,7 @@ function slackFrontEnd(): FrontEnd {
   return {
     name: 'Slack',
     async start(ctx) {
-      driver = await startSlackDriver({ dispatcher: ctx.dispatcher, kb: ctx.kb, logger: silentLogger() });
+      driver = await startSlackDriver({ dispatcher: ctx.dispatcher, status: () => ctx.kb.counts(), logger: silentLogger() });
     },
     async send(command, text) {
       const { status, message } = await driver.command(command, text);
@@ -116,7 +116,7 @@ function discordFrontEnd(): FrontEnd {
       fake = await startFakeDiscord({ guilds: [{ id: '3300000000000000001', name: 'home', channels: [{ id: '2200000000000000009', name: 'general' }] }] });
       adapter = createDiscordAdapter(
         { token: 'test-bot-token', applicationId: fake.applicationId, apiUrl: fake.apiUrl },
-        { dispatcher: ctx.dispatcher, kb: ctx.kb, logger: silentLogger() },
+        { dispatcher: ctx.dispatcher, status: () => ctx.kb.counts(), logger: silentLogger() },
       );
       await adapter.start();
     },

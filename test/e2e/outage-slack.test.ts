@@ -30,7 +30,7 @@ for (const kind of ['redis', 'postgres'] as const) {
       const store = await openNoteStore(server.url, { logger });
       const ctx = await createTestContext({ store, profile: '# Owner\n', articles: {} });
       cleanups.push(() => ctx.close());
-      const driver = await startSlackDriver({ dispatcher: ctx.dispatcher, kb: ctx.kb, logger });
+      const driver = await startSlackDriver({ dispatcher: ctx.dispatcher, status: () => ctx.kb.counts(), logger });
       cleanups.push(() => driver.stop());
 
       const before = await driver.command('note', 'zebrafish before the outage #outage');

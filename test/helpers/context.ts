@@ -71,6 +71,7 @@ export async function createTestContext(options: TestContextOptions = {}): Promi
     commands,
     { kb, searchLimit: options.searchLimit ?? 5, noteWriters: options.noteWriters ?? [] },
     logger,
+    { memory: store, onChange: (listener) => kb.onChange(listener) },
   );
   return {
     dataDir,

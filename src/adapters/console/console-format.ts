@@ -2,6 +2,7 @@
  * Renders a Reply as terminal text. Pure.
  */
 import type { Reply, SearchHit, Span } from '../../core/index.ts';
+import { neutralizeBidi } from '../shown-text.ts';
 
 export interface ConsoleStyle {
   /** How a matched word is shown. */
@@ -11,9 +12,9 @@ export interface ConsoleStyle {
 export const PLAIN_STYLE: ConsoleStyle = { strong: (text) => `**${text}**` };
 export const ANSI_STYLE: ConsoleStyle = { strong: (text) => `\u001b[1m${text}\u001b[22m` };
 
-// Terminal control sequences in stored text must not reach the terminal.
+// Terminal control sequences and bidirectional overrides in stored text must not reach the terminal.
 function clean(text: string): string {
-  return text.replace(/[\u0000-\u0008\u000B-\u001F\u007F\u009B]/g, '');
+  return neutralizeBidi(text).replace(/[\u0000-\u0008\u000B-\u001F\u007F-\u009F]/g, '');
 }
 
 function spans(parts: readonly Span[], style: ConsoleStyle): string {
@@ -40,7 +41,7 @@ export function renderConsoleReply(reply: Reply, style: ConsoleStyle = PLAIN_STY
     } else if (section.type === 'list') {
       if (section.title && section.title !== reply.text) lines.push(`${clean(section.title)}:`);
       for (const item of section.items) {
-        const link = item.url ? ` <${item.url}>` : '';
+        const link = item.url ? ` <${clean(item.url)}>` : '';
         const detail = item.detail ? ` (${clean(item.detail)})` : '';
         lines.push(`  - ${clean(item.text)}${link}${detail}`);
       }
@@ -48,5 +49,8 @@ export function renderConsoleReply(reply: Reply, style: ConsoleStyle = PLAIN_STY
       section.hits.forEach((hit, i) => lines.push(...hitLines(hit, i + 1, style)));
     }
   }
+  const actions = reply.actions ?? [];
+  // The console's buttons: /more runs the first, /more 2 the second.
+  actions.forEach((action, i) => lines.push(`→ ${clean(action.label)}: /more${i === 0 ? '' : ` ${i + 1}`}`));
   return lines.join('\n');
 }

@@ -3,8 +3,7 @@
  * one command per line, each reply printed, exit at the end of input.
  */
 import { createInterface } from 'node:readline';
-import type { Dispatcher, Invocation, Logger } from '../../core/index.ts';
-import { LOCAL_PLATFORM } from '../../core/index.ts';
+import { LOCAL_PLATFORM, type Dispatcher, type Invocation, type Logger, type ReplyAction } from '../../core/index.ts';
 import { ANSI_STYLE, PLAIN_STYLE, renderConsoleReply } from './console-format.ts';
 
 export interface ConsoleAdapterConfig {
@@ -29,6 +28,20 @@ export function parseConsoleLine(line: string): { command: string; text: string 
   return { command: match?.[1] ?? '', text: match?.[2] ?? '' };
 }
 
+/** The console's own command: runs an action of the last reply (`/more`, `/more 2`). */
+export const MORE_COMMAND = 'more';
+
+export const NOTHING_MORE = 'more: nothing more to show — /more continues a /find that has more results';
+
+/** The action `/more [n]` picks from the last reply's actions, or a reason there is none. */
+export function pickAction(actions: readonly ReplyAction[], text: string): ReplyAction | string {
+  if (actions.length === 0) return NOTHING_MORE;
+  const wanted = text.trim();
+  if (!wanted) return actions[0]!;
+  const index = /^\d+$/.test(wanted) ? Number(wanted) : NaN;
+  return actions[index - 1] ?? `more: ${wanted.slice(0, 20)} is not one of 1–${actions.length} — try /more`;
+}
+
 export function createConsoleAdapter(
   config: ConsoleAdapterConfig,
   deps: { dispatcher: Dispatcher; logger: Logger },
@@ -41,7 +54,9 @@ export function createConsoleAdapter(
     terminal: interactive,
     prompt: 'tinker> ',
   });
-  const write = (text: string) => config.output.write(`${text}\n`);
+  const write = (text: string) => void config.output.write(`${text}\n`);
+  /** The buttons of the last reply, for /more. */
+  let lastActions: readonly ReplyAction[] = [];
 
   const handle = async (line: string): Promise<void> => {
     const parsed = parseConsoleLine(line);
@@ -50,13 +65,21 @@ export function createConsoleAdapter(
       write(parsed.text.startsWith('/') ? 'Type a command after the slash — try /help' : 'Commands start with "/" — try /help or /find <words>');
       return;
     }
+    let { command, text } = parsed;
+    // NOTE: /more is the console's button: it runs an action of the last reply, unless a command claims the name.
+    if (command.toLowerCase() === MORE_COMMAND && !deps.dispatcher.find(MORE_COMMAND)) {
+      const action = pickAction(lastActions, text);
+      if (typeof action === 'string') return write(action);
+      ({ command, text } = action);
+    }
     const invocation: Invocation = {
-      command: parsed.command,
-      text: parsed.text,
+      command,
+      text,
       user: { platform: LOCAL_PLATFORM, id: 'local', name: config.userName },
       origin: { platform: LOCAL_PLATFORM },
     };
     const reply = await deps.dispatcher.dispatch(invocation);
+    lastActions = reply.actions ?? [];
     write(renderConsoleReply(reply, style));
     if (interactive) write('');
   };

@@ -9,7 +9,7 @@ import {
   type RESTPostAPIChatInputApplicationCommandsJSONBody,
   type RESTPostAPIContextMenuApplicationCommandsJSONBody,
 } from 'discord.js';
-import type { Command } from '../../core/index.ts';
+import { isListed, type Command } from '../../core/index.ts';
 import { cut } from './discord-format.ts';
 
 /** Name of the message context-menu command (right-click a message → Apps). */
@@ -78,11 +78,11 @@ export function saveToNotesDefinition(): RESTPostAPIContextMenuApplicationComman
   return { type: ApplicationCommandType.Message, name: SAVE_TO_NOTES };
 }
 
-/** Every definition tinker registers: one chat-input command per command, then "Save to notes". */
+/** Every definition tinker registers: one chat-input command per listed command, then "Save to notes". */
 export function buildDiscordCommands(commands: readonly Command[]): DiscordCommandDefinition[] {
   const seen = new Set<string>();
   const definitions: DiscordCommandDefinition[] = [];
-  for (const command of commands) {
+  for (const command of commands.filter(isListed)) {
     if (seen.has(command.name)) throw new Error(`discord-commands: command "/${command.name}" is defined twice`);
     seen.add(command.name);
     definitions.push(chatInputDefinition(command));

@@ -5,7 +5,8 @@
  * break formatting or turn into a mention; the client's `allowedMentions:
  * { parse: [] }` is the second guard, so nothing here ever pings.
  */
-import type { Reply, ReplyListItem, SearchHit, Span } from '../../core/index.ts';
+import type { Reply, ReplyAction, ReplyListItem, SearchHit, Span } from '../../core/index.ts';
+import { neutralizeBidi } from '../shown-text.ts';
 
 /** Discord's message and embed limits (characters). */
 export const DISCORD_LIMITS = {
@@ -22,6 +23,10 @@ export const DISCORD_LIMITS = {
   choices: 25,
   choiceName: 100,
   choiceValue: 100,
+  /** Buttons: label and custom_id lengths, and buttons in one action row. */
+  buttonLabel: 80,
+  customId: 100,
+  rowButtons: 5,
 } as const;
 
 /** Embed colours by reply tone. */
@@ -36,16 +41,29 @@ export interface DiscordEmbed {
   footer?: { text: string };
 }
 
-/** A message body: plain content and/or embeds (what `reply`/`editReply` take). */
+/** A button in an action row (component types 1 and 2; style 2 is Secondary). */
+export interface DiscordButton {
+  type: 2;
+  style: 2;
+  label: string;
+  custom_id: string;
+}
+
+/** A message body: plain content and/or embeds (what `reply`/`editReply` take), and buttons. */
 export interface DiscordMessage {
   content?: string;
   embeds: DiscordEmbed[];
+  components?: Array<{ type: 1; components: DiscordButton[] }>;
 }
+
+/** How the adapter writes an action into a custom_id (see action-ids.ts). */
+export type CustomId = (action: ReplyAction) => string;
 
 const ELLIPSIS = '…';
 
 /** Cuts text to at most `max` characters (UTF-16 units), ending with "…" when cut; never splits a surrogate pair. */
-export function cut(text: string, max: number): string {
+export function cut(whole: string, max: number): string {
+  const text = neutralizeBidi(whole);
   if (text.length <= max) return text;
   if (max <= 0) return '';
   let end = max - ELLIPSIS.length;
@@ -67,7 +85,7 @@ export function cut(text: string, max: number): string {
 export function escapeDiscord(text: string): string {
   // NOTE: bare URLs stay as they are: Discord links them before applying markdown,
   // and a backslash inside one would end up in the link.
-  const inline = text
+  const inline = neutralizeBidi(text)
     .split(/(https?:\/\/[^\s<>]+)/)
     .map((part, i) => (i % 2 === 1 ? part : part.replace(/[\\*_~`|[\]<]/g, '\\$&')))
     .join('');
@@ -91,7 +109,7 @@ export function renderSpans(spans: readonly Span[]): string {
 function link(label: string, url: string | undefined): string {
   if (!url || !/^https?:\/\/\S+$/i.test(url)) return label;
   // NOTE: ")" and whitespace end a masked link's URL; percent-encode them.
-  const safe = url.replace(/\)/g, '%29').replace(/\(/g, '%28');
+  const safe = neutralizeBidi(url).replace(/\)/g, '%29').replace(/\(/g, '%28');
   return `[${label}](${safe})`;
 }
 
@@ -132,8 +150,27 @@ function embedSize(embed: DiscordEmbed): number {
   );
 }
 
-/** Renders a reply as one embed (title = summary, body = sections), within every Discord limit. */
-export function renderDiscordReply(reply: Reply): DiscordMessage {
+/** The reply's actions as one row of buttons (custom_ids unique, as Discord requires). */
+function buttonRows(actions: readonly ReplyAction[], customId: CustomId): DiscordMessage['components'] {
+  const buttons: DiscordButton[] = [];
+  for (const action of actions) {
+    const id = customId(action);
+    if (buttons.length >= DISCORD_LIMITS.rowButtons || buttons.some((button) => button.custom_id === id)) continue;
+    buttons.push({ type: 2, style: 2, label: plainChoice(action.label, DISCORD_LIMITS.buttonLabel) || 'More', custom_id: id });
+  }
+  return buttons.length > 0 ? [{ type: 1, components: buttons }] : undefined;
+}
+
+/**
+ * Renders a reply as one embed (title = summary, body = sections), within
+ * every Discord limit; its actions become buttons when the adapter gives `customId`.
+ */
+export function renderDiscordReply(reply: Reply, customId?: CustomId): DiscordMessage {
+  const components = customId ? buttonRows(reply.actions ?? [], customId) : undefined;
+  return { ...renderEmbed(reply), ...(components ? { components } : {}) };
+}
+
+function renderEmbed(reply: Reply): DiscordMessage {
   const embed: DiscordEmbed = {
     title: cut(escapeDiscord(reply.text.replace(/\s+/g, ' ').trim()) || '\u200b', DISCORD_LIMITS.title),
     color: DISCORD_COLORS[reply.tone],

@@ -2,10 +2,21 @@
  * Renders a Reply as a Slack message (Block Kit, with a plain `text` fallback),
  * and converts text between Slack's wire format and plain text. Pure.
  */
-import type { Reply, ReplyListItem, SearchHit, Span } from '../../core/index.ts';
+import type { Reply, ReplyAction, ReplyListItem, SearchHit } from '../../core/index.ts';
+import { neutralizeBidi } from '../shown-text.ts';
+import { cutEscaped, link, renderSpans } from './slack-text.ts';
+
+export { cutEscaped, escapeSlack, messageToPlainText, renderSpans, unescapeSlack } from './slack-text.ts';
 
 /** Most blocks Slack accepts in one message. */
 export const SLACK_MAX_BLOCKS = 50;
+/** Most blocks Slack accepts in a Home tab view. */
+export const SLACK_MAX_HOME_BLOCKS = 100;
+/** Most characters of a header block's text, and of a button's. */
+export const SLACK_MAX_HEADER_TEXT = 150;
+export const SLACK_MAX_BUTTON_TEXT = 75;
+/** Most buttons tinker puts under a reply (Slack allows 25 per actions block). */
+export const SLACK_MAX_BUTTONS = 5;
 /** Most characters in one section's text. */
 export const SLACK_MAX_SECTION_TEXT = 3000;
 /** Longest top-level `text` fallback tinker sends (Slack's own limit is far higher). */
@@ -22,11 +33,35 @@ export interface SlackText {
   text: string;
 }
 
+/** A button: pressing it sends a block action carrying `value`. */
+export interface SlackButton {
+  type: 'button';
+  text: { type: 'plain_text'; text: string };
+  /** Unique within the message (`tinker_action_0`). */
+  action_id: string;
+  /** What the button runs, as the adapter encoded it (at most 2,000 characters). */
+  value: string;
+}
+
 /** The blocks tinker sends. */
 export type SlackBlock =
   | { type: 'section'; text: SlackText }
   | { type: 'context'; elements: SlackText[] }
+  | { type: 'header'; text: { type: 'plain_text'; text: string } }
+  | { type: 'actions'; elements: SlackButton[] }
   | { type: 'divider' };
+
+/** How the adapter writes an action into a button's value (see action-ids.ts). */
+export type EncodeAction = (action: ReplyAction) => string;
+
+/** The action_id prefix of tinker's buttons; the adapter listens for it. */
+export const SLACK_ACTION_PREFIX = 'tinker_action_';
+
+/** A Home tab view, as views.publish takes it. */
+export interface SlackHomeView {
+  type: 'home';
+  blocks: SlackBlock[];
+}
 
 /** A message as `ack()`, `respond()` and Socket Mode acks take it. */
 export interface SlackMessage {
@@ -35,94 +70,6 @@ export interface SlackMessage {
   /** Fallback text (notifications, screen readers, old clients). */
   text: string;
   blocks: SlackBlock[];
-}
-
-/**
- * Escapes the three characters Slack treats as markup. This also defuses
- * `<!channel>`, `<!here>` and `<@U…>` in stored text: Slack has no `allowed_mentions`.
- */
-export function escapeSlack(text: string): string {
-  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
-}
-
-/** Undoes Slack's entity escaping of incoming text; `&amp;` last, so `&amp;lt;` stays `&lt;`. */
-export function unescapeSlack(text: string): string {
-  return text.replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&');
-}
-
-/**
- * A message's text (which carries Slack markup such as `<@U123>`, `<!here>`,
- * `<https://x|label>`) as plain text for a note: links become `label (url)`,
- * mentions become `@name`, entities are unescaped.
- */
-export function messageToPlainText(text: string): string {
-  const plain = text.replace(/<([^<>]*)>/g, (_whole, inner: string) => {
-    const [target = '', label] = splitOnce(inner, '|');
-    if (target.startsWith('@')) return `@${label ?? target.slice(1)}`;
-    if (target.startsWith('#')) return `#${label ?? target.slice(1)}`;
-    if (target.startsWith('!')) {
-      // <!subteam^S123|@team>, <!date^…|fallback>, <!here>, <!channel>
-      if (label) return label;
-      return `@${target.slice(1).split('^')[0]}`;
-    }
-    if (label && label !== target && label !== target.replace(/^mailto:/, '')) return `${label} (${target})`;
-    return target.replace(/^mailto:/, '');
-  });
-  return unescapeSlack(plain);
-}
-
-function splitOnce(text: string, separator: string): [string, string | undefined] {
-  const at = text.indexOf(separator);
-  return at < 0 ? [text, undefined] : [text.slice(0, at), text.slice(at + 1)];
-}
-
-/**
- * Escapes `text` and cuts it so the result has at most `max` characters, ending
- * in "…" when cut. Never splits an entity such as `&amp;`.
- */
-export function cutEscaped(text: string, max: number): string {
-  const whole = escapeSlack(text);
-  if (whole.length <= max) return whole;
-  let out = '';
-  for (const char of text) {
-    const piece = escapeSlack(char);
-    if (out.length + piece.length > max - ELLIPSIS.length) break;
-    out += piece;
-  }
-  return out.trimEnd() + ELLIPSIS;
-}
-
-/** Longest URL made into a link; a longer one would crowd out the text around it. */
-const MAX_LINK_URL = 1000;
-
-/** A link in mrkdwn, only for web and mail URLs; the label is escaped. */
-function link(url: string | undefined, label: string, maxLabel: number): string {
-  const text = cutEscaped(label, maxLabel);
-  if (!url || !/^(https?:|mailto:)/i.test(url)) return text;
-  // NOTE: inside <url|label>, "|" and ">" end the URL early; percent-encode them.
-  const safeUrl = escapeSlack(url).replace(/\|/g, '%7C');
-  // Measured as sent: escaping can make an &-heavy URL several times longer.
-  if (safeUrl.length > MAX_LINK_URL) return text;
-  return `<${safeUrl}|${text}>`;
-}
-
-/** Snippet spans as mrkdwn within `max` characters; matched words in bold. */
-export function renderSpans(spans: readonly Span[], max: number): string {
-  let out = '';
-  for (const span of spans) {
-    const room = max - out.length;
-    if (room < 2) break;
-    const markers = span.strong ? 2 : 0;
-    const escaped = escapeSlack(span.text);
-    if (escaped.length + markers <= room) {
-      out += span.strong && span.text.trim() ? `*${escaped}*` : escaped;
-      continue;
-    }
-    // Out of room: cut this span (plain, so no marker is left open) and stop.
-    out += cutEscaped(span.text, room);
-    break;
-  }
-  return out;
 }
 
 function section(text: string): SlackBlock {
@@ -174,13 +121,11 @@ function hitBlocks(hit: SearchHit, position: number): SlackBlock[] {
   return [section(snippet ? `${title}\n${snippet}` : title), context(meta)];
 }
 
-/** Renders a reply as a Slack message within Block Kit's limits. */
-export function renderSlackReply(reply: Reply): SlackMessage {
-  const text = cutEscaped(reply.text, SLACK_MAX_FALLBACK_TEXT);
-  const header = reply.tone === 'error' ? `${WARNING}${cutEscaped(reply.text, SLACK_MAX_SECTION_TEXT - WARNING.length)}` : text;
+/** The body of a reply as blocks, the header first, within `maxBlocks` (buttons last). */
+function replyBlocks(reply: Reply, header: SlackBlock | undefined, maxBlocks: number, encode?: EncodeAction): SlackBlock[] {
   // Blocks in groups that are kept or dropped whole: a hit's title never loses its context line.
   // NOTE: Slack rejects a section with empty text: blank parts get no block.
-  const groups: Group[] = header.trim() ? [{ blocks: [section(header)], hit: false }] : [];
+  const groups: Group[] = header ? [{ blocks: [header], hit: false }] : [];
   for (const part of reply.sections) {
     if (part.type === 'text') {
       if (!part.text.trim()) continue;
@@ -192,14 +137,51 @@ export function renderSlackReply(reply: Reply): SlackMessage {
       part.hits.forEach((hit, i) => groups.push({ blocks: hitBlocks(hit, i + 1), hit: true }));
     }
   }
-  const blocks = fitBlocks(groups);
+  const buttons = encode ? actionsBlock(reply.actions ?? [], encode) : undefined;
+  const blocks = fitBlocks(groups, maxBlocks - (buttons ? 1 : 0), maxBlocks);
   // A reply with nothing to show still needs a non-empty message.
   if (blocks.length === 0) blocks.push(section(ELLIPSIS));
+  if (buttons) blocks.push(buttons);
+  return blocks;
+}
+
+/** The reply's actions as one row of buttons; undefined when it has none. */
+function actionsBlock(actions: readonly ReplyAction[], encode: EncodeAction): SlackBlock | undefined {
+  const elements = actions.slice(0, SLACK_MAX_BUTTONS).map((action, i): SlackButton => ({
+    type: 'button',
+    text: { type: 'plain_text', text: plainCut(action.label, SLACK_MAX_BUTTON_TEXT) || 'More' },
+    action_id: `${SLACK_ACTION_PREFIX}${i}`,
+    value: encode(action),
+  }));
+  return elements.length > 0 ? { type: 'actions', elements } : undefined;
+}
+
+/** Plain text (no mrkdwn, no escaping: plain_text is shown as is) on one line, cut to `max`. */
+function plainCut(text: string, max: number): string {
+  const flat = neutralizeBidi(text).replace(/\s+/g, ' ').trim();
+  if (flat.length <= max) return flat;
+  return `${[...flat].slice(0, max - 1).join('').slice(0, max - 1).trimEnd()}${ELLIPSIS}`;
+}
+
+/**
+ * Renders a reply as a Slack message within Block Kit's limits; its actions
+ * become buttons when the adapter gives `encode`.
+ */
+export function renderSlackReply(reply: Reply, encode?: EncodeAction): SlackMessage {
+  const text = cutEscaped(reply.text, SLACK_MAX_FALLBACK_TEXT);
+  const header = reply.tone === 'error' ? `${WARNING}${cutEscaped(reply.text, SLACK_MAX_SECTION_TEXT - WARNING.length)}` : text;
   return {
     response_type: reply.visibility === 'public' ? 'in_channel' : 'ephemeral',
     text: text.trim() ? text : ELLIPSIS,
-    blocks,
+    blocks: replyBlocks(reply, header.trim() ? section(header) : undefined, SLACK_MAX_BLOCKS, encode),
   };
+}
+
+/** Renders a reply (the `home` command's) as a Home tab view: its summary as the header, at most 100 blocks. */
+export function renderSlackHome(reply: Reply, encode?: EncodeAction): SlackHomeView {
+  const title = plainCut(reply.text, SLACK_MAX_HEADER_TEXT);
+  const header: SlackBlock | undefined = title ? { type: 'header', text: { type: 'plain_text', text: title } } : undefined;
+  return { type: 'home', blocks: replyBlocks(reply, header, SLACK_MAX_HOME_BLOCKS, encode) };
 }
 
 interface Group {
@@ -208,15 +190,15 @@ interface Group {
   hit: boolean;
 }
 
-/** Keeps at most SLACK_MAX_BLOCKS blocks; the last one then says what was left out. */
-function fitBlocks(groups: readonly Group[]): SlackBlock[] {
+/** Keeps at most `max` blocks; the last one then says what was left out. */
+function fitBlocks(groups: readonly Group[], max: number, surfaceLimit: number): SlackBlock[] {
   const all = groups.flatMap((group) => group.blocks);
-  if (all.length <= SLACK_MAX_BLOCKS) return all;
+  if (all.length <= max) return all;
   const kept: SlackBlock[] = [];
   let index = 0;
   for (; index < groups.length; index += 1) {
     const group = groups[index]!;
-    if (kept.length + group.blocks.length > SLACK_MAX_BLOCKS - 1) break;
+    if (kept.length + group.blocks.length > max - 1) break;
     kept.push(...group.blocks);
   }
   const left = groups.slice(index);
@@ -224,6 +206,6 @@ function fitBlocks(groups: readonly Group[]): SlackBlock[] {
   const note =
     hits === left.length
       ? `${ELLIPSIS} ${hits} more result${hits === 1 ? '' : 's'} not shown — narrow the search to see them`
-      : `${ELLIPSIS} ${left.length} more part${left.length === 1 ? '' : 's'} not shown (Slack shows at most ${SLACK_MAX_BLOCKS} blocks)`;
+      : `${ELLIPSIS} ${left.length} more part${left.length === 1 ? '' : 's'} not shown (Slack shows at most ${surfaceLimit} blocks)`;
   return [...kept, context(note)];
 }

@@ -3,7 +3,8 @@
  * one slash command per command, the "Save to notes" shortcut, the scopes the
  * bot needs, Socket Mode on (or, for HTTP mode, request URLs). Pure.
  */
-import type { Command } from '../../core/index.ts';
+import { isListed, type Command } from '../../core/index.ts';
+import { HOME_COMMAND } from './slack-home.ts';
 import { SAVE_TO_NOTES_CALLBACK } from './slack-payload.ts';
 
 export interface SlackManifestOptions {
@@ -21,12 +22,14 @@ export interface SlackManifest {
   _metadata: { major_version: number; minor_version: number };
   display_information: { name: string; description: string; background_color: string };
   features: {
+    app_home?: { home_tab_enabled: boolean; messages_tab_enabled: boolean; messages_tab_read_only_enabled: boolean };
     bot_user: { display_name: string; always_online: boolean };
     slash_commands: Array<{ command: string; description: string; usage_hint?: string; should_escape: boolean; url?: string }>;
     shortcuts: Array<{ name: string; type: 'message'; callback_id: string; description: string }>;
   };
   oauth_config: { scopes: { bot: string[] } };
   settings: {
+    event_subscriptions?: { bot_events: string[]; request_url?: string };
     interactivity: { is_enabled: boolean; request_url?: string };
     org_deploy_enabled: boolean;
     socket_mode_enabled: boolean;
@@ -34,12 +37,18 @@ export interface SlackManifest {
   };
 }
 
-/** Everything the bot calls: slash commands and shortcuts need `commands`; response_url, auth.test and chat.getPermalink need no scope. */
+/**
+ * Everything the bot calls: slash commands and shortcuts need `commands`;
+ * response_url, auth.test, chat.getPermalink, views.publish and the
+ * app_home_opened event need no scope.
+ */
 export const SLACK_BOT_SCOPES = ['commands'] as const;
 
 export function buildSlackManifest(commands: readonly Command[], options: SlackManifestOptions = {}): SlackManifest {
   const name = options.name ?? 'tinker';
   const requestUrl = options.httpBaseUrl ? `${options.httpBaseUrl.replace(/\/+$/, '')}/slack/events` : undefined;
+  // The Home tab is the unlisted `home` command's reply: declared only when there is one.
+  const homeTab = commands.some((command) => command.name === HOME_COMMAND);
   return {
     _metadata: { major_version: 1, minor_version: 1 },
     display_information: {
@@ -48,8 +57,9 @@ export function buildSlackManifest(commands: readonly Command[], options: SlackM
       background_color: '#2c2d30',
     },
     features: {
+      ...(homeTab ? { app_home: { home_tab_enabled: true, messages_tab_enabled: false, messages_tab_read_only_enabled: false } } : {}),
       bot_user: { display_name: name, always_online: false },
-      slash_commands: commands.map((command) => {
+      slash_commands: commands.filter(isListed).map((command) => {
         const hint = command.usage.replace(new RegExp(`^/${command.name}\\s*`), '');
         return {
           command: `/${command.name}`,
@@ -71,6 +81,7 @@ export function buildSlackManifest(commands: readonly Command[], options: SlackM
     },
     oauth_config: { scopes: { bot: [...SLACK_BOT_SCOPES] } },
     settings: {
+      ...(homeTab ? { event_subscriptions: { bot_events: ['app_home_opened'], ...(requestUrl ? { request_url: requestUrl } : {}) } } : {}),
       interactivity: { is_enabled: true, ...(requestUrl ? { request_url: requestUrl } : {}) },
       org_deploy_enabled: false,
       socket_mode_enabled: !requestUrl,

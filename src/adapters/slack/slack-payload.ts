@@ -3,7 +3,7 @@
  * Payloads are `unknown` until checked here. Pure.
  */
 import type { Invocation, Person } from '../../core/index.ts';
-import { messageToPlainText, unescapeSlack } from './slack-format.ts';
+import { messageToPlainText, unescapeSlack } from './slack-text.ts';
 
 export const SLACK_PLATFORM = 'slack';
 
@@ -42,6 +42,23 @@ export interface MessageShortcutPayload {
   messageText: string;
   /** Who wrote the message. */
   author: Person;
+}
+
+/** The fields of a block action (a pressed button) tinker uses. */
+export interface BlockActionPayload {
+  /** The button's action_id. */
+  actionId: string;
+  /** The button's value: what it runs, as the adapter encoded it. */
+  value: string;
+  /** Who pressed it: the command runs as them. */
+  userId: string;
+  userName: string;
+  /** The channel of the message, when it is in one (not the Home tab). */
+  channelId?: string;
+  /** Whether the message with the button was seen by the presser only. */
+  ephemeral: boolean;
+  /** Unique per press; the same on a redelivery. */
+  triggerId?: string;
 }
 
 /** Problems with a payload, named for the log. */
@@ -133,5 +150,43 @@ export function saveToNotesInvocation(payload: MessageShortcutPayload, permalink
     author: payload.author,
     origin: { platform: SLACK_PLATFORM, channel: payload.channelId, ...(permalink ? { permalink } : {}) },
     idempotencyKey: `slack:msg:${payload.channelId}:${payload.messageTs}`,
+  };
+}
+
+export function parseBlockAction(body: unknown): BlockActionPayload {
+  const data = record(body);
+  const user = record(data.user);
+  const container = record(data.container);
+  const [action] = Array.isArray(data.actions) ? data.actions.map(record) : [];
+  if (!action) throw new SlackPayloadError('slack: block action has no actions');
+  const userId = required(user, 'id', 'block action user');
+  const channelId = str(record(data.channel).id) ?? str(container.channel_id);
+  const triggerId = str(data.trigger_id);
+  return {
+    actionId: required(action, 'action_id', 'block action'),
+    value: typeof action.value === 'string' ? action.value : '',
+    userId,
+    userName: str(user.username) ?? str(user.name) ?? userId,
+    ...(channelId ? { channelId } : {}),
+    ephemeral: container.is_ephemeral === true,
+    ...(triggerId ? { triggerId } : {}),
+  };
+}
+
+/** The user an `app_home_opened` event is for, when it is for the Home tab (not the Messages tab). */
+export function homeOpenedUser(event: unknown): string | undefined {
+  const data = record(event);
+  if (data.type !== 'app_home_opened' || (data.tab !== undefined && data.tab !== 'home')) return undefined;
+  return str(data.user);
+}
+
+/** The invocation a pressed button stands for: its command and text, as the person who pressed it. */
+export function blockActionInvocation(payload: BlockActionPayload, request: { command: string; text: string }): Invocation {
+  return {
+    command: request.command,
+    text: request.text,
+    user: { platform: SLACK_PLATFORM, id: payload.userId, name: payload.userName },
+    origin: { platform: SLACK_PLATFORM, ...(payload.channelId ? { channel: payload.channelId } : {}) },
+    ...(payload.triggerId ? { idempotencyKey: `slack:trigger:${payload.triggerId}` } : {}),
   };
 }

@@ -101,6 +101,16 @@ export interface CommandContext {
   commands: readonly Command[];
 }
 
+/** One completion: the value put into the option, and how the list shows it. */
+export interface Completion {
+  /** What the option becomes when picked. */
+  value: string;
+  /** What the list shows; the value when absent. */
+  label?: string;
+  /** A short tag shown after the label, kept when the label is cut (`article`). */
+  detail?: string;
+}
+
 /** A command: data plus a function from an invocation to a reply. */
 export interface Command {
   /** Lower-case name without the slash: `find`. */
@@ -127,7 +137,7 @@ export interface Command {
    * Completions for what `user` has typed so far (Discord autocomplete): whole
    * values for the option, best first. Errors are logged and answered with none.
    */
-  complete?(ctx: CommandContext, text: string, user: Person): Promise<string[]>;
+  complete?(ctx: CommandContext, text: string, user: Person): Promise<ReadonlyArray<string | Completion>>;
   run(ctx: CommandContext, invocation: Invocation): Promise<Reply>;
 }
 

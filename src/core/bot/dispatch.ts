@@ -6,7 +6,7 @@
 import { StoreUnavailableError, UserError } from '../domain/errors.ts';
 import type { Person } from '../domain/types.ts';
 import type { Logger } from '../util/logger.ts';
-import { reply, type Command, type CommandContext, type Invocation, type Reply } from './command.ts';
+import { reply, type Command, type CommandContext, type Completion, type Invocation, type Reply } from './command.ts';
 import { createOpenHint, type Memory } from './open-hint.ts';
 import { commandName, createRegistry, isListed } from './registry.ts';
 import { closestName } from './suggest.ts';
@@ -22,7 +22,7 @@ export interface Dispatcher {
   /** Whether `invocation.user` may run it (false only for a write outside NOTE_WRITERS). Adapters use it to skip platform work for a refusal. */
   permits(invocation: Pick<Invocation, 'command' | 'text' | 'user'>): boolean;
   /** The command's completions for a partly typed `text`; [] when it has none or they fail. Never throws. */
-  complete(command: string, text: string, user: Person): Promise<string[]>;
+  complete(command: string, text: string, user: Person): Promise<Completion[]>;
   /**
    * Calls `listener` after what replies show has changed (a note saved or
    * forgotten here or in another process, the profile edited); returns the unsubscribe.
@@ -83,7 +83,8 @@ export function createDispatcher(
       const command = registry.get(commandName(name));
       if (!command?.complete) return [];
       try {
-        return await command.complete(ctx, text, user);
+        const completions = await command.complete(ctx, text, user);
+        return completions.map((completion) => (typeof completion === 'string' ? { value: completion } : completion));
       } catch (error) {
         logger.warn({ err: (error as Error).message, command: command.name }, 'completion failed');
         return [];

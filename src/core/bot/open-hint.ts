@@ -5,6 +5,7 @@
  */
 import type { Person } from '../domain/types.ts';
 import type { Logger } from '../util/logger.ts';
+import { within } from '../util/timeouts.ts';
 import type { Reply } from './command.ts';
 import { LOCAL_PLATFORM } from './writers.ts';
 
@@ -19,6 +20,9 @@ export interface Memory {
 /** Most people remembered in this process when the store cannot be asked. */
 const LOCAL_LIMIT = 10_000;
 
+/** Longest wait for the store to say whether the hint was shown: a slow store must not slow the reply. */
+const RECALL_BUDGET_MS = 300;
+
 /** Adds the hint to `reply` when `user` has not seen it yet; marks it seen. Never throws. */
 export function createOpenHint(noteWriters: readonly string[], memory: Memory | undefined, logger: Logger) {
   // Also the store's cache: a person answered twice in a row is not asked about twice.
@@ -29,13 +33,13 @@ export function createOpenHint(noteWriters: readonly string[], memory: Memory | 
     if (shown.has(key)) return reply;
     if (shown.size >= LOCAL_LIMIT) shown.clear();
     shown.add(key);
-    try {
-      if (memory && (await memory.recall(key)) !== undefined) return reply;
-      await memory?.remember(key, true);
-    } catch (error) {
-      // The hint is a courtesy: a store that cannot remember it must not cost the reply.
+    // The hint is a courtesy: a store that cannot say or remember it must not cost the reply
+    // (a slow answer counts as "not shown yet": one line too many at worst).
+    const seen = memory ? await within(memory.recall(key), RECALL_BUDGET_MS).catch(() => undefined) : undefined;
+    if (seen !== undefined) return reply;
+    memory?.remember(key, true).catch((error: unknown) => {
       logger.warn({ err: (error as Error).message }, 'bot: could not remember the open-bot hint');
-    }
+    });
     return { ...reply, sections: [...reply.sections, { type: 'text', text: OPEN_BOT_HINT }] };
   };
 }

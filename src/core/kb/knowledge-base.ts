@@ -86,6 +86,7 @@ export class KnowledgeBase {
   private readonly snapshotFile: string | undefined;
   private readonly snapshotDelayMs: number | undefined;
   private snapshots: SnapshotScheduler | undefined;
+  private readonly changeListeners = new Set<() => void>();
 
   private constructor(options: KnowledgeBaseOptions) {
     this.dataDir = options.dataDir;
@@ -314,11 +315,26 @@ export class KnowledgeBase {
     return known;
   }
 
+  /**
+   * Calls `listener` after what the knowledge base holds changed: a note saved
+   * or forgotten (here or by another process), the profile, an article. Returns
+   * the unsubscribe. (The Slack Home tab refreshes on it.)
+   */
+  onChange(listener: () => void): () => void {
+    this.changeListeners.add(listener);
+    return () => this.changeListeners.delete(listener);
+  }
+
+  private changed(): void {
+    for (const listener of this.changeListeners) listener();
+  }
+
   /** Indexes a note that is already stored (at startup, or written by another process). */
   indexNote(note: Note): void {
     this.touch(note.id);
     this.notes.set(note.id, note);
     this.index.upsert(noteDoc(note));
+    this.changed();
   }
 
   /** Brings the index up to date with a change another process made to the store. */
@@ -342,6 +358,7 @@ export class KnowledgeBase {
     this.touch(id);
     this.notes.delete(id);
     this.index.remove(`note:${id}`);
+    this.changed();
   }
 
   /** Counts changes per note id, so a slow fetch can tell it was overtaken. */
@@ -380,6 +397,7 @@ export class KnowledgeBase {
     this.profileValue = profile;
     this.index.removeWhere((doc) => doc.kind === 'profile');
     this.indexProfile();
+    this.changed();
   }
 
   /** Re-reads one article (path relative to DATA_DIR); a broken one keeps its last good version. */
@@ -390,16 +408,19 @@ export class KnowledgeBase {
       return false;
     }
     this.index.upsert(articleDoc(result.article));
+    this.changed();
     return true;
   }
 
   removeArticle(relativePath: string): void {
     this.index.remove(`article:${relativePath}`);
+    this.changed();
   }
 
   /** Drops every article under a folder prefix (`articles/x/`), when the folder was removed. */
   removeArticlesUnder(prefix: string): void {
     this.index.removeWhere((doc) => doc.kind === 'article' && (doc.source.path?.startsWith(prefix) ?? false));
+    this.changed();
   }
 
   /** Notes in memory, newest first. */

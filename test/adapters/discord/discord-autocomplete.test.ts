@@ -1,11 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { findSuggestions, type SuggestionSource } from '../../../src/adapters/discord/discord-autocomplete.ts';
+import { discordChoices } from '../../../src/adapters/discord/discord-autocomplete.ts';
 import { createTestContext, type TestContext } from '../../helpers/context.ts';
 import { discordChoicesProblems } from '../../helpers/fake-discord.ts';
 
 const LONG_TITLE = `Consistent hashing ${'with bounded loads and virtual nodes '.repeat(5)}in practice`;
 
-describe('findSuggestions over the real knowledge base', () => {
+const USER = { platform: 'discord', id: '80351110224678912', name: 'owner' };
+
+describe('/find completions as Discord choices, over the real knowledge base', () => {
   let ctx: TestContext;
   beforeAll(async () => {
     ctx = await createTestContext({
@@ -22,20 +24,23 @@ describe('findSuggestions over the real knowledge base', () => {
     await ctx.close();
   });
 
+  /** What the Discord adapter answers an autocomplete with: find.complete() through dispatch, shaped. */
+  const findSuggestions = async (partial: string, limit?: number) => discordChoices(await ctx.dispatcher.complete('find', partial, USER), limit);
+
   const check = (choices: { name: string; value: string }[]) => {
     expect(discordChoicesProblems({ choices })).toEqual([]);
     expect(new Set(choices.map((c) => c.value.toLowerCase())).size).toBe(choices.length);
   };
 
-  it('completes the last word, then lists hit titles', () => {
-    const choices = findSuggestions(ctx.kb, 'consistent hash');
+  it('completes the last word, then lists hit titles', async () => {
+    const choices = await findSuggestions('consistent hash');
     check(choices);
     expect(choices[0]?.value).toBe('consistent hashing');
     expect(choices.some((c) => c.name.endsWith('(article)'))).toBe(true);
   });
 
-  it('cuts a long title: name with "…" before the kind, value at a word boundary, both ≤ 100', () => {
-    const choices = findSuggestions(ctx.kb, 'bounded');
+  it('cuts a long title: name with "…" before the kind, value at a word boundary, both ≤ 100', async () => {
+    const choices = await findSuggestions('bounded');
     check(choices);
     const title = choices.find((c) => c.name.startsWith('Consistent hashing with bounded'));
     expect(title?.name.endsWith('… (article)')).toBe(true);
@@ -44,33 +49,34 @@ describe('findSuggestions over the real knowledge base', () => {
     expect(LONG_TITLE[title!.value.length]).toBe(' ');
   });
 
-  it('never returns more than 25 choices, or more than asked', () => {
-    check(findSuggestions(ctx.kb, 'cach'));
-    expect(findSuggestions(ctx.kb, 'cach').length).toBe(25);
-    expect(findSuggestions(ctx.kb, 'cach', 5)).toHaveLength(5);
-    expect(findSuggestions(ctx.kb, 'cach', 500).length).toBe(25);
+  it('never returns more than 25 choices, or more than asked', async () => {
+    check(await findSuggestions('cach'));
+    expect((await findSuggestions('cach')).length).toBe(25);
+    expect(await findSuggestions('cach', 5)).toHaveLength(5);
+    expect((await findSuggestions('cach', 500)).length).toBe(25);
   });
 
-  it('keeps typed filters on word completions and offers none while a filter is typed', () => {
-    const choices = findSuggestions(ctx.kb, 'kind:article consis');
+  it('keeps typed filters on word completions and offers none while a filter is typed', async () => {
+    const choices = await findSuggestions('kind:article consis');
     expect(choices[0]?.value).toBe('consistent kind:article');
-    expect(findSuggestions(ctx.kb, 'consistent #hash').every((c) => !c.value.startsWith('consistent '))).toBe(true);
+    expect((await findSuggestions('consistent #hash')).every((c) => !c.value.startsWith('consistent '))).toBe(true);
   });
 
-  it('answers [] for nothing typed, and never throws', () => {
-    expect(findSuggestions(ctx.kb, '')).toEqual([]);
-    expect(findSuggestions(ctx.kb, '   \n ')).toEqual([]);
-    check(findSuggestions(ctx.kb, 'kind:bogus cach'));
-    check(findSuggestions(ctx.kb, '#'));
-    check(findSuggestions(ctx.kb, '\u0000\uD800 ***'));
-    const broken: SuggestionSource = {
-      complete: () => {
-        throw new Error('index gone');
-      },
-      search: () => {
-        throw new Error('index gone');
-      },
+  it('answers [] for nothing typed, and never throws', async () => {
+    expect((await findSuggestions(''))).toEqual([]);
+    expect(await findSuggestions('   \n ')).toEqual([]);
+    check(await findSuggestions('kind:bogus cach'));
+    check(await findSuggestions('#'));
+    check(await findSuggestions('\u0000\uD800 ***'));
+    const { complete, search } = ctx.kb;
+    const gone = () => {
+      throw new Error('index gone');
     };
-    expect(findSuggestions(broken, 'anything')).toEqual([]);
+    Object.assign(ctx.kb, { complete: gone, search: gone });
+    try {
+      expect(await findSuggestions('anything')).toEqual([]);
+    } finally {
+      Object.assign(ctx.kb, { complete, search });
+    }
   });
 });

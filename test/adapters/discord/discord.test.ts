@@ -45,7 +45,7 @@ async function startBot(
     : ctx.dispatcher;
   const adapter = createDiscordAdapter(
     { token: 'test-bot-token', applicationId: fake.applicationId, apiUrl: fake.apiUrl },
-    { dispatcher, kb: ctx.kb, logger: options.logger ?? silentLogger() },
+    { dispatcher, logger: options.logger ?? silentLogger() },
     options.deferAfterMs !== undefined ? { deferAfterMs: options.deferAfterMs } : {},
   );
   await adapter.start();
@@ -179,9 +179,9 @@ describe('discord adapter, end to end through discord.js', () => {
     expect(shown(result).flags ?? 0).toBe(0);
     expect(embed(result).title).toBe('Current topics');
     expect(embed(result).description).toContain('libgit2');
-    const planned = await run(bot, 'topics', { section: 'planned' });
+    const planned = await run(bot, 'topics', { what: 'planned' });
     expect(embed(planned).description).toContain('[Learn Extended Berkeley Packet Filtering (eBPF)](https://ebpf.io)');
-    const bad = await run(bot, 'topics', { section: 'gossip' });
+    const bad = await run(bot, 'topics', { what: 'gossip' });
     expect(shown(bad).flags).toBe(EPHEMERAL);
     expect(embed(bad).title).toMatch(/^topics: no "gossip" section in the profile — try \/topics current/);
   });
@@ -391,7 +391,7 @@ describe('discord adapter: failures', () => {
     const ctx = await createTestContext();
     const adapter = createDiscordAdapter(
       { token: 'bad-token', applicationId: fake.applicationId, apiUrl: fake.apiUrl },
-      { dispatcher: ctx.dispatcher, kb: ctx.kb, logger: silentLogger() },
+      { dispatcher: ctx.dispatcher, status: () => ctx.kb.counts(), logger: silentLogger() },
     );
     try {
       const failure = adapter.start();

@@ -40,7 +40,7 @@ beforeAll(async () => {
   ctx = await createTestContext({ noteWriters: [`slack:${OWNER}`] });
   adapter = createSlackAdapter(
     { botToken: BOT_TOKEN, signingSecret: SIGNING_SECRET, port: 0, apiUrl: fake.apiUrl },
-    { dispatcher: ctx.dispatcher, kb: ctx.kb, logger: silentLogger(), noteWriters: [`slack:${OWNER}`] },
+    { dispatcher: ctx.dispatcher, status: () => ctx.kb.counts(), logger: silentLogger() },
     { host: '127.0.0.1', permalinkBudgetMs: 1000 },
   );
   await adapter.start();
@@ -332,7 +332,7 @@ describe('startup', () => {
   it('fails with a clear message when auth.test refuses the bot token', async () => {
     const bad = createSlackAdapter(
       { botToken: 'xoxb-wrong', signingSecret: SIGNING_SECRET, port: 0, apiUrl: fake.apiUrl },
-      { dispatcher: ctx.dispatcher, kb: ctx.kb, logger: silentLogger() },
+      { dispatcher: ctx.dispatcher, status: () => ctx.kb.counts(), logger: silentLogger() },
       { host: '127.0.0.1' },
     );
     await expect(bad.start()).rejects.toThrow(
@@ -345,7 +345,7 @@ describe('startup', () => {
     const taken = adapter.port!;
     const second = createSlackAdapter(
       { botToken: BOT_TOKEN, signingSecret: SIGNING_SECRET, port: taken, apiUrl: fake.apiUrl },
-      { dispatcher: ctx.dispatcher, kb: ctx.kb, logger: silentLogger() },
+      { dispatcher: ctx.dispatcher, status: () => ctx.kb.counts(), logger: silentLogger() },
       { host: '127.0.0.1' },
     );
     await expect(second.start()).rejects.toThrow(`slack: port ${taken} is in use — set SLACK_PORT to a free port`);

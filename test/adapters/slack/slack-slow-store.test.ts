@@ -53,12 +53,13 @@ async function setup(
     logger,
     timeoutMs: storeTimeoutMs,
   });
-  ctx = await createTestContext({ store });
+  // A writer, so no open-bot hint is remembered in the store under test.
+  ctx = await createTestContext({ store, noteWriters: ['slack:U0OWNER'] });
   adapter = createSlackAdapter(
     mode === 'http'
       ? { botToken: BOT_TOKEN, signingSecret: SIGNING_SECRET, port: 0, apiUrl: fake.apiUrl }
       : { botToken: BOT_TOKEN, appToken: APP_TOKEN, port: 3000, apiUrl: fake.apiUrl },
-    { dispatcher: ctx.dispatcher, kb: ctx.kb, logger },
+    { dispatcher: ctx.dispatcher, status: () => ctx!.kb.counts(), logger },
     { host: '127.0.0.1' },
   );
   await adapter.start();

@@ -18,7 +18,7 @@ beforeAll(async () => {
   ctx = await createTestContext({ noteWriters: ['slack:U0OWNER'] });
   adapter = createSlackAdapter(
     { botToken: BOT_TOKEN, appToken: APP_TOKEN, port: 3000, apiUrl: fake.apiUrl },
-    { dispatcher: ctx.dispatcher, kb: ctx.kb, logger: silentLogger() },
+    { dispatcher: ctx.dispatcher, status: () => ctx.kb.counts(), logger: silentLogger() },
   );
   await adapter.start();
   await fake.socketConnected();
@@ -112,7 +112,7 @@ describe('Socket Mode', () => {
   it('fails to start with a clear message when the app token is refused', async () => {
     const bad = createSlackAdapter(
       { botToken: BOT_TOKEN, appToken: 'xapp-wrong', port: 3000, apiUrl: fake.apiUrl },
-      { dispatcher: ctx.dispatcher, kb: ctx.kb, logger: silentLogger() },
+      { dispatcher: ctx.dispatcher, status: () => ctx.kb.counts(), logger: silentLogger() },
     );
     await expect(bad.start()).rejects.toThrow(
       'slack: Socket Mode could not connect (invalid_auth) — check SLACK_APP_TOKEN (xapp-… with connections:write)',

@@ -46,7 +46,7 @@ async function fakeSlack(options: Parameters<typeof startFakeSlack>[0] = {}): Pr
 function slack(config: Partial<SlackConfig> & { apiUrl: string }, options: SlackAdapterOptions = {}, onFatal?: (error: Error) => void): SlackAdapter {
   const adapter = createSlackAdapter(
     { botToken: BOT_TOKEN, port: 0, ...config },
-    { dispatcher: ctx.dispatcher, kb: ctx.kb, logger: silentLogger(), ...(onFatal ? { onFatal } : {}) },
+    { dispatcher: ctx.dispatcher, status: () => ctx.kb.counts(), logger: silentLogger(), ...(onFatal ? { onFatal } : {}) },
     { host: '127.0.0.1', startTimeoutMs: BUDGET_MS, ...options },
   );
   adapters.push(adapter);

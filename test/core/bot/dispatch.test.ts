@@ -118,7 +118,7 @@ describe('unknown commands', () => {
 
 describe('completions', () => {
   it('come from the command’s own complete(), as the person typing', async () => {
-    expect(await dispatcher([]).complete('find', 'git', STRANGER)).toEqual(['git for U0STRANGER']);
+    expect(await dispatcher([]).complete('find', 'git', STRANGER)).toEqual([{ value: 'git for U0STRANGER' }]);
   });
 
   it('are none for a command without complete(), an unknown command, or a failing one', async () => {
