@@ -1,4 +1,4 @@
-import { StoreUnavailableError, UserError, defineCommand, isNoteId, reply } from '../src/core/index.ts';
+import { StoreReadOnlyError, StoreUnavailableError, UserError, defineCommand, isNoteId, reply } from '../src/core/index.ts';
 
 export const forget = defineCommand({
   name: 'forget',
@@ -19,6 +19,9 @@ export const forget = defineCommand({
     try {
       forgotten = await ctx.kb.forgetNote(id);
     } catch (error) {
+      if (error instanceof StoreReadOnlyError) {
+        throw new UserError('store-read-only', `forget: not deleted: the note store is read-only (${error.detail}) — ${error.hint}.`);
+      }
       if (error instanceof StoreUnavailableError) {
         throw new UserError('store-unavailable', 'forget: not deleted: the note store is unavailable — please try again in a moment.');
       }

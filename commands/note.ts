@@ -1,6 +1,7 @@
 import {
   NOTE_MAX_LENGTH,
   characterCount,
+  StoreReadOnlyError,
   StoreUnavailableError,
   UserError,
   cleanNoteText,
@@ -37,6 +38,9 @@ export const note = defineCommand({
         ...(invocation.idempotencyKey ? { idempotencyKey: invocation.idempotencyKey } : {}),
       });
     } catch (error) {
+      if (error instanceof StoreReadOnlyError) {
+        throw new UserError('store-read-only', `note: not saved: the note store is read-only (${error.detail}) — ${error.hint}.`);
+      }
       if (error instanceof StoreUnavailableError) {
         throw new UserError('store-unavailable', 'note: not saved: the note store is unavailable — please try again in a moment.');
       }

@@ -187,8 +187,16 @@ async function waitFor(check: () => Promise<boolean>, what: string, timeoutMs = 
   throw new Error(`test servers: ${what} did not happen within ${timeoutMs} ms`);
 }
 
-/** A redis-server of this test's own on a free port; its append-only file keeps data across a stop. */
-export async function startPrivateRedis(): Promise<PrivateServer> {
+export interface PrivateRedisOptions {
+  /**
+   * Settings after port and folder; default an append-only file fsynced at every
+   * write (keeps data across a stop): `--save '' --appendonly yes --appendfsync always`.
+   */
+  settings?: string[];
+}
+
+/** A redis-server of this test's own on a free port; by default its append-only file keeps data across a stop. */
+export async function startPrivateRedis(options: PrivateRedisOptions = {}): Promise<PrivateServer> {
   const port = await freePort();
   const dir = await makeTempDir('tinker-redis-');
   const url = `redis://127.0.0.1:${port}`;
@@ -206,7 +214,8 @@ export async function startPrivateRedis(): Promise<PrivateServer> {
   const server: PrivateServer = {
     url,
     async start() {
-      const args = ['--bind', '127.0.0.1', '--port', String(port), '--dir', dir, '--save', '', '--appendonly', 'yes', '--appendfsync', 'always'];
+      const settings = options.settings ?? ['--save', '', '--appendonly', 'yes', '--appendfsync', 'always'];
+      const args = ['--bind', '127.0.0.1', '--port', String(port), '--dir', dir, ...settings];
       child = spawn('redis-server', args, { stdio: 'ignore' });
       await waitFor(ping, `redis-server on port ${port} answering`);
     },

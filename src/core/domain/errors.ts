@@ -11,6 +11,8 @@ export type UserErrorCode =
   | 'not-found'
   | 'bad-query'
   | 'store-unavailable'
+  /** The store refuses writes for good (read-only file, database or replica). */
+  | 'store-read-only'
   | 'unknown-command'
   /** The index is still being built at start-up. */
   | 'indexing';
@@ -37,6 +39,23 @@ export class StoreUnavailableError extends Error {
   constructor(message: string, options?: { cause?: unknown; pending?: Promise<unknown> }) {
     super(message, options);
     if (options?.pending) this.pending = options.pending;
+  }
+}
+
+/**
+ * The store refuses writes for good: a read-only file or folder, a read-only
+ * database or replica, a user without write rights. Trying again will not help,
+ * so the reply says what would.
+ */
+export class StoreReadOnlyError extends StoreUnavailableError {
+  /** What refused, in a few words: `sqlite:///srv/notes.sqlite: attempt to write a readonly database`. */
+  readonly detail: string;
+  /** What would make it writable. */
+  readonly hint: string;
+  constructor(message: string, options: { detail: string; hint: string; cause?: unknown }) {
+    super(message, { cause: options.cause });
+    this.detail = options.detail;
+    this.hint = options.hint;
   }
 }
 

@@ -4,7 +4,7 @@
  * `StoreUnavailableError`; nothing is reported saved on a guess.
  */
 import Keyv, { type KeyvStoreAdapter } from 'keyv';
-import { StartupError, StoreUnavailableError } from '../domain/errors.ts';
+import { StartupError, StoreReadOnlyError, StoreUnavailableError } from '../domain/errors.ts';
 import type { Logger } from '../util/logger.ts';
 import { asNote, type Note } from '../domain/notes.ts';
 import type { ChangeFeed, NoteChange, NoteStore } from './types.ts';
@@ -36,6 +36,8 @@ export async function openNoteStore(url: string, options: NoteStoreOptions): Pro
   } catch (error) {
     await feed?.close().catch(() => {});
     await (adapter as { disconnect?: () => Promise<void> }).disconnect?.().catch(() => {});
+    const refusal = readOnlyRefusal(error);
+    if (refusal) throw new StartupError(`STORE_URL: ${redactUrl(url)} is read-only (${refusal.reason}) — ${refusal.hint}`);
     throw new StoreUnavailableError(`STORE_URL: ${isConnectError(error) ? 'cannot connect to' : 'cannot open'} ${redactUrl(url)} (${errorSummary(error)})`, { cause: error });
   }
   const keyv = new Keyv<unknown>({
@@ -230,11 +232,47 @@ export class KeyvNoteStore implements NoteStore {
       return await Promise.race([running, timeout]);
     } catch (error) {
       if (error instanceof StoreUnavailableError) throw error;
+      const refusal = readOnlyRefusal(error);
+      if (refusal) {
+        const detail = `${this.label}: ${refusal.reason}`;
+        throw new StoreReadOnlyError(`notes: ${what} refused: the store is read-only (${detail})`, { detail, hint: refusal.hint, cause: error });
+      }
       throw new StoreUnavailableError(`notes: ${what} failed on ${this.label} (${errorSummary(error)})`, { cause: error });
     } finally {
       clearTimeout(timer);
     }
   }
+}
+
+/**
+ * A refusal that will not go away by itself, with what would end it; undefined
+ * for anything else (down, slow, busy), which "try again in a moment" fits.
+ */
+export function readOnlyRefusal(error: unknown): { reason: string; hint: string } | undefined {
+  const { code, message } = (error ?? {}) as { code?: unknown; message?: unknown };
+  const text = typeof message === 'string' ? message.split('\n')[0]!.trim() : '';
+  if (code === 'SQLITE_READONLY' || text.startsWith('SQLITE_READONLY')) {
+    return {
+      reason: text.replace(/^SQLITE_READONLY:\s*/, ''),
+      hint: 'make the file and its folder writable for the user the bot runs as, or point STORE_URL at a writable store',
+    };
+  }
+  if (code === '25006') {
+    return {
+      reason: text,
+      hint: 'the database is read-only for the bot (a standby, or default_transaction_read_only): point STORE_URL at the primary, or turn read-only off',
+    };
+  }
+  if (code === '42501') {
+    return { reason: text, hint: "grant the bot's database user INSERT, UPDATE and DELETE on the notes table" };
+  }
+  if (/^READONLY\b/.test(text)) {
+    return { reason: text, hint: 'this Redis is a read-only replica: point STORE_URL at the primary' };
+  }
+  if (/^NOPERM\b/.test(text)) {
+    return { reason: text, hint: 'the Redis user may not write these keys: allow it (ACL SETUSER … +@write ~tinker*), or point STORE_URL at a user that may' };
+  }
+  return undefined;
 }
 
 function checkStateKey(key: string): void {
