@@ -13,7 +13,7 @@ export function tinkerSystem(name = 'tinker', policy: Partial<SearchPolicy> = {}
     build(docs) {
       const index = new SearchIndex({ policy });
       for (const doc of docs) index.upsert(doc);
-      return (query, limit) => index.rank(query, limit).matches.map((match) => match.id);
+      return (query, limit) => index.rank(query, { limit }).matches.map((match) => match.id);
     },
   };
 }
