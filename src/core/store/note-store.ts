@@ -8,6 +8,7 @@ import { StartupError, StoreReadOnlyError, StoreUnavailableError } from '../doma
 import type { Logger } from '../util/logger.ts';
 import { asNote, type Note } from '../domain/notes.ts';
 import type { ChangeFeed, NoteChange, NoteStore } from './types.ts';
+import { checkDurability, type DurabilityReport } from './durability.ts';
 import { parseStoreUrl, redactUrl } from './store-url.ts';
 
 export type { NoteChange, NoteStore };
@@ -30,7 +31,7 @@ export interface NoteStoreOptions {
 
 /** Opens the store a URL names. Creates nothing but a SQLite file (and its -wal and -shm) in an existing folder. */
 export async function openNoteStore(url: string, options: NoteStoreOptions): Promise<NoteStore> {
-  const { adapter, feed, useKeyPrefix } = await adapterFor(url, options.logger);
+  const { adapter, feed, useKeyPrefix, durability } = await adapterFor(url, options.logger);
   try {
     await feed?.start();
   } catch (error) {
@@ -40,6 +41,8 @@ export async function openNoteStore(url: string, options: NoteStoreOptions): Pro
     if (refusal) throw new StartupError(`STORE_URL: ${redactUrl(url)} is read-only (${refusal.reason}) — ${refusal.hint}`);
     throw new StoreUnavailableError(`STORE_URL: ${isConnectError(error) ? 'cannot connect to' : 'cannot open'} ${redactUrl(url)} (${errorSummary(error)})`, { cause: error });
   }
+  // A store that could lose what it confirms is named at start, with what to set.
+  if (durability) await checkDurability(durability, redactUrl(url), options.logger);
   const keyv = new Keyv<unknown>({
     store: adapter,
     namespace: NAMESPACE,
@@ -54,6 +57,8 @@ interface StoreParts {
   feed?: ChangeFeed;
   /** False where the adapter prefixes keys with the namespace itself. */
   useKeyPrefix?: boolean;
+  /** Asks a server whether it keeps confirmed writes (SQLite: FULL, always). */
+  durability?: () => Promise<DurabilityReport>;
 }
 
 async function adapterFor(raw: string, logger: Logger): Promise<StoreParts> {

@@ -8,7 +8,9 @@ import type { KeyvStoreAdapter } from 'keyv';
 import pg from 'pg';
 import type { Logger } from '../../util/logger.ts';
 import type { ChangeFeed, NoteChange } from '../types.ts';
+import { postgresDurability, type DurabilityReport } from '../durability.ts';
 import { decodeChange, encodeChange, newSenderId } from '../feed.ts';
+import { redactUrl } from '../store-url.ts';
 
 /** The NOTIFY channel (per database: PostgreSQL delivers only within one). */
 export const POSTGRES_CHANNEL = 'tinker_notes_changes';
@@ -80,6 +82,8 @@ function quote(identifier: string): string {
 export interface PostgresStore {
   adapter: KeyvStoreAdapter;
   feed: ChangeFeed;
+  /** Whether commits are on disk when confirmed (synchronous_commit, fsync), in tinker's own sessions. */
+  durability: () => Promise<DurabilityReport>;
 }
 
 /** The Keyv adapter and change feed for a `postgresql://` URL. */
@@ -88,6 +92,7 @@ export function createPostgresStore(url: string, logger: Logger): PostgresStore 
   return {
     adapter: adapter as unknown as KeyvStoreAdapter,
     feed: new PostgresChangeFeed(url, (sql, values) => adapter.query(sql, values), logger),
+    durability: () => postgresDurability((sql) => adapter.query(sql), `PostgreSQL at ${redactUrl(url)}`),
   };
 }
 

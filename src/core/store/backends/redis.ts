@@ -7,7 +7,9 @@ import { createClient } from '@redis/client';
 import type { KeyvStoreAdapter } from 'keyv';
 import type { Logger } from '../../util/logger.ts';
 import type { ChangeFeed, NoteChange } from '../types.ts';
+import { redisDurability, type DurabilityReport } from '../durability.ts';
 import { decodeChange, encodeChange, newSenderId } from '../feed.ts';
+import { redactUrl } from '../store-url.ts';
 
 type RedisClient = ReturnType<typeof createClient>;
 
@@ -32,6 +34,8 @@ function newClient(url: string): RedisClient {
 export interface RedisStore {
   adapter: KeyvStoreAdapter;
   feed: ChangeFeed;
+  /** Whether this Redis keeps what it confirmed (AOF, RDB), from its own settings. */
+  durability: () => Promise<DurabilityReport>;
 }
 
 /**
@@ -48,7 +52,11 @@ export async function createRedisStore(url: string, logger: Logger): Promise<Red
     throwOnConnectError: true,
     connectionTimeout: CONNECT_TIMEOUT_MS,
   });
-  return { adapter: adapter as unknown as KeyvStoreAdapter, feed: new RedisChangeFeed(url, client, logger) };
+  return {
+    adapter: adapter as unknown as KeyvStoreAdapter,
+    feed: new RedisChangeFeed(url, client, logger),
+    durability: () => redisDurability((args) => client.sendCommand(args), `Redis at ${redactUrl(url)}`),
+  };
 }
 
 async function connectWithin(client: RedisClient, timeoutMs: number): Promise<void> {
