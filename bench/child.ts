@@ -58,11 +58,13 @@ async function main(): Promise<void> {
   });
 
   const dispatcher = createDispatcher(commands, { kb, searchLimit: 5, noteWriters: [] }, logger);
+  // The console user: an owner, who reads every note (as the bench's /find and /note need).
+  const BENCH_USER = { platform: 'console', id: 'bench', name: 'bench' };
   const invoke = (command: string, text: string): Promise<unknown> =>
     dispatcher.dispatch({
       command,
       text,
-      user: { platform: 'console', id: 'bench', name: 'bench' },
+      user: BENCH_USER,
       origin: { platform: 'console' },
     } satisfies Invocation);
 
@@ -90,7 +92,7 @@ async function main(): Promise<void> {
       const reply = (await invoke('note', `bench note ${token} about mmap windows on NFS #bench`)) as { text: string };
       const stored = performance.now();
       if (!reply.text.startsWith('Saved note')) throw new Error(`bench: /note failed: ${reply.text}`);
-      const found = kb.search({ text: token, kinds: ['note'], tags: [] }, 1);
+      const found = kb.search({ text: token, kinds: ['note'], tags: [] }, { viewer: BENCH_USER, limit: 1 });
       if (found.hits.length === 0) missing += 1;
       findable.push(performance.now() - start);
       saved.push(stored - start);

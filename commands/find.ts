@@ -1,74 +1,158 @@
 import { SEARCH_QUERY_MAX_LENGTH } from './limits.ts';
-import { UserError, defineCommand, parseQuery, reply, type CommandContext, type Completion } from '../src/core/index.ts';
+import {
+  UserError,
+  defineCommand,
+  describeDates,
+  hasFilters,
+  parseQuery,
+  reply,
+  tagTerm,
+  withPage,
+  type CommandContext,
+  type Completion,
+  type FindQuery,
+  type Person,
+  type ReplyListItem,
+  type ReplySection,
+  type TagCount,
+} from '../src/core/index.ts';
 
 export const find = defineCommand({
   name: 'find',
   description: 'Search your write-ups, notes and profile (typos are fine)',
-  usage: '/find <words> [#tag] [kind:note|article|profile]',
-  example: '/find libgit2 nfs',
+  usage: '/find <words> [#tag] [kind:note|article|profile] [after:2024-06] [before:30d]',
+  example: '/find libgit2 nfs after:2024',
   option: {
     name: 'query',
-    description: 'Words to look for; #tag and kind:note|article|profile narrow it',
+    description: 'Words to look for; #tag, kind:note|article|profile, after:2024-06, before:30d narrow it',
     required: true,
     maxLength: SEARCH_QUERY_MAX_LENGTH,
     autocomplete: true,
   },
   visibility: 'ephemeral',
   writes: false,
-  async complete(ctx, typed) {
-    return completeQuery(ctx.kb, typed);
+  async complete(ctx, typed, user) {
+    return completeQuery(ctx.kb, typed, user);
   },
   async run(ctx, invocation) {
-    const raw = invocation.text.trim();
-    if (!raw) throw new UserError('usage', 'find: query is empty — try /find libgit2');
+    const typed = invocation.text.trim();
+    if (!typed) throw new UserError('usage', 'find: query is empty — try /find libgit2');
     // Very long queries are cut rather than refused: the first words carry the intent.
-    const query = parseQuery(raw.length > SEARCH_QUERY_MAX_LENGTH ? raw.slice(0, SEARCH_QUERY_MAX_LENGTH) : raw);
-    const { hits, total } = ctx.kb.search(query, ctx.searchLimit);
-    const shown = describe(raw);
+    const raw = typed.length > SEARCH_QUERY_MAX_LENGTH ? typed.slice(0, SEARCH_QUERY_MAX_LENGTH) : typed;
+    const query = parseQuery(raw, ctx.kb.now());
+    if (!query.text.trim() && !hasFilters(query)) throw new UserError('usage', 'find: query is empty — try /find libgit2');
+    const viewer = invocation.user;
+    const page = query.page ?? 1;
+    const limit = ctx.searchLimit;
+    const offset = (page - 1) * limit;
+    const { hits, total } = ctx.kb.search(query, { viewer, limit, offset });
+    const firstPage = withPage(raw, 1);
+    const shown = describe(firstPage);
+    if (total === 0) return nothingFound(ctx, query, shown, viewer);
     if (hits.length === 0) {
-      const filters = [...query.kinds.map((k) => `kind:${k}`), ...query.tags.map((t) => `#${t}`)].join(' ');
-      // The words match, the filters excluded everything: say that rather than guess at spelling.
-      const unfiltered = filters && query.text ? ctx.kb.search({ text: query.text, kinds: [], tags: [] }, 1).total : 0;
-      if (unfiltered > 0) {
-        return reply(`Nothing found for "${shown}".`, {
-          sections: [
-            {
-              type: 'text',
-              text: `${unfiltered === 1 ? '1 result' : `${unfiltered} results`} without ${filters} — try /find ${describe(query.text)}`,
-            },
-          ],
-        });
-      }
-      const suggestions = query.text ? ctx.kb.didYouMean(query.text, 3) : [];
-      return reply(`Nothing found for "${shown}".`, {
-        sections: suggestions.length > 0
-          ? [{ type: 'list', title: 'Did you mean', items: suggestions.map((s) => ({ text: filters ? `${s} ${filters}` : s })) }]
-          : [{ type: 'text', text: 'Try fewer or other words, or /find #tag to list a tag.' }],
-      });
+      const pages = Math.ceil(total / limit);
+      throw new UserError(
+        'not-found',
+        `find: there is no page ${page} — ${plural(total, 'result')} for "${shown}" fill ${plural(pages, 'page')}; try /find ${withPage(raw, pages)}`,
+      );
     }
-    const more = total > hits.length ? ` (best ${hits.length} of ${total})` : '';
-    return reply(`${total === 1 ? '1 result' : `${total} results`} for "${shown}"${more}`, {
-      sections: [{ type: 'hits', hits }],
+    const sections: ReplySection[] = [];
+    if (query.dates) sections.push({ type: 'text', text: `${capitalize(describeDates(query.dates))}.` });
+    sections.push({ type: 'hits', hits });
+    const last = offset + hits.length;
+    // Which results this page shows, when it is not all of them: "(6-10 of 31)".
+    const range = total <= limit && page === 1 ? '' : ` (${offset + 1}-${last} of ${total.toLocaleString('en')})`;
+    const header = `${plural(total, 'result')} for "${shown}"${range}`;
+    return reply(header, {
+      sections,
+      ...(last < total ? { actions: [{ id: 'find:more', label: 'More results', command: 'find', text: withPage(raw, page + 1) }] } : {}),
     });
   },
 });
+
+/** What to say when nothing the viewer may read matches: which filter emptied it, a spelling, or a tag that does exist. */
+function nothingFound(ctx: CommandContext, query: FindQuery, shown: string, viewer: Person) {
+  const filters = (query.filters ?? []).join(' ');
+  const nothing = `Nothing found for "${shown}".`;
+  // The words match, the filters excluded everything: say that rather than guess at spelling.
+  const unfiltered = filters && query.text ? ctx.kb.search({ text: query.text, kinds: [], tags: [] }, { viewer, limit: 1 }).total : 0;
+  if (unfiltered > 0) {
+    return reply(nothing, {
+      sections: [{ type: 'text', text: `${plural(unfiltered, 'result')} without ${filters} — try /find ${describe(query.text)}` }],
+    });
+  }
+  const sections: ReplySection[] = [];
+  const inUse = query.tags.length > 0 ? ctx.kb.tags(viewer) : [];
+  const known = new Set(inUse.map(({ tag }) => tagTerm(tag)));
+  const unknownTags = query.tags.filter((tag) => !known.has(tag));
+  if (unknownTags.length > 0) {
+    const like = similarTags(inUse, unknownTags);
+    sections.push({ type: 'text', text: `Nothing is tagged ${unknownTags.map((t) => `#${t}`).join(' or ')} — /tags lists the tags in use.` });
+    if (like.length > 0) sections.push({ type: 'list', title: 'Tags like it', items: like });
+    return reply(nothing, { sections });
+  }
+  const suggestions = query.text ? ctx.kb.didYouMean(query.text, viewer, 3) : [];
+  return reply(nothing, {
+    sections:
+      suggestions.length > 0
+        ? [{ type: 'list', title: 'Did you mean', items: suggestions.map((s) => ({ text: filters ? `${s} ${filters}` : s })) }]
+        : [{ type: 'text', text: 'Try fewer or other words, or /tags to see the tags in use.' }],
+  });
+}
+
+/** Tags the viewer may read that are one or two edits from, or start with, a tag that matched nothing. */
+function similarTags(inUse: readonly TagCount[], missing: readonly string[]): ReplyListItem[] {
+  const out: ReplyListItem[] = [];
+  for (const { tag, count } of inUse) {
+    const near = missing.some((wanted) => tag.startsWith(wanted) || wanted.startsWith(tag) || editDistance(tag, wanted, 2) <= 2);
+    if (near) out.push({ text: `/find #${tag}`, detail: plural(count, 'result') });
+    if (out.length >= 3) break;
+  }
+  return out;
+}
+
+/** Levenshtein distance, giving up (returning `max + 1`) once it must exceed `max`. */
+function editDistance(a: string, b: string, max: number): number {
+  if (Math.abs(a.length - b.length) > max) return max + 1;
+  let previous = Array.from({ length: b.length + 1 }, (_, i) => i);
+  for (let i = 1; i <= a.length; i += 1) {
+    const current = [i];
+    let best = i;
+    for (let j = 1; j <= b.length; j += 1) {
+      current[j] = Math.min(previous[j]! + 1, current[j - 1]! + 1, previous[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
+      best = Math.min(best, current[j]!);
+    }
+    if (best > max) return max + 1;
+    previous = current;
+  }
+  return previous[b.length]!;
+}
 
 function describe(raw: string): string {
   const flat = raw.replace(/\s+/g, ' ');
   return flat.length > 80 ? `${flat.slice(0, 79)}…` : flat;
 }
 
+function plural(count: number, word: string): string {
+  return `${count.toLocaleString('en')} ${word}${count === 1 ? '' : 's'}`;
+}
+
+function capitalize(text: string): string {
+  return text.charAt(0).toUpperCase() + text.slice(1);
+}
+
 /** How many word completions come before hit titles, and how many completions in all. */
 const WORD_COMPLETIONS = 10;
 const COMPLETIONS = 25;
 
-const isFilter = (token: string) => token.startsWith('#') || /^kind:/i.test(token);
+const isFilter = (token: string) => token.startsWith('#') || /^(kind|after|before|page):/i.test(token);
 
 /**
  * Completions for a partly typed query: the words typed, completed (filters
- * already typed, `#tag` and `kind:…`, kept on each), then titles of the best hits.
+ * already typed, `#tag`, `kind:…`, dates, kept on each), then titles of the best hits,
+ * all made only of what the viewer may read.
  */
-function completeQuery(kb: Pick<CommandContext['kb'], 'complete' | 'search'>, partial: string): Completion[] {
+function completeQuery(kb: Pick<CommandContext['kb'], 'complete' | 'search' | 'now'>, partial: string, viewer: Person): Completion[] {
   const typed = partial.replace(/\s+/g, ' ').trim();
   if (!typed) return [];
   const tokens = typed.split(' ');
@@ -76,16 +160,16 @@ function completeQuery(kb: Pick<CommandContext['kb'], 'complete' | 'search'>, pa
   const words = tokens.filter((token) => !isFilter(token)).join(' ');
   const completions: Completion[] = [];
   if (words && !isFilter(tokens[tokens.length - 1]!)) {
-    for (const completion of kb.complete(words, WORD_COMPLETIONS)) completions.push({ value: [completion, ...filters].join(' ') });
+    for (const completion of kb.complete(words, viewer, WORD_COMPLETIONS)) completions.push({ value: [completion, ...filters].join(' ') });
   }
   let query: ReturnType<typeof parseQuery> | undefined;
   try {
-    query = parseQuery(typed);
+    query = parseQuery(typed, kb.now());
   } catch {
     // A query /find would refuse (an unknown kind:) still gets its words completed.
   }
   if (query && (query.text || query.tags.length > 0)) {
-    for (const hit of kb.search(query, COMPLETIONS).hits) completions.push({ value: hit.title, detail: hit.kind });
+    for (const hit of kb.search(query, { viewer, limit: COMPLETIONS }).hits) completions.push({ value: hit.title, detail: hit.kind });
   }
   return completions.slice(0, COMPLETIONS);
 }

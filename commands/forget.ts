@@ -17,7 +17,8 @@ export const forget = defineCommand({
     }
     let forgotten;
     try {
-      forgotten = await ctx.kb.forgetNote(id);
+      // A note the person may not read is answered as missing: nothing hidden is confirmed to exist.
+      forgotten = await ctx.kb.forgetNote(id, invocation.user);
     } catch (error) {
       if (error instanceof StoreReadOnlyError) {
         throw new UserError('store-read-only', `forget: not deleted: the note store is read-only (${error.detail}) — ${error.hint}.`);

@@ -4,6 +4,7 @@ import { find } from './find.ts';
 import { forget } from './forget.ts';
 import { help } from './help.ts';
 import { note } from './note.ts';
+import { tags } from './tags.ts';
 import { topics } from './topics.ts';
 
-export const commands: readonly Command[] = [note, find, topics, forget, help];
+export const commands: readonly Command[] = [note, find, tags, topics, forget, help];

@@ -6,21 +6,33 @@ import {
   UserError,
   cleanNoteText,
   defineCommand,
+  hasContent,
   reply,
 } from '../src/core/index.ts';
 
 export const note = defineCommand({
   name: 'note',
   description: 'Save a note; #tags in the text make it easy to find again',
-  usage: '/note <text with #tags>',
+  usage: '/note [--share] <text with #tags>',
   example: '/note libgit2 mmap window size matters on NFS #git #perf',
-  option: { name: 'text', description: 'The note, with #tags', required: true, maxLength: NOTE_MAX_LENGTH },
+  option: {
+    name: 'text',
+    description: 'The note, with #tags; start with --share to let everyone find it',
+    required: true,
+    maxLength: NOTE_MAX_LENGTH,
+  },
   visibility: 'ephemeral',
   writes: true,
   async run(ctx, invocation) {
-    const text = cleanNoteText(invocation.text);
+    const { text, shared } = readShareFlag(cleanNoteText(invocation.text));
     if (!text) {
       throw new UserError('usage', 'note: the note is empty — try /note libgit2 mmap window size matters on NFS #git');
+    }
+    if (!hasContent(text)) {
+      throw new UserError(
+        'usage',
+        'note: the note is empty — it has only tags or punctuation; add some words, e.g. /note libgit2 mmap window size matters on NFS #git',
+      );
     }
     const length = characterCount(text);
     if (length > NOTE_MAX_LENGTH) {
@@ -34,6 +46,9 @@ export const note = defineCommand({
       result = await ctx.kb.saveNote({
         text,
         author: invocation.author ?? invocation.user,
+        // "Save to notes" on someone else's message: the note is the clicker's to read, not the message author's.
+        ...(invocation.author ? { savedBy: invocation.user } : {}),
+        ...(shared ? { shared: true } : {}),
         source: invocation.origin,
         ...(invocation.idempotencyKey ? { idempotencyKey: invocation.idempotencyKey } : {}),
       });
@@ -49,11 +64,18 @@ export const note = defineCommand({
     const { note: saved, created } = result;
     const tags = saved.tags.length > 0 ? saved.tags.map((tag) => `#${tag}`).join(' ') : 'no tags';
     const verb = created ? 'Saved' : 'Already saved';
-    return reply(`${verb} note ${saved.id} (${tags}).`, {
+    const sharing = saved.shared ? ', shared: everyone who can use /find can read it' : '';
+    return reply(`${verb} note ${saved.id} (${tags})${sharing}.`, {
       sections: [{ type: 'text', text: `Find it with /find ${saved.tags[0] ? `#${saved.tags[0]}` : firstWords(saved.text)} — forget it with /forget ${saved.id}` }],
     });
   },
 });
+
+/** The note's text without a leading `--share`, and whether it was there. */
+function readShareFlag(text: string): { text: string; shared: boolean } {
+  const match = /^--share(?:\s+|$)/i.exec(text);
+  return match ? { text: text.slice(match[0].length).trim(), shared: true } : { text, shared: false };
+}
 
 function firstWords(text: string): string {
   return text.split(/\s+/).filter((w) => !w.startsWith('#')).slice(0, 3).join(' ');

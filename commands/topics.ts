@@ -1,4 +1,5 @@
 import {
+  EVERYONE,
   UserError,
   canWrite,
   defineCommand,
@@ -117,7 +118,8 @@ function show(ctx: CommandContext, wanted: string): Reply {
     const shown: ReplyListItem = item.url ? { text: item.text, url: item.url } : { text: item.text };
     if (!counting) return shown;
     // A topic is counted by its own words; its sub-bullets are detail.
-    const { notes, articles } = ctx.kb.topicMatches(item.topic ?? item.text);
+    // The reply is posted to the channel: count only what everyone there may read.
+    const { notes, articles } = ctx.kb.topicMatches(item.topic ?? item.text, EVERYONE);
     return { ...shown, detail: `${plural(articles, 'article')}, ${plural(notes, 'note')}` };
   });
   if (items.length === 0 && section.paragraphs.length === 0) {

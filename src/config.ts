@@ -11,6 +11,7 @@ import dotenv from 'dotenv';
 import { DEFAULT_SNAPSHOT_NAME, isOwnedSnapshotPath, snapshotTargetProblem } from './core/snapshot/snapshot-file.ts';
 import { parseStoreUrl, sqliteFolderProblem } from './core/store/store-url.ts';
 import { LOCAL_PLATFORM } from './core/bot/writers.ts';
+import { NOTES_VISIBLE_TO_VALUES, type NotesVisibleTo } from './core/kb/read-rule.ts';
 
 /** Slack credentials and transport; present only when Slack is configured. */
 export interface SlackConfig {
@@ -48,6 +49,11 @@ export interface Config {
   noteWriters: string[];
   /** Most hits `/find` shows. */
   searchLimit: number;
+  /**
+   * Who reads notes: `owner` (default) — a note is read by the person who saved it and
+   * NOTE_WRITERS (and the console) unless shared; `everyone` — by anyone who can run /find.
+   */
+  notesVisibleTo: NotesVisibleTo;
   /** pino log level; unset means `info`, or `warn` for the console, whose terminal the logs share. */
   logLevel?: string;
   /** Where the search index snapshot is kept (absolute); `off` disables it. */
@@ -115,6 +121,16 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ConfigResult {
 
   const searchLimit = positiveInt(get('SEARCH_LIMIT'), 5, 'SEARCH_LIMIT', 1, 50, errors);
 
+  const visibleSetting = get('NOTES_VISIBLE_TO')?.toLowerCase() ?? 'owner';
+  const notesVisibleTo: NotesVisibleTo = NOTES_VISIBLE_TO_VALUES.includes(visibleSetting as NotesVisibleTo)
+    ? (visibleSetting as NotesVisibleTo)
+    : 'owner';
+  if (notesVisibleTo !== visibleSetting) {
+    errors.push(
+      `NOTES_VISIBLE_TO: "${get('NOTES_VISIBLE_TO')}" should be owner (the default: a note is read by whoever saved it and NOTE_WRITERS, unless shared) or everyone (every note is read by anyone who can run /find)`,
+    );
+  }
+
   const logLevel = get('LOG_LEVEL')?.toLowerCase();
   if (logLevel !== undefined && !LOG_LEVELS.includes(logLevel)) {
     errors.push(`LOG_LEVEL: "${logLevel}" is not one of ${LOG_LEVELS.join(', ')}`);
@@ -139,7 +155,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ConfigResult {
   if (errors.length > 0) return { ok: false, errors };
   return {
     ok: true,
-    config: { dataDir, storeUrl, noteWriters, searchLimit, logLevel, indexSnapshot, connectTimeoutMs, slack, discord },
+    config: { dataDir, storeUrl, noteWriters, searchLimit, notesVisibleTo, logLevel, indexSnapshot, connectTimeoutMs, slack, discord },
   };
 }
 

@@ -32,6 +32,7 @@ async function main(): Promise<number> {
     dataDir: config.dataDir,
     store,
     logger,
+    readRule: { owners: config.noteWriters, notesVisibleTo: config.notesVisibleTo },
     ...(config.indexSnapshot !== 'off' ? { snapshot: config.indexSnapshot } : {}),
   });
   try {

@@ -33,6 +33,19 @@ describe('loadConfig', () => {
     expect(c.noteWriters).toEqual(['slack:U024BE7LH', 'discord:80351110224678912']);
   });
 
+  it('reads NOTES_VISIBLE_TO: owner by default, everyone in any case, anything else named as wrong', () => {
+    expect(config({}).notesVisibleTo).toBe('owner');
+    expect(config({ NOTES_VISIBLE_TO: ' ' }).notesVisibleTo).toBe('owner');
+    expect(config({ NOTES_VISIBLE_TO: 'Everyone' }).notesVisibleTo).toBe('everyone');
+    expect(config({ NOTES_VISIBLE_TO: 'owner' }).notesVisibleTo).toBe('owner');
+    expect(loadConfig({ NOTES_VISIBLE_TO: 'all' })).toEqual({
+      ok: false,
+      errors: [
+        'NOTES_VISIBLE_TO: "all" should be owner (the default: a note is read by whoever saved it and NOTE_WRITERS, unless shared) or everyone (every note is read by anyone who can run /find)',
+      ],
+    });
+  });
+
   it('lists every problem at once, each naming the variable and the expected shape', () => {
     const result = loadConfig({
       STORE_URL: 'mysql://x',

@@ -29,6 +29,43 @@ describe('/note', () => {
     }
   });
 
+  it('answers a note of only tags or punctuation as empty, and saves nothing', async () => {
+    const before = ctx.kb.counts().notes;
+    for (const line of ['/note #', '/note #a #b !!!', '/note #git', '/note ... --- ?!', '/note --share #x', '/note #🚀 !']) {
+      expect(await ctx.run(line), line).toMatchObject({
+        tone: 'error',
+        text: 'note: the note is empty — it has only tags or punctuation; add some words, e.g. /note libgit2 mmap window size matters on NFS #git',
+      });
+    }
+    expect((await ctx.run('/note --share')).text).toBe('note: the note is empty — try /note libgit2 mmap window size matters on NFS #git');
+    expect(ctx.kb.counts().notes).toBe(before);
+    // An issue number is words, not a tag; so is an emoji on its own.
+    expect((await ctx.run('/note #42')).text).toMatch(/^Saved note [0-9a-z]{10} \(no tags\)\.$/);
+    expect((await ctx.run('/note 🚀')).text).toMatch(/^Saved note [0-9a-z]{10} \(no tags\)\.$/);
+  });
+
+  it('keeps an emoji tag, which /find #🚀 then finds', async () => {
+    const reply = await ctx.run('/note launch day checklist #🚀 #ship-it✅');
+    const id = /^Saved note ([0-9a-z]{10}) \(#🚀 #ship-it✅\)\.$/.exec(reply.text)?.[1];
+    expect(id, reply.text).toBeDefined();
+    const found = await ctx.run('/find #🚀');
+    expect(found.text).toBe('1 result for "#🚀"');
+    expect(found.sections[0]).toMatchObject({ type: 'hits', hits: [{ source: { noteId: id }, tags: ['🚀', 'ship-it✅'] }] });
+    expect(reply.sections).toEqual([{ type: 'text', text: `Find it with /find #🚀 — forget it with /forget ${id}` }]);
+    // Letters with combining marks stay whole (#हिंदी, not #ह).
+    expect((await ctx.run('/note नमस्ते #हिंदी')).text).toMatch(/\(#हिंदी\)\.$/);
+  });
+
+  it('shares a note that starts with --share, and says so', async () => {
+    const reply = await ctx.run('/note --share  team wiki moved to confluence #wiki');
+    const id = /^Saved note ([0-9a-z]{10}) \(#wiki\), shared: everyone who can use \/find can read it\.$/.exec(reply.text)?.[1];
+    expect(id, reply.text).toBeDefined();
+    expect(await ctx.store.get(id!)).toMatchObject({ text: 'team wiki moved to confluence #wiki', shared: true });
+    // Anywhere else, --share is just text.
+    const plain = await ctx.run('/note use git push --share-nothing and --share later');
+    expect(plain.text).toMatch(/^Saved note [0-9a-z]{10} \(no tags\)\.$/);
+  });
+
   it('refuses more than 4,000 characters and saves nothing', async () => {
     const before = ctx.kb.counts().notes;
     const reply = await ctx.run(`/note ${'x'.repeat(4001)}`);

@@ -2,7 +2,7 @@ import { chmod, lstat, readFile, readdir, rename, stat, symlink, writeFile } fro
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { parseQuery, silentLogger, watchDataDir, type Reply } from '../../src/core/index.ts';
-import { createTestContext, makeTempDir, type TestContext } from '../helpers/context.ts';
+import { CONSOLE_USER, createTestContext, makeTempDir, type TestContext } from '../helpers/context.ts';
 
 const SLACK_OWNER = { user: { platform: 'slack', id: 'UOWNER', name: 'owner' }, origin: { platform: 'slack', channel: 'C1' } };
 const SLACK_COLLEAGUE = { user: { platform: 'slack', id: 'UOTHER', name: 'colleague' }, origin: { platform: 'slack', channel: 'C1' } };
@@ -216,11 +216,11 @@ describe('/topics edits and the file watcher', () => {
       // The watcher's re-read found what the edit already applied.
       expect(c.kb.profile).toBe(profile);
       expect(indexChanges).toBe(afterEdit);
-      expect(c.kb.search(parseQuery('kind:profile paxos'), 10).hits).toHaveLength(1);
+      expect(c.kb.search(parseQuery('kind:profile paxos'), { viewer: CONSOLE_USER, limit: 10 }).hits).toHaveLength(1);
       // A hand edit afterwards is still applied.
       const text = await readFile(profileFile(c), 'utf8');
       await writeFile(profileFile(c), text.replace('- Paxos\n', '- Paxos made simple\n'));
-      await eventually(() => c.kb.search(parseQuery('kind:profile simple'), 10).hits.length === 1);
+      await eventually(() => c.kb.search(parseQuery('kind:profile simple'), { viewer: CONSOLE_USER, limit: 10 }).hits.length === 1);
     } finally {
       await watcher.close();
     }

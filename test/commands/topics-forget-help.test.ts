@@ -10,7 +10,8 @@ describe('/topics', () => {
   afterAll(() => ctx.close());
 
   it('shares current topics publicly, with links and counts of matching notes and articles', async () => {
-    await ctx.run('/note NFS stat storms slow libgit2 down; patch upstream for performance tuning');
+    // Shared: /topics posts to the channel, so it counts only what everyone there may read.
+    await ctx.run('/note --share NFS stat storms slow libgit2 down; patch upstream for performance tuning');
     const reply = await ctx.run('/topics');
     expect(reply).toMatchObject({ visibility: 'public', tone: 'ok', text: 'Current topics' });
     const list = reply.sections[0]!;
@@ -246,12 +247,12 @@ describe('/help and unknown commands', () => {
     const reply = await ctx.run('/help');
     const list = reply.sections[0]!;
     if (list.type !== 'list') throw new Error('expected a list');
-    expect(list.items.map((i) => i.text.split(' ')[0])).toEqual(['/note', '/find', '/topics', '/forget', '/help']);
+    expect(list.items.map((i) => i.text.split(' ')[0])).toEqual(['/note', '/find', '/tags', '/topics', '/forget', '/help']);
     for (const item of list.items) expect(item.detail).toMatch(/^e\.g\. \//);
   });
 
   it('names an unknown command and lists the known ones', async () => {
-    expect((await ctx.run('/frobnicate now')).text).toBe('Unknown command "/frobnicate". Known commands: /note, /find, /topics, /forget, /help.');
+    expect((await ctx.run('/frobnicate now')).text).toBe('Unknown command "/frobnicate". Known commands: /note, /find, /tags, /topics, /forget, /help.');
     expect((await ctx.run('/FIND libgit2')).tone).toBe('ok');
   });
 });

@@ -15,7 +15,12 @@ import {
   type Dispatcher,
   type Invocation,
   type NoteStore,
+  type NotesVisibleTo,
+  type Person,
 } from '../../src/core/index.ts';
+
+/** The console user: an owner, who reads every note. */
+export const CONSOLE_USER: Person = { platform: 'console', id: 'local', name: 'owner' };
 
 export const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 export const SHIPPED_DATA = path.join(REPO_ROOT, 'data');
@@ -29,6 +34,10 @@ export interface TestContextOptions {
   store?: NoteStore;
   noteWriters?: string[];
   searchLimit?: number;
+  /** NOTES_VISIBLE_TO; default `owner`. */
+  notesVisibleTo?: NotesVisibleTo;
+  /** Clock for the knowledge base (note creation times, relative dates). */
+  now?: () => Date;
 }
 
 export interface TestContext {
@@ -66,7 +75,13 @@ export async function createTestContext(options: TestContextOptions = {}): Promi
   const dataDir = await makeDataDir(options);
   const logger = silentLogger();
   const store = options.store ?? (await openNoteStore('memory://', { logger }));
-  const kb = await KnowledgeBase.open({ dataDir, store, logger });
+  const kb = await KnowledgeBase.open({
+    dataDir,
+    store,
+    logger,
+    readRule: { owners: options.noteWriters ?? [], notesVisibleTo: options.notesVisibleTo ?? 'owner' },
+    ...(options.now ? { now: options.now } : {}),
+  });
   const dispatcher = createDispatcher(
     commands,
     { kb, searchLimit: options.searchLimit ?? 5, noteWriters: options.noteWriters ?? [] },
@@ -83,7 +98,7 @@ export async function createTestContext(options: TestContextOptions = {}): Promi
       return dispatcher.dispatch({
         command: match?.[1] ?? line,
         text: match?.[2] ?? '',
-        user: { platform: 'console', id: 'local', name: 'owner' },
+        user: CONSOLE_USER,
         origin: { platform: 'console' },
         ...overrides,
       });

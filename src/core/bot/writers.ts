@@ -2,16 +2,15 @@
  * Who may write: `NOTE_WRITERS` entries `platform:userId`; empty means anyone.
  * Checked once, in dispatch, for the commands whose `writes` says so.
  */
+import { LOCAL_PLATFORM, isOwner } from '../domain/people.ts';
 import type { Person } from '../domain/types.ts';
 import type { Command } from './command.ts';
 
-/** The local console user runs the process, so it always may write. */
-export const LOCAL_PLATFORM = 'console';
+export { LOCAL_PLATFORM };
 
 export function canWrite(writers: readonly string[], user: Person): boolean {
-  if (user.platform === LOCAL_PLATFORM) return true;
   if (writers.length === 0) return true;
-  return writers.includes(`${user.platform.toLowerCase()}:${user.id}`);
+  return isOwner(writers, user);
 }
 
 /** Whether this call of `command` (with this text) changes stored data. */

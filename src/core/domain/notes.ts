@@ -14,6 +14,13 @@ export interface Note {
   tags: string[];
   /** Who wrote the text (for "Save to notes", the message's author). */
   author: Person;
+  /**
+   * Who saved it, when that is not the author ("Save to notes" on someone
+   * else's message). The read rule lets this person read the note, not the author.
+   */
+  savedBy?: Person;
+  /** Readable by everyone who can run /find (`/note --share`); absent: only its saver and the owners. */
+  shared?: boolean;
   /** Where it was captured. */
   source: Origin;
   /** ISO timestamp. */
@@ -67,15 +74,38 @@ export function isNoteId(value: string): boolean {
   return new RegExp(`^[${ALPHABET}]{${ID_LENGTH}}$`).test(value);
 }
 
-/** `#hashtags` in a text: a `#` at the start or after a space, then letters, digits, `_`, `-`, `/`. */
+// A tag starts with a letter, digit, `_` or an emoji and goes on with those, combining marks
+// (Devanagari vowel signs, emoji variation selectors and keycaps), joiners, `-` and `/`.
+const TAG_START = String.raw`[\p{L}\p{N}_\p{Extended_Pictographic}\p{Regional_Indicator}]`;
+const TAG_PART = String.raw`[\p{L}\p{N}\p{M}_\-/\p{Extended_Pictographic}\p{Emoji_Modifier}\p{Regional_Indicator}\u200D]`;
+const HASHTAG = new RegExp(`(^|[\\s(])#(${TAG_START}${TAG_PART}*)`, 'gu');
+
+/** The tag a `#word` stands for, or undefined when it is none (a bare number such as #42 is an issue reference). */
+function hashtagTag(word: string): string | undefined {
+  const tag = normalizeTag(word.replace(/[-/]+$/, ''));
+  return tag && !/^\d+$/.test(tag) ? tag : undefined;
+}
+
+/**
+ * `#hashtags` in a text: a `#` at the start or after a space or `(`, then a
+ * letter, digit, `_` or emoji, then more of those, `-` and `/` (#🚀, #data/etl).
+ */
 export function extractTags(text: string): string[] {
   const tags = new Set<string>();
-  for (const match of text.matchAll(/(?:^|[\s(])#([\p{L}\p{N}_][\p{L}\p{N}_\-/]*)/gu)) {
-    const tag = normalizeTag(match[1]!.replace(/[-/]+$/, ''));
-    // A bare number (#1, #42) is an issue reference, not a tag.
-    if (tag && !/^\d+$/.test(tag)) tags.add(tag);
+  for (const match of text.matchAll(HASHTAG)) {
+    const tag = hashtagTag(match[2]!);
+    if (tag) tags.add(tag);
   }
   return [...tags];
+}
+
+/**
+ * Whether a note says anything besides its tags: a letter, digit or emoji
+ * outside its #tags. `#a #b !!!` says nothing.
+ */
+export function hasContent(text: string): boolean {
+  const rest = text.replace(HASHTAG, (whole: string, before: string, word: string) => (hashtagTag(word) ? before : whole));
+  return /[\p{L}\p{N}\p{Extended_Pictographic}]/u.test(rest);
 }
 
 /** A title for a note: its first line, cut to 80 characters. */
@@ -99,5 +129,14 @@ export function asNote(value: unknown): Note | undefined {
     source: note.source ?? { platform: 'unknown' },
     createdAt: note.createdAt,
     ...(typeof note.idempotencyKey === 'string' ? { idempotencyKey: note.idempotencyKey } : {}),
+    ...(isPerson(note.savedBy) ? { savedBy: note.savedBy } : {}),
+    // Only an explicit true shares: a note stored before sharing existed stays private.
+    ...(note.shared === true ? { shared: true } : {}),
   };
+}
+
+function isPerson(value: unknown): value is Person {
+  if (typeof value !== 'object' || value === null) return false;
+  const person = value as Partial<Person>;
+  return typeof person.platform === 'string' && typeof person.id === 'string' && typeof person.name === 'string';
 }

@@ -14,7 +14,11 @@ import { extractTags, newNoteId, noteIdForKey, noteTitle, type Note } from '../d
 import { loadProfile, parseProfile, type Profile } from '../sources/profile.ts';
 import type { ProfileEdit, ProfileEditOutcome } from './profile-edit.ts';
 import { editProfileFile, localDate, serializeProfileWork } from './profile-file.ts';
-import { SearchIndex, type IndexedDoc, type SearchOutcome, type SearchQuery } from '../search/search-index.ts';
+import { SearchIndex, type IndexedDoc, type SearchOutcome } from '../search/search-index.ts';
+import type { SearchHit } from '../domain/types.ts';
+import { samePerson } from '../domain/people.ts';
+import { documentSpan, hasFilters, inRange, type FindQuery } from './query.ts';
+import { DEFAULT_READ_RULE, canForgetNote, canReadNote, readsAllNotes, type ReadRule } from './read-rule.ts';
 import { readArticleTextSync } from '../search/snippet.ts';
 import {
   articleMtimes,
@@ -29,14 +33,54 @@ import {
   type Snapshot,
   type SnapshotScheduler,
 } from '../snapshot/snapshot.ts';
-import { indexTerm, tokenize } from '../text/words.ts';
+import { indexTerm, tagTerm, tokenize } from '../text/words.ts';
+
+/** The predicate that keeps every document (the viewer reads every note). */
+const ALL_DOCS = (_doc: IndexedDoc): boolean => true;
+
+function hasSearchableWords(text: string): boolean {
+  return tokenize(text).some((word) => indexTerm(word) !== undefined);
+}
+
+/** Plain code-point order: the same on every Node build, whatever its ICU data. */
+function byCodePoint(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+/** Whether a tag (folded) starts with a prefix, or has a part after `-`, `/`, `_` or `.` that does. */
+function tagHasPrefix(tag: string, prefix: string): boolean {
+  return tag.startsWith(prefix) || tag.split(/[-/_.]/).some((part) => part.startsWith(prefix));
+}
 
 /** What a new note is made of. */
 export interface NewNote {
   text: string;
   author: Person;
+  /** Who saved it, when not the author ("Save to notes" on another's message). */
+  savedBy?: Person;
   source: Origin;
+  /** Readable by everyone (`/note --share`). */
+  shared?: boolean;
   idempotencyKey?: string;
+}
+
+/** Options of a search: whose eyes, how many, from where. */
+export interface SearchOptions {
+  /** Who reads the results: only what the read rule lets them see is ranked, counted or shown. */
+  viewer: Person;
+  /** Most hits returned. */
+  limit: number;
+  /** Hits to skip (a later page); default 0. */
+  offset?: number;
+}
+
+/** A tag in use, and how many documents the viewer may read carry it. */
+export interface TagCount {
+  /** As written most often (lower case). */
+  tag: string;
+  count: number;
+  notes: number;
+  articles: number;
 }
 
 export interface SaveResult {
@@ -55,6 +99,8 @@ export interface KnowledgeBaseOptions {
   snapshot?: string;
   /** Quiet time after the last change before the snapshot is saved; default 30 s. */
   snapshotDelayMs?: number;
+  /** Who may read notes (NOTE_WRITERS, NOTES_VISIBLE_TO); default: only the console user reads others' notes. */
+  readRule?: ReadRule;
 }
 
 /** How the index was loaded at start-up. */
@@ -71,11 +117,15 @@ export class KnowledgeBase {
   readonly dataDir: string;
   readonly store: NoteStore;
   private readonly logger: Logger;
-  private readonly now: () => Date;
+  /** The clock: note creation times, and what relative dates (`after:7d`) count back from. */
+  readonly now: () => Date;
+  private readonly readRule: ReadRule;
   private profileValue: Profile = { sections: [] };
   private readonly notes = new Map<string, Note>();
   private readonly inFlight = new Map<string, Promise<SaveResult>>();
   private readonly noteVersions = new Map<string, number>();
+  /** Each indexed document's date span, computed once per document version. */
+  private readonly spans = new WeakMap<IndexedDoc, { from: number; to: number } | undefined>();
   // Article text is read back from disk for the few hits shown, not kept in memory.
   index = new SearchIndex({ loadText: (doc) => readArticleTextSync(this.dataDir, doc.source.path) });
   /** True until the index is complete; `/find` says "still indexing" meanwhile. */
@@ -93,6 +143,7 @@ export class KnowledgeBase {
     this.store = options.store;
     this.logger = options.logger;
     this.now = options.now ?? (() => new Date());
+    this.readRule = options.readRule ?? DEFAULT_READ_RULE;
     this.snapshotFile = options.snapshot;
     this.snapshotDelayMs = options.snapshotDelayMs;
   }
@@ -229,31 +280,171 @@ export class KnowledgeBase {
     return this.notes.get(id);
   }
 
-  search(query: SearchQuery, limit: number): SearchOutcome {
-    if (this.indexing) throw new UserError('indexing', 'find: still indexing — try again in a few seconds');
-    return this.index.search(query, limit);
+  /**
+   * The read rule as a predicate over indexed documents, for one viewer: the
+   * one place it is applied. Every read below (hits, counts, suggestions,
+   * completions, tags, note lists) keeps only what this keeps.
+   */
+  visibleTo(viewer: Person): (doc: IndexedDoc) => boolean {
+    if (readsAllNotes(this.readRule, viewer)) return ALL_DOCS;
+    return (doc) => {
+      if (doc.kind !== 'note') return true;
+      // A note document the store no longer holds is shown to nobody but the owners.
+      const note = doc.source.noteId === undefined ? undefined : this.notes.get(doc.source.noteId);
+      return note !== undefined && canReadNote(this.readRule, note, viewer);
+    };
   }
 
-  didYouMean(text: string, limit = 3): string[] {
-    return this.index.didYouMean(text, limit);
-  }
-
-  /** Completions for a partly typed `/find` query. */
-  complete(partial: string, limit: number): string[] {
-    return this.index.complete(partial, limit);
+  /** Whether a viewer may read a note (the same rule as `visibleTo`). */
+  canRead(note: Note, viewer: Person): boolean {
+    return canReadNote(this.readRule, note, viewer);
   }
 
   /**
-   * How many notes and articles match a topic: a document matches when it
+   * Ranked hits for a query, with its filters (kinds, tags, dates) and the read
+   * rule applied before anything is counted; `total` counts only what the viewer
+   * may read. A query of filters alone lists what they admit, newest first. Each
+   * page is a slice of one ranking, so pages never repeat or skip a hit.
+   */
+  search(query: FindQuery, options: SearchOptions): SearchOutcome {
+    if (this.indexing) throw new UserError('indexing', 'find: still indexing — try again in a few seconds');
+    const offset = Math.max(0, options.offset ?? 0);
+    const limit = Math.max(0, options.limit);
+    const visible = this.visibleTo(options.viewer);
+    const admits = this.filterOf(query);
+    const keep = admits ? (doc: IndexedDoc) => admits(doc) && visible(doc) : visible;
+    if (!hasSearchableWords(query.text)) {
+      if (!hasFilters(query)) return { hits: [], total: 0 };
+      return this.newestFirst(keep, offset, limit);
+    }
+    // The index ranks the top `offset + limit` (at least one: it has no use for a top of none) and this slices.
+    const ranked = this.index.rank(query.text, { limit: Math.max(1, offset + limit), keep: keep === ALL_DOCS ? undefined : keep });
+    const { total } = ranked;
+    const matches = ranked.matches.slice(0, offset + limit);
+    const hits: SearchHit[] = [];
+    for (const match of matches.slice(offset)) {
+      const doc = this.index.get(match.id);
+      if (doc) hits.push(this.index.hit(doc, new Set(match.terms), match.score));
+    }
+    return { hits, total };
+  }
+
+  /** The documents `keep` keeps, newest first (undated last, then by id, so pages are stable). */
+  private newestFirst(keep: (doc: IndexedDoc) => boolean, offset: number, limit: number): SearchOutcome {
+    const wanted = offset + limit;
+    const top: Array<{ doc: IndexedDoc; at: number }> = [];
+    let total = 0;
+    const before = (a: { doc: IndexedDoc; at: number }, b: { doc: IndexedDoc; at: number }) =>
+      a.at > b.at || (a.at === b.at && a.doc.id < b.doc.id);
+    for (const doc of this.index.all()) {
+      if (!keep(doc)) continue;
+      total += 1;
+      if (wanted === 0) continue;
+      const entry = { doc, at: this.spanOf(doc)?.from ?? -Infinity };
+      if (top.length >= wanted && !before(entry, top[top.length - 1]!)) continue;
+      // Binary insertion into the sorted top: a filter that admits 100k documents costs one pass.
+      let low = 0;
+      let high = top.length;
+      while (low < high) {
+        const mid = (low + high) >> 1;
+        if (before(top[mid]!, entry)) low = mid + 1;
+        else high = mid;
+      }
+      top.splice(low, 0, entry);
+      if (top.length > wanted) top.pop();
+    }
+    return { total, hits: top.slice(offset).map(({ doc }) => this.index.hit(doc, new Set(), 0)) };
+  }
+
+  /** The kinds, tags and dates a query admits, as a predicate; undefined when it has none. */
+  private filterOf(query: FindQuery): ((doc: IndexedDoc) => boolean) | undefined {
+    if (!hasFilters(query)) return undefined;
+    const { kinds, tags, dates } = query;
+    return (doc) =>
+      (kinds.length === 0 || kinds.includes(doc.kind)) &&
+      // Tags are kept as written; the query's are folded (#café finds café).
+      tags.every((tag) => doc.tags.some((docTag) => docTag === tag || tagTerm(docTag) === tag)) &&
+      (dates === undefined || inRange(this.spanOf(doc), dates));
+  }
+
+  /**
+   * When a document is dated: its front-matter date, a note's creation time, else
+   * its file's modification time; undefined for profile items. Cached per document version.
+   */
+  private spanOf(doc: IndexedDoc): { from: number; to: number } | undefined {
+    if (this.spans.has(doc)) return this.spans.get(doc);
+    const span = documentSpan(doc.date ?? (doc.mtimeMs ? new Date(doc.mtimeMs).toISOString() : undefined));
+    this.spans.set(doc, span);
+    return span;
+  }
+
+  /** "Did you mean" words for a query that found nothing, made only of what the viewer may read. */
+  didYouMean(text: string, viewer: Person, limit = 3): string[] {
+    return this.index.didYouMean(text, limit, this.keepFor(viewer));
+  }
+
+  /** Completions for a partly typed `/find` query, made only of what the viewer may read. */
+  complete(partial: string, viewer: Person, limit: number): string[] {
+    return this.index.complete(partial, limit, this.keepFor(viewer));
+  }
+
+  /** `visibleTo`, or undefined when it keeps everything (the index then skips the check). */
+  private keepFor(viewer: Person): ((doc: IndexedDoc) => boolean) | undefined {
+    const keep = this.visibleTo(viewer);
+    return keep === ALL_DOCS ? undefined : keep;
+  }
+
+  /**
+   * How many notes and articles the viewer may read match a topic: a document matches when it
    * holds at least half of the topic's words (at least two of them when it has two or more).
    */
-  topicMatches(topic: string): { notes: number; articles: number } {
+  topicMatches(topic: string, viewer: Person): { notes: number; articles: number } {
     const terms = new Set(tokenize(topic).map((word) => indexTerm(word)).filter((t): t is string => !!t));
     const counts = { notes: 0, articles: 0 };
     if (terms.size === 0) return counts;
     const needed = Math.min(terms.size, Math.max(2, Math.ceil(terms.size / 2)));
-    const { note, article } = this.index.countWithTerms([...terms], needed);
+    const { note, article } = this.index.countWithTerms([...terms], needed, this.keepFor(viewer));
     return { notes: note, articles: article };
+  }
+
+  /**
+   * The tags on what the viewer may read, most used first (then alphabetically),
+   * optionally only those that start with `prefix` or have a part that does
+   * (`data` finds #database and #big-data). Tags that fold alike (#café, #cafe) count as one.
+   */
+  tags(viewer: Person, prefix = ''): TagCount[] {
+    const wanted = tagTerm(prefix.trim().replace(/^#+/, '')) ?? '';
+    const keep = this.visibleTo(viewer);
+    const counts = new Map<string, TagCount & { forms: Map<string, number> }>();
+    for (const doc of this.index.all()) {
+      if (doc.tags.length === 0 || !keep(doc)) continue;
+      const seen = new Set<string>();
+      for (const tag of doc.tags) {
+        const key = tagTerm(tag);
+        if (!key || seen.has(key)) continue;
+        seen.add(key);
+        if (wanted && !tagHasPrefix(key, wanted)) continue;
+        let entry = counts.get(key);
+        if (!entry) counts.set(key, (entry = { tag, count: 0, notes: 0, articles: 0, forms: new Map() }));
+        entry.count += 1;
+        if (doc.kind === 'note') entry.notes += 1;
+        else if (doc.kind === 'article') entry.articles += 1;
+        entry.forms.set(tag, (entry.forms.get(tag) ?? 0) + 1);
+      }
+    }
+    return [...counts.values()]
+      .map(({ forms, ...entry }) => ({ ...entry, tag: [...forms.entries()].sort((a, b) => b[1] - a[1] || byCodePoint(a[0], b[0]))[0]![0] }))
+      .sort((a, b) => b.count - a.count || byCodePoint(a.tag, b.tag));
+  }
+
+  /** The notes a viewer may read, newest first (at most `limit`). */
+  notesFor(viewer: Person, limit = Infinity): Note[] {
+    const out: Note[] = [];
+    for (const note of this.allNotes()) {
+      if (out.length >= limit) break;
+      if (this.canRead(note, viewer)) out.push(note);
+    }
+    return out;
   }
 
   /**
@@ -282,9 +473,11 @@ export class KnowledgeBase {
       text: input.text,
       tags: extractTags(input.text),
       author: input.author,
+      ...(input.savedBy && !samePerson(input.savedBy, input.author) ? { savedBy: input.savedBy } : {}),
       source: input.source,
       createdAt: this.now().toISOString(),
       ...(input.idempotencyKey ? { idempotencyKey: input.idempotencyKey } : {}),
+      ...(input.shared ? { shared: true } : {}),
     };
     try {
       await this.store.put(note);
@@ -306,10 +499,17 @@ export class KnowledgeBase {
     return { note, created: true };
   }
 
-  /** Deletes a note from the store and the index; undefined when there is none. */
-  async forgetNote(id: string): Promise<Note | undefined> {
+  /**
+   * Deletes a note from the store and the index, for a viewer who may: its saver
+   * or an owner. Undefined when there is none, or none the viewer may read (a
+   * hidden note is answered as a missing one); a shared note of someone else's is refused.
+   */
+  async forgetNote(id: string, viewer: Person): Promise<Note | undefined> {
     const known = this.notes.get(id) ?? (await this.store.get(id));
-    if (!known) return undefined;
+    if (!known || !this.canRead(known, viewer)) return undefined;
+    if (!canForgetNote(this.readRule, known, viewer)) {
+      throw new UserError('not-allowed', `forget: note ${id} is shared by someone else — only they or the owner can forget it`);
+    }
     await this.store.delete(id);
     this.dropNote(id);
     return known;
@@ -423,7 +623,7 @@ export class KnowledgeBase {
     this.changed();
   }
 
-  /** Notes in memory, newest first. */
+  /** Notes in memory, newest first: every note, whoever may read it (for the owner's tools, not replies). */
   allNotes(): Note[] {
     return [...this.notes.values()].sort((a, b) => b.createdAt.localeCompare(a.createdAt));
   }

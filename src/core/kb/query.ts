@@ -1,17 +1,60 @@
 /**
- * `/find` query syntax: free text, `#tag` and `kind:note|article|profile` filters.
+ * `/find` query syntax: free text and filters — `#tag`, `kind:note|article|profile`,
+ * `after:`/`before:` dates — and `page:N`.
+ *
+ * Dates are read in UTC, the time zone of the dates replies show. A calendar date
+ * names a whole day, month or year, and both bounds include it (as Karakeep's
+ * `after:`/`before:` do for a day): `after:2024-06` is from 1 June 2024 on,
+ * `before:2024-06` up to the end of June, `after:2024 before:2024` is 2024. A
+ * relative date (`7d`, `3w`, `6m`, `1y`) is the moment that long before now:
+ * `after:7d` is the last seven days, `before:1y` is older than a year.
  */
 import { UserError } from '../domain/errors.ts';
-import type { DocKind, SearchQuery } from '../search/search-index.ts';
+import type { DocKind } from '../domain/types.ts';
 import { tagTerm } from '../text/words.ts';
 
 export const DOC_KINDS: readonly DocKind[] = ['note', 'article', 'profile'];
 
-/** Splits a query into text and filters; a malformed filter is a `UserError` that says how to write it. */
-export function parseQuery(raw: string): SearchQuery {
+/** A span of time: `from` inclusive, `to` exclusive, in ms since the epoch; an open end is absent. */
+export interface DateRange {
+  from?: number;
+  to?: number;
+}
+
+/** A parsed `/find` query. */
+export interface FindQuery {
+  /** Free text, filters removed. */
+  text: string;
+  /** Only these kinds, when not empty. */
+  kinds: DocKind[];
+  /** Documents must carry every one of these tags (folded, as `tagTerm` has them). */
+  tags: string[];
+  /** Only documents dated in this range (undated ones are left out), when set. */
+  dates?: DateRange;
+  /** 1-based page of results (`page:N`); 1 when absent. */
+  page?: number;
+  /** The filters as written back (`kind:note`, `#git`, `after:2024`), for replies that name them. */
+  filters?: string[];
+}
+
+const DAY_MS = 86_400_000;
+/** Highest `page:` accepted: far past any real list, low enough that offsets stay small numbers. */
+export const MAX_PAGE = 10_000;
+
+const dateHelp = (key: string) => `try ${key}:2024-06-15, ${key}:2024-06, ${key}:2024 or ${key}:30d (also 3w, 6m, 1y)`;
+
+/**
+ * Splits a query into text and filters; a malformed filter is a `UserError` that
+ * says how to write it. `now` anchors relative dates.
+ */
+export function parseQuery(raw: string, now: Date = new Date()): FindQuery {
   const words: string[] = [];
   const kinds: DocKind[] = [];
   const tags: string[] = [];
+  const filters: string[] = [];
+  let page: number | undefined;
+  let after: { value: string; at: number } | undefined;
+  let before: { value: string; at: number } | undefined;
   for (const token of raw.split(/\s+/).filter(Boolean)) {
     const kindMatch = /^kind:(.*)$/i.exec(token);
     if (kindMatch) {
@@ -24,16 +67,148 @@ export function parseQuery(raw: string): SearchQuery {
             : 'find: kind: needs a value — use kind:note, kind:article or kind:profile',
         );
       }
-      if (!kinds.includes(wanted as DocKind)) kinds.push(wanted as DocKind);
+      if (!kinds.includes(wanted as DocKind)) {
+        kinds.push(wanted as DocKind);
+        filters.push(`kind:${wanted}`);
+      }
+      continue;
+    }
+    const dateMatch = /^(after|before):(.*)$/i.exec(token);
+    if (dateMatch) {
+      const key = dateMatch[1]!.toLowerCase();
+      const value = dateMatch[2]!;
+      if (!value) throw new UserError('bad-query', `find: ${key}: needs a date — ${dateHelp(key)}`);
+      const span = parseDate(value, now);
+      if (!span) {
+        const shown = value.length > 20 ? `${value.slice(0, 20)}…` : value;
+        throw new UserError('bad-query', `find: ${key}:${shown} is not a date — ${dateHelp(key)}`);
+      }
+      // Repeated bounds: the narrowest wins.
+      if (key === 'after') {
+        if (!after || span.from > after.at) after = { value, at: span.from };
+      } else if (!before || span.to < before.at) {
+        before = { value, at: span.to };
+      }
+      filters.push(`${key}:${value}`);
+      continue;
+    }
+    const pageMatch = /^page:(.*)$/i.exec(token);
+    if (pageMatch) {
+      const value = pageMatch[1]!;
+      const number = /^\d{1,6}$/.test(value) ? Number(value) : NaN;
+      if (!(number >= 1 && number <= MAX_PAGE)) {
+        const shown = value.length > 12 ? `${value.slice(0, 12)}…` : value;
+        throw new UserError('bad-query', `find: page:${shown} is not a page number — try page:2 for the second page`);
+      }
+      page = number;
       continue;
     }
     if (token.startsWith('#')) {
       const tag = tagTerm(token.replace(/^#+/, ''));
       if (!tag) throw new UserError('bad-query', 'find: # needs a tag name after it — e.g. /find #git');
-      if (!tags.includes(tag)) tags.push(tag);
+      if (!tags.includes(tag)) {
+        tags.push(tag);
+        filters.push(`#${tag}`);
+      }
       continue;
     }
     words.push(token);
   }
-  return { text: words.join(' '), kinds, tags };
+  if (after && before && after.at >= before.at) {
+    throw new UserError(
+      'bad-query',
+      `find: after:${after.value} is later than before:${before.value}, so nothing is dated between them — try after:${before.value} before:${after.value}`,
+    );
+  }
+  const dates: DateRange | undefined =
+    after || before ? { ...(after ? { from: after.at } : {}), ...(before ? { to: before.at } : {}) } : undefined;
+  return { text: words.join(' '), kinds, tags, ...(dates ? { dates } : {}), ...(page ? { page } : {}), filters };
+}
+
+/** Whether a query has any filter (a filter alone lists what it admits, newest first). */
+export function hasFilters(query: FindQuery): boolean {
+  return query.kinds.length > 0 || query.tags.length > 0 || query.dates !== undefined;
+}
+
+/** The query text with its `page:` replaced by another page: what a "More results" button runs. */
+export function withPage(raw: string, page: number): string {
+  const rest = raw.split(/\s+/).filter((token) => token && !/^page:/i.test(token));
+  return [...rest, ...(page > 1 ? [`page:${page}`] : [])].join(' ');
+}
+
+/**
+ * The span a date names: `2024`, `2024-06`, `2024-06-15` (also with `/`, and
+ * months and days of one digit), or `7d`, `3w`, `6m`, `1y` before `now` (an
+ * instant: `from` and `to` equal). Undefined when it is not a date.
+ */
+export function parseDate(value: string, now: Date): { from: number; to: number } | undefined {
+  const relative = /^(\d{1,4})([dwmy])$/i.exec(value);
+  if (relative) {
+    const count = Number(relative[1]);
+    const unit = relative[2]!.toLowerCase();
+    const at = new Date(now.getTime());
+    if (unit === 'd') at.setTime(at.getTime() - count * DAY_MS);
+    else if (unit === 'w') at.setTime(at.getTime() - count * 7 * DAY_MS);
+    // Calendar months and years: 1m before 31 March is 3 March (Date rolls 31 February over), as most tools have it.
+    else if (unit === 'm') at.setUTCMonth(at.getUTCMonth() - count);
+    else at.setUTCFullYear(at.getUTCFullYear() - count);
+    const ms = at.getTime();
+    return Number.isNaN(ms) ? undefined : { from: ms, to: ms };
+  }
+  const calendar = /^(\d{4})(?:[-/](\d{1,2})(?:[-/](\d{1,2}))?)?$/.exec(value);
+  if (!calendar) return undefined;
+  const year = Number(calendar[1]);
+  if (calendar[2] === undefined) return { from: Date.UTC(year, 0, 1), to: Date.UTC(year + 1, 0, 1) };
+  const month = Number(calendar[2]);
+  if (month < 1 || month > 12) return undefined;
+  if (calendar[3] === undefined) return { from: Date.UTC(year, month - 1, 1), to: Date.UTC(year, month, 1) };
+  const day = Number(calendar[3]);
+  const from = Date.UTC(year, month - 1, day);
+  // 2024-02-30 is no day (Date.UTC would roll it over into March).
+  if (day < 1 || new Date(from).getUTCDate() !== day) return undefined;
+  return { from, to: from + DAY_MS };
+}
+
+/**
+ * The span a document's date covers: a date alone (`2024-06-15`) is that whole
+ * day (UTC), a timestamp an instant. Undefined for a missing or unreadable date.
+ */
+export function documentSpan(date: string | undefined): { from: number; to: number } | undefined {
+  if (!date) return undefined;
+  if (/^\d{4}-\d{2}-\d{2}$/.test(date)) {
+    const from = Date.parse(`${date}T00:00:00Z`);
+    return Number.isNaN(from) ? undefined : { from, to: from + DAY_MS };
+  }
+  const at = Date.parse(date);
+  return Number.isNaN(at) ? undefined : { from: at, to: at };
+}
+
+/** Whether a document's span falls in a range: any part of its day, for a date alone. */
+export function inRange(span: { from: number; to: number } | undefined, range: DateRange): boolean {
+  if (!span) return false;
+  // An instant is the millisecond it names.
+  const end = Math.max(span.to, span.from + 1);
+  if (range.from !== undefined && end <= range.from) return false;
+  if (range.to !== undefined && span.from >= range.to) return false;
+  return true;
+}
+
+/** A range as a person reads it: `dated 2024-06-01 to 2024-06-30`, `dated before 2024-05-16 13:05 UTC`. */
+export function describeDates(range: DateRange): string {
+  const from = range.from === undefined ? undefined : moment(range.from);
+  // `to` is exclusive: at midnight, the day before is the last one included.
+  const to = range.to === undefined ? undefined : isMidnight(range.to) ? moment(range.to - DAY_MS) : moment(range.to);
+  const toInclusive = range.to !== undefined && isMidnight(range.to);
+  if (from && to) return toInclusive ? `dated ${from} to ${to}` : `dated from ${from}, before ${to}`;
+  if (from) return `dated ${from} or later`;
+  return toInclusive ? `dated ${to} or earlier` : `dated before ${to}`;
+}
+
+function isMidnight(ms: number): boolean {
+  return ms % DAY_MS === 0;
+}
+
+function moment(ms: number): string {
+  const iso = new Date(ms).toISOString();
+  return isMidnight(ms) ? iso.slice(0, 10) : `${iso.slice(0, 10)} ${iso.slice(11, 16)} UTC`;
 }

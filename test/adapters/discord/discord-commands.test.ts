@@ -35,7 +35,7 @@ describe('buildDiscordCommands', () => {
         {
           type: 3,
           name: 'query',
-          description: 'Words to look for; #tag and kind:note|article|profile narrow it',
+          description: 'Words to look for; #tag, kind:note|article|profile, after:2024-06, before:30d narrow it',
           required: true,
           max_length: SEARCH_QUERY_MAX_LENGTH,
           autocomplete: true,

@@ -41,7 +41,8 @@ describe('npm start with Discord credentials', () => {
       DISCORD_API_URL: fake.apiUrl,
       DATA_DIR: dataDir,
       STORE_URL: storeUrl,
-      NOTE_WRITERS: `discord:${FAKE_USER.id}`,
+      // The owner on both platforms: a note saved on one is theirs to find on the other (the read rule).
+      NOTE_WRITERS: `discord:${FAKE_USER.id},slack:U0OWNER`,
       LOG_LEVEL: 'info',
     });
     await bot.waitForLog(/discord: started/);
@@ -143,6 +144,8 @@ describe('npm start with Discord and Slack configured', () => {
         SLACK_API_URL: slack.apiUrl,
         DATA_DIR: dataDir,
         STORE_URL: `sqlite://${path.join(dataDir, 'notes.sqlite')}`,
+        // One owner on both platforms: their note saved on Discord is theirs to find on Slack.
+        NOTE_WRITERS: `discord:${FAKE_USER.id},slack:U0OWNER`,
       });
       await bot.waitForLog(/discord: started/);
       await bot.waitForLog(/slack: started/);

@@ -82,7 +82,7 @@ describe('slash commands over HTTP', () => {
     expect(ack?.text).toBe('tinker: capture notes, share your topics, find old write-ups.');
     for (const name of ['note', 'find', 'topics', 'forget', 'help']) expect(allText(ack)).toContain(`/${name}`);
     // Usage strings carry <…>: they must arrive escaped.
-    expect(allText(ack)).toContain('/note &lt;text with #tags&gt;');
+    expect(allText(ack)).toContain('/note [--share] &lt;text with #tags&gt;');
   });
 
   it('posts /topics in the channel, with & escaped', async () => {
@@ -163,7 +163,7 @@ describe('slash commands over HTTP', () => {
   it('answers a slash command the registry does not know', async () => {
     const { status, ack } = await slash('/tinker', 'hello');
     expect(status).toBe(200);
-    expect(ack?.text).toBe('Unknown command "/tinker". Known commands: /note, /find, /topics, /forget, /help.');
+    expect(ack?.text).toBe('Unknown command "/tinker". Known commands: /note, /find, /tags, /topics, /forget, /help.');
   });
 
   it('never lets saved text notify anyone: <!channel>, <!here>, <@U…> come back escaped', async () => {

@@ -34,7 +34,7 @@ describe('Slack app manifest', () => {
     expect(find).toEqual({
       command: '/find',
       description: 'Search your write-ups, notes and profile (typos are fine)',
-      usage_hint: '<words> [#tag] [kind:note|article|profile]',
+      usage_hint: '<words> [#tag] [kind:note|article|profile] [after:2024-06] [before:30d]',
       should_escape: false,
     });
     expect(manifest.features.slash_commands.find((c) => c.command === '/help')?.usage_hint).toBeUndefined();
@@ -80,7 +80,7 @@ describe('Slack app manifest', () => {
       const written = await manifestScript(['--http', 'https://bot.example.com', '--out', out]);
       expect(written.code, written.stderr).toBe(0);
       expect(JSON.parse(await readFile(out, 'utf8'))).toEqual(buildSlackManifest(commands, { httpBaseUrl: 'https://bot.example.com' }));
-      expect(written.stdout).toMatch(/^slack:manifest: wrote .*http\.json \(5 slash commands, HTTP mode\)\n$/);
+      expect(written.stdout).toMatch(/^slack:manifest: wrote .*http\.json \(6 slash commands, HTTP mode\)\n$/);
 
       const missing = path.join(dir, 'no-such-folder', 'manifest.json');
       const failed = await manifestScript(['--out', missing]);

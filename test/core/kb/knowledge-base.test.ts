@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseQuery, spansToText, type SearchHit } from '../../../src/core/index.ts';
-import { createTestContext, type TestContext } from '../../helpers/context.ts';
+import { CONSOLE_USER, createTestContext, type TestContext } from '../../helpers/context.ts';
 
 const ARTICLES = {
   'git/libgit2-nfs.md': '---\ntitle: libgit2 over NFS\ndate: 2024-05-01\ntags: [git, nfs]\nurl: https://example.com/libgit2\n---\nStat calls dominate. Packfile windows need tuning.\n',
@@ -20,7 +20,7 @@ describe('search over profile, articles and notes', () => {
     ctx = await createTestContext({ articles: ARTICLES });
   });
   afterAll(() => ctx.close());
-  const find = (q: string, limit = 10) => ctx.kb.search(parseQuery(q), limit);
+  const find = (q: string, limit = 10) => ctx.kb.search(parseQuery(q), { viewer: CONSOLE_USER, limit });
 
   it('ranks an exact title match above a text match', () => {
     const { hits } = find('libgit2', 10);
@@ -91,7 +91,7 @@ describe('search over profile, articles and notes', () => {
     const [hit] = find('zstd').hits;
     expect(hit).toMatchObject({ kind: 'note', source: { label: `note ${note.id}`, noteId: note.id }, tags: ['compression'] });
     expect(find('#compression kind:note').hits).toHaveLength(1);
-    expect(await ctx.kb.forgetNote(note.id)).toMatchObject({ id: note.id });
+    expect(await ctx.kb.forgetNote(note.id, CONSOLE_USER)).toMatchObject({ id: note.id });
     expect(find('zstd').hits).toEqual([]);
     expect(await ctx.store.get(note.id)).toBeUndefined();
   });
@@ -114,10 +114,10 @@ describe('search over profile, articles and notes', () => {
   it('corrects a one-edit typo of a long word, and suggests what was meant when a typo is too far off', () => {
     expect(titles(find('cryptomininx').hits)).toEqual(['Pipelines abuse']);
     expect(find('crptominig').hits).toHaveLength(0);
-    expect(ctx.kb.didYouMean('crptominig')).toContain('cryptomining');
+    expect(ctx.kb.didYouMean('crptominig', CONSOLE_USER)).toContain('cryptomining');
   });
 
   it('counts notes and articles per topic', () => {
-    expect(ctx.kb.topicMatches('Disaster recovery for customer git repositories')).toEqual({ notes: 0, articles: 1 });
+    expect(ctx.kb.topicMatches('Disaster recovery for customer git repositories', CONSOLE_USER)).toEqual({ notes: 0, articles: 1 });
   });
 });

@@ -1,7 +1,7 @@
 import Keyv from 'keyv';
 import { describe, expect, it } from 'vitest';
 import { KeyvNoteStore, StoreUnavailableError, parseQuery, silentLogger, type Note } from '../../../src/core/index.ts';
-import { createTestContext } from '../../helpers/context.ts';
+import { CONSOLE_USER, createTestContext } from '../../helpers/context.ts';
 
 const logger = silentLogger();
 const owner = { platform: 'console', id: 'local', name: 'owner' };
@@ -32,11 +32,11 @@ describe('index and store stay consistent', () => {
         .saveNote({ text: 'late landing #slow', author: owner, source: { platform: 'console' } })
         .catch((e: unknown) => e);
       expect(error).toBeInstanceOf(StoreUnavailableError);
-      expect(ctx.kb.search(parseQuery('#slow'), 5).hits).toHaveLength(0);
+      expect(ctx.kb.search(parseQuery('#slow'), { viewer: CONSOLE_USER, limit: 5 }).hits).toHaveLength(0);
       await sleep(250);
       const stored = await store.loadAll();
       expect(stored).toHaveLength(1);
-      expect(ctx.kb.search(parseQuery('#slow'), 5).hits.map((h) => h.source.noteId)).toEqual([stored[0]!.id]);
+      expect(ctx.kb.search(parseQuery('#slow'), { viewer: CONSOLE_USER, limit: 5 }).hits.map((h) => h.source.noteId)).toEqual([stored[0]!.id]);
     } finally {
       await ctx.close();
     }
@@ -68,7 +68,7 @@ describe('index and store stay consistent', () => {
       await ctx.kb.applyChange({ type: 'delete', id: note.id });
       await fetching;
       expect(ctx.kb.note(note.id)).toBeUndefined();
-      expect(ctx.kb.search(parseQuery('forgotten'), 5).hits).toHaveLength(0);
+      expect(ctx.kb.search(parseQuery('forgotten'), { viewer: CONSOLE_USER, limit: 5 }).hits).toHaveLength(0);
     } finally {
       await ctx.close();
     }

@@ -6,7 +6,7 @@ import { KnowledgeBase, SEARCH_OPTIONS_VERSION, createDispatcher, openNoteStore,
 import { encodeContainer } from '../../../src/core/snapshot/format.ts';
 import { DEFAULT_SNAPSHOT_NAME } from '../../../src/core/snapshot/snapshot-file.ts';
 import { encodeSources } from '../../../src/core/snapshot/sources.ts';
-import { makeDataDir } from '../../helpers/context.ts';
+import { CONSOLE_USER, makeDataDir } from '../../helpers/context.ts';
 
 const ARTICLES = {
   'git/nfs.md': '# libgit2 over NFS\nStat calls dominate. Packfile windows need tuning.\n',
@@ -29,7 +29,7 @@ async function setup() {
   return { dataDir, snapshot, storeUrl, logger, open };
 }
 
-const titles = (kb: KnowledgeBase, q: string) => kb.search(parseQuery(q), 10).hits.map((h) => h.title);
+const titles = (kb: KnowledgeBase, q: string) => kb.search(parseQuery(q), { viewer: CONSOLE_USER, limit: 10 }).hits.map((h) => h.title);
 const author = { platform: 'console', id: 'local', name: 'owner' };
 
 describe('knowledge base with an index snapshot', () => {
@@ -64,7 +64,7 @@ describe('knowledge base with an index snapshot', () => {
       expect(titles(second, 'quokkas')).toEqual(['kept note about quokkas #zoo']);
       expect(titles(second, 'restore backups')).toEqual(['Recovery drills']);
       // Snippets of articles are read back from the files.
-      expect(second.search(parseQuery('mmap'), 1).hits[0]!.snippet.some((s) => s.strong && s.text === 'Mmap')).toBe(true);
+      expect(second.search(parseQuery('mmap'), { viewer: CONSOLE_USER, limit: 1 }).hits[0]!.snippet.some((s) => s.strong && s.text === 'Mmap')).toBe(true);
     } finally {
       await second.close();
     }

@@ -2,7 +2,7 @@ import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseQuery, silentLogger, watchDataDir, type DataWatcher } from '../../../src/core/index.ts';
-import { createTestContext, type TestContext } from '../../helpers/context.ts';
+import { CONSOLE_USER, createTestContext, type TestContext } from '../../helpers/context.ts';
 
 async function eventually(check: () => boolean, ms = 2000): Promise<number> {
   const start = Date.now();
@@ -25,7 +25,7 @@ describe('edits under DATA_DIR are re-indexed within 2 s, without a restart', ()
     await watcher.close();
     await ctx.close();
   });
-  const titles = (q: string) => ctx.kb.search(parseQuery(q), 10).hits.map((h) => h.title);
+  const titles = (q: string) => ctx.kb.search(parseQuery(q), { viewer: CONSOLE_USER, limit: 10 }).hits.map((h) => h.title);
 
   it('indexes a new article in a new nested folder', async () => {
     await mkdir(path.join(ctx.dataDir, 'articles/new/deeper'), { recursive: true });
@@ -67,7 +67,7 @@ describe('an articles folder created after startup', () => {
       await watcher.ready;
       await mkdir(path.join(ctx.dataDir, 'articles/later'), { recursive: true });
       await writeFile(path.join(ctx.dataDir, 'articles/later/first.md'), '# Late arrival\nnarwhal');
-      await eventually(() => ctx.kb.search(parseQuery('narwhal'), 5).hits.length === 1);
+      await eventually(() => ctx.kb.search(parseQuery('narwhal'), { viewer: CONSOLE_USER, limit: 5 }).hits.length === 1);
       expect(ctx.kb.counts().articles).toBe(1);
     } finally {
       await watcher.close();

@@ -1,0 +1,79 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createTestContext, type TestContext } from '../helpers/context.ts';
+
+const ARTICLES: Record<string, string> = {
+  'a.md': '---\ntitle: A\ntags: [database, postgres]\n---\ntext\n',
+  'b.md': '---\ntitle: B\ntags: [Database, big-data]\n---\ntext\n',
+  'c.md': '---\ntitle: C\ntags: [database, café]\n---\ntext\n',
+  'd.md': '---\ntitle: D\ntags: [cafe]\n---\ntext\n',
+};
+
+describe('/tags', () => {
+  let ctx: TestContext;
+  beforeAll(async () => {
+    ctx = await createTestContext({ profile: '# Current topics\n- Data\n', articles: ARTICLES });
+    await ctx.run('/note vacuum settings #postgres #data/etl');
+    await ctx.run('/note launch checklist #🚀');
+  });
+  afterAll(() => ctx.close());
+
+  it('lists the tags in use with counts, most used first, each as the /find that lists it', async () => {
+    const reply = await ctx.run('/tags');
+    expect(reply).toMatchObject({ tone: 'ok', visibility: 'ephemeral', text: '6 tags in use, most used first' });
+    expect(reply.sections).toEqual([
+      {
+        type: 'list',
+        title: 'Tags',
+        items: [
+          { text: '/find #database', detail: '3 articles' },
+          { text: '/find #cafe', detail: '2 articles' },
+          { text: '/find #postgres', detail: '1 article, 1 note' },
+          { text: '/find #big-data', detail: '1 article' },
+          { text: '/find #data/etl', detail: '1 note' },
+          { text: '/find #🚀', detail: '1 note' },
+        ],
+      },
+    ]);
+    // Every line finds what it counts.
+    expect((await ctx.run('/find #postgres')).text).toBe('2 results for "#postgres"');
+    expect((await ctx.run('/find #cafe')).text).toBe('2 results for "#cafe"');
+  });
+
+  it('narrows by a prefix of the tag or of a part of it, with or without #', async () => {
+    const reply = await ctx.run('/tags data');
+    expect(reply.text).toBe('3 tags matching "data", most used first');
+    expect(reply.sections[0]).toMatchObject({ title: 'Tags matching "data"', items: [{ text: '/find #database' }, { text: '/find #big-data' }, { text: '/find #data/etl' }] });
+    expect((await ctx.run('/tags #ETL')).sections[0]).toMatchObject({ items: [{ text: '/find #data/etl' }] });
+    expect((await ctx.run('/tags 🚀')).sections[0]).toMatchObject({ items: [{ text: '/find #🚀' }] });
+  });
+
+  it('says when no tag matches, and when there are none yet', async () => {
+    expect((await ctx.run('/tags zzz')).text).toBe('No tag matches "zzz".');
+    expect((await ctx.run('/tags zzz')).sections).toEqual([{ type: 'text', text: '/tags lists every tag in use.' }]);
+    const empty = await createTestContext({ profile: '# Current topics\n- x\n', articles: { 'x.md': '# X\n\nno tags\n' } });
+    try {
+      expect(await empty.run('/tags')).toMatchObject({
+        text: 'No tags yet.',
+        sections: [{ type: 'text', text: 'Tags come from #hashtags in notes (/note fix flaky CI #ci) and from tags: in the front matter of write-ups.' }],
+      });
+    } finally {
+      await empty.close();
+    }
+  });
+
+  it('lists at most 30, and says how to narrow the rest', async () => {
+    const many = await createTestContext({
+      profile: '# Current topics\n- x\n',
+      articles: Object.fromEntries(Array.from({ length: 45 }, (_, i) => [`t${i}.md`, `---\ntitle: T${i}\ntags: [topic${String(i).padStart(2, '0')}]\n---\nx\n`])),
+    });
+    try {
+      const reply = await many.run('/tags');
+      expect(reply.text).toBe('45 tags in use, most used first');
+      expect(reply.sections[0]).toMatchObject({ type: 'list' });
+      expect(reply.sections[0]!.type === 'list' && reply.sections[0]!.items).toHaveLength(30);
+      expect(reply.sections[1]).toEqual({ type: 'text', text: '15 more — narrow them with a prefix, e.g. /tags to' });
+    } finally {
+      await many.close();
+    }
+  });
+});
