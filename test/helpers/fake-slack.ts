@@ -111,7 +111,21 @@ export function slackMessageProblems(body: unknown): string[] {
     else if (type === 'context') {
       if (!Array.isArray(elements) || elements.length === 0 || elements.length > 10) problems.push(`blocks[${i}] context: 1–10 elements`);
       else elements.forEach((element: unknown, j) => checkText(`blocks[${i}].elements[${j}]`, element));
-    } else if (type !== 'divider') problems.push(`blocks[${i}]: unknown type ${String(type)}`);
+    } else if (type === 'actions') {
+      // Block Kit: 1-25 elements; a button's text 1-75 characters, action_id and value at most 255 and 2,000.
+      if (!Array.isArray(elements) || elements.length === 0 || elements.length > 25) problems.push(`blocks[${i}] actions: 1–25 elements`);
+      else {
+        elements.forEach((element: unknown, j) => {
+          const { type: kind, text: label, action_id: actionId, value } = (element ?? {}) as Record<string, unknown>;
+          const where = `blocks[${i}].elements[${j}]`;
+          const shown = (label as { text?: unknown } | undefined)?.text;
+          if (kind !== 'button') problems.push(`${where}: unknown element ${String(kind)}`);
+          if (typeof shown !== 'string' || shown.length === 0 || shown.length > 75) problems.push(`${where}: button text must be 1–75 characters`);
+          if (typeof actionId !== 'string' || actionId.length === 0 || actionId.length > 255) problems.push(`${where}: action_id must be 1–255 characters`);
+          if (value !== undefined && (typeof value !== 'string' || value.length > 2000)) problems.push(`${where}: value of at most 2,000 characters`);
+        });
+      }
+    } else if (type !== 'divider' && type !== 'header') problems.push(`blocks[${i}]: unknown type ${String(type)}`);
   });
   return problems;
 }
