@@ -4,7 +4,7 @@
  * source), so a file can also go under articles/; `import` reads such files into
  * a store, keeping ids and skipping notes already there.
  */
-import { readFile, writeFile, mkdir, stat } from 'node:fs/promises';
+import { mkdir, readFile, readdir, rename, rm, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { stringify } from 'yaml';
 import { listMarkdownFiles } from '../sources/articles.ts';
@@ -100,11 +100,39 @@ export interface ExportResult {
   folder: string;
 }
 
-/** Writes every note in the store as `<folder>/<id>.md`. */
+/**
+ * Writes every note in the store as `<folder>/<id>.md`. The folder must be new
+ * or empty: files left from an older export would be notes forgotten since,
+ * and a later import would bring them back. The files are written into a
+ * hidden folder beside it and renamed into place at the end, so a failed
+ * export leaves no half backup behind.
+ */
 export async function exportNotes(store: NoteStore, folder: string): Promise<ExportResult> {
-  await mkdir(folder, { recursive: true });
+  const existing = await readdir(folder).catch((error: NodeJS.ErrnoException) => {
+    if (error.code === 'ENOENT') return undefined;
+    throw error;
+  });
+  if (existing && existing.length > 0) {
+    throw new Error(
+      `export: ${folder} is not empty (${existing.length} ${existing.length === 1 ? 'entry' : 'entries'}) — export into a new or empty folder, so the backup holds exactly the notes there are now`,
+    );
+  }
   const notes = await store.loadAll();
-  await inBatches(notes, async (note) => writeFile(path.join(folder, `${note.id}.md`), noteToMarkdown(note)));
+  const target = path.resolve(folder);
+  await mkdir(path.dirname(target), { recursive: true });
+  const temp = path.join(path.dirname(target), `.${path.basename(target)}.export-${process.pid}`);
+  await mkdir(temp);
+  try {
+    await inBatches(notes, async (note) => writeFile(path.join(temp, `${note.id}.md`), noteToMarkdown(note)));
+    // Replaces the folder only if it is (still) missing or empty.
+    await rename(temp, target);
+  } catch (error) {
+    await rm(temp, { recursive: true, force: true });
+    if ((error as NodeJS.ErrnoException).code === 'ENOTEMPTY' || (error as NodeJS.ErrnoException).code === 'EEXIST') {
+      throw new Error(`export: ${folder} is not empty — export into a new or empty folder, so the backup holds exactly the notes there are now`);
+    }
+    throw error;
+  }
   return { written: notes.length, folder };
 }
 

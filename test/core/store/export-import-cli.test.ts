@@ -67,6 +67,39 @@ describe('npm run export / import', () => {
     expect(down.stderr).toMatch(/^export: STORE_URL: cannot connect to postgresql:\/\/tinker@127\.0\.0\.1:1\/notes \([^\n]+\)\n$/);
   });
 
+  it('refuses a folder that holds an older export, so a backup never brings back a forgotten note', { timeout: 60_000 }, async () => {
+    const source = await createTestStore('sqlite');
+    cleanups.push(() => source.cleanup());
+    const [kept, forgotten] = [note('kept #backup'), note('forgotten since #backup')];
+    const writer = await openNoteStore(source.url, { logger: silentLogger() });
+    await writer.put(kept);
+    await writer.put(forgotten);
+    const root = await makeTempDir('tinker-cli-backup-');
+    cleanups.push(() => rm(root, { recursive: true, force: true }));
+    const backup = path.join(root, 'notes');
+    expect(await npmRun('export', [backup], source.url)).toMatchObject({ code: 0, stdout: `export: wrote 2 notes from ${source.url} to ${backup}\n` });
+
+    expect(await writer.delete(forgotten.id)).toBe(true);
+    await writer.close();
+    // The same folder again: refused, and the old backup is left as it was.
+    expect(await npmRun('export', [backup], source.url)).toEqual({
+      code: 1,
+      stdout: '',
+      stderr: `export: ${backup} is not empty (2 entries) — export into a new or empty folder, so the backup holds exactly the notes there are now\n`,
+    });
+    expect((await readdir(backup)).sort()).toEqual([`${forgotten.id}.md`, `${kept.id}.md`].sort());
+    // A new folder holds exactly the notes there are now; an empty one is fine too.
+    const fresh = path.join(root, 'notes-2');
+    expect(await npmRun('export', [fresh], source.url)).toMatchObject({ code: 0 });
+    expect(await readdir(fresh)).toEqual([`${kept.id}.md`]);
+    const empty = await makeTempDir('tinker-cli-empty-');
+    cleanups.push(() => rm(empty, { recursive: true, force: true }));
+    expect(await npmRun('export', [empty], source.url)).toMatchObject({ code: 0 });
+    expect(await readdir(empty)).toEqual([`${kept.id}.md`]);
+    // Nothing else is left beside them (the export is written aside, then moved into place).
+    expect((await readdir(root)).sort()).toEqual(['notes', 'notes-2']);
+  });
+
   for (const kind of ['sqlite', 'redis', 'postgres'] as StoreKind[]) {
     const skipped = announceSkip(kind, 'moving notes from SQLite with npm run export / import');
     it.skipIf(skipped)(`moves every note from SQLite to ${kind}; importing twice adds nothing`, { timeout: 60_000 }, async () => {
