@@ -3,6 +3,8 @@
  * (cold and from a snapshot), memory, `/find` and `/note` latency over corpora
  * replicated from ../shared/corpora/til, against a naive scan and `rg -il` on
  * the same queries in the same run. Prints a table; writes bench/results.json.
+ * Then the markdown parsers tried, parse time per 1,000 files on both shared
+ * archives (bench/parsers.ts); `--parsers` prints only that, `--no-parsers` skips it.
  */
 import { spawn, spawnSync } from 'node:child_process';
 import { cpus, loadavg } from 'node:os';
@@ -15,6 +17,7 @@ import { REPO_ROOT, TIL_DIR, WORK_DIR, ensureTilCorpus, tilFiles } from './corpu
 import type { ChildJob } from './child.ts';
 import { benchQueries, type BenchQuery } from './queries.ts';
 import { fmt, summarize, table, type Summary } from './stats.ts';
+import { benchParsers, parsersTable } from './parsers.ts';
 
 const args = process.argv.slice(2);
 const quick = args.includes('--quick');
@@ -53,6 +56,10 @@ interface SizeResult {
 }
 
 async function main(): Promise<void> {
+  if (args.includes('--parsers')) {
+    process.stdout.write(`${parsersTable(await benchParsers({ log: (line) => process.stderr.write(`${line}\n`) }))}\n`);
+    return;
+  }
   // The child runs compiled, as `npm start` runs the bot.
   const build = spawnSync(process.execPath, [path.join('scripts', 'build.mjs')], { cwd: REPO_ROOT, stdio: 'inherit' });
   if (build.status !== 0) throw new Error('bench: could not compile the sources (node scripts/build.mjs)');
@@ -80,8 +87,10 @@ async function main(): Promise<void> {
     warmup: WARMUP,
     notes: NOTES,
   };
-  await writeFile(path.join(REPO_ROOT, 'bench', 'results.json'), `${JSON.stringify({ meta, results }, null, 2)}\n`);
+  const parsers = args.includes('--no-parsers') ? [] : await benchParsers({ rounds: 3, log: (line) => process.stderr.write(`bench: ${line}\n`) });
+  await writeFile(path.join(REPO_ROOT, 'bench', 'results.json'), `${JSON.stringify({ meta, results, parsers }, null, 2)}\n`);
   process.stdout.write(`${report(results, meta)}\n`);
+  if (parsers.length > 0) process.stdout.write(`\nMarkdown → text, parse only (in memory, one thread, best of 3 rounds):\n\n${parsersTable(parsers)}\n`);
 }
 
 async function benchSize(

@@ -1,12 +1,20 @@
 /**
- * Articles: markdown write-ups under DATA_DIR/articles, with optional YAML front matter.
+ * Articles: markdown write-ups under DATA_DIR/articles, with optional front matter (YAML or TOML).
  */
 import { closeSync, fstatSync, openSync, readFileSync, statSync } from 'node:fs';
 import { readdir, readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { normalizeTag } from '../domain/tags.ts';
 import { decodeText } from '../util/decode.ts';
-import { frontMatterOf, isAbsoluteUrl, parseMarkdown, plainText } from './markdown.ts';
+import { splitFrontMatter } from './front-matter.ts';
+import { isAbsoluteUrl } from './markdown.ts';
+import { markdownText } from './markdown-text.ts';
+
+/**
+ * Bump when parsing gives other text, titles, dates or tags for the same file:
+ * an index snapshot built under another version is rebuilt rather than loaded.
+ */
+export const ARTICLE_FORMAT_VERSION = 2;
 
 export interface Article {
   /** Path relative to DATA_DIR, with forward slashes: `articles/git/nfs.md`. */
@@ -36,30 +44,15 @@ export function parseArticle(
   mtimeMs = 0,
 ): Article {
   if (source.includes('\u0000')) throw new Error('not a text file');
-  // A byte-order mark would hide the front matter's opening ---.
-  // Only text is read from the tree, so URLs in text need not become link nodes.
-  const tree = parseMarkdown(source.replace(/^\uFEFF/, ''), { textOnly: true });
-  let meta: Record<string, unknown>;
-  try {
-    meta = frontMatterOf(tree);
-  } catch (error) {
-    throw new Error(`invalid front matter: ${firstLine(error)}`);
-  }
-  // Raw HTML (comments, tags) is markup, not text to search or show.
-  const body = tree.children.filter((node) => node.type !== 'yaml' && node.type !== 'html');
-  const firstHeading = body.find((node) => node.type === 'heading');
+  const { data: meta, body } = splitFrontMatter(source);
+  const { blocks } = markdownText(body);
+  const firstHeading = blocks.find((block) => block.depth > 0);
   const metaTitle =
     typeof meta.title === 'string' || typeof meta.title === 'number' ? String(meta.title).trim() : '';
-  const title =
-    metaTitle ||
-    (firstHeading ? plainText(firstHeading) : '') ||
-    path.basename(relativePath, path.extname(relativePath));
+  const title = metaTitle || firstHeading?.text || path.basename(relativePath, path.extname(relativePath));
   // The heading used as the title is not repeated in the text.
-  const textNodes = metaTitle ? body : body.filter((node) => node !== firstHeading);
-  const text = textNodes
-    .map((node) => plainText(node))
-    .filter(Boolean)
-    .join('\n');
+  const textBlocks = metaTitle ? blocks : blocks.filter((block) => block !== firstHeading);
+  const text = textBlocks.map((block) => block.text).join('\n');
   const url = typeof meta.url === 'string' && isAbsoluteUrl(meta.url) ? meta.url : undefined;
   return {
     path: relativePath,

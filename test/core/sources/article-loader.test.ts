@@ -46,7 +46,7 @@ describe('loadArticles on worker threads', () => {
     const paths = here.articles.map((a) => a.path);
     expect(paths).toEqual([...paths].sort((a, b) => a.localeCompare(b)));
     expect(here.problems.map((p) => [p.path, p.reason.split(':')[0]])).toEqual([
-      ['articles/topic-0/broken.md', 'invalid front matter'],
+      ['articles/topic-0/broken.md', 'invalid YAML front matter'],
       ['articles/topic-1/binary.md', 'not a text file'],
     ]);
     expect(here.articles.find((a) => a.path === 'articles/topic-0/deep/Note-0.md')).toMatchObject({

@@ -29,7 +29,9 @@ describe('parseArticle', () => {
   });
 
   it('rejects invalid YAML front matter with a short reason', () => {
-    expect(() => parseArticle('articles/bad.md', '---\ntitle: [unclosed\n---\ntext')).toThrow(/^invalid front matter: /);
+    expect(() => parseArticle('articles/bad.md', '---\ntitle: [unclosed\n---\ntext')).toThrow(
+      'invalid YAML front matter: Flow sequence in block collection must be sufficiently indented and end with a ] at line 1, column 17',
+    );
   });
 
   it('reads front matter behind a byte-order mark and with CRLF line ends; a numeric title is a title', () => {
@@ -63,7 +65,7 @@ describe('loadArticles', () => {
     expect(problems.map((p) => p.path).sort()).toEqual(
       readable ? ['articles/a/binary.md', 'articles/a/broken.md'] : ['articles/a/binary.md', 'articles/a/broken.md', 'articles/locked.md'],
     );
-    expect(problems.find((p) => p.path.endsWith('broken.md'))!.reason).toMatch(/^invalid front matter/);
+    expect(problems.find((p) => p.path.endsWith('broken.md'))!.reason).toMatch(/^invalid YAML front matter: /);
   });
 
   it('follows symlinks to files and leaves out hidden folders and node_modules, in the load and in the snapshot check alike', async () => {
