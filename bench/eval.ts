@@ -12,7 +12,8 @@ import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { REPO_ROOT, SHARED_CORPORA, WORK_DIR, requireCorpus } from './corpus.ts';
-import { ARCHIVES, loadArchive, type ArchiveName } from './eval/archives.ts';
+import { ARCHIVES, isArchiveName, loadArchive, type ArchiveName } from './eval/archives.ts';
+import { TYPO_STYLES, type TypoStyle } from './eval/typos.ts';
 import { BASELINES } from './eval/baselines.ts';
 import { RankCache } from './eval/rank-cache.ts';
 import { MODELS, MODEL_DESCRIPTIONS, type ModelName } from './eval/query-models.ts';
@@ -38,6 +39,8 @@ export interface EvalFlags {
   losses: boolean;
   /** Reuse the baselines' answers of earlier runs over the same documents. */
   cache: boolean;
+  /** How the typo rows are mistyped. */
+  typos: TypoStyle;
 }
 
 /** Parses the command line; a bad value is an error message, not a guess. */
@@ -50,11 +53,17 @@ export function parseFlags(argv: readonly string[]): EvalFlags | string {
     if (unknown.length > 0 || items.length === 0) return `eval: unknown --${name} value "${unknown.join(',') || raw}" — use ${allowed.join(',')}`;
     return allowed.filter((item) => items.includes(item));
   };
-  const known = ['archive', 'archives', 'models', 'n', 'quick', 'variants', 'markdown', 'losses', 'no-cache'];
+  const known = ['archive', 'archives', 'models', 'n', 'quick', 'variants', 'markdown', 'losses', 'no-cache', 'typos'];
   const stray = argv.filter((arg) => !known.includes(arg.replace(/^--/, '').split('=')[0]!));
-  if (stray.length > 0) return `eval: unknown option ${stray[0]} — use --archive=, --models=, --n=, --quick, --variants, --markdown, --losses, --no-cache`;
-  const archives = list('archive', value('archive') ?? value('archives'), ARCHIVES);
-  if (typeof archives === 'string') return archives;
+  if (stray.length > 0) return `eval: unknown option ${stray[0]} — use --archive=, --models=, --n=, --typos=, --quick, --variants, --markdown, --losses, --no-cache`;
+  const archiveList = value('archive') ?? value('archives');
+  const named = archiveList === undefined ? [...ARCHIVES] : archiveList.split(',').map((item) => item.trim()).filter(Boolean);
+  const badArchive = named.find((name) => !isArchiveName(name));
+  // The shared archives in their usual order, then any folders as given.
+  const archives = [...ARCHIVES.filter((name) => named.includes(name)), ...named.filter((name) => name.startsWith('dir:'))] as ArchiveName[];
+  if (badArchive !== undefined || archives.length === 0) return `eval: unknown --archive value "${badArchive ?? archiveList}" — use ${ARCHIVES.join(',')} or dir:/path/to/markdown`;
+  const typos = value('typos') ?? 'keyboard';
+  if (!(TYPO_STYLES as readonly string[]).includes(typos)) return `eval: unknown --typos value "${typos}" — use ${TYPO_STYLES.join(', ')}`;
   const models = list('models', value('models'), MODELS);
   if (typeof models === 'string') return models;
   const quick = argv.includes('--quick');
@@ -69,6 +78,7 @@ export function parseFlags(argv: readonly string[]): EvalFlags | string {
     markdown: argv.includes('--markdown'),
     losses: argv.includes('--losses'),
     cache: !argv.includes('--no-cache'),
+    typos: typos as TypoStyle,
   };
 }
 
@@ -95,7 +105,11 @@ function reuse(result: ArchiveResult): string {
 function describe(flags: EvalFlags, results: readonly ArchiveResult[]): string {
   const lines = [
     `Known-item queries: per archive, model and length (${QUERY_WORDS.join(' and ')} words), a seeded sample of up to ${flags.sample} target documents; the same query with one typo`,
-    '(one drop, insert, keyboard-neighbour substitution or adjacent swap, not at the first letter, in one word of 4+ letters). Words are surface words (lower case, 3+ letters, not stop words).',
+    flags.typos === 'keyboard'
+      ? '(one drop, insert, keyboard-neighbour substitution or adjacent swap, not at the first letter, in one word of 4+ letters). Words are surface words (lower case, 3+ letters, not stop words).'
+      : flags.typos === 'any'
+        ? '(--typos=any: one drop, insert, substitution by any letter or adjacent swap anywhere, the first letter included, in one word of 4+ letters). Words are surface words (lower case, 3+ letters, not stop words).'
+        : '(--typos=two: two keyboard edits in one word of 4+ letters). Words are surface words (lower case, 3+ letters, not stop words).',
     ...flags.models.map((model) => `  ${model}: ${MODEL_DESCRIPTIONS[model]}`),
     `hit@k: the target is in the top k; MRR: mean 1/rank (0 below 100). Systems: tinker (the shipped SearchIndex, as /find ranks), MiniSearch defaults, MiniSearch { fuzzy: 0.2, prefix: true } (MS f+p), plain BM25 (k1 1.2, b 0.75, lower-cased tokens, title + text). "− best": tinker's hit@5 minus the best baseline's.`,
   ];
@@ -151,7 +165,7 @@ async function main(): Promise<void> {
     const archive = await loadArchive(name);
     // Cranfield's known-item rows use its abstracts; its ad hoc questions are always run.
     const cache = flags.cache ? await RankCache.open(path.join(WORK_DIR, 'eval', `${name}.baseline-answers.json`), archive.docs) : undefined;
-    const result = evaluateArchive(archive, systems, { models: flags.models, sample: flags.sample, baselines: base.baselines, ...(cache ? { cache } : {}) });
+    const result = evaluateArchive(archive, systems, { models: flags.models, sample: flags.sample, baselines: base.baselines, typos: flags.typos, ...(cache ? { cache } : {}) });
     await cache?.save();
     if (cache) result.baselineAnswers = { ...cache.counts };
     results.push(result);

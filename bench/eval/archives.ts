@@ -13,7 +13,13 @@ import { CRANFIELD_DIR, REPO_ROOT, SHARED_CORPORA, TIL_DIR, WORK_DIR, loadCranfi
 import { cranfieldGain } from './metrics.ts';
 
 export const ARCHIVES = ['til', 'rust-blog', 'cranfield'] as const;
-export type ArchiveName = (typeof ARCHIVES)[number];
+/** A shared archive, or any folder of markdown write-ups (`dir:/path/to/folder`), e.g. a held-out one. */
+export type ArchiveName = (typeof ARCHIVES)[number] | `dir:${string}`;
+
+/** Whether a command-line archive name is one the eval can read. */
+export function isArchiveName(name: string): name is ArchiveName {
+  return (ARCHIVES as readonly string[]).includes(name) || (name.startsWith('dir:') && name.length > 4);
+}
 
 export const RUST_BLOG_DIR = path.join(SHARED_CORPORA, 'rust-blog', 'content');
 
@@ -41,6 +47,7 @@ export interface Archive {
 
 export async function loadArchive(name: ArchiveName): Promise<Archive> {
   if (name === 'cranfield') return loadCranfieldArchive();
+  if (name.startsWith('dir:')) return loadArticleArchive(name, path.resolve(name.slice(4)));
   return loadArticleArchive(name, name === 'til' ? TIL_DIR : RUST_BLOG_DIR);
 }
 
@@ -54,8 +61,9 @@ export async function loadArchive(name: ArchiveName): Promise<Archive> {
  */
 async function loadArticleArchive(name: ArchiveName, folder: string): Promise<Archive> {
   requireCorpus(folder);
-  const dataDir = path.join(WORK_DIR, 'eval', name);
-  const cacheFile = path.join(WORK_DIR, 'eval', `${name}.docs.json`);
+  const key = name.startsWith('dir:') ? `dir-${createHash('sha256').update(folder).digest('hex').slice(0, 12)}` : name;
+  const dataDir = path.join(WORK_DIR, 'eval', key);
+  const cacheFile = path.join(WORK_DIR, 'eval', `${key}.docs.json`);
   const fingerprint = await parseFingerprint(folder);
   const cached = await readFile(cacheFile, 'utf8')
     .then((text) => JSON.parse(text) as { fingerprint: string; docs: IndexedDoc[]; skipped: Archive['skipped'] })

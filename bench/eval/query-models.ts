@@ -7,7 +7,7 @@
  */
 import { eng as ENGLISH_STOP_WORDS } from 'stopword';
 import { seededRandom } from '../queries.ts';
-import { MIN_TYPO_LENGTH, makeTypo, typoKind, type TypoKind } from './typos.ts';
+import { MIN_TYPO_LENGTH, makeTypoIn, typoKind, type TypoKind, type TypoStyle } from './typos.ts';
 
 export const MODELS = ['middling', 'discriminative', 'rarest', 'title'] as const;
 export type ModelName = (typeof MODELS)[number];
@@ -151,7 +151,7 @@ export function knownItemCell(
   archive: ArchiveWords,
   model: ModelName,
   words: number,
-  options: { sample: number; seed: string },
+  options: { sample: number; seed: string; typos?: TypoStyle },
 ): KnownItemCell {
   const seed = seedOf(`${options.seed}/${model}/${words}`);
   const pick = seededRandom(seed);
@@ -173,7 +173,7 @@ export function knownItemCell(
     const long = chosen.map((word, i) => i).filter((i) => [...chosen[i]!].length >= MIN_TYPO_LENGTH);
     if (long.length === 0) continue;
     const at = long[Math.floor(mistype() * long.length)]!;
-    const typed = makeTypo(mistype, chosen[at]!);
+    const typed = makeTypoIn(options.typos ?? 'keyboard', mistype, chosen[at]!);
     typo.push({ target: doc.id, text: chosen.map((word, i) => (i === at ? typed : word)).join(' '), typo: { word: chosen[at]!, typed, kind: typoKind(chosen[at]!, typed) } });
   }
   return { model, words, eligible: pools.length, clean, typo };

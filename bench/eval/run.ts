@@ -6,7 +6,7 @@ import type { Archive } from './archives.ts';
 import { adHocFigures, knownItemFigures, rankOf, KNOWN_ITEM_DEPTH, type AdHocFigures, type KnownItemFigures } from './metrics.ts';
 import { archiveWords, knownItemCell, type KnownItemQuery, type ModelName } from './query-models.ts';
 import type { RankCache } from './rank-cache.ts';
-import { TYPO_KINDS } from './typos.ts';
+import { TYPO_KINDS, type TypoStyle } from './typos.ts';
 import type { Ranker, System } from './types.ts';
 
 /** Query lengths of the known-item rows. */
@@ -65,6 +65,8 @@ export interface RunOptions {
   baselines?: readonly string[];
   /** Earlier runs' baseline answers over the same documents; none: every system runs every query. */
   cache?: RankCache;
+  /** How the typo rows are mistyped (default `keyboard`). */
+  typos?: TypoStyle;
 }
 
 const AD_HOC_DEPTH = 1000;
@@ -120,7 +122,7 @@ export function evaluateArchive(archive: Archive, systems: readonly System[], op
   const rows: KnownItemRow[] = [];
   for (const model of options.models) {
     for (const count of QUERY_WORDS) {
-      const cell = knownItemCell(words, model, count, { sample: options.sample, seed: archive.name });
+      const cell = knownItemCell(words, model, count, { sample: options.sample, seed: archive.name, ...(options.typos ? { typos: options.typos } : {}) });
       for (const [typo, queries] of [[false, cell.clean], [true, cell.typo]] as const) {
         const ranks = runners.map((runner) => queries.map((query) => runner.rank(query)));
         const figures: Record<string, KnownItemFigures> = {};

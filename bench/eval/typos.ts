@@ -71,3 +71,65 @@ export function typoKind(word: string, typed: string): TypoKind {
   if (b.length > a.length) return 'insert';
   return [...a].sort().join('') === [...b].sort().join('') ? 'swap' : 'substitute';
 }
+
+/**
+ * How hard the typos are. `keyboard` (the default): one edit as makeTypo makes it. `any`: one
+ * edit anywhere, the first letter included, with any letter a-z, as a random generator (not a
+ * hand) makes it. `two`: two keyboard edits in the same word. The default is what people type;
+ * the others check that a ranking choice does not hold only for the friendliest typos.
+ */
+export const TYPO_STYLES = ['keyboard', 'any', 'two'] as const;
+export type TypoStyle = (typeof TYPO_STYLES)[number];
+
+const ALPHABET = 'abcdefghijklmnopqrstuvwxyz';
+
+/** `word` mistyped in the given style; a word shorter than MIN_TYPO_LENGTH comes back unchanged. */
+export function makeTypoIn(style: TypoStyle, random: () => number, word: string): string {
+  if ([...word].length < MIN_TYPO_LENGTH) return word;
+  if (style === 'keyboard') return makeTypo(random, word);
+  if (style === 'two') {
+    for (let attempt = 0; attempt < 8; attempt += 1) {
+      const typed = makeTypo(random, makeTypo(random, word));
+      // Two edits can undo each other (a drop and an insert of the same letter): try again.
+      if (typed !== word && typoDistance(word, typed) === 2) return typed;
+    }
+    return makeTypo(random, word);
+  }
+  const letters = [...word];
+  const kind = TYPO_KINDS[Math.floor(random() * 4)]!;
+  const at = Math.floor(random() * letters.length);
+  const letter = () => ALPHABET[Math.floor(random() * ALPHABET.length)]!;
+  switch (kind) {
+    case 'drop':
+      return [...letters.slice(0, at), ...letters.slice(at + 1)].join('');
+    case 'insert':
+      return [...letters.slice(0, at), letter(), ...letters.slice(at)].join('');
+    case 'substitute': {
+      let replacement = letter();
+      while (replacement === letters[at]) replacement = letter();
+      return [...letters.slice(0, at), replacement, ...letters.slice(at + 1)].join('');
+    }
+    case 'swap': {
+      const pairs: number[] = [];
+      for (let i = 0; i < letters.length - 1; i += 1) if (letters[i] !== letters[i + 1]) pairs.push(i);
+      if (pairs.length === 0) return [...letters.slice(0, at), ...letters.slice(at + 1)].join('');
+      const from = pairs[Math.floor(random() * pairs.length)]!;
+      return [...letters.slice(0, from), letters[from + 1]!, letters[from]!, ...letters.slice(from + 2)].join('');
+    }
+  }
+}
+
+/** Damerau-Levenshtein distance (optimal string alignment), for checking the typo makers. */
+export function typoDistance(a: string, b: string): number {
+  const x = [...a];
+  const y = [...b];
+  const d: number[][] = Array.from({ length: x.length + 1 }, (_, i) => Array.from({ length: y.length + 1 }, (_, j) => (i === 0 ? j : j === 0 ? i : 0)));
+  for (let i = 1; i <= x.length; i += 1) {
+    for (let j = 1; j <= y.length; j += 1) {
+      const cost = x[i - 1] === y[j - 1] ? 0 : 1;
+      d[i]![j] = Math.min(d[i - 1]![j]! + 1, d[i]![j - 1]! + 1, d[i - 1]![j - 1]! + cost);
+      if (i > 1 && j > 1 && x[i - 1] === y[j - 2] && x[i - 2] === y[j - 1]) d[i]![j] = Math.min(d[i]![j]!, d[i - 2]![j - 2]! + 1);
+    }
+  }
+  return d[x.length]![y.length]!;
+}

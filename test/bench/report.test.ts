@@ -49,6 +49,7 @@ describe('eval flags', () => {
       markdown: false,
       losses: false,
       cache: true,
+      typos: 'keyboard',
     });
   });
 
@@ -61,12 +62,15 @@ describe('eval flags', () => {
       cache: false,
     });
     expect(parseFlags(['--n=42'])).toMatchObject({ sample: 42 });
+    expect(parseFlags(['--typos=any'])).toMatchObject({ typos: 'any' });
+    expect(parseFlags(['--archive=dir:/tmp/vault,til'])).toMatchObject({ archives: ['til', 'dir:/tmp/vault'] });
   });
 
   it('says what is wrong with a bad flag', () => {
-    expect(parseFlags(['--archive=obsidian'])).toBe('eval: unknown --archive value "obsidian" — use til,rust-blog,cranfield');
+    expect(parseFlags(['--archive=obsidian'])).toBe('eval: unknown --archive value "obsidian" — use til,rust-blog,cranfield or dir:/path/to/markdown');
+    expect(parseFlags(['--typos=hard'])).toBe('eval: unknown --typos value "hard" — use keyboard, any, two');
     expect(parseFlags(['--models=tfidf'])).toBe('eval: unknown --models value "tfidf" — use middling,discriminative,rarest,title');
     expect(parseFlags(['--n=lots'])).toBe('eval: --n must be a whole number of documents, got "lots"');
-    expect(parseFlags(['--fast'])).toBe('eval: unknown option --fast — use --archive=, --models=, --n=, --quick, --variants, --markdown, --losses, --no-cache');
+    expect(parseFlags(['--fast'])).toBe('eval: unknown option --fast — use --archive=, --models=, --n=, --typos=, --quick, --variants, --markdown, --losses, --no-cache');
   });
 });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { seededRandom } from '../../bench/queries.ts';
-import { MIN_TYPO_LENGTH, TYPO_KINDS, makeTypo, typoKind } from '../../bench/eval/typos.ts';
+import { MIN_TYPO_LENGTH, TYPO_KINDS, makeTypo, makeTypoIn, typoDistance, typoKind } from '../../bench/eval/typos.ts';
 
 /** Optimal string alignment distance: insertions, deletions, substitutions and adjacent swaps. */
 function editDistance(a: string, b: string): number {
@@ -74,6 +74,47 @@ describe('typoKind', () => {
     const random = seededRandom(6);
     for (const kind of TYPO_KINDS) {
       for (let round = 0; round < 50; round += 1) expect(typoKind('bookkeeper', makeTypo(random, 'bookkeeper', kind))).toBe(kind);
+    }
+  });
+});
+
+describe('makeTypoIn', () => {
+  it('keyboard is makeTypo: one edit, never at the first letter', () => {
+    const random = seededRandom(11);
+    for (const word of WORDS.filter((w) => w.length >= MIN_TYPO_LENGTH)) {
+      for (let i = 0; i < 50; i += 1) {
+        const typed = makeTypoIn('keyboard', random, word);
+        expect(editDistance(word, typed)).toBe(1);
+        expect(typed[0]).toBe(word[0]);
+      }
+    }
+  });
+
+  it('any makes exactly one edit, and sometimes at the first letter', () => {
+    const random = seededRandom(12);
+    let firstLetter = 0;
+    for (let i = 0; i < 400; i += 1) {
+      const typed = makeTypoIn('any', random, 'bookkeeper');
+      expect(editDistance('bookkeeper', typed)).toBe(1);
+      if (typed[0] !== 'b') firstLetter += 1;
+    }
+    expect(firstLetter).toBeGreaterThan(0);
+  });
+
+  it('two makes two edits in the word', () => {
+    const random = seededRandom(13);
+    for (let i = 0; i < 200; i += 1) expect(editDistance('themselves', makeTypoIn('two', random, 'themselves'))).toBe(2);
+  });
+
+  it('leaves short words alone in every style', () => {
+    for (const style of ['keyboard', 'any', 'two'] as const) expect(makeTypoIn(style, seededRandom(1), 'git')).toBe('git');
+  });
+
+  it('typoDistance agrees with the test’s own distance', () => {
+    const random = seededRandom(14);
+    for (let i = 0; i < 200; i += 1) {
+      const typed = makeTypoIn('two', random, 'success');
+      expect(typoDistance('success', typed)).toBe(editDistance('success', typed));
     }
   });
 });
