@@ -58,7 +58,7 @@ export const find = defineCommand({
     }
     const sections: ReplySection[] = [];
     if (query.dates) sections.push({ type: 'text', text: `${capitalize(describeDates(query.dates))}.` });
-    sections.push({ type: 'hits', hits });
+    sections.push({ type: 'hits', hits, ...(offset > 0 ? { first: offset + 1 } : {}) });
     const last = offset + hits.length;
     // Which results this page shows, when it is not all of them: "(6-10 of 31)".
     const range = total <= limit && page === 1 ? '' : ` (${offset + 1}-${last} of ${total.toLocaleString('en')})`;

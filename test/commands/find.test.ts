@@ -172,6 +172,9 @@ describe('/find pages', () => {
     expect(first.reply.actions).toEqual([{ id: 'find:more', label: 'More results', command: 'find', text: 'gerbil page:2' }]);
     const second = await page(first.reply.actions![0]!.text);
     expect(second.reply.text).toBe('23 results for "gerbil" (6-10 of 23)');
+    // Shown as hits 6-10, not 1-5 again.
+    expect(second.reply.sections.find((s) => s.type === 'hits')).toMatchObject({ first: 6 });
+    expect(first.reply.sections.find((s) => s.type === 'hits')).not.toHaveProperty('first');
     const last = await page('gerbil page:5');
     expect(last.reply.text).toBe('23 results for "gerbil" (21-23 of 23)');
     expect(last.reply.actions).toBeUndefined();

@@ -46,7 +46,7 @@ export function renderConsoleReply(reply: Reply, style: ConsoleStyle = PLAIN_STY
         lines.push(`  - ${clean(item.text)}${link}${detail}`);
       }
     } else {
-      section.hits.forEach((hit, i) => lines.push(...hitLines(hit, i + 1, style)));
+      section.hits.forEach((hit, i) => lines.push(...hitLines(hit, i + (section.first ?? 1), style)));
     }
   }
   const actions = reply.actions ?? [];

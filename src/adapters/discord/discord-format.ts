@@ -189,7 +189,7 @@ function renderEmbed(reply: Reply): DiscordMessage {
       for (const hit of section.hits) {
         hitsTotal += 1;
         if (fields.length >= DISCORD_LIMITS.fields) continue;
-        fields.push(hitField(hit, hitsTotal));
+        fields.push(hitField(hit, hitsTotal + (section.first ?? 1) - 1));
         hitsShown += 1;
       }
     }

@@ -134,7 +134,7 @@ function replyBlocks(reply: Reply, header: SlackBlock | undefined, maxBlocks: nu
       const heading = part.title && part.title !== reply.text ? `*${cutEscaped(part.title, 200)}*` : undefined;
       for (const block of packLines(part.items.map(listLine), heading)) groups.push({ blocks: [block], hit: false });
     } else {
-      part.hits.forEach((hit, i) => groups.push({ blocks: hitBlocks(hit, i + 1), hit: true }));
+      part.hits.forEach((hit, i) => groups.push({ blocks: hitBlocks(hit, i + (part.first ?? 1)), hit: true }));
     }
   }
   const buttons = encode ? actionsBlock(reply.actions ?? [], encode) : undefined;

@@ -42,7 +42,12 @@ export interface ReplyListItem {
 export type ReplySection =
   | { type: 'text'; text: string }
   | { type: 'list'; title?: string; items: ReplyListItem[] }
-  | { type: 'hits'; hits: SearchHit[] };
+  | {
+      type: 'hits';
+      hits: SearchHit[];
+      /** The number the first hit is shown with: 1 unless this is a later page (`6` for hits 6-10). */
+      first?: number;
+    };
 
 /**
  * A button on a reply: pressing it dispatches `command` with `text` as the
