@@ -17,6 +17,12 @@ import {
   type TagCount,
 } from '../src/core/index.ts';
 
+/**
+ * How deep pages go. Ranking the top `offset + limit` costs more the deeper the
+ * page, and nobody reads result 5,000; GitHub's search stops at 1,000 too.
+ */
+export const MAX_PAGED_RESULTS = 1000;
+
 export const find = defineCommand({
   name: 'find',
   description: 'Search your write-ups, notes and profile (typos are fine)',
@@ -45,6 +51,12 @@ export const find = defineCommand({
     const page = query.page ?? 1;
     const limit = ctx.searchLimit;
     const offset = (page - 1) * limit;
+    if (offset >= MAX_PAGED_RESULTS) {
+      throw new UserError(
+        'bad-query',
+        `find: only the first ${MAX_PAGED_RESULTS.toLocaleString('en')} results can be paged through — narrow the query with more words, #tag, kind: or after:`,
+      );
+    }
     const { hits, total } = ctx.kb.search(query, { viewer, limit, offset });
     const firstPage = withPage(raw, 1);
     const shown = describe(firstPage);
@@ -65,7 +77,7 @@ export const find = defineCommand({
     const header = `${plural(total, 'result')} for "${shown}"${range}`;
     return reply(header, {
       sections,
-      ...(last < total ? { actions: [{ id: 'find:more', label: 'More results', command: 'find', text: withPage(raw, page + 1) }] } : {}),
+      ...(last < Math.min(total, MAX_PAGED_RESULTS) ? { actions: [{ id: 'find:more', label: 'More results', command: 'find', text: withPage(raw, page + 1) }] } : {}),
     });
   },
 });

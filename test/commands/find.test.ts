@@ -199,6 +199,9 @@ describe('/find pages', () => {
     expect(filtered.reply.actions![0]!.text).toBe('gerbil #gerbil after:2024-01-05 page:2');
     expect((await ctx.run('/find gerbil page:9')).text).toBe('find: there is no page 9 — 23 results for "gerbil" fill 5 pages; try /find gerbil page:5');
     expect((await ctx.run('/find page:2')).text).toBe('find: query is empty — try /find libgit2');
+    expect((await ctx.run('/find gerbil page:201')).text).toBe(
+      'find: only the first 1,000 results can be paged through — narrow the query with more words, #tag, kind: or after:',
+    );
   });
 });
 

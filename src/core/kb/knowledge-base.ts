@@ -35,6 +35,9 @@ import {
 } from '../snapshot/snapshot.ts';
 import { indexTerm, tagTerm, tokenize } from '../text/words.ts';
 
+/** Deepest `offset` and largest `limit` a search takes (the /find pages stop well before). */
+const MAX_SEARCH_DEPTH = 5000;
+
 /** The predicate that keeps every document (the viewer reads every note). */
 const ALL_DOCS = (_doc: IndexedDoc): boolean => true;
 
@@ -308,8 +311,9 @@ export class KnowledgeBase {
    */
   search(query: FindQuery, options: SearchOptions): SearchOutcome {
     if (this.indexing) throw new UserError('indexing', 'find: still indexing — try again in a few seconds');
-    const offset = Math.max(0, options.offset ?? 0);
-    const limit = Math.max(0, options.limit);
+    // Bounded: a top of `offset + limit` costs about that much per matching document.
+    const offset = Math.min(Math.max(0, options.offset ?? 0), MAX_SEARCH_DEPTH);
+    const limit = Math.min(Math.max(0, options.limit), MAX_SEARCH_DEPTH);
     const visible = this.visibleTo(options.viewer);
     const admits = this.filterOf(query);
     const keep = admits ? (doc: IndexedDoc) => admits(doc) && visible(doc) : visible;
