@@ -33,6 +33,8 @@ export const HOSTILE_CASES: HostileCase[] = [
   { name: 'NUL and control characters', command: 'note', text: 'nul\u0000 bell\u0007 esc\u001b[31m red #ctl', expect: /^Saved note [0-9a-z]{10} \(#ctl\)\./, saves: true },
   { name: 'lone UTF-16 surrogates', command: 'note', text: 'lone \uD800 high and \uDC00 low #surrogate', expect: /^Saved note [0-9a-z]{10} \(#surrogate\)\./, saves: true },
   { name: 'right-to-left text and combining marks', command: 'note', text: 'שלום עולם \u202Eevil\u202C Z\u0351\u0352\u0353algo #rtl', expect: /^Saved note [0-9a-z]{10} \(#rtl\)\./, saves: true },
+  { name: 'finding the right-to-left note back: no bidirectional control is shown', command: 'find', text: '#rtl', expect: /^1 result for "#rtl"/ },
+  { name: 'bidirectional controls in a query', command: 'find', text: 'txt\u202E\u2066exe\u200F\u2069', expect: /^Nothing found for "txtexe"\./ },
   { name: 'emoji', command: 'note', text: '🚀 launch checklist 👩‍💻🏳️‍🌈 #emoji', expect: /^Saved note [0-9a-z]{10} \(#emoji\)\./, saves: true },
   { name: 'mentions', command: 'note', text: 'pingtest <!channel> <!here> @everyone @here <@&123456> <@U024BE7LH> <@80351110224678912>', expect: /^Saved note [0-9a-z]{10} \(no tags\)\./, saves: true },
   { name: 'finding the mentions back', command: 'find', text: 'pingtest', expect: /^1 result for "pingtest"/ },
@@ -42,12 +44,16 @@ export const HOSTILE_CASES: HostileCase[] = [
   { name: 'kind: with nothing after it', command: 'find', text: 'kind:', expect: /^find: kind: needs a value — use kind:note, kind:article or kind:profile/ },
   { name: '# with nothing after it', command: 'find', text: 'libgit2 #', expect: /^find: # needs a tag name after it — e.g. \/find #git/ },
   { name: 'unknown command', command: 'frobnicate', text: 'now', expect: /^Unknown command "\/frobnicate"\. Known commands: \/note, \/find, \/tags, \/topics, \/forget, \/help\./ },
+  { name: 'a typo of a command', command: 'fnd', text: 'libgit2', expect: /^Unknown command "\/fnd" — did you mean \/find\?/ },
   { name: 'unknown option', command: 'topics', text: '--verbose', expect: /^topics: no "--verbose" section in the profile — try \/topics current/ },
   { name: 'forget with a path', command: 'forget', text: '../../etc/passwd', expect: /^forget: "..\/..\/etc\/passwd" is not a note id/ },
 ];
 
 /** Markers that a stack trace or an internal error leaked into a reply. */
 export const LEAK = /(\bat .+:\d+:\d+|Error:|TypeError|undefined|\[object Object\])/;
+
+/** Bidirectional controls, which can make what is shown read otherwise than what is there: never shown. */
+const BIDI = /[\u061C\u200E\u200F\u202A-\u202E\u2066-\u2069]/;
 
 /** Slack mention and broadcast syntax that would notify someone if sent unescaped. */
 const SLACK_PING = /<(!channel|!here|!everyone|@[UW][A-Z0-9]+|!subteam\^[A-Z0-9]+)(\|[^>]*)?>/;
@@ -75,6 +81,7 @@ function consoleFrontEnd(): FrontEnd {
       const printed = await viaConsole(ctx, `/${command} ${text}`.trimEnd());
       // Control characters never reach the terminal.
       expect(printed).not.toMatch(/[\u0000-\u0008\u000B-\u001F\u007F]/);
+      expect(printed).not.toMatch(BIDI);
       return printed;
     },
     async stop() {},
@@ -96,6 +103,7 @@ function slackFrontEnd(): FrontEnd {
       expect(slackMessageProblems(message)).toEqual([]);
       const raw = JSON.stringify(message);
       expect(raw).not.toMatch(SLACK_PING);
+      expect(raw).not.toMatch(BIDI);
       // As Slack shows it: entities decoded.
       return message!.text!.replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&');
     },
@@ -131,6 +139,7 @@ function discordFrontEnd(): FrontEnd {
       expect([4, 5]).toContain(result.callback.type);
       expect(discordMessageProblems(body, { edit: result.edit !== undefined })).toEqual([]);
       expect(body.allowed_mentions).toEqual({ parse: [] });
+      expect(JSON.stringify(body)).not.toMatch(BIDI);
       // No mention syntax survives unescaped anywhere in the message.
       expect(JSON.stringify(body.embeds ?? [])).not.toMatch(/@(everyone|here)|(?<!\\\\)<[@#]/i);
       const title = body.embeds?.[0]?.title ?? body.content ?? '';

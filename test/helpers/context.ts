@@ -23,12 +23,15 @@ import {
 export const CONSOLE_USER: Person = { platform: 'console', id: 'local', name: 'owner' };
 
 export const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+/** The sample shipped in data/ (users replace it): only tests of the shipped profile itself read it. */
 export const SHIPPED_DATA = path.join(REPO_ROOT, 'data');
+/** The tests' own knowledge base (test/fixtures/kb/README.md): the default of every test context. */
+export const FIXTURE_DATA = path.join(REPO_ROOT, 'test', 'fixtures', 'kb');
 
 export interface TestContextOptions {
-  /** Profile markdown; default: the shipped data/profile.md. */
+  /** Profile markdown; default: test/fixtures/kb/profile.md. */
   profile?: string;
-  /** Articles by path under articles/; default: the shipped sample articles. */
+  /** Articles by path under articles/; default: test/fixtures/kb/articles. */
   articles?: Record<string, string>;
   /** Store; default: an in-memory Keyv store. */
   store?: NoteStore;
@@ -54,11 +57,11 @@ export async function makeTempDir(prefix = 'tinker-test-'): Promise<string> {
   return mkdtemp(path.join(tmpdir(), prefix));
 }
 
-/** A DATA_DIR in a temp folder: the given profile and articles, or copies of the shipped ones. */
+/** A DATA_DIR in a temp folder: the given profile and articles, or copies of the tests' own (test/fixtures/kb). */
 export async function makeDataDir(options: Pick<TestContextOptions, 'profile' | 'articles'> = {}): Promise<string> {
   const dataDir = await makeTempDir();
   if (options.profile !== undefined) await writeFile(path.join(dataDir, 'profile.md'), options.profile);
-  else await cp(path.join(SHIPPED_DATA, 'profile.md'), path.join(dataDir, 'profile.md'));
+  else await cp(path.join(FIXTURE_DATA, 'profile.md'), path.join(dataDir, 'profile.md'));
   if (options.articles) {
     for (const [relative, source] of Object.entries(options.articles)) {
       const file = path.join(dataDir, 'articles', relative);
@@ -66,7 +69,7 @@ export async function makeDataDir(options: Pick<TestContextOptions, 'profile' | 
       await writeFile(file, source);
     }
   } else {
-    await cp(path.join(SHIPPED_DATA, 'articles'), path.join(dataDir, 'articles'), { recursive: true });
+    await cp(path.join(FIXTURE_DATA, 'articles'), path.join(dataDir, 'articles'), { recursive: true });
   }
   return dataDir;
 }

@@ -84,8 +84,8 @@ export const FAKE_USER: FakeUser = { id: '80351110224678912', username: 'owner',
  */
 export function discordMessageProblems(data: unknown, options: { edit?: boolean } = {}): string[] {
   if (typeof data !== 'object' || data === null) return ['data: not an object'];
-  const { content, embeds } = data as { content?: unknown; embeds?: unknown };
-  const problems: string[] = [];
+  const { content, embeds, components } = data as { content?: unknown; embeds?: unknown; components?: unknown };
+  const problems: string[] = [...discordComponentsProblems(components)];
   if (content !== undefined && content !== null) {
     if (typeof content !== 'string') problems.push('content: not a string');
     else if (content.length > 2000) problems.push(`content: ${content.length} characters (at most 2,000)`);
@@ -126,6 +126,41 @@ export function discordMessageProblems(data: unknown, options: { edit?: boolean 
   return problems;
 }
 
+/**
+ * What Discord would refuse in a message's components: at most 5 action rows
+ * (type 1) of 1–5 buttons (type 2); a button has a style 1–4 and a custom_id
+ * of 1–100 characters unique in the message (or style 5 and a url), and a
+ * label of at most 80 characters.
+ */
+export function discordComponentsProblems(components: unknown): string[] {
+  if (components === undefined || components === null) return [];
+  if (!Array.isArray(components)) return ['components: not an array'];
+  const problems: string[] = [];
+  if (components.length > 5) problems.push(`components: ${components.length} rows (at most 5)`);
+  const ids = new Set<string>();
+  components.forEach((row: { type?: unknown; components?: unknown }, i) => {
+    if (row?.type !== 1) return void problems.push(`components[${i}]: type ${String(row?.type)} is not an action row`);
+    const buttons = row.components;
+    if (!Array.isArray(buttons) || buttons.length === 0 || buttons.length > 5) return void problems.push(`components[${i}]: 1–5 components`);
+    buttons.forEach((button: Record<string, unknown>, j) => {
+      const where = `components[${i}].components[${j}]`;
+      if (button?.type !== 2) return void problems.push(`${where}: type ${String(button?.type)} is not a button`);
+      const { style, custom_id: id, label, url } = button;
+      if (typeof label === 'string' && label.length > 80) problems.push(`${where}.label: ${label.length} characters (at most 80)`);
+      if (label === undefined || label === '') problems.push(`${where}.label: missing`);
+      if (style === 5) {
+        if (typeof url !== 'string') problems.push(`${where}.url: missing for a link button`);
+        return;
+      }
+      if (typeof style !== 'number' || style < 1 || style > 4) problems.push(`${where}.style: ${String(style)}`);
+      if (typeof id !== 'string' || id.length < 1 || id.length > 100) problems.push(`${where}.custom_id: must be 1–100 characters`);
+      else if (ids.has(id)) problems.push(`${where}.custom_id: ${id} is not unique`);
+      else ids.add(id);
+    });
+  });
+  return problems;
+}
+
 /** What Discord would refuse in an autocomplete answer: at most 25 choices, name and value 1–100 characters. */
 export function discordChoicesProblems(data: unknown): string[] {
   const choices = (data as { choices?: unknown } | undefined)?.choices;
@@ -145,7 +180,9 @@ export function discordChoicesProblems(data: unknown): string[] {
 function callbackProblems(body: unknown): string[] {
   const { type, data } = (body ?? {}) as { type?: unknown; data?: unknown };
   if (type === 4) return discordMessageProblems(data);
-  if (type === 5) return [];
+  // 7 updates the message the button is on: an edit of it.
+  if (type === 7) return discordMessageProblems(data, { edit: true });
+  if (type === 5 || type === 6) return [];
   if (type === 8) return discordChoicesProblems(data);
   return [`type: unexpected callback type ${String(type)}`];
 }
@@ -248,7 +285,8 @@ export class FakeDiscord {
       callback: callback.body as InteractionResult['callback'],
       callbackMs: callback.at - sent,
     };
-    if (result.callback.type === 5) {
+    // 5: a deferred reply; 6: a deferred update of the button's message. Both are followed by an edit of @original.
+    if (result.callback.type === 5 || result.callback.type === 6) {
       const editPath = `/api/v10/webhooks/${this.applicationId}/${payload.token}/messages/@original`;
       const edit = await this.waitForRequest((r) => r.method === 'PATCH' && r.path === editPath, timeoutMs);
       if (edit.problems) throw new Error(`fake-discord: Discord would refuse the edit (400): ${edit.problems.join('; ')}`);
@@ -300,6 +338,30 @@ export class FakeDiscord {
     }, { ...where, channelId });
   }
 
+  /**
+   * A press of the button `customId` on a message the bot sent (`flags` 64:
+   * an ephemeral one, seen by the presser only).
+   */
+  button(customId: string, message: { id?: string; flags?: number; embeds?: unknown[] } = {}, where: Where = {}): InteractionPayload {
+    const channelId = where.channelId ?? '2200000000000000001';
+    return this.interaction(3, { custom_id: customId, component_type: 2 }, { ...where, channelId }, {
+      message: {
+        ...messagePayload({
+          id: message.id ?? snowflake(),
+          channelId,
+          author: { ...apiUser(this.botUser), bot: true },
+          content: '',
+          embeds: message.embeds ?? [],
+          type: 20,
+          flags: message.flags ?? 0,
+        }),
+        application_id: this.applicationId,
+        webhook_id: this.applicationId,
+        ...(where.guildId ? { guild_id: where.guildId } : {}),
+      },
+    });
+  }
+
   /** Closes every gateway connection with `code` (4004: authentication failed, which discord.js does not retry). */
   closeGateway(code: number, reason = 'Authentication failed.'): void {
     for (const ws of this.sockets) ws.close(code, reason);
@@ -312,7 +374,7 @@ export class FakeDiscord {
     await new Promise<void>((resolve) => this.http.close(() => resolve()));
   }
 
-  private interaction(type: number, data: Record<string, unknown>, where: Where): InteractionPayload {
+  private interaction(type: number, data: Record<string, unknown>, where: Where, extra: Record<string, unknown> = {}): InteractionPayload {
     const user = where.user ?? FAKE_USER;
     const channelId = where.channelId ?? '2200000000000000001';
     const inGuild = where.guildId !== undefined;
@@ -330,6 +392,7 @@ export class FakeDiscord {
       context: inGuild ? 0 : 1,
       attachment_size_limit: 10_485_760,
       channel_id: channelId,
+      ...extra,
       ...(inGuild
         ? {
             guild_id: where.guildId,

@@ -35,6 +35,12 @@ export interface RespondBody {
   replace_original?: boolean;
 }
 
+/** A Home tab view as views.publish received it. */
+export interface PublishedView {
+  type: string;
+  blocks: Array<Record<string, unknown>>;
+}
+
 /** What the app sent back over the socket for one envelope. */
 export interface SocketAck {
   envelope_id: string;
@@ -61,6 +67,12 @@ export interface FakeSlack {
   readonly rejected: Array<{ id: string; body: unknown; problems: string[] }>;
   /** Channels whose chat.getPermalink is never answered (a hung Web API). */
   readonly hungChannels: Set<string>;
+  /** Home tab views published for a user, in order (only those accepted). */
+  views(user: string): PublishedView[];
+  /** views.publish calls refused because Slack would refuse them, with the reasons. */
+  readonly refusedViews: Array<{ user: string; view: unknown; problems: string[] }>;
+  /** Waits for the `index`-th view (default the first) published for a user. */
+  waitForView(user: string, options?: { index?: number; timeoutMs?: number }): Promise<PublishedView>;
   /** Waits for the `index`-th message (default the first) posted to a response_url id. */
   waitForResponse(id: string, options?: { index?: number; timeoutMs?: number }): Promise<RespondBody>;
   /** Resolves once a Socket Mode client is connected and has been sent `hello`. */
@@ -83,50 +95,79 @@ export interface FakeSlack {
 }
 
 /**
- * What Slack would reject in a message (an ack body, a response_url post), as
- * Slack's `invalid_blocks` errors name it; [] when it is well-formed: text or
- * blocks present, at most 50 blocks, section and context texts 1–3,000
- * characters, at most 10 context elements.
+ * What Slack would reject in a list of blocks, as its `invalid_blocks` errors
+ * name it: at most `maxBlocks`; section and context texts 1–3,000 characters,
+ * at most 10 context elements; a header's plain text 1–150; an actions block
+ * of 1–25 buttons, each with plain text 1–75, an action_id 1–255 characters
+ * unique in the message, and a value of at most 2,000; no other block types.
  */
-export function slackMessageProblems(body: unknown): string[] {
-  if (typeof body !== 'object' || body === null) return ['not a JSON object'];
-  const { text, blocks } = body as { text?: unknown; blocks?: unknown };
-  const problems: string[] = [];
-  const hasText = typeof text === 'string' && text.trim() !== '';
-  if (blocks === undefined) {
-    if (!hasText) problems.push('no text and no blocks');
-    return problems;
-  }
+export function slackBlocksProblems(blocks: unknown, maxBlocks: number): string[] {
   if (!Array.isArray(blocks)) return ['blocks is not an array'];
-  if (blocks.length === 0 && !hasText) problems.push('no text and no blocks');
-  if (blocks.length > 50) problems.push(`${blocks.length} blocks (at most 50)`);
-  const checkText = (where: string, object: unknown) => {
-    const value = (object as { text?: unknown } | undefined)?.text;
+  const problems: string[] = [];
+  if (blocks.length > maxBlocks) problems.push(`${blocks.length} blocks (at most ${maxBlocks})`);
+  const checkText = (where: string, object: unknown, max = 3000, plain = false) => {
+    const { type, text: value } = (object ?? {}) as { type?: unknown; text?: unknown };
+    if (plain && type !== 'plain_text') problems.push(`${where}: must be plain_text`);
     if (typeof value !== 'string' || value.trim() === '') problems.push(`${where}: empty text`);
-    else if (value.length > 3000) problems.push(`${where}: text of ${value.length} characters (at most 3,000)`);
+    else if (value.length > max) problems.push(`${where}: text of ${value.length} characters (at most ${max.toLocaleString('en')})`);
   };
+  const actionIds = new Set<string>();
   blocks.forEach((block: unknown, i) => {
     const { type, text: blockText, elements } = (block ?? {}) as { type?: unknown; text?: unknown; elements?: unknown };
     if (type === 'section') checkText(`blocks[${i}] section`, blockText);
+    else if (type === 'header') checkText(`blocks[${i}] header`, blockText, 150, true);
     else if (type === 'context') {
       if (!Array.isArray(elements) || elements.length === 0 || elements.length > 10) problems.push(`blocks[${i}] context: 1–10 elements`);
       else elements.forEach((element: unknown, j) => checkText(`blocks[${i}].elements[${j}]`, element));
     } else if (type === 'actions') {
-      // Block Kit: 1-25 elements; a button's text 1-75 characters, action_id and value at most 255 and 2,000.
-      if (!Array.isArray(elements) || elements.length === 0 || elements.length > 25) problems.push(`blocks[${i}] actions: 1–25 elements`);
-      else {
-        elements.forEach((element: unknown, j) => {
-          const { type: kind, text: label, action_id: actionId, value } = (element ?? {}) as Record<string, unknown>;
-          const where = `blocks[${i}].elements[${j}]`;
-          const shown = (label as { text?: unknown } | undefined)?.text;
-          if (kind !== 'button') problems.push(`${where}: unknown element ${String(kind)}`);
-          if (typeof shown !== 'string' || shown.length === 0 || shown.length > 75) problems.push(`${where}: button text must be 1–75 characters`);
-          if (typeof actionId !== 'string' || actionId.length === 0 || actionId.length > 255) problems.push(`${where}: action_id must be 1–255 characters`);
-          if (value !== undefined && (typeof value !== 'string' || value.length > 2000)) problems.push(`${where}: value of at most 2,000 characters`);
-        });
+      if (!Array.isArray(elements) || elements.length === 0 || elements.length > 25) {
+        problems.push(`blocks[${i}] actions: 1–25 elements`);
+        return;
       }
-    } else if (type !== 'divider' && type !== 'header') problems.push(`blocks[${i}]: unknown type ${String(type)}`);
+      elements.forEach((element: unknown, j) => {
+        const where = `blocks[${i}].elements[${j}]`;
+        const { type: kind, text, action_id: actionId, value } = (element ?? {}) as Record<string, unknown>;
+        if (kind !== 'button') return problems.push(`${where}: unknown element type ${String(kind)}`);
+        checkText(`${where} button`, text, 75, true);
+        if (typeof actionId !== 'string' || actionId.length === 0 || actionId.length > 255) problems.push(`${where}: action_id must be 1–255 characters`);
+        else if (actionIds.has(actionId)) problems.push(`${where}: action_id ${actionId} is not unique`);
+        else actionIds.add(actionId);
+        if (value !== undefined && (typeof value !== 'string' || value.length > 2000)) problems.push(`${where}: value must be at most 2,000 characters`);
+        return undefined;
+      });
+    } else if (type !== 'divider') problems.push(`blocks[${i}]: unknown type ${String(type)}`);
   });
+  return problems;
+}
+
+/**
+ * What Slack would reject in a message (an ack body, a response_url post);
+ * [] when it is well-formed: text or blocks present, and blocks as
+ * slackBlocksProblems accepts them in a message (at most 50).
+ */
+export function slackMessageProblems(body: unknown): string[] {
+  if (typeof body !== 'object' || body === null) return ['not a JSON object'];
+  const { text, blocks } = body as { text?: unknown; blocks?: unknown };
+  const hasText = typeof text === 'string' && text.trim() !== '';
+  if (blocks === undefined) return hasText ? [] : ['no text and no blocks'];
+  if (Array.isArray(blocks) && blocks.length === 0 && !hasText) return ['no text and no blocks'];
+  return slackBlocksProblems(blocks, 50);
+}
+
+/**
+ * What views.publish would refuse in a Home tab view: the type `home`, 1–100
+ * blocks as slackBlocksProblems accepts them, private_metadata at most 3,000
+ * characters, callback_id at most 255.
+ */
+export function slackHomeViewProblems(view: unknown): string[] {
+  if (typeof view !== 'object' || view === null) return ['view: not a JSON object'];
+  const { type, blocks, private_metadata: metadata, callback_id: callbackId } = view as Record<string, unknown>;
+  const problems: string[] = [];
+  if (type !== 'home') problems.push(`view.type: ${String(type)} (must be home)`);
+  if (Array.isArray(blocks) && blocks.length === 0) problems.push('view.blocks: empty');
+  problems.push(...slackBlocksProblems(blocks, 100));
+  if (metadata !== undefined && (typeof metadata !== 'string' || metadata.length > 3000)) problems.push('view.private_metadata: at most 3,000 characters');
+  if (callbackId !== undefined && (typeof callbackId !== 'string' || callbackId.length > 255)) problems.push('view.callback_id: at most 255 characters');
   return problems;
 }
 
@@ -161,6 +202,9 @@ export async function startFakeSlack(options: FakeSlackOptions = {}): Promise<Fa
   const posted = new Map<string, RespondBody[]>();
   const rejected: FakeSlack['rejected'] = [];
   const hungChannels = new Set<string>();
+  const published = new Map<string, PublishedView[]>();
+  const refusedViews: FakeSlack['refusedViews'] = [];
+  const viewWaiters: Array<() => void> = [];
   const postWaiters: Array<() => void> = [];
   const acks: SocketAck[] = [];
   const ackWaiters: Array<() => void> = [];
@@ -207,7 +251,7 @@ export async function startFakeSlack(options: FakeSlackOptions = {}): Promise<Fa
         const method = url.pathname.slice('/api/'.length);
         const params: Record<string, string> = {};
         if (String(req.headers['content-type']).startsWith('application/json')) {
-          for (const [k, v] of Object.entries(JSON.parse(raw || '{}') as Record<string, unknown>)) params[k] = String(v);
+          for (const [k, v] of Object.entries(JSON.parse(raw || '{}') as Record<string, unknown>)) params[k] = typeof v === 'string' ? v : JSON.stringify(v);
         } else {
           for (const [k, v] of new URLSearchParams(raw)) params[k] = v;
         }
@@ -242,6 +286,28 @@ export async function startFakeSlack(options: FakeSlackOptions = {}): Promise<Fa
             if (channel.startsWith(HIDDEN_CHANNEL_PREFIX)) return json(200, { ok: false, error: 'channel_not_found' });
             const ts = (params.message_ts ?? '').replace('.', '');
             return json(200, { ok: true, channel, permalink: `https://tinker-test.slack.com/archives/${channel}/p${ts}` });
+          }
+          case 'views.publish': {
+            if (token !== botToken) return json(200, { ok: false, error: 'invalid_auth' });
+            const user = params.user_id ?? '';
+            let view: unknown;
+            try {
+              view = JSON.parse(params.view ?? '');
+            } catch {
+              view = undefined;
+            }
+            const problems = [...(user ? [] : ['user_id: missing']), ...slackHomeViewProblems(view)];
+            if (problems.length > 0) {
+              // As Slack does: nothing is published, and the error names what is wrong.
+              refusedViews.push({ user, view, problems });
+              for (const waiter of [...viewWaiters]) waiter();
+              return json(200, { ok: false, error: 'invalid_arguments', response_metadata: { messages: problems } });
+            }
+            const list = published.get(user) ?? [];
+            list.push(view as PublishedView);
+            published.set(user, list);
+            for (const waiter of [...viewWaiters]) waiter();
+            return json(200, { ok: true, view: { id: `V${published.size}`, ...(view as object) } });
           }
           case 'apps.connections.open': {
             if (token !== appToken || appTokenRevoked) return json(200, { ok: false, error: 'invalid_auth' });
@@ -295,6 +361,20 @@ export async function startFakeSlack(options: FakeSlackOptions = {}): Promise<Fa
     calls,
     rejected,
     hungChannels,
+    refusedViews,
+    views: (user) => published.get(user) ?? [],
+    waitForView(user, { index = 0, timeoutMs = 10_000 } = {}) {
+      // A view Slack would refuse fails the wait at once, naming why.
+      return waitFor<PublishedView | FakeSlack['refusedViews'][number]>(
+        viewWaiters,
+        () => published.get(user)?.[index] ?? refusedViews.find((entry) => entry.user === user),
+        timeoutMs,
+        `views.publish #${index} for ${user}`,
+      ).then((found) => {
+        if ('problems' in found) throw new Error(`fake-slack: Slack would refuse the view: ${found.problems.join('; ')}`);
+        return found;
+      });
+    },
     responseUrl: (id = randomUUID()) => `${base}/response/${encodeURIComponent(id)}`,
     responses: (id) => posted.get(id) ?? [],
     waitForResponse(id, { index = 0, timeoutMs = 10_000 } = {}) {
@@ -429,6 +509,66 @@ export function messageShortcutPayload(options: {
   };
 }
 
+/** A block action (a pressed button) as Slack sends it, for a button of a message (ephemeral or not) or a Home tab view. */
+export function blockActionsPayload(options: {
+  response_url?: string;
+  value: string;
+  action_id?: string;
+  text?: string;
+  user_id?: string;
+  channel_id?: string;
+  ephemeral?: boolean;
+  /** A button in the Home tab: no channel, no response_url. */
+  home?: boolean;
+}): Record<string, unknown> {
+  const channel = options.channel_id ?? 'C0GENERAL';
+  const ts = `${Math.floor(Date.now() / 1000)}.000300`;
+  return {
+    type: 'block_actions',
+    token: 'verification-token-unused',
+    api_app_id: 'A0TEST',
+    team: { id: TEAM_ID, domain: 'tinker-test' },
+    user: { id: options.user_id ?? 'U0OWNER', username: 'owner', name: 'owner', team_id: TEAM_ID },
+    trigger_id: `${Date.now()}.2.${randomUUID().replace(/-/g, '')}`,
+    ...(options.home
+      ? { container: { type: 'view', view_id: 'V0HOME' }, view: { id: 'V0HOME', type: 'home' } }
+      : {
+          container: { type: 'message', message_ts: ts, channel_id: channel, is_ephemeral: options.ephemeral ?? true },
+          channel: { id: channel, name: 'general' },
+          response_url: options.response_url,
+          ...(options.ephemeral === false ? { message: { type: 'message', ts, text: 'earlier reply' } } : {}),
+        }),
+    actions: [
+      {
+        type: 'button',
+        action_id: options.action_id ?? 'tinker_action_0',
+        block_id: 'b0',
+        text: { type: 'plain_text', text: options.text ?? 'More results' },
+        value: options.value,
+        action_ts: `${Math.floor(Date.now() / 1000)}.000400`,
+      },
+    ],
+  };
+}
+
+/** An Events API callback as Slack posts it (JSON) or wraps it in a Socket Mode envelope. */
+export function eventCallback(event: Record<string, unknown>): Record<string, unknown> {
+  return {
+    token: 'verification-token-unused',
+    team_id: TEAM_ID,
+    api_app_id: 'A0TEST',
+    event: { event_ts: `${Date.now() / 1000}`, ...event },
+    type: 'event_callback',
+    event_id: `Ev${randomUUID().replace(/-/g, '').slice(0, 10).toUpperCase()}`,
+    event_time: Math.floor(Date.now() / 1000),
+  };
+}
+
+/** `app_home_opened` for a user, on the Home tab. */
+export function homeOpenedEvent(user: string, tab: 'home' | 'messages' = 'home'): Record<string, unknown> {
+  return { type: 'app_home_opened', user, channel: `D0${user}`, tab };
+}
+
 /** An interactive payload as Slack form-encodes it: `payload=<json>`. */
 export function interactiveBody(payload: Record<string, unknown>): string {
   return `payload=${encodeURIComponent(JSON.stringify(payload))}`;
@@ -442,13 +582,20 @@ export interface SignedPostOptions {
   signature?: string;
   /** Sets X-Slack-Retry-Num (and a reason), as Slack does on a redelivery. */
   retryNum?: number;
+  /** `application/json` for Events API callbacks; form-encoded by default. */
+  contentType?: string;
+}
+
+/** POSTs an Events API callback the way Slack does: JSON, timestamped and signed. */
+export function postEvent(url: string, event: Record<string, unknown>, options: SignedPostOptions = {}): Promise<Response> {
+  return postSigned(url, JSON.stringify(eventCallback(event)), { ...options, contentType: 'application/json' });
 }
 
 /** POSTs a body to a URL the way Slack does: form-encoded, timestamped and signed. */
 export async function postSigned(url: string, body: string, options: SignedPostOptions = {}): Promise<Response> {
   const timestamp = options.timestamp ?? Math.floor(Date.now() / 1000);
   const headers: Record<string, string> = {
-    'content-type': 'application/x-www-form-urlencoded',
+    'content-type': options.contentType ?? 'application/x-www-form-urlencoded',
     'x-slack-request-timestamp': String(timestamp),
     'x-slack-signature': options.signature ?? slackSignature(options.secret ?? SIGNING_SECRET, timestamp, body),
     'user-agent': 'Slackbot 1.0 (+https://api.slack.com/robots)',

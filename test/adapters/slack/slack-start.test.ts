@@ -104,6 +104,7 @@ describe('npm start with Slack configured', () => {
     );
     expect(refused.status).toBe(401);
     expect(fake.calls.some((call) => call.method === 'auth.test' && call.token === BOT_TOKEN)).toBe(true);
+    expect(output(bot)).not.toContain('NOTE_WRITERS is empty');
 
     bot.signal('SIGTERM');
     await bot.exited;
@@ -143,6 +144,10 @@ describe('npm start with Slack configured', () => {
       trigger_id: '9.9.npmsocket',
     });
     expect(ack.payload).toMatchObject({ response_type: 'in_channel', text: 'Reading list' });
+    // NOTE_WRITERS is empty: start-up says so, naming the variable.
+    expect(output(bot)).toContain(
+      'tinker: NOTE_WRITERS is empty, so anyone who can use the bot in Slack or Discord may save notes and edit your topics — set NOTE_WRITERS=slack:<your member id> (or discord:<your user id>) to keep that to you',
+    );
     bot.signal('SIGTERM');
     await bot.exited;
   });

@@ -1,0 +1,88 @@
+/**
+ * The console's buttons: a reply's actions are listed, and /more runs them
+ * (the next page of a /find), through the real console adapter and dispatcher.
+ */
+import { PassThrough } from 'node:stream';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { NOTHING_MORE, createConsoleAdapter, pickAction } from '../../../src/adapters/console/console.ts';
+import { renderConsoleReply } from '../../../src/adapters/console/console-format.ts';
+import { reply, silentLogger, type Dispatcher } from '../../../src/core/index.ts';
+import { createTestContext, type TestContext } from '../../helpers/context.ts';
+import { dispatcherWith, pager } from '../../helpers/test-commands.ts';
+
+let ctx: TestContext;
+let dispatcher: Dispatcher;
+
+beforeAll(async () => {
+  ctx = await createTestContext({ profile: '# Ada\n\n## Current topics\n\n- herons\n', articles: {} });
+  dispatcher = dispatcherWith(ctx, [pager]);
+});
+
+afterAll(async () => {
+  await ctx?.close();
+});
+
+/** Pipes `lines` into the real console adapter and returns what it printed. */
+async function session(lines: string[]): Promise<string> {
+  const input = new PassThrough();
+  const output = new PassThrough();
+  let printed = '';
+  output.setEncoding('utf8').on('data', (chunk: string) => (printed += chunk));
+  const adapter = createConsoleAdapter({ input, output, userName: 'owner' }, { dispatcher, logger: silentLogger() });
+  const done = adapter.start();
+  input.end(`${lines.join('\n')}\n`);
+  await done;
+  return printed;
+}
+
+describe('/more in the console', () => {
+  it('runs the last reply’s action: the next page, then the one after, then says there is no more', async () => {
+    const printed = await session(['/pager', '/more', '/more', '/more']);
+    expect(printed).toBe(
+      [
+        'page 1, for local',
+        'results 1-5 of 15',
+        '→ More results: /more',
+        'page 2, for local',
+        'results 6-10 of 15',
+        '→ More results: /more',
+        'page 3, for local',
+        'results 11-15 of 15',
+        NOTHING_MORE,
+        '',
+      ].join('\n'),
+    );
+    expect(NOTHING_MORE).toBe('more: nothing more to show — /more continues a /find that has more results');
+  });
+
+  it('says so before any command, and after a reply without actions', async () => {
+    expect(await session(['/more'])).toBe(`${NOTHING_MORE}\n`);
+    expect((await session(['/pager', '/help', '/more'])).trimEnd().split('\n').at(-1)).toBe(NOTHING_MORE);
+  });
+
+  it('suggests a command for a typo', async () => {
+    expect(await session(['/fnd herons'])).toBe('Unknown command "/fnd" — did you mean /find?\n');
+  });
+});
+
+describe('actions in console replies', () => {
+  const two = reply('two buttons', {
+    actions: [
+      { id: 'a', label: 'More results', command: 'pager', text: 'page:2' },
+      { id: 'b', label: 'Older \u202Eones', command: 'pager', text: 'page:3' },
+    ],
+  });
+
+  it('lists each with the /more that runs it, bidirectional controls dropped', () => {
+    expect(renderConsoleReply(two)).toBe('two buttons\n→ More results: /more\n→ Older ones: /more 2');
+  });
+
+  it('picks the action /more N names, or says which numbers there are', () => {
+    const actions = two.actions!;
+    expect(pickAction(actions, '')).toBe(actions[0]);
+    expect(pickAction(actions, ' 2 ')).toBe(actions[1]);
+    expect(pickAction(actions, '3')).toBe('more: 3 is not one of 1–2 — try /more');
+    expect(pickAction(actions, 'lots')).toBe('more: lots is not one of 1–2 — try /more');
+    expect(pickAction([], '')).toBe(NOTHING_MORE);
+  });
+});
