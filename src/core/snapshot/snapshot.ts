@@ -18,7 +18,7 @@ import type { Logger } from '../util/logger.ts';
 import { SEARCH_OPTIONS_VERSION, SearchIndex, type SearchIndexJSON, type SearchIndexOptions } from '../search/search-index.ts';
 import { SnapshotFormatError, crc32Of, decodeContainer, encodeContainerHead, encodeSectionHead, encodeTail, padding, type SectionTag } from './format.ts';
 import { LEGACY_SNAPSHOT_NAME, isOwnedSnapshotPath, isSnapshotHead, snapshotTargetProblem } from './snapshot-file.ts';
-import { decodeSources, encodeSources, type ArticleStamps, type SnapshotSources } from './sources.ts';
+import { articleStamps, decodeSources, encodeSources, type ArticleStamps, type SnapshotSources } from './sources.ts';
 
 export { articleStamps, diffSources, stampPaths, type ArticleStamps, type SnapshotSources, type SourcesDiff } from './sources.ts';
 
@@ -49,18 +49,21 @@ export function hashProfile(profile: unknown): string {
   return createHash('sha256').update(JSON.stringify(profile)).digest('hex').slice(0, 32);
 }
 
-/** The sources an index holds, read from its documents (articles by path and mtime, notes by id and date). */
+/**
+ * The sources an index holds, read from its documents (articles by path and
+ * mtime, notes by id and date). Articles in path order, as the listing at start
+ * gives them, so an unchanged archive compares equal in one step.
+ */
 export function sourcesOf(index: SearchIndex, profile: string): SnapshotSources {
-  const paths: string[] = [];
-  const mtimes: number[] = [];
+  const articles: Array<[string, number]> = [];
   const notes: Record<string, string> = {};
   for (const doc of index.all()) {
-    if (doc.kind === 'article' && doc.source.path) {
-      paths.push(doc.source.path);
-      mtimes.push(doc.mtimeMs ?? 0);
-    } else if (doc.kind === 'note' && doc.source.noteId) notes[doc.source.noteId] = doc.date ?? '';
+    if (doc.kind === 'article' && doc.source.path) articles.push([doc.source.path, doc.mtimeMs ?? 0]);
+    else if (doc.kind === 'note' && doc.source.noteId) notes[doc.source.noteId] = doc.date ?? '';
   }
-  return { profile, articles: { paths: paths.join('\0'), mtimes: Float64Array.from(mtimes) }, notes };
+  // Usually in order already (a cold build indexes in path order); new files come last.
+  if (!articles.every((entry, i) => i === 0 || articles[i - 1]![0] < entry[0])) articles.sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
+  return { profile, articles: articleStamps(articles), notes };
 }
 
 /**
@@ -77,19 +80,24 @@ export async function articleMtimes(dataDir: string): Promise<ArticleStamps> {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return { paths: '', mtimes: new Float64Array(0) };
     throw error;
   }
+  const listed: string[] = [];
+  const prefix = dataDir.endsWith(path.sep) ? dataDir : dataDir + path.sep;
+  for (const entry of entries) {
+    if (!(entry.isFile() || entry.isSymbolicLink())) continue;
+    // NOTE: `parentPath` is Node 20.12+; `path` is the older name of the same field.
+    const dir = (entry as { parentPath?: string }).parentPath ?? (entry as { path?: string }).path ?? root;
+    const file = path.join(dir, entry.name);
+    const relative = toPosix(file.startsWith(prefix) ? file.slice(prefix.length) : path.relative(dataDir, file));
+    // The same articles as listMarkdownFiles: hidden folders and node_modules left out, symlinks to files followed.
+    if (isArticlePath(relative)) listed.push(relative);
+  }
+  // Path order, as the snapshot keeps them.
+  listed.sort();
   const paths: string[] = [];
   const mtimes: number[] = [];
-  const prefix = dataDir.endsWith(path.sep) ? dataDir : dataDir + path.sep;
-  for (let from = 0; from < entries.length; from += 5000) {
-    for (const entry of entries.slice(from, from + 5000)) {
-      if (!(entry.isFile() || entry.isSymbolicLink())) continue;
-      // NOTE: `parentPath` is Node 20.12+; `path` is the older name of the same field.
-      const dir = (entry as { parentPath?: string }).parentPath ?? (entry as { path?: string }).path ?? root;
-      const file = path.join(dir, entry.name);
-      const relative = toPosix(file.startsWith(prefix) ? file.slice(prefix.length) : path.relative(dataDir, file));
-      // The same articles as listMarkdownFiles: hidden folders and node_modules left out, symlinks to files followed.
-      if (!isArticlePath(relative)) continue;
-      const info = statSync(file, { throwIfNoEntry: false });
+  for (let from = 0; from < listed.length; from += 5000) {
+    for (const relative of listed.slice(from, from + 5000)) {
+      const info = statSync(prefix + relative, { throwIfNoEntry: false });
       // A file gone since the listing counts as removed.
       if (info?.isFile()) {
         paths.push(relative);
@@ -119,8 +127,7 @@ const isArticlePath = ${isArticlePath.toString()};
 const { dataDir } = workerData;
 const root = path.join(dataDir, 'articles');
 const prefix = dataDir.endsWith(path.sep) ? dataDir : dataDir + path.sep;
-const paths = [];
-const mtimes = [];
+const listed = [];
 let entries = [];
 try {
   entries = readdirSync(root, { withFileTypes: true, recursive: true });
@@ -131,8 +138,13 @@ for (const entry of entries) {
   if (!(entry.isFile() || entry.isSymbolicLink())) continue;
   const file = path.join(entry.parentPath ?? entry.path ?? root, entry.name);
   const relative = (file.startsWith(prefix) ? file.slice(prefix.length) : path.relative(dataDir, file)).split(path.sep).join('/');
-  if (!isArticlePath(relative)) continue;
-  const info = statSync(file, { throwIfNoEntry: false });
+  if (isArticlePath(relative)) listed.push(relative);
+}
+listed.sort();
+const paths = [];
+const mtimes = [];
+for (const relative of listed) {
+  const info = statSync(prefix + relative, { throwIfNoEntry: false });
   if (info && info.isFile()) {
     paths.push(relative);
     mtimes.push(info.mtimeMs);

@@ -131,18 +131,50 @@ export function diffSources(saved: SnapshotSources, current: SnapshotSources): S
   };
 }
 
-/** Articles new or changed, and removed; two comparisons when nothing changed (the common start). */
+/**
+ * Articles new or changed, and removed. Both sides come in path order (the
+ * listing sorts, and so does `sourcesOf`): an unchanged archive is two
+ * comparisons, a changed one a single merge of the two lists.
+ */
 export function diffArticles(saved: ArticleStamps, current: ArticleStamps): Pick<SourcesDiff, 'changedArticles' | 'removedArticles'> {
   if (saved.paths === current.paths && sameTimes(saved.mtimes, current.mtimes)) return { changedArticles: [], removedArticles: [] };
-  const before = new Map<string, number>();
-  stampPaths(saved).forEach((file, i) => before.set(file, saved.mtimes[i]!));
+  const before = stampPaths(saved);
+  const now = stampPaths(current);
   const changedArticles: string[] = [];
-  stampPaths(current).forEach((file, i) => {
-    const mtime = before.get(file);
-    if (mtime !== current.mtimes[i]) changedArticles.push(file);
-    before.delete(file);
-  });
-  return { changedArticles, removedArticles: [...before.keys()] };
+  const removedArticles: string[] = [];
+  if (!isSorted(before) || !isSorted(now)) {
+    // Not in order (a snapshot from elsewhere): by lookup.
+    const times = new Map<string, number>();
+    before.forEach((file, i) => times.set(file, saved.mtimes[i]!));
+    now.forEach((file, i) => {
+      if (times.get(file) !== current.mtimes[i]) changedArticles.push(file);
+      times.delete(file);
+    });
+    return { changedArticles, removedArticles: [...times.keys()] };
+  }
+  let i = 0;
+  let j = 0;
+  while (i < before.length || j < now.length) {
+    const a = before[i];
+    const b = now[j];
+    if (b === undefined || (a !== undefined && a < b)) {
+      removedArticles.push(a!);
+      i += 1;
+    } else if (a === undefined || b < a) {
+      changedArticles.push(b);
+      j += 1;
+    } else {
+      if (saved.mtimes[i] !== current.mtimes[j]) changedArticles.push(b);
+      i += 1;
+      j += 1;
+    }
+  }
+  return { changedArticles, removedArticles };
+}
+
+function isSorted(paths: readonly string[]): boolean {
+  for (let i = 1; i < paths.length; i += 1) if (!(paths[i - 1]! < paths[i]!)) return false;
+  return true;
 }
 
 function sameTimes(a: Float64Array, b: Float64Array): boolean {

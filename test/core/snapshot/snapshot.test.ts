@@ -6,6 +6,8 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { SEARCH_OPTIONS_VERSION, SearchIndex, silentLogger, type IndexedDoc, type Logger } from '../../../src/core/index.ts';
 import { encodeContainer } from '../../../src/core/snapshot/format.ts';
 import {
+  articleMtimes,
+  articleMtimesOffThread,
   articleStamps,
   createSnapshotScheduler,
   diffSources,
@@ -57,6 +59,26 @@ function indexOf(count: number): SearchIndex {
 }
 
 describe('index snapshot', () => {
+  it('lists articles in path order, as sourcesOf keeps them, so an unchanged archive compares equal at once', async () => {
+    const dataDir = path.dirname(await tempFile('x'));
+    const files = ['articles/zeta.md', 'articles/b/second.md', 'articles/a/first.md', 'articles/a/b/deep.md', 'articles/A-upper.md'];
+    for (const file of files) {
+      await mkdir(path.dirname(path.join(dataDir, file)), { recursive: true });
+      await writeFile(path.join(dataDir, file), `# ${file}\n`);
+    }
+    const listed = await articleMtimes(dataDir);
+    expect(stampPaths(listed)).toEqual([...files].sort());
+    expect(stampPaths(await articleMtimesOffThread(dataDir))).toEqual([...files].sort());
+    // An index holding them, in any order, reports the same stamps.
+    const index = new SearchIndex();
+    for (const file of [...files].reverse()) {
+      index.upsert({ id: `article:${file}`, kind: 'article', title: file, text: 'x', tags: [], source: { label: file, path: file }, mtimeMs: listed.mtimes[stampPaths(listed).indexOf(file)]! });
+    }
+    expect(sourcesOf(index, '').articles.paths).toBe(listed.paths);
+    expect(diffSources(sourcesOf(index, ''), { profile: '', articles: listed, notes: {} })).toMatchObject({ changedArticles: [], removedArticles: [] });
+  });
+
+
   it('writes a binary file and reads back an index that ranks the same, with its sources', async () => {
     const file = await tempFile('snap.bin');
     const index = indexOf(4500);
@@ -220,6 +242,13 @@ describe('index snapshot', () => {
       removedArticles: [],
       changedNotes: [],
       removedNotes: [],
+    });
+    // In path order (as the listing and sourcesOf give them), one merge of the two lists.
+    const before = articleStamps([['articles/a.md', 1], ['articles/b/c.md', 2], ['articles/b/d.md', 3], ['articles/e.md', 4]]);
+    const after = articleStamps([['articles/a.md', 1], ['articles/b/c.md', 9], ['articles/b/cc.md', 5], ['articles/e.md', 4], ['articles/f.md', 6]]);
+    expect(diffSources({ ...saved, articles: before }, { ...saved, articles: after })).toMatchObject({
+      changedArticles: ['articles/b/c.md', 'articles/b/cc.md', 'articles/f.md'],
+      removedArticles: ['articles/b/d.md'],
     });
     // The same files listed in another order are no change.
     expect(diffSources(saved, { ...saved, articles: articleStamps([['c.md', 3], ['a.md', 1], ['b.md', 2]]) }).changedArticles).toEqual([]);
