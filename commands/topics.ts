@@ -4,8 +4,10 @@ import {
   canWrite,
   defineCommand,
   findSection,
+  foldCase,
   matchTopic,
   reply,
+  tokenize,
   type CommandContext,
   type Person,
   type Profile,
@@ -61,6 +63,23 @@ export const topics = defineCommand({
   },
 });
 
+/**
+ * The names a partly typed topic may be heading for: those with a word that
+ * starts with each typed word (the last one is still being typed), else those
+ * the whole words name as an edit would match them (typos).
+ */
+function typedAs(partial: string, names: readonly string[]): readonly string[] {
+  const typed = tokenize(partial).map(foldCase);
+  if (typed.length === 0) return names;
+  const started = names.filter((name) => {
+    const words = tokenize(name).map(foldCase);
+    return typed.every((word) => words.some((other) => other.startsWith(word)));
+  });
+  if (started.length > 0) return started;
+  const match = matchTopic(partial, names);
+  return match.kind === 'one' ? [names[match.index]!] : match.kind === 'ambiguous' ? match.indexes.map((i) => names[i]!) : [];
+}
+
 /** Most completions offered at once (Discord shows 25). */
 const MAX_COMPLETIONS = 25;
 
@@ -76,9 +95,7 @@ function completions(ctx: CommandContext, text: string, writer: boolean): string
     const section = findSection(ctx.kb.profile, action === 'start' ? 'planned' : 'current');
     const partial = edit[2]!.trim();
     const names = (section?.items ?? []).map((item) => item.topic ?? item.text);
-    const match = partial ? matchTopic(partial, names) : undefined;
-    const picked = !match ? names : match.kind === 'one' ? [names[match.index]!] : match.kind === 'ambiguous' ? match.indexes.map((i) => names[i]!) : [];
-    return picked.slice(0, MAX_COMPLETIONS).map((name) => `${action} ${name}`);
+    return typedAs(partial, names).slice(0, MAX_COMPLETIONS).map((name) => `${action} ${name}`);
   }
   const lower = typed.toLowerCase();
   const offers = [...SECTIONS, ...(writer ? EDITS.map((action) => `${action} `) : [])];
