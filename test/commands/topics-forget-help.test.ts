@@ -247,12 +247,12 @@ describe('/help and unknown commands', () => {
     const reply = await ctx.run('/help');
     const list = reply.sections[0]!;
     if (list.type !== 'list') throw new Error('expected a list');
-    expect(list.items.map((i) => i.text.split(' ')[0])).toEqual(['/note', '/find', '/tags', '/topics', '/forget', '/help']);
+    expect(list.items.map((i) => i.text.split(' ')[0])).toEqual(['/note', '/find', '/tags', '/topics', '/resurface', '/forget', '/help']);
     for (const item of list.items) expect(item.detail).toMatch(/^e\.g\. \//);
   });
 
   it('names an unknown command and lists the known ones', async () => {
-    expect((await ctx.run('/frobnicate now')).text).toBe('Unknown command "/frobnicate". Known commands: /note, /find, /tags, /topics, /forget, /help.');
+    expect((await ctx.run('/frobnicate now')).text).toBe('Unknown command "/frobnicate". Known commands: /note, /find, /tags, /topics, /resurface, /forget, /help.');
     expect((await ctx.run('/FIND libgit2')).tone).toBe('ok');
   });
 });

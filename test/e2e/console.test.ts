@@ -26,7 +26,7 @@ describe('npm start with no platform credentials: the console', () => {
     expect(stdout).toMatch(/\*\*flux\*\* \*\*capacitor\*\*/);
     expect(stdout).toMatch(/^1\. Tuning libgit2 over NFS/m);
     expect(stdout).toMatch(/^Current topics$/m);
-    expect(stdout).toContain('Unknown command "/bogus". Known commands: /note, /find, /tags, /topics, /forget, /help.');
+    expect(stdout).toContain('Unknown command "/bogus". Known commands: /note, /find, /tags, /topics, /resurface, /forget, /help.');
     expect(stdout).toContain('Commands start with "/" — try /help or /find <words>');
     expect(stderr).not.toMatch(/at .*\.ts:\d+/);
   });

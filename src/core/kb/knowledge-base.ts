@@ -14,6 +14,7 @@ import { extractTags, newNoteId, noteIdForKey, noteTitle, type Note } from '../d
 import { loadProfile, parseProfile, type Profile } from '../sources/profile.ts';
 import type { ProfileEdit, ProfileEditOutcome } from './profile-edit.ts';
 import { editProfileFile, localDate, serializeProfileWork } from './profile-file.ts';
+import { resurface, type ResurfaceOutcome, type ResurfaceSource } from './resurface.ts';
 import { SearchIndex, type IndexedDoc, type SearchOutcome } from '../search/search-index.ts';
 import type { SearchHit } from '../domain/types.ts';
 import { samePerson } from '../domain/people.ts';
@@ -594,6 +595,27 @@ export class KnowledgeBase {
     const { outcome, error } = await editProfileFile(this.profilePath, edit, localDate(this.now()), (text) => this.useProfile(parseProfile(text)));
     if (error) this.logger.warn({ err: error.message, file: this.profilePath }, 'profile: could not edit');
     return outcome;
+  }
+
+  /**
+   * Up to five notes and write-ups older than 30 days about `texts` (the
+   * current topics, or words) that `viewer` may read and was not shown in the
+   * last 30 days; marks them shown (see resurface.ts).
+   */
+  async resurface(viewer: Person, texts: readonly string[]): Promise<ResurfaceOutcome> {
+    if (this.indexing) throw new UserError('indexing', 'resurface: still indexing — try again in a few seconds');
+    const index = this.index;
+    const source: ResurfaceSource = {
+      rank: (text, limit, keep) =>
+        index.rank(text, { limit, keep }).matches.flatMap((match) => {
+          const doc = index.get(match.id);
+          return doc ? [{ doc, score: match.score, terms: match.terms }] : [];
+        }),
+      dated: (doc) => this.spanOf(doc),
+      hit: (doc, terms, score) => index.hit(doc, new Set(terms), score),
+      memory: this.store,
+    };
+    return resurface(source, { viewer, texts, visible: this.visibleTo(viewer), now: this.now() });
   }
 
   private useProfile(profile: Profile): void {

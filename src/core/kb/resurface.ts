@@ -32,6 +32,8 @@ export interface RankedDoc {
 export interface ResurfaceSource {
   /** The best `limit` documents for a text among those `keep` lets through, best first. */
   rank(text: string, limit: number, keep: (doc: IndexedDoc) => boolean): RankedDoc[];
+  /** When a document is dated (the knowledge base's one rule for /find's date filters too); undefined when undated. */
+  dated(doc: IndexedDoc): { from: number; to: number } | undefined;
   /** The hit a document makes in a reply (snippet with the matched words). */
   hit(doc: IndexedDoc, terms: readonly string[], score: number): SearchHit;
   /** The shared memory of what was resurfaced (the notes store). */
@@ -62,15 +64,6 @@ export interface ResurfaceOutcome {
    * of those looked at (all of them when fewer than the limit are shown).
    */
   quiet: number;
-}
-
-/** A document's date in ms: its front-matter date (a note's creation), else its file's modification time. */
-export function documentTime(doc: IndexedDoc): number | undefined {
-  if (doc.date) {
-    const time = Date.parse(doc.date);
-    if (!Number.isNaN(time)) return time;
-  }
-  return doc.mtimeMs;
 }
 
 /** The store key that says `doc` was resurfaced to `viewer` (document ids can be long paths: hashed). */
@@ -108,8 +101,9 @@ export async function resurface(source: ResurfaceSource, request: ResurfaceReque
   const cutoff = request.now.getTime() - RESURFACE_MIN_AGE_MS;
   const keep = (doc: IndexedDoc) => {
     if (doc.kind !== 'note' && doc.kind !== 'article') return false;
-    const time = documentTime(doc);
-    return time !== undefined && time < cutoff && request.visible(doc);
+    // All of it older: a document dated by day only counts once that whole day is past the cut-off.
+    const span = source.dated(doc);
+    return span !== undefined && span.to <= cutoff && request.visible(doc);
   };
   const candidates = new Map<string, Candidate>();
   for (const text of request.texts) {

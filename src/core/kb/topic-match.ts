@@ -66,6 +66,8 @@ function wordLevel(typed: Word, other: Word): number {
   if (typed.folded.length >= 3 && other.folded.startsWith(typed.folded)) return 1;
   const allowed = fuzzyDistance(typed.folded);
   if (allowed !== false && editDistance(typed.folded, other.folded, allowed) <= allowed) return 2;
+  // Stems too: a typo in "mirorring" is two letters from "mirror", the stem an index may report.
+  if (allowed !== false && typed.term !== undefined && other.term !== undefined && editDistance(typed.term, other.term, allowed) <= allowed) return 2;
   return Infinity;
 }
 

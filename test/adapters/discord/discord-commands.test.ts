@@ -21,7 +21,9 @@ describe('buildDiscordCommands', () => {
   const definitions = buildDiscordCommands(commands);
 
   it('defines every command from commands/, in order, then the message command', () => {
-    expect(definitions.map((d) => d.name)).toEqual([...commands.map((c) => c.name), SAVE_TO_NOTES]);
+    expect(definitions.map((d) => d.name)).toEqual([...commands.filter((c) => c.listed !== false).map((c) => c.name), SAVE_TO_NOTES]);
+    // The home tab's command is not a slash command.
+    expect(definitions.map((d) => d.name)).not.toContain('home');
     expect(definitions.at(-1)).toEqual({ type: 3, name: 'Save to notes' });
   });
 

@@ -68,7 +68,7 @@ describe('npm run discord:register', () => {
     ]);
     expect(puts[0]!.body).toEqual(expected);
     expect(puts[1]!.body).toEqual(puts[0]!.body);
-    expect(first.stdout).toMatch(/^discord:register: registered 7 commands globally/);
+    expect(first.stdout).toMatch(/^discord:register: registered 8 commands globally/);
   }, 60_000);
 
   it('exits 1 with a message on a config error, missing credentials or a refused token', async () => {

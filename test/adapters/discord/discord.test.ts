@@ -230,7 +230,7 @@ describe('discord adapter, end to end through discord.js', () => {
   it('an unknown (stale) command gets an ephemeral error naming the known ones', async () => {
     const result = await run(bot, 'bogus');
     expect(shown(result).flags).toBe(EPHEMERAL);
-    expect(embed(result).title).toBe('Unknown command "/bogus". Known commands: /note, /find, /tags, /topics, /forget, /help.');
+    expect(embed(result).title).toBe('Unknown command "/bogus". Known commands: /note, /find, /tags, /topics, /resurface, /forget, /help.');
     // An option registered with another type (an old registration) is read as text, not dropped.
     const payload = bot.fake.chatInput('forget', {}, IN_GUILD);
     (payload.data as { options: unknown[] }).options = [{ name: 'id', type: 4, value: 5 }];

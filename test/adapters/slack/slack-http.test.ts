@@ -163,7 +163,7 @@ describe('slash commands over HTTP', () => {
   it('answers a slash command the registry does not know', async () => {
     const { status, ack } = await slash('/tinker', 'hello');
     expect(status).toBe(200);
-    expect(ack?.text).toBe('Unknown command "/tinker". Known commands: /note, /find, /tags, /topics, /forget, /help.');
+    expect(ack?.text).toBe('Unknown command "/tinker". Known commands: /note, /find, /tags, /topics, /resurface, /forget, /help.');
   });
 
   it('never lets saved text notify anyone: <!channel>, <!here>, <@U…> come back escaped', async () => {

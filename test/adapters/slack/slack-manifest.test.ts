@@ -29,7 +29,8 @@ describe('Slack app manifest', () => {
 
   it('declares every command, the shortcut, the bot scope and Socket Mode', () => {
     const manifest = buildSlackManifest(commands);
-    expect(manifest.features.slash_commands.map((c) => c.command)).toEqual(commands.map((c) => `/${c.name}`));
+    expect(manifest.features.slash_commands.map((c) => c.command)).toEqual(commands.filter((c) => c.listed !== false).map((c) => `/${c.name}`));
+    expect(manifest.features.slash_commands.map((c) => c.command)).not.toContain('/home');
     const find = manifest.features.slash_commands.find((c) => c.command === '/find');
     expect(find).toEqual({
       command: '/find',
@@ -80,7 +81,7 @@ describe('Slack app manifest', () => {
       const written = await manifestScript(['--http', 'https://bot.example.com', '--out', out]);
       expect(written.code, written.stderr).toBe(0);
       expect(JSON.parse(await readFile(out, 'utf8'))).toEqual(buildSlackManifest(commands, { httpBaseUrl: 'https://bot.example.com' }));
-      expect(written.stdout).toMatch(/^slack:manifest: wrote .*http\.json \(6 slash commands, HTTP mode\)\n$/);
+      expect(written.stdout).toMatch(/^slack:manifest: wrote .*http\.json \(7 slash commands, HTTP mode\)\n$/);
 
       const missing = path.join(dir, 'no-such-folder', 'manifest.json');
       const failed = await manifestScript(['--out', missing]);

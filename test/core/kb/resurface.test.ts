@@ -3,6 +3,7 @@ import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { resurface, resurfacedKey, RESURFACE_QUIET_MS, type ResurfaceSource } from '../../../src/core/kb/resurface.ts';
 import { SearchIndex, openNoteStore, silentLogger, type IndexedDoc, type NoteStore, type Person } from '../../../src/core/index.ts';
+import { documentSpan } from '../../../src/core/kb/query.ts';
 import { makeTempDir } from '../../helpers/context.ts';
 
 const DAY = 86_400_000;
@@ -63,6 +64,7 @@ async function source(store?: NoteStore): Promise<ResurfaceSource> {
   return {
     rank: (text, limit, keep) =>
       index.rank(text, { limit, keep }).matches.map((m) => ({ doc: index.get(m.id)!, score: m.score, terms: m.terms })),
+    dated: (doc) => documentSpan(doc.date ?? (doc.mtimeMs ? new Date(doc.mtimeMs).toISOString() : undefined)),
     hit: (doc, terms, score) => index.hit(doc, new Set(terms), score),
     memory,
   };
