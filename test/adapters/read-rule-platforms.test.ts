@@ -1,8 +1,9 @@
 /**
  * The read rule through the real adapters: the owner saves private notes over
  * Slack (signed HTTP into Bolt) and Discord (discord.js against the stand-in);
- * a second person on each platform then reads with /find, /tags and Discord
- * autocomplete and gets none of them — no hit, no count, no tag, no completion.
+ * a second person on each platform then reads with /find, /tags, /resurface,
+ * Discord autocomplete and the Slack home tab, and gets none of them — no hit,
+ * no count, no tag, no completion, no home-tab line.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDiscordAdapter } from '../../src/adapters/discord/discord.ts';
@@ -11,7 +12,16 @@ import { silentLogger } from '../../src/core/index.ts';
 import type { Adapter } from '../../src/adapters/adapter.ts';
 import { createTestContext, type TestContext } from '../helpers/context.ts';
 import { FAKE_USER, startFakeDiscord, type FakeDiscord, type FakeUser } from '../helpers/fake-discord.ts';
-import { SIGNING_SECRET, BOT_TOKEN, postSigned, slashCommandBody, startFakeSlack, type FakeSlack } from '../helpers/fake-slack.ts';
+import {
+  SIGNING_SECRET,
+  BOT_TOKEN,
+  homeOpenedEvent,
+  postEvent,
+  postSigned,
+  slashCommandBody,
+  startFakeSlack,
+  type FakeSlack,
+} from '../helpers/fake-slack.ts';
 
 const SLACK_OWNER = 'U0OWNER';
 const SLACK_STRANGER = 'U0SECOND';
@@ -29,12 +39,14 @@ let slack: SlackAdapter;
 let discordFake: FakeDiscord;
 let discord: Adapter;
 let eventsUrl: string;
+const clock = { now: new Date(Date.now() - 40 * 86_400_000) };
 
 beforeAll(async () => {
   slackFake = await startFakeSlack();
   discordFake = await startFakeDiscord({ guilds: [{ id: GUILD, name: 'home', channels: [{ id: CHANNEL, name: 'general' }] }] });
   const noteWriters = [`slack:${SLACK_OWNER}`, `discord:${FAKE_USER.id}`];
-  ctx = await createTestContext({ noteWriters });
+  // The notes are saved 40 days ago, so that /resurface may offer them.
+  ctx = await createTestContext({ noteWriters, now: () => clock.now });
   const deps = { dispatcher: ctx.dispatcher, kb: ctx.kb, logger: silentLogger(), noteWriters };
   slack = createSlackAdapter(
     { botToken: BOT_TOKEN, signingSecret: SIGNING_SECRET, port: 0, apiUrl: slackFake.apiUrl },
@@ -79,7 +91,10 @@ describe('a second person reads none of the owner\'s private notes', () => {
   beforeAll(async () => {
     expect((await slash('/note', 'okavango payrise talk with the manager #salary #1on1', SLACK_OWNER)).text).toMatch(/^Saved note /);
     expect(await discordCommand('note', 'text', 'sabbatical plan and the ulcer #health', FAKE_USER)).toMatch(/Saved note /);
+    // On a current topic of the shipped profile ("Performance tuning of libgit2 over NFS…"): counted on the home tab.
+    expect((await slash('/note', 'payrise hinges on the libgit2 NFS performance tuning patches upstream', SLACK_OWNER)).text).toMatch(/^Saved note /);
     expect((await slash('/note', '--share okavango delta trip photos are on the wiki #travel', SLACK_OWNER)).text).toMatch(/shared/);
+    clock.now = new Date();
   });
 
   it('the owner finds them on both platforms (the control)', async () => {
@@ -122,5 +137,29 @@ describe('a second person reads none of the owner\'s private notes', () => {
       for (const secret of ['payrise', 'sabbatical', 'ulcer', 'manager']) expect(choices, typed).not.toContain(secret);
     }
     expect(await discordSuggestions('okav', DISCORD_STRANGER)).toContain('okavango');
+  });
+
+  it('/resurface on both platforms offers the second person only the shared note', async () => {
+    const slackReply = await slash('/resurface', 'okavango', SLACK_STRANGER);
+    expect(slackReply.all).toContain('delta trip');
+    for (const secret of SECRETS) if (secret !== 'okavango') expect(slackReply.all.toLowerCase()).not.toContain(secret);
+    const discordReply = (await discordCommand('resurface', 'words', 'sabbatical ulcer payrise', DISCORD_STRANGER)).toLowerCase();
+    for (const secret of ['payrise talk', 'sabbatical plan', 'the ulcer']) expect(discordReply).not.toContain(secret);
+    // The control: the owner is offered the private ones.
+    expect((await discordCommand('resurface', 'words', 'sabbatical ulcer', FAKE_USER)).toLowerCase()).toContain('sabbatical plan');
+  });
+
+  it('the Slack home tab lists the second person none of the owner\'s notes, nor counts them', async () => {
+    expect((await postEvent(eventsUrl, homeOpenedEvent(SLACK_STRANGER))).status).toBe(200);
+    const theirs = JSON.stringify(await slackFake.waitForView(SLACK_STRANGER)).toLowerCase();
+    expect(theirs).toContain('delta trip');
+    for (const secret of ['payrise talk', 'sabbatical plan', 'the ulcer']) expect(theirs).not.toContain(secret);
+    expect(theirs).toContain('performance tuning of libgit2 over nfs by contributing patches to upstream');
+    expect(theirs).toMatch(/patches to upstream[^}]*1 article, 0 notes/);
+    expect(theirs).not.toContain('payrise');
+    expect((await postEvent(eventsUrl, homeOpenedEvent(SLACK_OWNER))).status).toBe(200);
+    const owners = JSON.stringify(await slackFake.waitForView(SLACK_OWNER)).toLowerCase();
+    expect(owners).toContain('payrise talk');
+    expect(owners).toMatch(/patches to upstream[^}]*1 article, 1 note\b/);
   });
 });
