@@ -130,3 +130,56 @@ describe('/topics edits over Discord', () => {
     expect((other.callback.data as { choices: Array<{ value: string }> }).choices.map((c) => c.value)).toEqual(['current', 'planned', 'interests', 'reading']);
   });
 });
+
+describe('/resurface through the adapters', () => {
+  let ctx: TestContext;
+  let slack: SlackDriver;
+  let fake: FakeDiscord;
+  let adapter: Adapter;
+  const clock = { now: new Date('2024-11-01T10:00:00Z') };
+  beforeAll(async () => {
+    ctx = await createTestContext({
+      noteWriters: [`slack:${SLACK_OWNER}`],
+      articles: { 'nfs.md': '---\ntitle: Tuning libgit2 over NFS\ndate: 2024-03-02\n---\nPerformance tuning of libgit2 on NFS, a patch upstream.\n' },
+      now: () => clock.now,
+    });
+    await ctx.kb.saveNote({
+      text: 'libgit2 NFS performance tuning: salary talk notes',
+      author: { platform: 'slack', id: SLACK_OWNER, name: 'owner' },
+      source: { platform: 'slack', channel: 'C0TEST' },
+    });
+    clock.now = new Date('2025-01-15T10:00:00Z');
+    slack = await startSlackDriver({ dispatcher: ctx.dispatcher, logger: silentLogger() });
+    fake = await startFakeDiscord({ guilds: [{ id: GUILD, name: 'home', channels: [{ id: CHANNEL, name: 'general' }] }] });
+    adapter = createDiscordAdapter(
+      { token: 'test-bot-token', applicationId: fake.applicationId, apiUrl: fake.apiUrl },
+      { dispatcher: ctx.dispatcher, logger: silentLogger() },
+    );
+    await adapter.start();
+  });
+  afterAll(async () => {
+    await adapter?.stop();
+    await fake?.close();
+    await slack?.stop();
+    await ctx?.close();
+  });
+
+  it('shows the owner, over Slack, their old note and write-up on the current topics', async () => {
+    const { message } = await slack.command('resurface', '', { user_id: SLACK_OWNER });
+    expect(message).toMatchObject({ response_type: 'ephemeral', text: '1 note and 1 write-up from over 30 days ago on your current topics' });
+    expect(slackText(message)).toContain('salary talk notes');
+    expect(slackText(message)).toContain('Tuning libgit2 over NFS');
+  });
+
+  it('shows someone else, over Discord, the write-up but never the owner\'s private note', async () => {
+    const result = await fake.interact(fake.chatInput('resurface', { words: 'libgit2 nfs' }, { guildId: GUILD, channelId: CHANNEL, user: DISCORD_OTHER }));
+    const message = shown(result);
+    expect(message.flags).toBe(EPHEMERAL);
+    const text = JSON.stringify(message.embeds);
+    expect(text).toContain('Tuning libgit2 over NFS');
+    expect(text).not.toContain('salary');
+  });
+
+  const shown = (result: InteractionResult) =>
+    (result.edit ?? result.callback.data ?? {}) as { flags?: number; embeds?: Array<{ title?: string; description?: string }> };
+});

@@ -15,6 +15,7 @@ import { loadProfile, parseProfile, type Profile } from '../sources/profile.ts';
 import type { ProfileEdit, ProfileEditOutcome } from './profile-edit.ts';
 import { editProfileFile, localDate, serializeProfileWork } from './profile-file.ts';
 import { resurface, type ResurfaceOutcome, type ResurfaceSource } from './resurface.ts';
+import { topicWords, wordsNeeded } from './topic-match.ts';
 import { SearchIndex, type IndexedDoc, type SearchOutcome } from '../search/search-index.ts';
 import type { SearchHit } from '../domain/types.ts';
 import { samePerson } from '../domain/people.ts';
@@ -404,11 +405,11 @@ export class KnowledgeBase {
    * holds at least half of the topic's words (at least two of them when it has two or more).
    */
   topicMatches(topic: string, viewer: Person): { notes: number; articles: number } {
-    const terms = new Set(tokenize(topic).map((word) => indexTerm(word)).filter((t): t is string => !!t));
+    const terms = topicWords(topic).map((word) => word.term!);
     const counts = { notes: 0, articles: 0 };
-    if (terms.size === 0) return counts;
-    const needed = Math.min(terms.size, Math.max(2, Math.ceil(terms.size / 2)));
-    const { note, article } = this.index.countWithTerms([...terms], needed, this.keepFor(viewer));
+    if (terms.length === 0) return counts;
+    // The rule /resurface uses too (topic-match.ts).
+    const { note, article } = this.index.countWithTerms(terms, wordsNeeded(terms.length), this.keepFor(viewer));
     return { notes: note, articles: article };
   }
 
