@@ -25,6 +25,9 @@ export function noteToMarkdown(note: Note): string {
     source: { ...note.source },
   };
   if (note.idempotencyKey) meta.idempotencyKey = note.idempotencyKey;
+  // The read rule's inputs: who saved it (when not the author) and whether it is shared.
+  if (note.savedBy) meta.savedBy = { ...note.savedBy };
+  if (note.shared) meta.shared = true;
   // NOTE: lineWidth 0 keeps long values on one line; yaml quotes whatever needs it.
   return `---\n${stringify(meta, { lineWidth: 0 })}---\n\n${note.text}\n`;
 }
@@ -72,6 +75,9 @@ export function noteFromMarkdown(source: string, mtime?: Date): Note {
     source: origin(meta.source),
     createdAt,
     ...(typeof meta.idempotencyKey === 'string' ? { idempotencyKey: meta.idempotencyKey } : {}),
+    ...(typeof meta.savedBy === 'object' && meta.savedBy !== null ? { savedBy: person(meta.savedBy) } : {}),
+    // Only an explicit true shares: a hand-written file stays private.
+    ...(meta.shared === true ? { shared: true } : {}),
   };
 }
 
