@@ -11,7 +11,21 @@ import type { Adapter } from '../../src/adapters/adapter.ts';
 import { silentLogger } from '../../src/core/index.ts';
 import { createTestContext, type TestContext } from '../helpers/context.ts';
 import { startFakeDiscord, type FakeDiscord, type FakeUser, type InteractionResult } from '../helpers/fake-discord.ts';
-import { interactiveBody, postSigned, startSlackDriver, type RespondBody, type SlackDriver } from '../helpers/fake-slack.ts';
+import { createSlackAdapter, type SlackAdapter } from '../../src/adapters/slack/slack.ts';
+import {
+  BOT_TOKEN,
+  SIGNING_SECRET,
+  homeOpenedEvent,
+  interactiveBody,
+  postEvent,
+  postSigned,
+  slashCommandBody,
+  startFakeSlack,
+  startSlackDriver,
+  type FakeSlack,
+  type RespondBody,
+  type SlackDriver,
+} from '../helpers/fake-slack.ts';
 
 const SLACK_OWNER = 'U0OWNER';
 const SLACK_OTHER = 'U0OTHER';
@@ -182,4 +196,61 @@ describe('/resurface through the adapters', () => {
 
   const shown = (result: InteractionResult) =>
     (result.edit ?? result.callback.data ?? {}) as { flags?: number; embeds?: Array<{ title?: string; description?: string }> };
+});
+
+describe('the Slack home tab: the home command\'s content, published and kept current', () => {
+  let ctx: TestContext;
+  let fake: FakeSlack;
+  let adapter: SlackAdapter;
+  let eventsUrl: string;
+  beforeAll(async () => {
+    ctx = await createTestContext({
+      noteWriters: [`slack:${SLACK_OWNER}`],
+      articles: { 'nfs.md': '# Tuning libgit2 over NFS\nPerformance tuning of libgit2 on NFS, a patch upstream.\n' },
+    });
+    await ctx.kb.saveNote({
+      text: 'libgit2 NFS performance tuning: private salary notes',
+      author: { platform: 'slack', id: SLACK_OWNER, name: 'owner' },
+      source: { platform: 'slack', channel: 'C0TEST' },
+    });
+    fake = await startFakeSlack();
+    adapter = createSlackAdapter(
+      { botToken: BOT_TOKEN, signingSecret: SIGNING_SECRET, port: 0, apiUrl: fake.apiUrl },
+      { dispatcher: ctx.dispatcher, logger: silentLogger() },
+      { host: '127.0.0.1', homeRefreshMs: 100 },
+    );
+    await adapter.start();
+    eventsUrl = `http://127.0.0.1:${adapter.port}/slack/events`;
+  });
+  afterAll(async () => {
+    await adapter?.stop();
+    await fake?.close();
+    await ctx?.close();
+  });
+
+  it('shows the owner the current topics with counts, their latest notes and the commands', async () => {
+    expect((await postEvent(eventsUrl, homeOpenedEvent(SLACK_OWNER))).status).toBe(200);
+    const text = JSON.stringify((await fake.waitForView(SLACK_OWNER)).blocks);
+    expect(fake.refusedViews).toEqual([]);
+    expect(text).toContain('Current topics');
+    expect(text).toContain('1 article, 1 note');
+    expect(text).toContain('private salary notes');
+    expect(text).toContain('/resurface');
+    expect(text).not.toContain('/home');
+  });
+
+  it('shows someone else neither the owner\'s private note nor it in the counts', async () => {
+    await postEvent(eventsUrl, homeOpenedEvent(SLACK_OTHER));
+    const text = JSON.stringify((await fake.waitForView(SLACK_OTHER)).blocks);
+    expect(text).toContain('1 article, 0 notes');
+    expect(text).not.toContain('salary');
+  });
+
+  it('is published again when the owner adds a topic from chat', async () => {
+    const before = fake.views(SLACK_OWNER).length;
+    const res = await postSigned(eventsUrl, slashCommandBody({ command: '/topics', text: 'add Herons and their nests', user_id: SLACK_OWNER, response_url: fake.responseUrl('home-add') }));
+    expect(res.status).toBe(200);
+    const refreshed = await fake.waitForView(SLACK_OWNER, { index: before, timeoutMs: 5000 });
+    expect(JSON.stringify(refreshed.blocks)).toContain('Herons and their nests');
+  });
 });
