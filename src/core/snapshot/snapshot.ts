@@ -82,12 +82,18 @@ export async function articleMtimes(dataDir: string): Promise<ArticleStamps> {
   }
   const listed: string[] = [];
   const prefix = dataDir.endsWith(path.sep) ? dataDir : dataDir + path.sep;
+  // The relative folder is worked out once per folder, not per file: most of the listing's cost otherwise.
+  let lastDir: string | undefined;
+  let dirPrefix = '';
   for (const entry of entries) {
     if (!(entry.isFile() || entry.isSymbolicLink())) continue;
     // NOTE: `parentPath` is Node 20.12+; `path` is the older name of the same field.
     const dir = (entry as { parentPath?: string }).parentPath ?? (entry as { path?: string }).path ?? root;
-    const file = path.join(dir, entry.name);
-    const relative = toPosix(file.startsWith(prefix) ? file.slice(prefix.length) : path.relative(dataDir, file));
+    if (dir !== lastDir) {
+      lastDir = dir;
+      dirPrefix = `${toPosix(dir.startsWith(prefix) ? dir.slice(prefix.length) : path.relative(dataDir, dir))}/`;
+    }
+    const relative = dirPrefix + entry.name;
     // The same articles as listMarkdownFiles: hidden folders and node_modules left out, symlinks to files followed.
     if (isArticlePath(relative)) listed.push(relative);
   }
@@ -134,10 +140,16 @@ try {
 } catch (error) {
   if (error.code !== 'ENOENT') throw error;
 }
+let lastDir;
+let dirPrefix = '';
 for (const entry of entries) {
   if (!(entry.isFile() || entry.isSymbolicLink())) continue;
-  const file = path.join(entry.parentPath ?? entry.path ?? root, entry.name);
-  const relative = (file.startsWith(prefix) ? file.slice(prefix.length) : path.relative(dataDir, file)).split(path.sep).join('/');
+  const dir = entry.parentPath ?? entry.path ?? root;
+  if (dir !== lastDir) {
+    lastDir = dir;
+    dirPrefix = (dir.startsWith(prefix) ? dir.slice(prefix.length) : path.relative(dataDir, dir)).split(path.sep).join('/') + '/';
+  }
+  const relative = dirPrefix + entry.name;
   if (isArticlePath(relative)) listed.push(relative);
 }
 listed.sort();
