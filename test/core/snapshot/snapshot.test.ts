@@ -101,6 +101,37 @@ describe('index snapshot', () => {
     expect(restored.rank('word7 replication', { limit: 10 })).toEqual(index.rank('word7 replication', { limit: 10 }));
   });
 
+  it('uses the search index\'s own bytes (toBinary/fromBinary) as soon as it has them: section IBIN', async () => {
+    // Contract 1 until search lands it: the container must carry whatever bytes the index gives.
+    const proto = SearchIndex.prototype as unknown as { toBinary?: () => Uint8Array };
+    const statics = SearchIndex as unknown as { fromBinary?: (bytes: Uint8Array, options?: object) => Promise<SearchIndex> };
+    const hadOwn = { toBinary: proto.toBinary, fromBinary: statics.fromBinary };
+    const own = !hadOwn.toBinary && !hadOwn.fromBinary;
+    if (own) {
+      proto.toBinary = function (this: SearchIndex) {
+        return Buffer.from(JSON.stringify(this.toJSON()));
+      };
+      statics.fromBinary = async (bytes, options) => SearchIndex.fromJSON(JSON.parse(Buffer.from(bytes).toString('utf8')), options);
+    }
+    try {
+      const file = await tempFile('snap.bin');
+      const index = indexOf(300);
+      await writeSnapshot(file, index, sourcesOf(index, ''));
+      const bytes = await readFile(file);
+      expect(bytes.includes(Buffer.from('IBIN'))).toBe(true);
+      expect(bytes.includes(Buffer.from('IJSN'))).toBe(false);
+      const snapshot = await readSnapshot(file);
+      expect(snapshot?.indexForm).toBe('binary');
+      const restored = await snapshot!.restore();
+      expect(restored.rank('word7 replication', { limit: 5 })).toEqual(index.rank('word7 replication', { limit: 5 }));
+    } finally {
+      if (own) {
+        delete proto.toBinary;
+        delete statics.fromBinary;
+      }
+    }
+  });
+
   it('keeps sources compactly and exactly: unicode paths, fractional mtimes, none at all', () => {
     const sources: SnapshotSources = {
       profile: 'p',

@@ -82,11 +82,37 @@ describe('a read-only SQLite store', () => {
   });
 });
 
+describe('a read-only folder', () => {
+  it('stops start-up saying the folder or file is read-only (SQLite must write -wal and -shm beside the file)', async () => {
+    const dir = await makeTempDir('tinker-ro-');
+    cleanups.push(async () => {
+      await chmod(dir, 0o755);
+      await rm(dir, { recursive: true, force: true });
+    });
+    const file = path.join(dir, 'notes.sqlite');
+    const first = await openNoteStore(`sqlite://${file}`, { logger });
+    await first.put(makeNote('written while writable'));
+    await first.close();
+    await chmod(dir, 0o555);
+    const asRoot = process.getuid?.() === 0;
+    expect(await runWriter(`sqlite://${file}`, asRoot ? { uid: 65534, gid: 65534 } : {})).toEqual({
+      name: 'StartupError',
+      message: `STORE_URL: cannot open ${file}: ${dir} or the file is read-only for this process (SQLITE_READONLY: attempt to write a readonly database) — SQLite needs to write the file and its -wal and -shm files beside it`,
+    });
+  });
+});
+
 /** Opens a store in a child process (as another user, when given), tries one write, reports the error. */
 async function runWriter(url: string, user: { uid?: number; gid?: number }): Promise<unknown> {
   const script = `
     import { openNoteStore, silentLogger, newNoteId } from './src/core/index.ts';
-    const store = await openNoteStore(${JSON.stringify(url)}, { logger: silentLogger() });
+    let store;
+    try {
+      store = await openNoteStore(${JSON.stringify(url)}, { logger: silentLogger() });
+    } catch (error) {
+      process.stdout.write(JSON.stringify({ name: error.constructor.name, message: error.message }));
+      process.exit(0);
+    }
     let outcome = { name: 'saved' };
     try {
       await store.put({ id: newNoteId(), text: 'refused', tags: [], author: { platform: 'console', id: 'local', name: 'o' }, source: { platform: 'console' }, createdAt: new Date().toISOString() });
