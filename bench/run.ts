@@ -65,7 +65,7 @@ async function main(): Promise<void> {
   if (build.status !== 0) throw new Error('bench: could not compile the sources (node scripts/build.mjs)');
   const sources = await tilFiles();
   const parsed = await Promise.all(
-    sources.map(async (file) => parseArticle(`articles/${file}`, await readFile(path.join(TIL_DIR, file), 'utf8'), 1)),
+    sources.map(async (file) => parseArticle(`articles/${file}`, await readFile(path.join(TIL_DIR, file), 'utf8'), { mtimeMs: 1 })),
   );
   const texts = parsed.map((a) => `${a.title}\n${a.text}`);
   const queries = benchQueries(texts, QUERY_COUNT);

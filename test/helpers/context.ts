@@ -33,6 +33,10 @@ export interface TestContextOptions {
   profile?: string;
   /** Articles by path under articles/; default: test/fixtures/kb/articles. */
   articles?: Record<string, string>;
+  /** A folder copied as articles/ (hidden files and folders too), instead of `articles`. */
+  articlesFrom?: string;
+  /** ARTICLES_URL: the template articles' links are made from. */
+  linkTemplate?: string;
   /** Store; default: an in-memory Keyv store. */
   store?: NoteStore;
   noteWriters?: string[];
@@ -58,11 +62,13 @@ export async function makeTempDir(prefix = 'tinker-test-'): Promise<string> {
 }
 
 /** A DATA_DIR in a temp folder: the given profile and articles, or copies of the tests' own (test/fixtures/kb). */
-export async function makeDataDir(options: Pick<TestContextOptions, 'profile' | 'articles'> = {}): Promise<string> {
+export async function makeDataDir(options: Pick<TestContextOptions, 'profile' | 'articles' | 'articlesFrom'> = {}): Promise<string> {
   const dataDir = await makeTempDir();
   if (options.profile !== undefined) await writeFile(path.join(dataDir, 'profile.md'), options.profile);
   else await cp(path.join(FIXTURE_DATA, 'profile.md'), path.join(dataDir, 'profile.md'));
-  if (options.articles) {
+  if (options.articlesFrom) {
+    await cp(options.articlesFrom, path.join(dataDir, 'articles'), { recursive: true });
+  } else if (options.articles) {
     for (const [relative, source] of Object.entries(options.articles)) {
       const file = path.join(dataDir, 'articles', relative);
       await mkdir(path.dirname(file), { recursive: true });
@@ -84,6 +90,7 @@ export async function createTestContext(options: TestContextOptions = {}): Promi
     logger,
     readRule: { owners: options.noteWriters ?? [], notesVisibleTo: options.notesVisibleTo ?? 'owner' },
     ...(options.now ? { now: options.now } : {}),
+    ...(options.linkTemplate ? { linkTemplate: options.linkTemplate } : {}),
   });
   const dispatcher = createDispatcher(
     commands,

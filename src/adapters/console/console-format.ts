@@ -1,7 +1,7 @@
 /**
  * Renders a Reply as terminal text. Pure.
  */
-import type { Reply, SearchHit, Span } from '../../core/index.ts';
+import { shownDate, type Reply, type SearchHit, type Span } from '../../core/index.ts';
 import { neutralizeBidi } from '../shown-text.ts';
 
 export interface ConsoleStyle {
@@ -22,7 +22,7 @@ function spans(parts: readonly Span[], style: ConsoleStyle): string {
 }
 
 function hitLines(hit: SearchHit, position: number, style: ConsoleStyle): string[] {
-  const meta = [hit.kind, hit.date?.slice(0, 10), hit.tags.length > 0 ? hit.tags.map((t) => `#${t}`).join(' ') : undefined]
+  const meta = [hit.kind, shownDate(hit), hit.tags.length > 0 ? hit.tags.map((t) => `#${t}`).join(' ') : undefined]
     .filter(Boolean)
     .join(' · ');
   const where = hit.source.url && hit.source.url !== hit.source.label ? `${hit.source.label} <${hit.source.url}>` : hit.source.label;

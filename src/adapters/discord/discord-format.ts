@@ -5,7 +5,7 @@
  * break formatting or turn into a mention; the client's `allowedMentions:
  * { parse: [] }` is the second guard, so nothing here ever pings.
  */
-import type { Reply, ReplyAction, ReplyListItem, SearchHit, Span } from '../../core/index.ts';
+import { shownDate, type Reply, type ReplyAction, type ReplyListItem, type SearchHit, type Span } from '../../core/index.ts';
 import { neutralizeBidi } from '../shown-text.ts';
 
 /** Discord's message and embed limits (characters). */
@@ -119,7 +119,7 @@ function listLine(item: ReplyListItem): string {
 }
 
 function hitField(hit: SearchHit, position: number): { name: string; value: string } {
-  const meta = [hit.kind, hit.date?.slice(0, 10), ...hit.tags.map((tag) => `#${tag}`)].filter(Boolean).join(' · ');
+  const meta = [hit.kind, shownDate(hit), ...hit.tags.map((tag) => `#${tag}`)].filter(Boolean).join(' · ');
   const source = link(escapeDiscord(hit.source.label), hit.source.url);
   const tail = `\n*${escapeDiscord(meta)}* — ${source}`;
   const snippet = renderSpans(hit.snippet);

@@ -2,7 +2,7 @@
  * Renders a Reply as a Slack message (Block Kit, with a plain `text` fallback),
  * and converts text between Slack's wire format and plain text. Pure.
  */
-import type { Reply, ReplyAction, ReplyListItem, SearchHit } from '../../core/index.ts';
+import { shownDate, type Reply, type ReplyAction, type ReplyListItem, type SearchHit } from '../../core/index.ts';
 import { neutralizeBidi } from '../shown-text.ts';
 import { cutEscaped, link, renderSpans } from './slack-text.ts';
 
@@ -111,7 +111,7 @@ function hitBlocks(hit: SearchHit, position: number): SlackBlock[] {
   const snippet = renderSpans(hit.snippet, SLACK_MAX_SECTION_TEXT - title.length - 1);
   const meta = [
     hit.kind,
-    hit.date?.slice(0, 10),
+    shownDate(hit),
     hit.tags.length > 0 ? hit.tags.map((tag) => `#${tag}`).join(' ') : undefined,
     hit.source.label,
   ]

@@ -45,6 +45,9 @@ export interface HitSource {
   noteId?: string;
 }
 
+/** Where a document's date came from: its front matter, a dated file name, or (shown as such) the file's modification time. */
+export type DateSource = 'front-matter' | 'file-name' | 'modified' | 'created';
+
 /** One search result. */
 export interface SearchHit {
   /** Index id (`note:…`, `article:…`, `profile:…`). */
@@ -53,10 +56,19 @@ export interface SearchHit {
   title: string;
   /** ISO date (`2024-05-01`) or timestamp, when known. */
   date?: string;
+  /** Where `date` came from, when known: a file time (`modified`) is shown as such. */
+  dateSource?: DateSource;
   tags: string[];
   source: HitSource;
   /** About 200 characters around the best match; matched words are `strong`. */
   snippet: Span[];
   /** Relevance score (higher is better); comparable only within one search. */
   score: number;
+}
+
+/** A hit's date as shown: its day, `modified 2024-05-01` when it is only the file's modification time. */
+export function shownDate(hit: Pick<SearchHit, 'date' | 'dateSource'>): string | undefined {
+  const day = hit.date?.slice(0, 10);
+  if (!day) return undefined;
+  return hit.dateSource === 'modified' ? `modified ${day}` : day;
 }

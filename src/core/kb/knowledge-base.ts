@@ -5,8 +5,8 @@
 import path from 'node:path';
 import { setImmediate as yieldToLoop } from 'node:timers/promises';
 import type { Origin, Person } from '../domain/types.ts';
-import { streamArticles } from '../sources/article-loader.ts';
-import { readArticle, type Article, type ArticleProblem } from '../sources/articles.ts';
+import { streamArticles, type LoadProgress } from '../sources/article-loader.ts';
+import { readArticle, readArticleTextSync, type Article, type ArticleProblem } from '../sources/articles.ts';
 import { StoreUnavailableError, UserError } from '../domain/errors.ts';
 import type { Logger } from '../util/logger.ts';
 import type { NoteChange, NoteStore } from '../store/note-store.ts';
@@ -21,7 +21,6 @@ import type { SearchHit } from '../domain/types.ts';
 import { samePerson } from '../domain/people.ts';
 import { documentSpan, hasFilters, inRange, type FindQuery } from './query.ts';
 import { DEFAULT_READ_RULE, canForgetNote, canReadNote, readsAllNotes, type ReadRule } from './read-rule.ts';
-import { readArticleTextSync } from '../search/snippet.ts';
 import {
   articleMtimes,
   articleMtimesOffThread,
@@ -106,6 +105,10 @@ export interface KnowledgeBaseOptions {
   snapshotDelayMs?: number;
   /** Who may read notes (NOTE_WRITERS, NOTES_VISIBLE_TO); default: only the console user reads others' notes. */
   readRule?: ReadRule;
+  /** ARTICLES_URL: the template each article's link is made from (when its front matter has no url). */
+  linkTemplate?: string;
+  /** Told how far a cold build's parsing of the write-ups is, batch by batch. */
+  onProgress?: (progress: LoadProgress) => void;
 }
 
 /** How the index was loaded at start-up. */
@@ -133,6 +136,8 @@ export class KnowledgeBase {
   private readonly spans = new WeakMap<IndexedDoc, { from: number; to: number } | undefined>();
   // Article text is read back from disk for the few hits shown, not kept in memory.
   index = new SearchIndex({ loadText: (doc) => readArticleTextSync(this.dataDir, doc.source.path) });
+  private readonly linkTemplate: string | undefined;
+  private readonly onProgress: ((progress: LoadProgress) => void) | undefined;
   /** True until the index is complete; `/find` says "still indexing" meanwhile. */
   indexing = true;
   /** Settles once the index is complete; rejects when the store cannot be read. */
@@ -151,6 +156,8 @@ export class KnowledgeBase {
     this.readRule = options.readRule ?? DEFAULT_READ_RULE;
     this.snapshotFile = options.snapshot;
     this.snapshotDelayMs = options.snapshotDelayMs;
+    this.linkTemplate = options.linkTemplate;
+    this.onProgress = options.onProgress;
   }
 
   /** Loads profile, articles and every stored note, and indexes them (from the snapshot when it is still valid). */
@@ -176,7 +183,13 @@ export class KnowledgeBase {
     const mtimesOffThread = this.snapshotFile ? articleMtimesOffThread(this.dataDir) : undefined;
     const snapshot = this.snapshotFile ? await readSnapshot(this.snapshotFile, this.logger) : undefined;
     // Cold: articles are read and parsed (on worker threads) from now on, while the profile and notes load.
-    const articles = snapshot ? undefined : streamArticles(this.dataDir, { logger: this.logger })[Symbol.asyncIterator]();
+    const articles = snapshot
+      ? undefined
+      : streamArticles(this.dataDir, {
+          logger: this.logger,
+          ...(this.linkTemplate ? { linkTemplate: this.linkTemplate } : {}),
+          ...(this.onProgress ? { onProgress: this.onProgress } : {}),
+        })[Symbol.asyncIterator]();
     let profile: Profile;
     let notes: Note[];
     let mtimes: ArticleStamps | undefined;
@@ -201,7 +214,7 @@ export class KnowledgeBase {
       // Batch by batch in path order as they are parsed, yielding between them: commands are answered meanwhile.
       try {
         for (let next = await articles!.next(); !next.done; next = await articles!.next()) {
-          this.reportProblems(next.value.problems);
+          this.reportProblems(next.value.problems, next.value.warnings);
           this.index.addAll(next.value.articles.map(articleDoc));
           await yieldToLoop();
         }
@@ -629,11 +642,12 @@ export class KnowledgeBase {
 
   /** Re-reads one article (path relative to DATA_DIR); a broken one keeps its last good version. */
   async reloadArticle(relativePath: string): Promise<boolean> {
-    const result = await readArticle(this.dataDir, relativePath);
+    const result = await readArticle(this.dataDir, relativePath, this.linkTemplate ? { linkTemplate: this.linkTemplate } : {});
     if ('problem' in result) {
       this.reportProblems([result.problem]);
       return false;
     }
+    if (result.warning) this.reportProblems([], [result.warning]);
     this.index.upsert(articleDoc(result.article));
     this.changed();
     return true;
@@ -690,10 +704,11 @@ export class KnowledgeBase {
     this.index.addAll(docs);
   }
 
-  private reportProblems(problems: readonly ArticleProblem[]): void {
+  private reportProblems(problems: readonly ArticleProblem[], partial: readonly ArticleProblem[] = []): void {
     for (const problem of problems) {
       this.logger.warn({ path: problem.path, reason: problem.reason }, `articles: skipped ${problem.path}: ${problem.reason}`);
     }
+    for (const warning of partial) this.logger.warn({ path: warning.path, reason: warning.reason }, `articles: ${warning.path} ${warning.reason}`);
   }
 }
 
@@ -704,7 +719,9 @@ export function articleDoc(article: Article): IndexedDoc {
     title: article.title,
     text: article.text,
     tags: article.tags,
+    ...(article.aliases ? { aliases: article.aliases } : {}),
     ...(article.date ? { date: article.date } : {}),
+    ...(article.dateSource ? { dateSource: article.dateSource } : {}),
     source: { label: article.path, path: article.path, ...(article.url ? { url: article.url } : {}) },
     mtimeMs: article.mtimeMs,
   };

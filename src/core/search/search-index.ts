@@ -208,6 +208,7 @@ export class SearchIndex {
       kind: doc.kind,
       title: doc.title,
       ...(doc.date ? { date: doc.date } : {}),
+      ...(doc.dateSource ? { dateSource: doc.dateSource } : {}),
       tags: doc.tags,
       source: doc.source,
       snippet: makeSnippet(this.textOf(doc) || doc.title, terms),

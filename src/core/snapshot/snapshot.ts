@@ -13,7 +13,7 @@ import { open, readFile, readdir, rename, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { setImmediate as yieldToLoop } from 'node:timers/promises';
-import { isArticlePath, isListedPath, toPosix } from '../sources/articles.ts';
+import { isArticlePath, isListedPath, toPosix } from '../sources/article-files.ts';
 import type { Logger } from '../util/logger.ts';
 import { SEARCH_OPTIONS_VERSION, SearchIndex, type SearchIndexJSON, type SearchIndexOptions } from '../search/search-index.ts';
 import { SnapshotFormatError, crc32Of, decodeContainer, encodeContainerHead, encodeSectionHead, encodeTail, padding, type SectionTag } from './format.ts';

@@ -11,7 +11,8 @@ import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import type { Logger } from '../util/logger.ts';
-import { listMarkdownFiles, readArticle, type Article, type ArticleProblem, type ArticleResult } from './articles.ts';
+import { isInVault, listArticleFiles } from './article-files.ts';
+import { readArticle, type Article, type ArticleProblem, type ArticleResult, type ReadArticleOptions } from './articles.ts';
 
 export interface LoadArticlesOptions {
   /** Worker threads that read and parse; default one per core but one, at least 1, at most 4. 0: all on this thread. */
@@ -20,12 +21,29 @@ export interface LoadArticlesOptions {
   minFilesForWorkers?: number;
   /** Told when a worker fails (its batches are then read on this thread). */
   logger?: Logger;
+  /** The ARTICLES_URL template (validated at start): each article's link is made from it. */
+  linkTemplate?: string;
+  /** Bytes read per file at most (default MAX_ARTICLE_BYTES); the rest of a larger file is not indexed. */
+  maxBytes?: number;
+  /** Told as each batch is handed out: how many write-ups are parsed so far, of how many listed. */
+  onProgress?: (progress: LoadProgress) => void;
+}
+
+/** How far a load is. */
+export interface LoadProgress {
+  /** Write-ups parsed and handed to the consumer (skipped ones included). */
+  done: number;
+  /** Write-ups listed. */
+  total: number;
 }
 
 /** Consecutive articles in path order, and the files among them that were skipped. */
 export interface ArticleBatch {
   articles: Article[];
+  /** Files (or folders, `articles/private/`) that were skipped, and why. */
   problems: ArticleProblem[];
+  /** Files read only in part (too large), and how much. */
+  warnings: ArticleProblem[];
   /** Where it was read and parsed: on a worker thread, or on this one. */
   thread: 'worker' | 'main';
 }
@@ -36,6 +54,10 @@ export interface BatchRequest {
   dataDir: string;
   /** Paths relative to dataDir. */
   files: string[];
+  /** For each file, whether it is in an Obsidian vault. */
+  vaults: boolean[];
+  linkTemplate?: string;
+  maxBytes?: number;
 }
 
 /** A worker's answer: one result per requested file, in the same order. */
@@ -61,14 +83,16 @@ const byPath = new Intl.Collator().compare;
 export async function loadArticles(
   dataDir: string,
   options: LoadArticlesOptions = {},
-): Promise<{ articles: Article[]; problems: ArticleProblem[] }> {
+): Promise<{ articles: Article[]; problems: ArticleProblem[]; warnings: ArticleProblem[] }> {
   const articles: Article[] = [];
   const problems: ArticleProblem[] = [];
+  const warnings: ArticleProblem[] = [];
   for await (const batch of streamArticles(dataDir, options)) {
     articles.push(...batch.articles);
     problems.push(...batch.problems);
+    warnings.push(...batch.warnings);
   }
-  return { articles, problems };
+  return { articles, problems, warnings };
 }
 
 /**
@@ -103,6 +127,7 @@ interface Lane {
 
 interface Slot {
   files: string[];
+  vaults: boolean[];
   result: Promise<ArticleBatch>;
   resolve: (batch: ArticleBatch) => void;
 }
@@ -115,6 +140,8 @@ class ArticleLoad {
   private consumed = 0;
   private hereBusy = false;
   private closed = false;
+  private listedCount = 0;
+  private handedOut = 0;
   private readonly listed: Promise<void>;
 
   constructor(
@@ -130,9 +157,12 @@ class ArticleLoad {
     try {
       await this.listed;
       while (this.consumed < this.slots.length) {
-        const batch = await this.slots[this.consumed]!.result;
+        const slot = this.slots[this.consumed]!;
+        const batch = await slot.result;
         this.consumed += 1;
         this.pump();
+        this.handedOut += slot.files.length;
+        this.options.onProgress?.({ done: this.handedOut, total: this.listedCount });
         yield batch;
       }
     } finally {
@@ -141,12 +171,20 @@ class ArticleLoad {
   }
 
   private async list(): Promise<void> {
-    const files = await listMarkdownFiles(this.dataDir, path.join(this.dataDir, 'articles'));
-    files.sort(byPath);
+    const listing = await listArticleFiles(this.dataDir, path.join(this.dataDir, 'articles'));
+    const files = listing.files.sort(byPath);
+    this.listedCount = files.length;
+    // Folders that could not be read come first, in a batch of their own.
+    if (listing.problems.length > 0) {
+      const problems = listing.problems.map((problem) => ({ path: problem.path, reason: problem.reason }));
+      this.slots.push({ files: [], vaults: [], result: Promise.resolve({ articles: [], problems, warnings: [], thread: 'main' }), resolve: () => {} });
+      this.dispatched = 1;
+    }
     for (let from = 0; from < files.length; from += BATCH_SIZE) {
       let resolve!: (batch: ArticleBatch) => void;
       const result = new Promise<ArticleBatch>((done) => (resolve = done));
-      this.slots.push({ files: files.slice(from, from + BATCH_SIZE), result, resolve });
+      const batchFiles = files.slice(from, from + BATCH_SIZE);
+      this.slots.push({ files: batchFiles, vaults: batchFiles.map((file) => isInVault(file, listing.vaults)), result, resolve });
     }
     const script = files.length >= this.options.minFilesForWorkers ? workerScript() : undefined;
     if (!script && files.length >= this.options.minFilesForWorkers && this.options.workers > 0) {
@@ -165,7 +203,8 @@ class ArticleLoad {
       const lane = this.lanes.find((candidate) => candidate.busy === undefined);
       if (lane) {
         lane.busy = batch;
-        lane.worker.postMessage({ batch, dataDir: this.dataDir, files: this.slots[batch]!.files } satisfies BatchRequest);
+        const slot = this.slots[batch]!;
+        lane.worker.postMessage({ batch, dataDir: this.dataDir, files: slot.files, vaults: slot.vaults, ...this.readOptions() } satisfies BatchRequest);
       } else if (this.lanes.length === 0 && !this.hereBusy) {
         this.hereBusy = true;
         void this.readHere(batch).finally(() => {
@@ -213,10 +252,19 @@ class ArticleLoad {
     // Bounded parallelism: fast on large folders without exhausting file handles.
     await Promise.all(
       Array.from({ length: Math.min(16, slot.files.length) }, async () => {
-        for (let i = next++; i < slot.files.length; i = next++) results[i] = await readArticle(this.dataDir, slot.files[i]!);
+        for (let i = next++; i < slot.files.length; i = next++) {
+          results[i] = await readArticle(this.dataDir, slot.files[i]!, { ...this.readOptions(), vault: slot.vaults[i]! });
+        }
       }),
     );
     slot.resolve(batchOf(results, 'main'));
+  }
+
+  private readOptions(): Pick<BatchRequest, 'linkTemplate' | 'maxBytes'> {
+    return {
+      ...(this.options.linkTemplate ? { linkTemplate: this.options.linkTemplate } : {}),
+      ...(this.options.maxBytes !== undefined ? { maxBytes: this.options.maxBytes } : {}),
+    };
   }
 
   private stopWorkers(): void {
@@ -232,10 +280,14 @@ class ArticleLoad {
 }
 
 function batchOf(results: readonly ArticleResult[], thread: ArticleBatch['thread']): ArticleBatch {
-  const batch: ArticleBatch = { articles: [], problems: [], thread };
+  const batch: ArticleBatch = { articles: [], problems: [], warnings: [], thread };
   for (const result of results) {
-    if ('article' in result) batch.articles.push(result.article);
-    else batch.problems.push(result.problem);
+    if ('article' in result) {
+      batch.articles.push(result.article);
+      if (result.warning) batch.warnings.push(result.warning);
+    } else {
+      batch.problems.push(result.problem);
+    }
   }
   return batch;
 }

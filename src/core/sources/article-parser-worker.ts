@@ -9,7 +9,13 @@ import { readArticleSync } from './articles.ts';
 parentPort?.on('message', (request: BatchRequest) => {
   const reply: BatchReply = {
     batch: request.batch,
-    results: request.files.map((file) => readArticleSync(request.dataDir, file)),
+    results: request.files.map((file, i) =>
+      readArticleSync(request.dataDir, file, {
+        vault: request.vaults[i]!,
+        ...(request.linkTemplate ? { linkTemplate: request.linkTemplate } : {}),
+        ...(request.maxBytes !== undefined ? { maxBytes: request.maxBytes } : {}),
+      }),
+    ),
   };
   parentPort?.postMessage(reply);
 });

@@ -1,29 +1,44 @@
 /**
- * Articles: markdown write-ups under DATA_DIR/articles, with optional front matter (YAML or TOML).
+ * Articles: markdown write-ups under DATA_DIR/articles, read as the tools that
+ * wrote them mean them: Jekyll, Hugo and Zola blogs (YAML or TOML front matter,
+ * dated file names, bundles), Obsidian vaults (file names as titles, aliases,
+ * inline #tags, wikilinks), MDX, or plain notes.
  */
-import { closeSync, fstatSync, openSync, readFileSync, statSync } from 'node:fs';
-import { readdir, readFile, stat } from 'node:fs/promises';
+import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
+import { open } from 'node:fs/promises';
 import path from 'node:path';
+import type { DateSource } from '../domain/types.ts';
 import { normalizeTag } from '../domain/tags.ts';
 import { decodeText } from '../util/decode.ts';
-import { splitFrontMatter } from './front-matter.ts';
+import { isInVaultOnDisk } from './article-files.ts';
+import { articleLink, type LinkFields } from './article-links.ts';
+import { splitFrontMatter, withoutFrontMatter } from './front-matter.ts';
 import { isAbsoluteUrl } from './markdown.ts';
-import { markdownText } from './markdown-text.ts';
+import { markdownText, snippetText, type TextBlock } from './markdown-text.ts';
 
 /**
  * Bump when parsing gives other text, titles, dates or tags for the same file:
  * an index snapshot built under another version is rebuilt rather than loaded.
  */
-export const ARTICLE_FORMAT_VERSION = 2;
+export const ARTICLE_FORMAT_VERSION = 3;
+
+/** The most of a file that is read and indexed: a write-up is rarely a tenth of it; a log pasted in can be 20 MB. */
+export const MAX_ARTICLE_BYTES = 1024 * 1024;
 
 export interface Article {
   /** Path relative to DATA_DIR, with forward slashes: `articles/git/nfs.md`. */
   path: string;
+  /** Front-matter `title`; else the `# Heading` that opens the file; else the file name (in an Obsidian vault always, unless the front matter says). */
   title: string;
-  /** ISO date from front matter, else the file's modification date. */
+  /** Other names (Obsidian `aliases:`), searched like the title. */
+  aliases?: string[];
+  /** ISO date, `2024-05-01`: front matter, else a `2024-05-01-` file-name prefix, else the modification date. */
   date?: string;
+  /** Where `date` came from. */
+  dateSource?: DateSource;
+  /** Front-matter `tags`, `categories`, `[taxonomies]`, and (in an Obsidian vault) inline `#tags`; lower case, without `#`. */
   tags: string[];
-  /** Front matter `url`, when absolute. */
+  /** Where the owner reads it: an absolute front-matter `url`, else a link from the ARTICLES_URL template. */
   url?: string;
   /** Body text, markdown stripped. */
   text: string;
@@ -31,117 +46,205 @@ export interface Article {
   mtimeMs: number;
 }
 
-/** A file that was skipped, and why. */
+/** A file that was skipped (or read only in part), and why. */
 export interface ArticleProblem {
   path: string;
   reason: string;
 }
 
+/** What parsing needs to know beyond a file's text. */
+export interface ArticleContext {
+  /** Modification time in ms (0: unknown). */
+  mtimeMs?: number;
+  /** The file is in an Obsidian vault: its title is its file name. */
+  vault?: boolean;
+  /** The ARTICLES_URL template, validated at start. */
+  linkTemplate?: string;
+}
+
 /** Parses one article's source. Throws with a short reason when it cannot. */
-export function parseArticle(
-  relativePath: string,
-  source: string,
-  mtimeMs = 0,
-): Article {
+export function parseArticle(relativePath: string, source: string, context: ArticleContext = {}): Article {
   if (source.includes('\u0000')) throw new Error('not a text file');
   const { data: meta, body } = splitFrontMatter(source);
-  const { blocks } = markdownText(body);
-  const firstHeading = blocks.find((block) => block.depth > 0);
-  const metaTitle =
-    typeof meta.title === 'string' || typeof meta.title === 'number' ? String(meta.title).trim() : '';
-  const title = metaTitle || firstHeading?.text || path.basename(relativePath, path.extname(relativePath));
-  // The heading used as the title is not repeated in the text.
-  const textBlocks = metaTitle ? blocks : blocks.filter((block) => block !== firstHeading);
-  const text = textBlocks.map((block) => block.text).join('\n');
-  const url = typeof meta.url === 'string' && isAbsoluteUrl(meta.url) ? meta.url : undefined;
+  const { blocks, inlineTags } = markdownText(body, { mdx: /\.mdx$/i.test(relativePath) });
+  const names = namesOf(relativePath);
+  const metaTitle = scalarText(meta.title);
+  const opening: TextBlock | undefined = !metaTitle && !context.vault && blocks[0]?.depth === 1 ? blocks[0] : undefined;
+  const title = metaTitle || opening?.text || names.title;
+  // The heading that became the title is not repeated in the text.
+  const text = (opening ? blocks.slice(1) : blocks).map((block) => block.text).join('\n');
+  const mtimeMs = context.mtimeMs ?? 0;
+  const dated = dateOf(meta, names.datePrefix, mtimeMs);
+  const aliases = aliasesOf(meta.aliases ?? meta.alias, title);
+  const url = urlOf(meta, relativePath, names, context.linkTemplate);
   return {
     path: relativePath,
     title,
-    date: dateOf(meta.date) ?? (mtimeMs ? new Date(mtimeMs).toISOString().slice(0, 10) : undefined),
-    tags: tagsOf(meta.tags),
+    ...(aliases.length > 0 ? { aliases } : {}),
+    ...dated,
+    // Inline #tags are a vault's convention; elsewhere `#t-cargo` is a chat channel, `#classify` a Ruby method.
+    tags: tagsOf(meta, context.vault ? inlineTags : []),
     ...(url ? { url } : {}),
     text,
     mtimeMs,
   };
 }
 
-function dateOf(value: unknown): string | undefined {
-  if (value instanceof Date && !Number.isNaN(value.getTime())) return value.toISOString().slice(0, 10);
-  if (typeof value === 'string' && value.trim()) {
-    const parsed = new Date(value.trim());
-    if (!Number.isNaN(parsed.getTime())) return /^\d{4}-\d{2}-\d{2}$/.test(value.trim()) ? value.trim() : parsed.toISOString();
+/** Names taken from a file's path: `_posts/2013-05-06-jekyll-released.markdown`, `posts/my-post/index.md`. */
+interface PathNames {
+  /** The file name without its ending; a bundle's (`index.md`, `_index.md`) folder name; without a date prefix. */
+  title: string;
+  /** The file (or bundle folder) name without its ending. */
+  name: string;
+  /** `YYYY-MM-DD` at the start of that name (Jekyll's posts, dated bundles). */
+  datePrefix?: string;
+}
+
+/** `2013-05-06-jekyll-released` (Jekyll's posts), `2024-05-01` (a daily note). */
+const DATE_PREFIX = /^(\d{4}-\d{2}-\d{2})(?:[-_ ]+(?=\S)|$)/;
+
+function namesOf(relativePath: string): PathNames {
+  const file = path.posix.basename(relativePath, path.posix.extname(relativePath));
+  const folder = path.posix.basename(path.posix.dirname(relativePath));
+  // A bundle is the folder: `content/my-post/index.md` is "my-post" (but a bundle at the top of articles/ keeps its name).
+  const name = (file === 'index' || file === '_index') && folder !== 'articles' && folder !== '.' ? folder : file;
+  const prefix = DATE_PREFIX.exec(name);
+  const datePrefix = prefix && isCalendarDate(prefix[1]!) ? prefix[1] : undefined;
+  // A daily note's name is only its date: that stays its title.
+  const title = datePrefix && prefix![0].length < name.length ? name.slice(prefix![0].length) : name;
+  return { title, name, ...(datePrefix ? { datePrefix } : {}) };
+}
+
+/** The date fields front matter is known to use, in the order they are tried. */
+const DATE_FIELDS = ['date', 'publishDate', 'pubDate', 'published', 'created'] as const;
+/** A date written in a front-matter permalink or path: Zola's `path = "2015/06/25/rust-1.1"`, Jekyll's `/2015/06/25/x.html`. */
+const PATH_DATE = /(?:^|\/)(\d{4})[/-](\d{2})[/-](\d{2})(?=[/-]|$)/;
+
+function dateOf(meta: Record<string, unknown>, datePrefix: string | undefined, mtimeMs: number): Pick<Article, 'date' | 'dateSource'> {
+  for (const field of DATE_FIELDS) {
+    const date = dayOf(meta[field]);
+    if (date) return { date, dateSource: 'front-matter' };
   }
-  return undefined;
+  if (datePrefix) return { date: datePrefix, dateSource: 'file-name' };
+  for (const field of ['permalink', 'path', 'url'] as const) {
+    const match = typeof meta[field] === 'string' ? PATH_DATE.exec(meta[field]) : null;
+    const date = match ? `${match[1]}-${match[2]}-${match[3]}` : undefined;
+    if (date && isCalendarDate(date)) return { date, dateSource: 'front-matter' };
+  }
+  if (mtimeMs) return { date: new Date(mtimeMs).toISOString().slice(0, 10), dateSource: 'modified' };
+  return {};
 }
 
-function tagsOf(value: unknown): string[] {
+/**
+ * A front-matter date as the day it names: `2024-05-01`, `2024-05-01T10:00:00+02:00`
+ * (the day as written, not moved to UTC), a YAML or TOML date, or `May 1, 2024`.
+ */
+function dayOf(value: unknown): string | undefined {
+  if (value instanceof Date) {
+    if (Number.isNaN(value.getTime())) return undefined;
+    // TOML's dates (smol-toml's TomlDate) print as written; a plain Date is an instant in UTC.
+    const written = /^\d{4}-\d{2}-\d{2}/.exec(String(value))?.[0];
+    return written && isCalendarDate(written) ? written : value.toISOString().slice(0, 10);
+  }
+  if (typeof value !== 'string' || !value.trim()) return undefined;
+  const text = value.trim();
+  const leading = /^(\d{4}-\d{2}-\d{2})(?:$|[T\s])/.exec(text)?.[1];
+  if (leading) return isCalendarDate(leading) ? leading : undefined;
+  const parsed = new Date(text);
+  if (Number.isNaN(parsed.getTime())) return undefined;
+  const pad = (n: number) => String(n).padStart(2, '0');
+  return `${parsed.getFullYear()}-${pad(parsed.getMonth() + 1)}-${pad(parsed.getDate())}`;
+}
+
+function isCalendarDate(day: string): boolean {
+  const parsed = new Date(`${day}T00:00:00Z`);
+  return !Number.isNaN(parsed.getTime()) && parsed.toISOString().startsWith(day);
+}
+
+/** Tags from every field the conventions use for them, then the inline `#tags` of the text. */
+function tagsOf(meta: Record<string, unknown>, inlineTags: readonly string[]): string[] {
+  const taxonomies = isMapping(meta.taxonomies) ? meta.taxonomies : {};
+  const values = [meta.tags, meta.tag, meta.categories, meta.category, taxonomies.tags, taxonomies.categories];
+  const tags = values.flatMap(listOf).map(normalizeTag).filter(Boolean);
+  return [...new Set([...tags, ...inlineTags])];
+}
+
+/** A front-matter list (`[a, b]`, or `"a, b"`, or `a b`) as strings. */
+function listOf(value: unknown): string[] {
   const raw = Array.isArray(value) ? value : typeof value === 'string' ? value.split(/[,\s]+/) : [];
-  const tags = raw
-    .filter((tag): tag is string | number => typeof tag === 'string' || typeof tag === 'number')
-    .map((tag) => normalizeTag(String(tag)))
-    .filter(Boolean);
-  return [...new Set(tags)];
+  return raw.filter((item): item is string | number => typeof item === 'string' || typeof item === 'number').map(String);
 }
 
+/**
+ * Obsidian's `aliases` (a list, or one name): other names of the note. Hugo and
+ * Zola use the same key for old URLs (`/2015/06/rust.html`): those are not names.
+ */
+function aliasesOf(value: unknown, title: string): string[] {
+  const raw = Array.isArray(value) ? value : typeof value === 'string' ? [value] : [];
+  const names = raw
+    .filter((item): item is string | number => typeof item === 'string' || typeof item === 'number')
+    .map((item) => String(item).replace(/\s+/g, ' ').trim())
+    .filter((name) => name && name !== title && !/\/|\.html?$/i.test(name));
+  return [...new Set(names)];
+}
+
+function urlOf(meta: Record<string, unknown>, relativePath: string, names: PathNames, template: string | undefined): string | undefined {
+  if (typeof meta.url === 'string' && isAbsoluteUrl(meta.url.trim())) return meta.url.trim();
+  if (!template) return undefined;
+  const permalink = [meta.permalink, meta.url, meta.path].map(scalarText).find((value) => value && !isAbsoluteUrl(value));
+  const fields: LinkFields = {
+    path: relativePath.slice('articles/'.length),
+    name: path.posix.basename(relativePath, path.posix.extname(relativePath)),
+    slug: scalarText(meta.slug) || names.title,
+    ...(permalink ? { permalink: permalink.replace(/^\/+/, '') } : {}),
+  };
+  return articleLink(template, fields);
+}
+
+function scalarText(value: unknown): string {
+  return typeof value === 'string' || typeof value === 'number' ? String(value).trim() : '';
+}
+
+function isMapping(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
 
 function firstLine(error: unknown): string {
   return (error instanceof Error ? error.message : String(error)).split('\n')[0] ?? '';
 }
 
-/** Lists every `*.md` file under a folder, nested folders included, as paths relative to `root`. */
-export async function listMarkdownFiles(root: string, folder: string): Promise<string[]> {
-  const found: string[] = [];
-  let entries;
-  try {
-    entries = await readdir(folder, { withFileTypes: true, recursive: true });
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return [];
-    throw error;
-  }
-  for (const entry of entries) {
-    if (!entry.name.toLowerCase().endsWith('.md')) continue;
-    // NOTE: `parentPath` is Node 20.12+; `path` is the older name of the same field.
-    const dir = (entry as { parentPath?: string }).parentPath ?? (entry as { path?: string }).path ?? folder;
-    const file = path.join(dir, entry.name);
-    if (!isListedPath(toPosix(path.relative(folder, file)))) continue;
-    // A symlink to a markdown file counts as that file (linked folders are not followed: no cycles).
-    if (!entry.isFile() && !(entry.isSymbolicLink() && isFileSync(file))) continue;
-    found.push(toPosix(path.relative(root, file)));
-  }
-  return found.sort();
-}
+/** One article read and parsed (with a warning when only part of it was read), or why it could not be. */
+export type ArticleResult = { article: Article; warning?: ArticleProblem } | { problem: ArticleProblem };
 
-/**
- * Whether a path inside a listed folder is one to read: not hidden and not in a
- * hidden folder (.git, .obsidian, .trash) or node_modules.
- */
-export function isListedPath(relative: string): boolean {
-  return !relative.split('/').some((part) => part.startsWith('.') || part === 'node_modules');
+/** How to read articles: what parsing needs beyond each file (its vault, the link template). */
+export interface ReadArticleOptions {
+  linkTemplate?: string;
+  /** Whether the file is in an Obsidian vault; looked up on disk when not given. */
+  vault?: boolean;
+  /** Bytes read per file at most; default MAX_ARTICLE_BYTES. */
+  maxBytes?: number;
 }
-
-/** Whether a path relative to DATA_DIR is an article: a .md file under articles/ that is listed. */
-export function isArticlePath(relative: string): boolean {
-  return relative.startsWith('articles/') && relative.toLowerCase().endsWith('.md') && isListedPath(relative.slice('articles/'.length));
-}
-
-function isFileSync(file: string): boolean {
-  return statSync(file, { throwIfNoEntry: false })?.isFile() ?? false;
-}
-
-export function toPosix(relative: string): string {
-  return relative.split(path.sep).join('/');
-}
-
-/** One article read and parsed, or why it could not be. */
-export type ArticleResult = { article: Article } | { problem: ArticleProblem };
 
 /** Reads and parses one article file; returns the problem instead of throwing. */
-export async function readArticle(dataDir: string, relativePath: string): Promise<ArticleResult> {
-  const file = path.join(dataDir, relativePath);
+export async function readArticle(dataDir: string, relativePath: string, options: ReadArticleOptions = {}): Promise<ArticleResult> {
   try {
-    const [bytes, info] = await Promise.all([readFile(file), stat(file)]);
-    const source = decodeText(bytes);
-    return { article: parseArticle(relativePath, source, info.mtimeMs) };
+    const handle = await open(path.join(dataDir, relativePath), 'r');
+    let read: { bytes: Uint8Array; size: number; mtimeMs: number };
+    try {
+      const info = await handle.stat();
+      const limit = Math.min(info.size, options.maxBytes ?? MAX_ARTICLE_BYTES);
+      const bytes = new Uint8Array(limit);
+      let filled = 0;
+      while (filled < limit) {
+        const { bytesRead } = await handle.read(bytes, filled, limit - filled, filled);
+        if (bytesRead === 0) break;
+        filled += bytesRead;
+      }
+      read = { bytes: bytes.subarray(0, filled), size: info.size, mtimeMs: info.mtimeMs };
+    } finally {
+      await handle.close();
+    }
+    return parsed(dataDir, relativePath, read, options);
   } catch (error) {
     return { problem: problemOf(relativePath, error) };
   }
@@ -149,23 +252,79 @@ export async function readArticle(dataDir: string, relativePath: string): Promis
 
 /**
  * `readArticle` with blocking reads, for a worker thread: one open, a stat of
- * that open file and one read, where the promise-based pair costs six round trips to the thread pool.
+ * that open file and one read, where the promise-based calls cost several round trips to the thread pool.
  */
-export function readArticleSync(dataDir: string, relativePath: string): ArticleResult {
+export function readArticleSync(dataDir: string, relativePath: string, options: ReadArticleOptions = {}): ArticleResult {
   try {
-    const fd = openSync(path.join(dataDir, relativePath), 'r');
-    let source: string;
-    let mtimeMs: number;
-    try {
-      mtimeMs = fstatSync(fd).mtimeMs;
-      source = decodeText(readFileSync(fd));
-    } finally {
-      closeSync(fd);
-    }
-    return { article: parseArticle(relativePath, source, mtimeMs) };
+    return parsed(dataDir, relativePath, readBytesSync(path.join(dataDir, relativePath), options.maxBytes ?? MAX_ARTICLE_BYTES), options);
   } catch (error) {
     return { problem: problemOf(relativePath, error) };
   }
+}
+
+/**
+ * An article's text read back from disk for a snippet (the index keeps no article text in memory),
+ * read by the same rules as for the index but without a parse (`snippetText`); undefined when the file is gone.
+ */
+export function readArticleTextSync(dataDir: string, relativePath: string | undefined, options: ReadArticleOptions = {}): string | undefined {
+  if (!relativePath) return undefined;
+  try {
+    const read = readBytesSync(path.join(dataDir, relativePath), options.maxBytes ?? MAX_ARTICLE_BYTES);
+    const source = decodeText(read.size > read.bytes.length ? wholeLines(read.bytes) : read.bytes);
+    return snippetText(withoutFrontMatter(source), {
+      mdx: /\.mdx$/i.test(relativePath),
+      keepOpeningHeading: options.vault ?? isInVaultOnDisk(dataDir, relativePath),
+    });
+  } catch {
+    return undefined;
+  }
+}
+
+/** Reads at most `maxBytes` of a file, with its size and modification time. */
+function readBytesSync(file: string, maxBytes: number): { bytes: Uint8Array; size: number; mtimeMs: number } {
+  const fd = openSync(file, 'r');
+  try {
+    const info = fstatSync(fd);
+    const bytes = new Uint8Array(Math.min(info.size, maxBytes));
+    let filled = 0;
+    while (filled < bytes.length) {
+      const count = readSync(fd, bytes, filled, bytes.length - filled, filled);
+      if (count === 0) break;
+      filled += count;
+    }
+    return { bytes: bytes.subarray(0, filled), size: info.size, mtimeMs: info.mtimeMs };
+  } finally {
+    closeSync(fd);
+  }
+}
+
+function parsed(
+  dataDir: string,
+  relativePath: string,
+  read: { bytes: Uint8Array; size: number; mtimeMs: number },
+  options: ReadArticleOptions,
+): ArticleResult {
+  const cut = read.size > read.bytes.length;
+  const source = decodeText(cut ? wholeLines(read.bytes) : read.bytes);
+  const article = parseArticle(relativePath, source, {
+    mtimeMs: read.mtimeMs,
+    vault: options.vault ?? isInVaultOnDisk(dataDir, relativePath),
+    ...(options.linkTemplate ? { linkTemplate: options.linkTemplate } : {}),
+  });
+  if (!cut) return { article };
+  const mb = (bytes: number) => `${(bytes / 2 ** 20).toFixed(1).replace(/\.0$/, '')} MB`;
+  return { article, warning: { path: relativePath, reason: `is ${mb(read.size)}; only its first ${mb(read.bytes.length)} is indexed` } };
+}
+
+/** The bytes up to the last line end (so no word is cut), or, in one long line, up to the last whole character. */
+function wholeLines(bytes: Uint8Array): Uint8Array {
+  const end = bytes.lastIndexOf(0x0a);
+  if (end > 0) return bytes.subarray(0, end + 1);
+  // A UTF-8 character the limit split would make the whole file read as Latin-1.
+  let cut = bytes.length;
+  while (cut > 0 && bytes.length - cut < 3 && (bytes[cut - 1]! & 0xc0) === 0x80) cut -= 1;
+  if (cut > 0 && bytes[cut - 1]! >= 0xc0) cut -= 1;
+  return bytes.subarray(0, cut);
 }
 
 function problemOf(relativePath: string, error: unknown): ArticleProblem {

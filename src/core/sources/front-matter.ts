@@ -45,6 +45,15 @@ export function splitFrontMatter(source: string): FrontMatter {
   return { format, data: data as Record<string, unknown>, body: text.slice(match[0].length) };
 }
 
+/** The source without its front matter (not parsed: for a snippet). */
+export function withoutFrontMatter(source: string): string {
+  const text = source.charCodeAt(0) === 0xfeff ? source.slice(1) : source;
+  const first = text.charCodeAt(0);
+  if (first !== 0x2d && first !== 0x2b) return text;
+  const match = (first === 0x2d ? YAML_BLOCK : TOML_BLOCK).exec(text);
+  return match ? text.slice(match[0].length) : text;
+}
+
 function firstLine(error: unknown): string {
   // YAML's first line ends with a colon that introduces a quote of the source.
   return (error instanceof Error ? error.message : String(error)).split('\n')[0]!.trim().replace(/:$/, '');

@@ -4,7 +4,7 @@
  */
 import path from 'node:path';
 import { watch } from 'chokidar';
-import { isArticlePath, isListedPath, toPosix } from './articles.ts';
+import { hasArticleExtension, isArticlePath, isListedPath, toPosix } from './article-files.ts';
 import type { Logger } from '../util/logger.ts';
 
 /** What the watcher calls when a file under DATA_DIR changes (the knowledge base implements it). */
@@ -44,7 +44,7 @@ export function watchDataDir(kb: DataChangeHandler, logger: Logger, onChange?: (
     if (relative === 'articles' || relative.startsWith('articles/')) {
       // Hidden folders (.git, .obsidian) and node_modules are not descended into.
       if (relative !== 'articles' && !isListedPath(relative.slice('articles/'.length))) return true;
-      return (stats?.isFile() ?? false) && !relative.toLowerCase().endsWith('.md');
+      return (stats?.isFile() ?? false) && !hasArticleExtension(relative);
     }
     return true;
   };

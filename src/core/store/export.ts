@@ -7,7 +7,7 @@
 import { mkdir, readFile, readdir, rename, rm, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { stringify } from 'yaml';
-import { listMarkdownFiles } from '../sources/articles.ts';
+import { listMarkdownFiles } from '../sources/article-files.ts';
 import type { Origin, Person } from '../domain/types.ts';
 import { frontMatterOf, parseMarkdown } from '../sources/markdown.ts';
 import type { NoteStore } from './note-store.ts';

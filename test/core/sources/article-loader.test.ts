@@ -32,11 +32,12 @@ describe('loadArticles on worker threads', () => {
     const dir = await archive(150);
     const here = await loadArticles(dir, { workers: 0 });
     const threads: string[] = [];
-    const viaWorkers = { articles: [] as typeof here.articles, problems: [] as typeof here.problems };
+    const viaWorkers = { articles: [] as typeof here.articles, problems: [] as typeof here.problems, warnings: [] as typeof here.warnings };
     for await (const batch of streamArticles(dir, { workers: 2, minFilesForWorkers: 0 })) {
       threads.push(batch.thread);
       viaWorkers.articles.push(...batch.articles);
       viaWorkers.problems.push(...batch.problems);
+      viaWorkers.warnings.push(...batch.warnings);
     }
     // Every batch really went through a worker (a failing worker would fall back to this thread silently).
     expect(new Set(threads)).toEqual(new Set(['worker']));

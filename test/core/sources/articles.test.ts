@@ -22,10 +22,52 @@ describe('parseArticle', () => {
     expect(article.text).toBe('Other heading\nBody with bold.');
   });
 
-  it('falls back to the first heading, then the file name', () => {
-    expect(parseArticle('articles/x.md', 'Intro line\n\n## Second-level title\ntext').title).toBe('Second-level title');
-    expect(parseArticle('articles/x.md', '## Title\ntext').text).toBe('text');
+  it('falls back to the # heading that opens the file (not repeated in the text), then the file name', () => {
+    expect(parseArticle('articles/x.md', '<!-- draft -->\n# Opening title\n\nSetext below\n===\n')).toMatchObject({ title: 'Opening title', text: 'Setext below' });
+    expect(parseArticle('articles/x.md', 'Setext title\n===\n\ntext')).toMatchObject({ title: 'Setext title', text: 'text' });
+    // A heading further down, or of another level, is a section of the text, not its title.
+    expect(parseArticle('articles/intro.md', 'Intro line\n\n# Later heading\ntext')).toMatchObject({ title: 'intro', text: 'Intro line\nLater heading\ntext' });
+    expect(parseArticle('articles/sub.md', '## Second-level title\ntext')).toMatchObject({ title: 'sub', text: 'Second-level title\ntext' });
     expect(parseArticle('articles/no-heading.md', 'just text').title).toBe('no-heading');
+    // In an Obsidian vault the file name is the title, as Obsidian shows it.
+    expect(parseArticle('articles/Vault/Internal links.md', '# Links\n\ntext', { vault: true })).toMatchObject({ title: 'Internal links', text: 'Links\ntext' });
+    // A bundle is named by its folder; a Jekyll post by its name without the date.
+    expect(parseArticle('articles/posts/my-trip/index.md', 'text').title).toBe('my-trip');
+    expect(parseArticle('articles/content/_index.md', 'text').title).toBe('content');
+    expect(parseArticle('articles/index.md', 'text').title).toBe('index');
+    expect(parseArticle('articles/_posts/2013-05-06-jekyll-released.markdown', 'text')).toMatchObject({ title: 'jekyll-released', date: '2013-05-06', dateSource: 'file-name' });
+  });
+
+  it('reads the date from the front matter (as written), a dated file name, a dated permalink, else the modification time', () => {
+    const mtimeMs = Date.parse('2024-06-30T12:00:00Z');
+    const dated = (source: string, file = 'articles/a.md') => {
+      const { date, dateSource } = parseArticle(file, source, { mtimeMs });
+      return { date, dateSource };
+    };
+    expect(dated('---\ndate: 2024-05-01\n---\n')).toEqual({ date: '2024-05-01', dateSource: 'front-matter' });
+    expect(dated('---\ndate: 2024-05-01T23:30:00-05:00\n---\n')).toEqual({ date: '2024-05-01', dateSource: 'front-matter' });
+    expect(dated('+++\ndate = 2024-05-01T23:30:00-05:00\n+++\n')).toEqual({ date: '2024-05-01', dateSource: 'front-matter' });
+    expect(dated('+++\ndate = 2024-05-01\n+++\n')).toEqual({ date: '2024-05-01', dateSource: 'front-matter' });
+    expect(dated('---\ndate: May 1, 2024\n---\n')).toEqual({ date: '2024-05-01', dateSource: 'front-matter' });
+    expect(dated('---\ncreated: 2024-02-03\n---\n')).toEqual({ date: '2024-02-03', dateSource: 'front-matter' });
+    expect(dated('text', 'articles/_posts/2013-05-06-released.md')).toEqual({ date: '2013-05-06', dateSource: 'file-name' });
+    expect(dated('text', 'articles/Daily/2024-02-29.md')).toEqual({ date: '2024-02-29', dateSource: 'file-name' });
+    expect(dated('text', 'articles/posts/2023-11-02-trip/index.md')).toEqual({ date: '2023-11-02', dateSource: 'file-name' });
+    expect(dated('+++\npath = "2015/06/25/rust-1.1"\n+++\n')).toEqual({ date: '2015-06-25', dateSource: 'front-matter' });
+    expect(dated('---\npermalink: /2019/01/02/x.html\n---\n')).toEqual({ date: '2019-01-02', dateSource: 'front-matter' });
+    // Not dates: an impossible day, a version number in a path.
+    expect(dated('---\ndate: 2024-02-30\n---\n', 'articles/2023-13-01-x.md')).toEqual({ date: '2024-06-30', dateSource: 'modified' });
+    expect(dated('---\npath: releases/1.12.0\n---\n')).toEqual({ date: '2024-06-30', dateSource: 'modified' });
+    expect(parseArticle('articles/a.md', 'text')).not.toHaveProperty('date');
+  });
+
+  it('gathers tags from tags, categories, Zola taxonomies and, in a vault, inline #tags; aliases that are names, not old URLs', () => {
+    expect(parseArticle('articles/a.md', '---\ntags: [Go]\ncategories: Web Dev\n---\n#inline').tags).toEqual(['go', 'web', 'dev']);
+    expect(parseArticle('articles/a.md', '+++\n[taxonomies]\ntags = ["Rust"]\ncategories = ["news"]\n+++\n').tags).toEqual(['rust', 'news']);
+    expect(parseArticle('articles/a.md', '---\ntags: [x]\n---\nAbout #rust and `#code`', { vault: true }).tags).toEqual(['x', 'rust']);
+    expect(parseArticle('articles/a.md', '---\naliases: [Links, Internal link, /old/url/, x.html]\n---\n').aliases).toEqual(['Links', 'Internal link']);
+    expect(parseArticle('articles/a.md', '---\naliases: One name\n---\n').aliases).toEqual(['One name']);
+    expect(parseArticle('articles/a.md', '+++\naliases = ["releases/1.12.0"]\n+++\n')).not.toHaveProperty('aliases');
   });
 
   it('rejects invalid YAML front matter with a short reason', () => {
@@ -72,11 +114,11 @@ describe('loadArticles', () => {
     const dataDir = await makeTempDir();
     const articles = path.join(dataDir, 'articles');
     const elsewhere = path.join(dataDir, 'elsewhere');
-    for (const dir of ['kept', '.trash', '.obsidian', 'node_modules/pkg', 'kept/.hidden']) await mkdir(path.join(articles, dir), { recursive: true });
+    for (const dir of ['kept', '.trash', '.git', 'node_modules/pkg', 'kept/.hidden']) await mkdir(path.join(articles, dir), { recursive: true });
     await mkdir(elsewhere);
     await writeFile(path.join(articles, 'kept', 'a.md'), '# A\n\nkept');
     await writeFile(path.join(articles, '.trash', 'deleted.md'), '# Deleted\n\ngone');
-    await writeFile(path.join(articles, '.obsidian', 'x.md'), '# Settings');
+    await writeFile(path.join(articles, '.git', 'x.md'), '# Settings');
     await writeFile(path.join(articles, 'node_modules', 'pkg', 'README.md'), '# Package');
     await writeFile(path.join(articles, 'kept', '.hidden', 'h.md'), '# Hidden');
     await writeFile(path.join(articles, 'kept', '.draft.md'), '# Draft');
@@ -101,7 +143,7 @@ describe('loadArticles', () => {
   });
 
   it('turns a tag of several words into one that can be typed', () => {
-    const article = parseArticle('articles/ml.md', '---\ntags: [Machine Learning, " data  science "]\n---\n# ML\n', 1);
+    const article = parseArticle('articles/ml.md', '---\ntags: [Machine Learning, " data  science "]\n---\n# ML\n', { mtimeMs: 1 });
     expect(article.tags).toEqual(['machine-learning', 'data-science']);
   });
 
@@ -118,6 +160,6 @@ describe('loadArticles', () => {
   });
 
   it('returns nothing when there is no articles folder', async () => {
-    expect(await loadArticles(await makeTempDir())).toEqual({ articles: [], problems: [] });
+    expect(await loadArticles(await makeTempDir())).toEqual({ articles: [], problems: [], warnings: [] });
   });
 });

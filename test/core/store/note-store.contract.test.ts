@@ -386,7 +386,7 @@ describe('note files', () => {
   it('an exported note reads as an article: title, date and tags from its front matter', () => {
     const note = makeNote('Window size matters on NFS\n\nmmap #git #perf', { tags: ['git', 'perf'], createdAt: '2024-05-01T10:20:30.000Z' });
     const article = parseArticle(`articles/notes/${note.id}.md`, noteToMarkdown(note));
-    expect(article).toMatchObject({ title: 'Window size matters on NFS', date: '2024-05-01T10:20:30.000Z', tags: ['git', 'perf'] });
+    expect(article).toMatchObject({ title: 'Window size matters on NFS', date: '2024-05-01', dateSource: 'front-matter', tags: ['git', 'perf'] });
     expect(article.text).toContain('Window size matters on NFS');
   });
 

@@ -1,0 +1,149 @@
+/**
+ * Which files under DATA_DIR/articles are write-ups: the one listing rule, used
+ * by the loader, the snapshot's start-up check (and its worker thread) and the
+ * watcher. Markdown files (`.md`, `.markdown`, `.mdx`) and symlinks to them, in
+ * nested folders, except hidden files and folders (`.git`, `.obsidian`,
+ * `.trash`) and `node_modules`. Linked folders are not followed, so a link
+ * back up (`articles/x/loop -> ..`) cannot make a loop.
+ */
+import type { Dirent } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
+import { readdir } from 'node:fs/promises';
+import path from 'node:path';
+
+/** The file name endings read as markdown write-ups. */
+export const ARTICLE_EXTENSIONS = ['.md', '.markdown', '.mdx'] as const;
+
+/**
+ * Whether a path inside a listed folder is one to read: not hidden and not in a
+ * hidden folder (.git, .obsidian, .trash) or node_modules.
+ * NOTE: self-contained (no outside names): the snapshot's worker runs its source text.
+ */
+export function isListedPath(relative: string): boolean {
+  return !relative.split('/').some((part) => part.startsWith('.') || part === 'node_modules');
+}
+
+/**
+ * Whether a path relative to DATA_DIR is an article: a markdown file under articles/ that is listed.
+ * NOTE: uses only isListedPath: the snapshot's worker runs both functions' source text.
+ */
+export function isArticlePath(relative: string): boolean {
+  return relative.startsWith('articles/') && /\.(?:md|markdown|mdx)$/i.test(relative) && isListedPath(relative.slice('articles/'.length));
+}
+
+/** Whether a file name has one of the markdown endings. */
+export function hasArticleExtension(name: string): boolean {
+  return /\.(?:md|markdown|mdx)$/i.test(name);
+}
+
+export function toPosix(relative: string): string {
+  return relative.split(path.sep).join('/');
+}
+
+/** A folder that could not be listed, and why (`EACCES`, …). */
+export interface FolderProblem {
+  /** Path relative to the listing's root, with a trailing `/`: `articles/private/`. */
+  path: string;
+  reason: string;
+}
+
+/** What a listing found. */
+export interface ArticleListing {
+  /** Paths relative to the root, forward slashes, sorted. */
+  files: string[];
+  /** Folders (relative to the root, no trailing slash) that hold an `.obsidian/` folder: Obsidian vaults. */
+  vaults: Set<string>;
+  /** Sub-folders that could not be read; their files are left out. */
+  problems: FolderProblem[];
+}
+
+/** Folders read at once: enough to hide the latency of each, few enough to keep file handles free. */
+const CONCURRENT_READS = 16;
+
+/**
+ * Lists the markdown files under `folder` (nested folders included) as paths
+ * relative to `root`. A sub-folder that cannot be read (no permission, gone
+ * half-way) is left out and reported, and the rest is listed; a missing
+ * `folder` lists nothing.
+ */
+export async function listArticleFiles(root: string, folder: string): Promise<ArticleListing> {
+  const listing: ArticleListing = { files: [], vaults: new Set(), problems: [] };
+  const pending: string[] = [folder];
+  const relativeOf = (file: string) => toPosix(path.relative(root, file));
+  const readOne = async (dir: string): Promise<void> => {
+    let entries: Dirent[];
+    try {
+      entries = await readdir(dir, { withFileTypes: true });
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code;
+      // Missing: the root is not there yet, or a folder went between listing its parent and reading it.
+      if (code !== 'ENOENT') listing.problems.push({ path: `${relativeOf(dir)}/`, reason: `cannot read the folder (${code ?? String(error)})` });
+      return;
+    }
+    for (const entry of entries) {
+      const file = path.join(dir, entry.name);
+      if (entry.name === '.obsidian' && entry.isDirectory()) listing.vaults.add(relativeOf(dir));
+      if (!isListedPath(entry.name)) continue;
+      if (entry.isDirectory()) pending.push(file);
+      else if (hasArticleExtension(entry.name) && (entry.isFile() || (entry.isSymbolicLink() && isFileSync(file)))) {
+        // A symlink to a markdown file counts as that file.
+        listing.files.push(relativeOf(file));
+      }
+    }
+  };
+  // Workers take folders as they are found; one that finds none waits until another's read ends.
+  let inFlight = 0;
+  const idle: (() => void)[] = [];
+  const wake = () => idle.splice(0).forEach((resolve) => resolve());
+  const worker = async (): Promise<void> => {
+    for (;;) {
+      const dir = pending.pop();
+      if (dir === undefined) {
+        if (inFlight === 0) return wake();
+        await new Promise<void>((resolve) => idle.push(resolve));
+        continue;
+      }
+      inFlight += 1;
+      try {
+        await readOne(dir);
+      } finally {
+        inFlight -= 1;
+        wake();
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: CONCURRENT_READS }, worker));
+  listing.files.sort();
+  listing.problems.sort((a, b) => a.path.localeCompare(b.path));
+  return listing;
+}
+
+/** Lists every markdown file under a folder, nested folders included, as paths relative to `root`. */
+export async function listMarkdownFiles(root: string, folder: string): Promise<string[]> {
+  return (await listArticleFiles(root, folder)).files;
+}
+
+/**
+ * Whether an article (path relative to DATA_DIR) is in an Obsidian vault: an
+ * `.obsidian/` folder in its own folder or one above it, up to articles/.
+ */
+export function isInVault(relativePath: string, vaults: ReadonlySet<string>): boolean {
+  for (let dir = path.posix.dirname(relativePath); dir.startsWith('articles'); dir = path.posix.dirname(dir)) {
+    if (vaults.has(dir)) return true;
+    if (dir === 'articles') break;
+  }
+  return false;
+}
+
+/** `isInVault` for one file, looking at the disk (a stat per folder above it): for files re-read one at a time. */
+export function isInVaultOnDisk(dataDir: string, relativePath: string): boolean {
+  for (let dir = path.posix.dirname(relativePath); dir.startsWith('articles'); dir = path.posix.dirname(dir)) {
+    if (existsSync(path.join(dataDir, dir, '.obsidian'))) return true;
+    if (dir === 'articles') break;
+  }
+  return false;
+}
+
+function isFileSync(file: string): boolean {
+  return statSync(file, { throwIfNoEntry: false })?.isFile() ?? false;
+}
