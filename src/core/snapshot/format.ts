@@ -6,12 +6,15 @@
  *   format   u32       SNAPSHOT_FORMAT (this layout)
  *   options  u32       the search options' version it was built under
  *   savedAt  f64       ms since the epoch
- *   count    u32       number of sections
- *   reserved u32       0 (keeps every payload 8-byte aligned), then for each section:
+ *   reserved 8 bytes   0 (keeps every payload 8-byte aligned)
+ *   sections, up to the tail, each:
  *     tag    4 bytes   ASCII: SRCS (sources), IBIN (index, binary) or IJSN (index, JSON text)
  *     length u32       payload bytes, then the payload, zero-padded to a multiple of 8
  *   crc      u32       CRC-32 of every byte before it
  *   end      4 bytes   "end\n"
+ *
+ * A tag may repeat: its payloads are read as one, in order, so a large section
+ * can be written piece by piece as it is produced, without holding it whole.
  *
  * The reader trusts nothing it has not checked: the magic, the total length,
  * every section's bounds, and the checksum over the whole file, so a truncated,
@@ -26,7 +29,7 @@ const END = Buffer.from('end\n', 'latin1');
 const HEADER_BYTES = 16 + 4 + 4 + 8 + 4 + 4;
 
 /** Bump when this layout changes. */
-export const SNAPSHOT_FORMAT = 3;
+export const SNAPSHOT_FORMAT = 4;
 
 export type SectionTag = 'SRCS' | 'IBIN' | 'IJSN';
 
@@ -35,7 +38,8 @@ export interface SnapshotContainer {
   /** Search options version. */
   version: number;
   savedAt: number;
-  sections: Map<string, Uint8Array>;
+  /** Each tag's payloads, in file order (views into the file's bytes). */
+  sections: Map<string, Uint8Array[]>;
 }
 
 /** Why a file is not a snapshot this build can load. */
@@ -56,13 +60,12 @@ export class SnapshotFormatError extends Error {
  * (`crc32Of` over each piece). In pieces so a large payload can be written as it
  * is produced.
  */
-export function encodeContainerHead(header: { version: number; savedAt: number; sections: number }): Buffer {
+export function encodeContainerHead(header: { version: number; savedAt: number }): Buffer {
   const head = Buffer.alloc(HEADER_BYTES);
   MAGIC.copy(head, 0);
   head.writeUInt32LE(SNAPSHOT_FORMAT, 16);
   head.writeUInt32LE(header.version, 20);
   head.writeDoubleLE(header.savedAt, 24);
-  head.writeUInt32LE(header.sections, 32);
   return head;
 }
 
@@ -87,7 +90,7 @@ export function encodeTail(crc: number): Buffer {
 
 /** A whole file in one buffer (tests, small snapshots). */
 export function encodeContainer(header: { version: number; savedAt: number }, sections: ReadonlyArray<readonly [SectionTag, Uint8Array]>): Buffer {
-  const parts: Uint8Array[] = [encodeContainerHead({ ...header, sections: sections.length })];
+  const parts: Uint8Array[] = [encodeContainerHead(header)];
   for (const [tag, payload] of sections) parts.push(encodeSectionHead(tag, payload.byteLength), payload, padding(payload.byteLength));
   const crc = parts.reduce((value, part) => crc32Of(part, value), 0);
   return Buffer.concat([...parts, encodeTail(crc)]);
@@ -112,23 +115,24 @@ export function decodeContainer(bytes: Buffer): SnapshotContainer {
   if (format !== SNAPSHOT_FORMAT) throw new SnapshotFormatError(`layout ${format}, this version reads ${SNAPSHOT_FORMAT}`, 'other-format');
   const version = bytes.readUInt32LE(20);
   const savedAt = bytes.readDoubleLE(24);
-  const count = bytes.readUInt32LE(32);
-  const sections = new Map<string, Uint8Array>();
+  const tail = bytes.length - 8;
+  // The tail first: a file cut short anywhere has no end marker where it should be.
+  if (!bytes.subarray(tail + 4).equals(END)) throw new SnapshotFormatError('no end marker (cut short)');
+  if (crc32Of(bytes.subarray(0, tail)) !== bytes.readUInt32LE(tail)) throw new SnapshotFormatError('checksum mismatch (damaged)');
+  const sections = new Map<string, Uint8Array[]>();
   let at = HEADER_BYTES;
-  for (let i = 0; i < count; i += 1) {
-    if (at + 8 > bytes.length - 8) throw new SnapshotFormatError(`cut short in section ${i + 1} of ${count}`);
+  while (at < tail) {
+    if (at + 8 > tail) throw new SnapshotFormatError(`cut short after ${sections.size} sections`);
     const tag = bytes.toString('latin1', at, at + 4);
     const length = bytes.readUInt32LE(at + 4);
     const start = at + 8;
     const next = start + pad8(length);
-    if (next > bytes.length - 8) throw new SnapshotFormatError(`cut short in section ${tag}`);
-    sections.set(tag, bytes.subarray(start, start + length));
+    if (next > tail) throw new SnapshotFormatError(`cut short in section ${JSON.stringify(tag)}`);
+    const payloads = sections.get(tag) ?? [];
+    payloads.push(bytes.subarray(start, start + length));
+    sections.set(tag, payloads);
     at = next;
   }
-  if (at !== bytes.length - 8) throw new SnapshotFormatError(`${bytes.length - 8 - at} bytes too many`);
-  if (!bytes.subarray(at + 4).equals(END)) throw new SnapshotFormatError('no end marker');
-  const stored = bytes.readUInt32LE(at);
-  if (crc32Of(bytes.subarray(0, at)) !== stored) throw new SnapshotFormatError('checksum mismatch (damaged)');
   return { format, version, savedAt, sections };
 }
 

@@ -212,10 +212,10 @@ export async function readSnapshot(file: string, logger?: Logger): Promise<Snaps
     const sourcesSection = container.sections.get('SRCS');
     const binary = container.sections.get('IBIN');
     const json = container.sections.get('IJSN');
-    if (!sourcesSection || (!binary && !json)) throw new SnapshotFormatError('a section is missing');
+    if (sourcesSection?.length !== 1 || (!binary && !json)) throw new SnapshotFormatError('a section is missing');
     const fromBinary = (SearchIndex as unknown as BinaryIndexClass).fromBinary;
     if (binary && !fromBinary) throw new SnapshotFormatError('holds a binary index this version cannot read', 'other-format');
-    const sources = decodeSources(sourcesSection);
+    const sources = decodeSources(sourcesSection[0]!);
     return {
       version: container.version,
       format: container.format,
@@ -224,8 +224,8 @@ export async function readSnapshot(file: string, logger?: Logger): Promise<Snaps
       indexForm: binary ? 'binary' : 'json',
       restore: async (options = {}) =>
         binary
-          ? await fromBinary!.call(SearchIndex, binary, options)
-          : SearchIndex.fromJSON(JSON.parse(Buffer.from(json!.buffer, json!.byteOffset, json!.byteLength).toString('utf8')) as SearchIndexJSON, options),
+          ? await fromBinary!.call(SearchIndex, joined(binary), options)
+          : SearchIndex.fromJSON(JSON.parse(Buffer.from(joined(json!)).toString('utf8')) as SearchIndexJSON, options),
     };
   } catch (error) {
     const reason = error instanceof Error ? error.message : String(error);
@@ -236,6 +236,11 @@ export async function readSnapshot(file: string, logger?: Logger): Promise<Snaps
     }
     return undefined;
   }
+}
+
+/** A section's payloads as one: a view when there is one, a copy when it came in pieces. */
+function joined(payloads: Uint8Array[]): Uint8Array {
+  return payloads.length === 1 ? payloads[0]! : Buffer.concat(payloads);
 }
 
 /**
@@ -274,11 +279,6 @@ const SLICE = 2000;
  */
 export async function writeSnapshot(file: string, index: SearchIndex, sources: SnapshotSources): Promise<void> {
   refuseToReplace(file);
-  const [tag, chunks] = await indexSection(index);
-  const sections: Array<[SectionTag, Uint8Array[]]> = [
-    ['SRCS', [encodeSources(sources)]],
-    [tag, chunks],
-  ];
   const temp = `${file}.${process.pid}.tmp`;
   let handle: Awaited<ReturnType<typeof open>>;
   try {
@@ -292,13 +292,15 @@ export async function writeSnapshot(file: string, index: SearchIndex, sources: S
       crc = crc32Of(bytes, crc);
       await handle.write(bytes);
     };
-    await write(encodeContainerHead({ version: SEARCH_OPTIONS_VERSION, savedAt: Date.now(), sections: sections.length }));
-    for (const [sectionTag, parts] of sections) {
-      const length = parts.reduce((sum, part) => sum + part.byteLength, 0);
-      await write(encodeSectionHead(sectionTag, length));
-      for (const part of parts) await write(part);
-      await write(padding(length));
-    }
+    const section = async (tag: SectionTag, payload: Uint8Array) => {
+      await write(encodeSectionHead(tag, payload.byteLength));
+      await write(payload);
+      await write(padding(payload.byteLength));
+    };
+    await write(encodeContainerHead({ version: SEARCH_OPTIONS_VERSION, savedAt: Date.now() }));
+    await section('SRCS', encodeSources(sources));
+    // Piece by piece as the index produces them: the file is never held whole in memory.
+    for await (const [tag, piece] of indexPieces(index)) await section(tag, piece);
     await handle.write(encodeTail(crc));
     await handle.sync();
   } catch (error) {
@@ -317,26 +319,32 @@ export async function writeSnapshot(file: string, index: SearchIndex, sources: S
   await rename(temp, file);
 }
 
-/** The index's section: its binary form where the search index has one, else its JSON text in slices. */
-async function indexSection(index: SearchIndex): Promise<[SectionTag, Uint8Array[]]> {
+/**
+ * The index's bytes: its binary form where the search index has one (one IBIN
+ * section), else its JSON text in slices (IJSN sections, read back as one),
+ * yielding to the event loop between slices.
+ */
+async function* indexPieces(index: SearchIndex): AsyncGenerator<[SectionTag, Uint8Array]> {
   const toBinary = (index as unknown as BinaryIndex).toBinary;
-  if (toBinary) return ['IBIN', [toBinary.call(index)]];
+  if (toBinary) {
+    yield ['IBIN', toBinary.call(index)];
+    return;
+  }
   const { index: raw, docs } = index.toJSON();
   const { index: terms, ...header } = raw as { index: unknown[] } & Record<string, unknown>;
-  const chunks: Uint8Array[] = [];
-  const text = (value: string) => chunks.push(Buffer.from(value, 'utf8'));
-  text(`{"index":${JSON.stringify(header).slice(0, -1)},"index":[`);
-  await sliced(text, terms);
-  text(']},"docs":[');
-  await sliced(text, docs);
-  text(']}');
-  return ['IJSN', chunks];
+  const text = (value: string): [SectionTag, Uint8Array] => ['IJSN', Buffer.from(value, 'utf8')];
+  yield text(`{"index":${JSON.stringify(header).slice(0, -1)},"index":[`);
+  for await (const slice of sliced(terms)) yield text(slice);
+  yield text(']},"docs":[');
+  for await (const slice of sliced(docs)) yield text(slice);
+  yield text(']}');
 }
 
-async function sliced(text: (value: string) => void, items: readonly unknown[]): Promise<void> {
+/** A large array as JSON text in slices (joined by commas), yielding to the event loop between them. */
+async function* sliced(items: readonly unknown[]): AsyncGenerator<string> {
   for (let from = 0; from < items.length; from += SLICE) {
     const slice = items.slice(from, from + SLICE).map((item) => JSON.stringify(item)).join(',');
-    text(from === 0 ? slice : `,${slice}`);
+    yield from === 0 ? slice : `,${slice}`;
     await yieldToLoop();
   }
 }

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { pino } from 'pino';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { SEARCH_OPTIONS_VERSION, SearchIndex, silentLogger, type IndexedDoc, type Logger } from '../../../src/core/index.ts';
-import { encodeContainer } from '../../../src/core/snapshot/format.ts';
+import { decodeContainer, encodeContainer } from '../../../src/core/snapshot/format.ts';
 import {
   articleMtimes,
   articleMtimesOffThread,
@@ -88,6 +88,8 @@ describe('index snapshot', () => {
 
     const bytes = await readFile(file);
     expect(bytes.subarray(0, 16).toString('latin1')).toBe('tinker snapshot\n');
+    // The index's JSON text went out slice by slice, never held whole.
+    expect(decodeContainer(bytes).sections.get('IJSN')!.length).toBeGreaterThan(3);
     const snapshot = await readSnapshot(file);
     expect(snapshot).toBeDefined();
     expect(snapshot!.version).toBe(SEARCH_OPTIONS_VERSION);
