@@ -6,7 +6,8 @@
  *   format   u32       SNAPSHOT_FORMAT (this layout)
  *   options  u32       the search options' version it was built under
  *   savedAt  f64       ms since the epoch
- *   reserved 8 bytes   0 (keeps every payload 8-byte aligned)
+ *   articles u32       the article reading's version (ARTICLE_FORMAT_VERSION) it was built under
+ *   reserved 4 bytes   0 (keeps every payload 8-byte aligned)
  *   sections, up to the tail, each:
  *     tag    4 bytes   ASCII: SRCS (sources), IBIN (index, binary) or IJSN (index, JSON text)
  *     length u32       payload bytes, then the payload, zero-padded to a multiple of 8
@@ -37,6 +38,8 @@ export interface SnapshotContainer {
   format: number;
   /** Search options version. */
   version: number;
+  /** How articles were read into text (sources' ARTICLE_FORMAT_VERSION). */
+  articleFormat: number;
   savedAt: number;
   /** Each tag's payloads, in file order (views into the file's bytes). */
   sections: Map<string, Uint8Array[]>;
@@ -60,12 +63,13 @@ export class SnapshotFormatError extends Error {
  * (`crc32Of` over each piece). In pieces so a large payload can be written as it
  * is produced.
  */
-export function encodeContainerHead(header: { version: number; savedAt: number }): Buffer {
+export function encodeContainerHead(header: { version: number; articleFormat: number; savedAt: number }): Buffer {
   const head = Buffer.alloc(HEADER_BYTES);
   MAGIC.copy(head, 0);
   head.writeUInt32LE(SNAPSHOT_FORMAT, 16);
   head.writeUInt32LE(header.version, 20);
   head.writeDoubleLE(header.savedAt, 24);
+  head.writeUInt32LE(header.articleFormat, 32);
   return head;
 }
 
@@ -89,7 +93,7 @@ export function encodeTail(crc: number): Buffer {
 }
 
 /** A whole file in one buffer (tests, small snapshots). */
-export function encodeContainer(header: { version: number; savedAt: number }, sections: ReadonlyArray<readonly [SectionTag, Uint8Array]>): Buffer {
+export function encodeContainer(header: { version: number; articleFormat: number; savedAt: number }, sections: ReadonlyArray<readonly [SectionTag, Uint8Array]>): Buffer {
   const parts: Uint8Array[] = [encodeContainerHead(header)];
   for (const [tag, payload] of sections) parts.push(encodeSectionHead(tag, payload.byteLength), payload, padding(payload.byteLength));
   const crc = parts.reduce((value, part) => crc32Of(part, value), 0);
@@ -115,6 +119,7 @@ export function decodeContainer(bytes: Buffer): SnapshotContainer {
   if (format !== SNAPSHOT_FORMAT) throw new SnapshotFormatError(`layout ${format}, this version reads ${SNAPSHOT_FORMAT}`, 'other-format');
   const version = bytes.readUInt32LE(20);
   const savedAt = bytes.readDoubleLE(24);
+  const articleFormat = bytes.readUInt32LE(32);
   const tail = bytes.length - 8;
   // The tail first: a file cut short anywhere has no end marker where it should be.
   if (!bytes.subarray(tail + 4).equals(END)) throw new SnapshotFormatError('no end marker (cut short)');
@@ -133,7 +138,7 @@ export function decodeContainer(bytes: Buffer): SnapshotContainer {
     sections.set(tag, payloads);
     at = next;
   }
-  return { format, version, savedAt, sections };
+  return { format, version, articleFormat, savedAt, sections };
 }
 
 function pad8(n: number): number {

@@ -14,6 +14,7 @@ import path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { setImmediate as yieldToLoop } from 'node:timers/promises';
 import { isArticlePath, isListedPath, toPosix } from '../sources/article-files.ts';
+import { ARTICLE_FORMAT_VERSION } from '../sources/articles.ts';
 import type { Logger } from '../util/logger.ts';
 import { SEARCH_OPTIONS_VERSION, SearchIndex, type SearchIndexJSON, type SearchIndexOptions } from '../search/search-index.ts';
 import { SnapshotFormatError, crc32Of, decodeContainer, encodeContainerHead, encodeSectionHead, encodeTail, padding, type SectionTag } from './format.ts';
@@ -209,6 +210,10 @@ export async function readSnapshot(file: string, logger?: Logger): Promise<Snaps
       logger?.info({ file, version: container.version, expected: SEARCH_OPTIONS_VERSION }, 'snapshot: written under other search options; rebuilding');
       return undefined;
     }
+    if (container.articleFormat !== ARTICLE_FORMAT_VERSION) {
+      logger?.info({ file, articles: container.articleFormat, expected: ARTICLE_FORMAT_VERSION }, 'snapshot: articles were read another way then; rebuilding');
+      return undefined;
+    }
     const sourcesSection = container.sections.get('SRCS');
     const binary = container.sections.get('IBIN');
     const json = container.sections.get('IJSN');
@@ -297,7 +302,7 @@ export async function writeSnapshot(file: string, index: SearchIndex, sources: S
       await write(payload);
       await write(padding(payload.byteLength));
     };
-    await write(encodeContainerHead({ version: SEARCH_OPTIONS_VERSION, savedAt: Date.now() }));
+    await write(encodeContainerHead({ version: SEARCH_OPTIONS_VERSION, articleFormat: ARTICLE_FORMAT_VERSION, savedAt: Date.now() }));
     await section('SRCS', encodeSources(sources));
     // Piece by piece as the index produces them: the file is never held whole in memory.
     for await (const [tag, piece] of indexPieces(index)) await section(tag, piece);

@@ -3,6 +3,7 @@ import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { commands } from '../../../commands/index.ts';
 import { KnowledgeBase, SEARCH_OPTIONS_VERSION, createDispatcher, openNoteStore, parseQuery, silentLogger } from '../../../src/core/index.ts';
+import { ARTICLE_FORMAT_VERSION } from '../../../src/core/sources/articles.ts';
 import { encodeContainer } from '../../../src/core/snapshot/format.ts';
 import { DEFAULT_SNAPSHOT_NAME } from '../../../src/core/snapshot/snapshot-file.ts';
 import { encodeSources } from '../../../src/core/snapshot/sources.ts';
@@ -73,7 +74,7 @@ describe('knowledge base with an index snapshot', () => {
   it('rebuilds when the snapshot was written under other search options', async () => {
     const { snapshot, open } = await setup();
     await (await open()).close();
-    const stale = encodeContainer({ version: SEARCH_OPTIONS_VERSION + 1, savedAt: Date.now() }, [
+    const stale = encodeContainer({ version: SEARCH_OPTIONS_VERSION + 1, articleFormat: ARTICLE_FORMAT_VERSION, savedAt: Date.now() }, [
       ['SRCS', encodeSources({ profile: '', articles: { paths: '', mtimes: new Float64Array(0) }, notes: {} })],
       ['IJSN', Buffer.from('{"index":{},"docs":[]}')],
     ]);

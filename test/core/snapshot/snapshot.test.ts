@@ -4,6 +4,7 @@ import path from 'node:path';
 import { pino } from 'pino';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { SEARCH_OPTIONS_VERSION, SearchIndex, silentLogger, type IndexedDoc, type Logger } from '../../../src/core/index.ts';
+import { ARTICLE_FORMAT_VERSION } from '../../../src/core/sources/articles.ts';
 import { decodeContainer, encodeContainer } from '../../../src/core/snapshot/format.ts';
 import {
   articleMtimes,
@@ -181,10 +182,21 @@ describe('index snapshot', () => {
       ]);
     }
     // Other search options: the stamp says so before anything else is read.
-    await writeFile(file, encodeContainer({ version: SEARCH_OPTIONS_VERSION + 1, savedAt: 0 }, [['SRCS', encodeSources(sourcesOf(indexOf(1), ''))]]));
+    await writeFile(file, encodeContainer({ version: SEARCH_OPTIONS_VERSION + 1, articleFormat: ARTICLE_FORMAT_VERSION, savedAt: 0 }, [['SRCS', encodeSources(sourcesOf(indexOf(1), ''))]]));
     const { logger, lines } = recordingLogger();
     expect(await readSnapshot(file, logger)).toBeUndefined();
     expect(lines().map((line) => line.msg)).toEqual(['snapshot: written under other search options; rebuilding']);
+    // Articles read another way (sources' ARTICLE_FORMAT_VERSION): rebuilt too.
+    await writeSnapshot(file, indexOf(3), sourcesOf(indexOf(3), 'p'));
+    const stamped = await readFile(file);
+    const other = encodeContainer({ version: SEARCH_OPTIONS_VERSION, articleFormat: ARTICLE_FORMAT_VERSION + 1, savedAt: 0 }, [
+      ['SRCS', decodeContainer(stamped).sections.get('SRCS')![0]!],
+      ['IJSN', Buffer.concat(decodeContainer(stamped).sections.get('IJSN')!)],
+    ]);
+    await writeFile(file, other);
+    const second = recordingLogger();
+    expect(await readSnapshot(file, second.logger)).toBeUndefined();
+    expect(second.lines().map((line) => line.msg)).toEqual(['snapshot: articles were read another way then; rebuilding']);
   });
 
   it('never replaces a file that is not a snapshot; replaces an older snapshot or an empty file', async () => {
