@@ -4,7 +4,8 @@
  * real dispatcher. Reports JSON lines on stdout; the parent times the process
  * from spawn to the `ready` line.
  *
- * Usage: node --expose-gc dist/bench-child.js <job.json> (compiled by scripts/build.mjs, as `npm start` runs the bot)
+ * Usage: node --expose-gc bench/.work/dist/bench-child.js <job.json> (compiled by `scripts/build.mjs --bench`
+ * the way `npm start` compiles the bot, but apart from the bot's dist/)
  */
 import { readFile, rm } from 'node:fs/promises';
 import { monitorEventLoopDelay } from 'node:perf_hooks';

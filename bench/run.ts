@@ -60,9 +60,9 @@ async function main(): Promise<void> {
     process.stdout.write(`${parsersTable(await benchParsers({ log: (line) => process.stderr.write(`${line}\n`) }))}\n`);
     return;
   }
-  // The child runs compiled, as `npm start` runs the bot.
-  const build = spawnSync(process.execPath, [path.join('scripts', 'build.mjs')], { cwd: REPO_ROOT, stdio: 'inherit' });
-  if (build.status !== 0) throw new Error('bench: could not compile the sources (node scripts/build.mjs)');
+  // The child runs compiled, as `npm start` runs the bot: built the same way, apart from the bot's dist/.
+  const build = spawnSync(process.execPath, [path.join('scripts', 'build.mjs'), '--bench'], { cwd: REPO_ROOT, stdio: 'inherit' });
+  if (build.status !== 0) throw new Error('bench: could not compile the sources (node scripts/build.mjs --bench)');
   const sources = await tilFiles();
   const parsed = await Promise.all(
     sources.map(async (file) => parseArticle(`articles/${file}`, await readFile(path.join(TIL_DIR, file), 'utf8'), { mtimeMs: 1 })),
@@ -174,7 +174,7 @@ interface ChildResult {
   snapshot?: ChildEvent;
 }
 
-/** Spawns bench/child.ts (compiled: dist/bench-child.js) and collects its events; `readyWallMs` is spawn → `ready` line, as seen from here. */
+/** Spawns bench/child.ts (compiled: bench/.work/dist/bench-child.js) and collects its events; `readyWallMs` is spawn → `ready` line, as seen from here. */
 async function runChild(job: ChildJob): Promise<ChildResult> {
   const jobFile = path.join(WORK_DIR, `job-${process.pid}.json`);
   await writeFile(jobFile, JSON.stringify(job));
@@ -183,7 +183,7 @@ async function runChild(job: ChildJob): Promise<ChildResult> {
   const start = performance.now();
   const child = spawn(
     process.execPath,
-    ['--expose-gc', '--max-old-space-size=6144', path.join('dist', 'bench-child.js'), jobFile],
+    ['--expose-gc', '--max-old-space-size=6144', path.join('bench', '.work', 'dist', 'bench-child.js'), jobFile],
     { cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'inherit'] },
   );
   let buffered = '';

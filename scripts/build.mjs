@@ -6,7 +6,7 @@
  *
  * Plain JavaScript on purpose: it must run before anything is compiled.
  *
- * Usage: node scripts/build.mjs [--force]
+ * Usage: node scripts/build.mjs [--force] [--bench]   (--bench: the benchmark's child, into bench/.work/dist/)
  */
 import { mkdir, readdir, rename, rm, stat, utimes, writeFile } from 'node:fs/promises';
 import path from 'node:path';
@@ -17,50 +17,63 @@ export const DIST = path.join(ROOT, 'dist');
 /** Written after a build, with the time the build started. */
 const stampOf = (outdir) => path.join(outdir, '.built');
 
-/** What runs from dist/: the bot and the benchmark's child process. */
-const ENTRY_POINTS = {
-  main: 'src/main.ts',
-  'bench-child': 'bench/child.ts',
-  // A worker thread's script must be a file of its own: src/core/sources/article-loader.ts looks for it beside its chunk or one folder up.
-  'article-parser-worker': 'src/core/sources/article-parser-worker.ts',
+// A worker thread's script must be a file of its own: src/core/sources/article-loader.ts looks for it beside its chunk or one folder up.
+const WORKER = { 'article-parser-worker': 'src/core/sources/article-parser-worker.ts' };
+
+/** What a build compiles, from which sources, and where to. */
+export const BOT = {
+  name: 'dist/',
+  entryPoints: { main: 'src/main.ts', ...WORKER },
+  sources: ['src', 'commands'],
+  outdir: DIST,
 };
 
-/** The sources a build reads: src/ and commands/ (all of them), bench/*.ts, and this script. */
-async function sourceFiles() {
+/**
+ * The benchmark's child process, built apart from the bot (bench/ is not part of
+ * it) but the same way, so that its start-up is timed as the bot's is.
+ */
+export const BENCH = {
+  name: 'bench/.work/dist/',
+  entryPoints: { 'bench-child': 'bench/child.ts', ...WORKER },
+  sources: ['src', 'commands', 'bench'],
+  outdir: path.join(ROOT, 'bench', '.work', 'dist'),
+};
+
+/** The sources a build reads: its folders' .ts files (bench/ not recursively) and this script. */
+async function sourceFiles(target) {
   const files = [fileURLToPath(import.meta.url)];
-  for (const dir of ['src', 'commands']) {
-    for (const entry of await readdir(path.join(ROOT, dir), { recursive: true, withFileTypes: true })) {
+  for (const dir of target.sources) {
+    // Not recursive for bench/: bench/.work holds the generated corpora (100k files).
+    const recursive = dir !== 'bench';
+    for (const entry of await readdir(path.join(ROOT, dir), { recursive, withFileTypes: true })) {
       if (entry.isFile() && entry.name.endsWith('.ts')) files.push(path.join(entry.parentPath ?? entry.path, entry.name)); // `path`: Node before 20.12
     }
-  }
-  // Not recursive: bench/.work holds the generated corpora (100k files).
-  for (const name of await readdir(path.join(ROOT, 'bench'))) {
-    if (name.endsWith('.ts')) files.push(path.join(ROOT, 'bench', name));
   }
   return files;
 }
 
-/** True when dist/ was built after every source last changed. */
-export async function isFresh(outdir = DIST) {
+/** True when the output was built after every source last changed. */
+export async function isFresh(outdir = DIST, target = BOT) {
   const built = await stat(stampOf(outdir)).catch(() => undefined);
   if (!built) return false;
-  for (const file of await sourceFiles()) {
+  for (const file of await sourceFiles(target)) {
     if ((await stat(file)).mtimeMs >= built.mtimeMs) return false;
   }
   return true;
 }
 
 /**
- * Builds dist/ unless it is fresh. Each output file is written beside its place
- * and renamed over it, so a process starting meanwhile never reads half a file.
+ * Builds `target` (the bot by default) unless it is fresh. Each output file is
+ * written beside its place and renamed over it, so a process starting
+ * meanwhile never reads half a file.
  */
-export async function ensureBuilt({ force = false, outdir = DIST } = {}) {
-  if (!force && (await isFresh(outdir))) return 'fresh';
+export async function ensureBuilt({ force = false, target = BOT, outdir = target.outdir } = {}) {
+  if (!force && (await isFresh(outdir, target))) return 'fresh';
   const startedAt = new Date();
   const { build } = await import('esbuild');
   const result = await build({
     absWorkingDir: ROOT,
-    entryPoints: ENTRY_POINTS,
+    entryPoints: target.entryPoints,
     bundle: true,
     // Dynamic imports (the Slack, Discord, Redis and PostgreSQL parts) stay separate chunks, loaded only when used.
     splitting: true,
@@ -106,8 +119,9 @@ export function describeBuildError(error) {
 }
 
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
-  ensureBuilt({ force: process.argv.includes('--force') }).then(
-    (outcome) => process.stderr.write(`build: ${outcome === 'fresh' ? 'dist/ is up to date' : 'dist/ built'}\n`),
+  const target = process.argv.includes('--bench') ? BENCH : BOT;
+  ensureBuilt({ force: process.argv.includes('--force'), target }).then(
+    (outcome) => process.stderr.write(`build: ${outcome === 'fresh' ? `${target.name} is up to date` : `${target.name} built`}\n`),
     (error) => {
       process.stderr.write(`build: failed\n${describeBuildError(error)}\n`);
       process.exit(1);
