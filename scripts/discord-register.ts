@@ -4,19 +4,30 @@
  * overwrite: in DISCORD_GUILD_ID when set (instant), globally otherwise.
  * Idempotent; run it again whenever the command definitions change.
  */
+import { pathToFileURL } from 'node:url';
 import { REST, Routes } from 'discord.js';
 import { commands } from '../commands/index.ts';
 import { buildDiscordCommands, describeDefinition } from '../src/adapters/discord/discord-commands.ts';
-import { loadConfigOrReport } from '../src/config.ts';
+import { formatConfigErrors, loadConfig, loadDotenv } from '../src/config.ts';
 
 const PREFIX = 'discord:register';
 
-async function main(): Promise<number> {
-  const config = loadConfigOrReport();
-  if (!config) return 1;
-  const discord = config.discord;
+/** Where the script writes (standard output and error, or a test's buffers). */
+export interface Output {
+  stdout: { write(text: string): unknown };
+  stderr: { write(text: string): unknown };
+}
+
+/** Registers the commands as configured by `env`; returns the exit code. */
+export async function registerCommands(env: NodeJS.ProcessEnv, { stdout, stderr }: Output = process): Promise<number> {
+  const loaded = loadConfig(env);
+  if (!loaded.ok) {
+    stderr.write(`${formatConfigErrors(loaded.errors)}\n`);
+    return 1;
+  }
+  const discord = loaded.config.discord;
   if (!discord) {
-    process.stderr.write(
+    stderr.write(
       `${PREFIX}: DISCORD_TOKEN and DISCORD_APPLICATION_ID are not set — put them in .env (see the README's Discord section)\n`,
     );
     return 1;
@@ -26,7 +37,7 @@ async function main(): Promise<number> {
     definitions = buildDiscordCommands(commands);
   } catch (error) {
     // A command Discord would refuse (e.g. an invalid name): say which, without a stack.
-    process.stderr.write(`${PREFIX}: the command definitions are invalid: ${(error as Error).message} — fix commands/ and run it again\n`);
+    stderr.write(`${PREFIX}: the command definitions are invalid: ${(error as Error).message} — fix commands/ and run it again\n`);
     return 1;
   }
   const route = discord.guildId
@@ -44,25 +55,28 @@ async function main(): Promise<number> {
         : status === 403 || status === 404
           ? ' — check DISCORD_APPLICATION_ID and, if set, DISCORD_GUILD_ID (the bot must be invited to that server with applications.commands)'
           : '';
-    process.stderr.write(`${PREFIX}: registration failed: ${(error as Error).message}${hint}\n`);
+    stderr.write(`${PREFIX}: registration failed: ${(error as Error).message}${hint}\n`);
     return 1;
   }
   const count = Array.isArray(registered) ? registered.length : definitions.length;
   const where = discord.guildId
     ? `in guild ${discord.guildId} (available now)`
     : 'globally (new global commands can take a while to show up; set DISCORD_GUILD_ID for instant guild commands)';
-  process.stdout.write(
+  stdout.write(
     [`${PREFIX}: registered ${count} commands ${where}:`, ...definitions.map((d) => `  ${describeDefinition(d)}`)].join('\n') +
       '\n',
   );
   return 0;
 }
 
-main().then(
-  (code) => process.exit(code),
-  (error: unknown) => {
-    // A short line, no stack: this is a user-facing tool.
-    process.stderr.write(`${PREFIX}: ${error instanceof Error ? error.message : String(error)}\n`);
-    process.exit(1);
-  },
-);
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  loadDotenv();
+  registerCommands(process.env).then(
+    (code) => process.exit(code),
+    (error: unknown) => {
+      // A short line, no stack: this is a user-facing tool.
+      process.stderr.write(`${PREFIX}: ${error instanceof Error ? error.message : String(error)}\n`);
+      process.exit(1);
+    },
+  );
+}

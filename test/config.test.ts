@@ -28,6 +28,13 @@ describe('loadConfig', () => {
     expect(c.searchLimit).toBe(5);
   });
 
+  it('reads CONNECT_TIMEOUT in seconds: 30 by default, 1 to 600', () => {
+    expect(config({}).connectTimeoutMs).toBe(30_000);
+    expect(config({ CONNECT_TIMEOUT: '5' }).connectTimeoutMs).toBe(5000);
+    expect(loadConfig({ CONNECT_TIMEOUT: '0' })).toEqual({ ok: false, errors: ['CONNECT_TIMEOUT: "0" should be a whole number from 1 to 600'] });
+    expect(loadConfig({ CONNECT_TIMEOUT: '30s' })).toEqual({ ok: false, errors: ['CONNECT_TIMEOUT: "30s" should be a whole number from 1 to 600'] });
+  });
+
   it('parses NOTE_WRITERS as platform:userId entries', () => {
     const c = config({ NOTE_WRITERS: 'slack:U024BE7LH, discord:80351110224678912,' });
     expect(c.noteWriters).toEqual(['slack:U024BE7LH', 'discord:80351110224678912']);

@@ -3,6 +3,8 @@
  * throws, stop() waiting for replies in progress (so the store is not closed
  * under a /note), and, for Discord, a gateway closed for good reported as fatal.
  */
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createDiscordAdapter } from '../../src/adapters/discord/discord.ts';
 import { createInFlight, dispatchWithin, within } from '../../src/core/index.ts';
@@ -209,5 +211,23 @@ describe('Discord: an error after a public deferral', () => {
     // Deferred publicly, as /topics is public.
     expect(result.callback).toEqual({ type: 5, data: { flags: 0 } });
     expect((result.edit as { embeds: unknown[] }).embeds).toEqual([{ title: 'topics: the profile could not be read', color: 0xed4245 }]);
+  });
+});
+
+describe('Discord: a start that cannot reach Discord', () => {
+  it('gives up within its budget with one line naming DISCORD_API_URL, when the API never answers', async () => {
+    // Accepts connections and never answers: discord.js's own REST timeout (15 s) is longer than the budget.
+    const silent = createServer(() => {});
+    await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
+    cleanups.push(async () => {
+      silent.closeAllConnections();
+      await new Promise<void>((resolve) => silent.close(() => resolve()));
+    });
+    const apiUrl = `http://127.0.0.1:${(silent.address() as AddressInfo).port}/api`;
+    const ctx = await context();
+    const adapter = createDiscordAdapter({ token: 't', applicationId: '1', apiUrl }, { dispatcher: ctx.dispatcher, logger: silentLogger() }, { startTimeoutMs: 1000 });
+    const started = Date.now();
+    await expect(adapter.start()).rejects.toThrow(`discord: could not reach Discord at ${apiUrl} within 1 s — check the network or DISCORD_API_URL`);
+    expect(Date.now() - started).toBeLessThan(2500);
   });
 });

@@ -1,7 +1,8 @@
 /**
- * The 3-second rule with a store that takes 5 s to confirm a write: the
+ * The 3-second rule with a store slower than the acknowledgement budget: the
  * acknowledgement still goes out in time, and "saved" is never said before
- * the store has confirmed.
+ * the store has confirmed. The budget is the adapter's option (2 s in
+ * production); a shorter one here runs the same path in a fraction of the time.
  */
 import Keyv from 'keyv';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -10,7 +11,9 @@ import { KeyvNoteStore, silentLogger } from '../../../src/core/index.ts';
 import { createTestContext, type TestContext } from '../../helpers/context.ts';
 import { APP_TOKEN, BOT_TOKEN, SIGNING_SECRET, postSigned, slashCommandBody, startFakeSlack, type FakeSlack } from '../../helpers/fake-slack.ts';
 
-const STORE_DELAY_MS = 5000;
+/** The adapter's acknowledgement budget here, and a store three times slower than it. */
+const ACK_BUDGET_MS = 500;
+const STORE_DELAY_MS = 1500;
 
 /** A Map whose writes take `delayMs` to land, like a store under load. */
 class SlowSetMap extends Map<string, unknown> {
@@ -60,13 +63,13 @@ async function setup(
       ? { botToken: BOT_TOKEN, signingSecret: SIGNING_SECRET, port: 0, apiUrl: fake.apiUrl }
       : { botToken: BOT_TOKEN, appToken: APP_TOKEN, port: 3000, apiUrl: fake.apiUrl },
     { dispatcher: ctx.dispatcher, status: () => ctx!.kb.counts(), logger },
-    { host: '127.0.0.1' },
+    { host: '127.0.0.1', ackBudgetMs: ACK_BUDGET_MS },
   );
   await adapter.start();
   return { map, url: `http://127.0.0.1:${adapter.port}/slack/events`, fake, ctx };
 }
 
-describe('acknowledging within 3 s while the store takes 5 s', () => {
+describe('acknowledging within 3 s while the store takes longer than the acknowledgement budget', () => {
   it('acks at once and says "saved" via response_url only after the store confirmed', async () => {
     const { map, url, fake, ctx } = await setup(10_000);
     const started = Date.now();
@@ -94,8 +97,8 @@ describe('acknowledging within 3 s while the store takes 5 s', () => {
     expect((await ctx.store.get(id!))?.text).toBe('slow store #slow');
   });
 
-  it('with the default store timeout: acks in time and reports "not saved", never "saved"', async () => {
-    const { url, fake } = await setup(2000);
+  it('with a store timeout equal to the budget: acks in time and reports "not saved", never "saved"', async () => {
+    const { url, fake } = await setup(ACK_BUDGET_MS);
     const started = Date.now();
     const body = slashCommandBody({ command: '/note', text: 'too slow #slow', response_url: fake.responseUrl('slow-fail') });
     const res = await postSigned(url, body);
