@@ -16,7 +16,7 @@ describe('npm start with no platform credentials: the console', () => {
   it('runs one command per line from piped input, finds a note saved in the same run, exits 0', async () => {
     const { code, stdout, stderr } = await runBot(
       env,
-      '/note the flux capacitor needs 1.21 gigawatts #physics\n/find flux capacitor\n/find libgti\n/topics\n/bogus\nhello\n',
+      '/note the flux capacitor needs 1.21 gigawatts #physics\n/find flux capacitor\n/find libgti\n/topics\n/bogus\nhello\n/find kind:article\n/more\n/more\n/fnd nfs\n',
     );
     expect(code, stderr).toBe(0);
     const id = /^Saved note ([0-9a-z]{10}) \(#physics\)\.$/m.exec(stdout)?.[1];
@@ -28,6 +28,10 @@ describe('npm start with no platform credentials: the console', () => {
     expect(stdout).toMatch(/^Current topics$/m);
     expect(stdout).toContain('Unknown command "/bogus". Known commands: /note, /find, /tags, /topics, /resurface, /forget, /help.');
     expect(stdout).toContain('Commands start with "/" — try /help or /find <words>');
+    // More results: the first page offers /more, which shows the next one, numbered on.
+    expect(stdout).toMatch(/^10 results for "kind:article" \(1-5 of 10\)\n(.*\n)*→ More results: \/more\n10 results for "kind:article" \(6-10 of 10\)\n6\. /m);
+    expect(stdout).toContain('more: nothing more to show — /more continues a /find that has more results');
+    expect(stdout).toContain('Unknown command "/fnd" — did you mean /find?');
     expect(stderr).not.toMatch(/at .*\.ts:\d+/);
   });
 

@@ -1,7 +1,8 @@
 /**
- * Small commands for the adapters' own tests: a reply that carries a button
- * (as /find's paging will), and an unlisted `home` (as commands/home.ts will
- * be), each saying who ran it, so a test sees that a button runs as its presser.
+ * Small commands for the adapters' own tests, whose replies a test controls
+ * where the real /find and home do not (a fixed number of pages, a slow press,
+ * an action too long for a button, a Home view over Slack's 100 blocks), each
+ * saying who ran it, so a test sees that a button runs as its presser.
  */
 import { commands } from '../../commands/index.ts';
 import {

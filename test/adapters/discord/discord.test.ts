@@ -186,6 +186,17 @@ describe('discord adapter, end to end through discord.js', () => {
     expect(embed(bad).title).toMatch(/^topics: no "gossip" section in the profile — try \/topics current/);
   });
 
+  it('/find with more hits than fit offers More results; pressing it shows the next page in place', async () => {
+    const first = await run(bot, 'find', { query: 'kind:article' });
+    expect(embed(first).title).toBe('10 results for "kind:article" (1-5 of 10)');
+    const rows = (shown(first) as { components?: Array<{ components: Array<{ label: string; custom_id: string }> }> }).components;
+    expect(rows?.[0]?.components.map((button) => button.label)).toEqual(['More results']);
+    const pressed = await bot.fake.interact(bot.fake.button(rows![0]!.components[0]!.custom_id, { flags: EPHEMERAL }, IN_GUILD));
+    expect(pressed.callback.type).toBe(7);
+    expect(embed(pressed).title).toBe('10 results for "kind:article" (6-10 of 10)');
+    expect(embed(pressed).fields?.[0]?.name).toMatch(/^6\. /);
+  });
+
   it('/help lists every command, ephemeral', async () => {
     const result = await run(bot, 'help');
     expect(shown(result).flags).toBe(EPHEMERAL);

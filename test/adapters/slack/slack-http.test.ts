@@ -11,7 +11,10 @@ import {
   BOT_TOKEN,
   HIDDEN_CHANNEL_PREFIX,
   SIGNING_SECRET,
+  blockActionsPayload,
+  homeOpenedEvent,
   interactiveBody,
+  postEvent,
   messageShortcutPayload,
   postSigned,
   slackMessageProblems,
@@ -313,6 +316,31 @@ describe('"Save to notes" message shortcut over HTTP', () => {
     expect(ctx.kb.allNotes().filter((n) => n.source.channel === 'C0STRANGE')).toHaveLength(0);
     // Refused before any Web API call: a non-writer cannot make the bot call Slack.
     expect(fake.calls.filter((call) => call.params.channel === 'C0STRANGE')).toEqual([]);
+  });
+});
+
+describe('the real commands’ buttons and Home tab', () => {
+  it('/find with more hits than fit offers More results; pressing it replaces the reply with the next page', async () => {
+    const { ack } = await slash('/find', 'kind:article');
+    expect(ack?.text).toBe('10 results for "kind:article" (1-5 of 10)');
+    const actions = ack?.blocks?.at(-1) as unknown as { type: string; elements: Array<{ text: { text: string }; value: string }> };
+    expect(actions.type).toBe('actions');
+    expect(actions.elements.map((e) => e.text.text)).toEqual(['More results']);
+    const responseId = 'find-more';
+    await postSigned(eventsUrl, interactiveBody(blockActionsPayload({ response_url: fake.responseUrl(responseId), value: actions.elements[0]!.value })));
+    const next = await fake.waitForResponse(responseId);
+    expect(next).toMatchObject({ text: '10 results for "kind:article" (6-10 of 10)', replace_original: true, response_type: 'ephemeral' });
+    expect(JSON.stringify(next.blocks)).toContain('6. *');
+    expect(next.blocks?.some((block) => block.type === 'actions')).toBe(false);
+  });
+
+  it('publishes the home command’s reply when the owner opens the Home tab', async () => {
+    await postEvent(eventsUrl, homeOpenedEvent(OWNER));
+    const view = await fake.waitForView(OWNER);
+    expect(view.blocks[0]).toEqual({ type: 'header', text: { type: 'plain_text', text: 'tinker: what the owner works on, the latest notes, and the commands' } });
+    const text = JSON.stringify(view.blocks);
+    expect(text).toContain('*Current topics*');
+    expect(text).toContain('/find &lt;words&gt;');
   });
 });
 
