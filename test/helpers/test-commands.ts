@@ -64,9 +64,10 @@ export function homeCommand(options: { items?: number } = {}): Command {
   });
 }
 
-/** The real commands plus `extra`, over a test context's knowledge base and store. */
+/** The real commands plus `extra` (in place of a real one of the same name), over a test context's knowledge base and store. */
 export function dispatcherWith(ctx: TestContext, extra: readonly Command[], noteWriters: string[] = []): Dispatcher {
-  return createDispatcher([...commands, ...extra], { kb: ctx.kb, searchLimit: 5, noteWriters }, silentLogger(), {
+  const kept = commands.filter((command) => !extra.some((other) => other.name === command.name));
+  return createDispatcher([...kept, ...extra], { kb: ctx.kb, searchLimit: 5, noteWriters }, silentLogger(), {
     memory: ctx.store,
     onChange: (listener) => ctx.kb.onChange(listener),
   });

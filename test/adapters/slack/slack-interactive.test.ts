@@ -226,13 +226,14 @@ describe('the Slack stand-in refuses views Slack would refuse', () => {
 });
 
 describe('the manifest', () => {
-  it('declares the Home tab and app_home_opened only when there is a home command', () => {
-    const withHome = buildSlackManifest([...commands, homeCommand()], { httpBaseUrl: 'https://bot.example.com' });
+  it('declares the Home tab and app_home_opened only when there is a home command (commands/ has one)', () => {
+    expect(commands.some((command) => command.name === 'home')).toBe(true);
+    const withHome = buildSlackManifest(commands, { httpBaseUrl: 'https://bot.example.com' });
     expect(withHome.features.app_home).toEqual({ home_tab_enabled: true, messages_tab_enabled: false, messages_tab_read_only_enabled: false });
     expect(withHome.settings.event_subscriptions).toEqual({ bot_events: ['app_home_opened'], request_url: 'https://bot.example.com/slack/events' });
     expect(withHome.features.slash_commands.map((c) => c.command)).not.toContain('/home');
     expect(withHome.oauth_config.scopes.bot).toEqual(['commands']);
-    expect(buildSlackManifest([...commands, homeCommand()]).settings.event_subscriptions).toEqual({ bot_events: ['app_home_opened'] });
+    expect(buildSlackManifest(commands).settings.event_subscriptions).toEqual({ bot_events: ['app_home_opened'] });
     const without = buildSlackManifest(commands.filter((command) => command.name !== 'home'));
     expect(without.features.app_home).toBeUndefined();
     expect(without.settings.event_subscriptions).toBeUndefined();
