@@ -6,6 +6,7 @@
 import Keyv, { type KeyvStoreAdapter } from 'keyv';
 import { StartupError, StoreReadOnlyError, StoreUnavailableError } from '../domain/errors.ts';
 import type { Logger } from '../util/logger.ts';
+import { withTimeout } from '../util/timeouts.ts';
 import { asNote, type Note } from '../domain/notes.ts';
 import type { ChangeFeed, NoteChange, NoteStore } from './types.ts';
 import { checkDurability, type DurabilityReport } from './durability.ts';
@@ -218,23 +219,13 @@ export class KeyvNoteStore implements NoteStore {
   }
 
   private async withTimeout<T>(what: string, operation: () => Promise<T>): Promise<T> {
-    let timer: NodeJS.Timeout | undefined;
     const running = operation();
-    const timeout = new Promise<never>((_, reject) => {
-      timer = setTimeout(
-        () =>
-          reject(
-            new StoreUnavailableError(`notes: the store did not confirm the ${what} within ${this.timeoutMs} ms`, {
-              pending: running,
-            }),
-          ),
-        this.timeoutMs,
-      );
-    });
-    // A late failure of an operation we stopped waiting for is not an unhandled rejection.
-    running.catch(() => {});
     try {
-      return await Promise.race([running, timeout]);
+      return await withTimeout(
+        running,
+        this.timeoutMs,
+        () => new StoreUnavailableError(`notes: the store did not confirm the ${what} within ${this.timeoutMs} ms`, { pending: running }),
+      );
     } catch (error) {
       if (error instanceof StoreUnavailableError) throw error;
       const refusal = readOnlyRefusal(error);
@@ -243,10 +234,9 @@ export class KeyvNoteStore implements NoteStore {
         throw new StoreReadOnlyError(`notes: ${what} refused: the store is read-only (${detail})`, { detail, hint: refusal.hint, cause: error });
       }
       throw new StoreUnavailableError(`notes: ${what} failed on ${this.label} (${errorSummary(error)})`, { cause: error });
-    } finally {
-      clearTimeout(timer);
     }
   }
+
 }
 
 /**

@@ -6,6 +6,7 @@ import KeyvRedis from '@keyv/redis';
 import { createClient } from '@redis/client';
 import type { KeyvStoreAdapter } from 'keyv';
 import type { Logger } from '../../util/logger.ts';
+import { withTimeout } from '../../util/timeouts.ts';
 import type { ChangeFeed, NoteChange } from '../types.ts';
 import { redisDurability, type DurabilityReport } from '../durability.ts';
 import { decodeChange, encodeChange, newSenderId } from '../feed.ts';
@@ -67,22 +68,16 @@ async function connectWithin(client: RedisClient, timeoutMs: number): Promise<vo
     lastError = error;
   };
   client.on('error', ignore);
-  let timer: NodeJS.Timeout | undefined;
   try {
-    await Promise.race([
+    await withTimeout(
       client.connect(),
-      new Promise<never>((_, reject) => {
-        timer = setTimeout(
-          () => reject(new Error(`no connection within ${timeoutMs} ms${lastError ? `; last error: ${describe(lastError)}` : ''}`)),
-          timeoutMs,
-        );
-      }),
-    ]);
+      timeoutMs,
+      () => new Error(`no connection within ${timeoutMs} ms${lastError ? `; last error: ${describe(lastError)}` : ''}`),
+    );
   } catch (error) {
     client.destroy();
     throw error;
   } finally {
-    clearTimeout(timer);
     client.off('error', ignore);
   }
 }
