@@ -5,6 +5,9 @@
  * the same queries in the same run. Prints a table; writes bench/results.json.
  * Then the markdown parsers tried, parse time per 1,000 files on both shared
  * archives (bench/parsers.ts); `--parsers` prints only that, `--no-parsers` skips it.
+ * Then 1,000 `/note` from two processes at once on one SQLite file, before
+ * (NORMAL), FULL alone and FULL with group commit (bench/note-burst.ts);
+ * `--no-burst` skips it.
  */
 import { spawn, spawnSync } from 'node:child_process';
 import { cpus, loadavg } from 'node:os';
@@ -18,6 +21,7 @@ import type { ChildJob } from './child.ts';
 import { benchQueries, type BenchQuery } from './queries.ts';
 import { fmt, summarize, table, type Summary } from './stats.ts';
 import { benchParsers, parsersTable } from './parsers.ts';
+import { burstTable, noteBurst } from './note-burst.ts';
 
 const args = process.argv.slice(2);
 const quick = args.includes('--quick');
@@ -88,9 +92,12 @@ async function main(): Promise<void> {
     notes: NOTES,
   };
   const parsers = args.includes('--no-parsers') ? [] : await benchParsers({ rounds: 3, log: (line) => process.stderr.write(`bench: ${line}\n`) });
-  await writeFile(path.join(REPO_ROOT, 'bench', 'results.json'), `${JSON.stringify({ meta, results, parsers }, null, 2)}\n`);
+  if (!args.includes('--no-burst')) process.stderr.write('bench: /note burst, 2 processes…\n');
+  const burst = args.includes('--no-burst') ? [] : await noteBurst({ notes: 1000 });
+  await writeFile(path.join(REPO_ROOT, 'bench', 'results.json'), `${JSON.stringify({ meta, results, parsers, burst }, null, 2)}\n`);
   process.stdout.write(`${report(results, meta)}\n`);
   if (parsers.length > 0) process.stdout.write(`\nMarkdown → text, parse only (in memory, one thread, best of 3 rounds):\n\n${parsersTable(parsers)}\n`);
+  if (burst.length > 0) process.stdout.write(`\n1,000 /note sent at once from two processes to one SQLite file (acknowledged = committed and fsynced):\n\n${burstTable(burst)}\n`);
 }
 
 async function benchSize(
