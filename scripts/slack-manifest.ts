@@ -5,6 +5,7 @@
  *   npm run slack:manifest                                  # writes slack/manifest.json
  *   npm run slack:manifest -- --http https://bot.example.com   # prints an HTTP-mode manifest
  *   npm run slack:manifest -- --name "tinker (ada)"         # another app name (printed)
+ *   npm run slack:manifest -- --digest                      # with the scopes the RESURFACE_SCHEDULE digest needs (printed)
  *   npm run slack:manifest -- --check                       # fails when slack/manifest.json is stale
  *   npm run slack:manifest -- --out my-manifest.json        # writes another file
  */
@@ -21,11 +22,11 @@ async function main(): Promise<number> {
   let values;
   try {
     ({ values } = parseArgs({
-      options: { http: { type: 'string' }, name: { type: 'string' }, check: { type: 'boolean' }, out: { type: 'string' } },
+      options: { http: { type: 'string' }, name: { type: 'string' }, digest: { type: 'boolean' }, check: { type: 'boolean' }, out: { type: 'string' } },
       strict: true,
     }));
   } catch (error) {
-    process.stderr.write(`slack:manifest: ${(error as Error).message} — use --http <https://public.url>, --name <app name>, --out <file> or --check\n`);
+    process.stderr.write(`slack:manifest: ${(error as Error).message} — use --http <https://public.url>, --name <app name>, --digest, --out <file> or --check\n`);
     return 2;
   }
   if (values.http !== undefined && !/^https:\/\/[^\s/]+/.test(values.http)) {
@@ -39,6 +40,7 @@ async function main(): Promise<number> {
   const manifest = buildSlackManifest(commands, {
     ...(values.name ? { name: values.name } : {}),
     ...(values.http ? { httpBaseUrl: values.http } : {}),
+    ...(values.digest ? { directMessages: true } : {}),
   });
   const json = `${JSON.stringify(manifest, null, 2)}\n`;
   if (values.check) {
@@ -47,7 +49,7 @@ async function main(): Promise<number> {
     process.stderr.write('slack:manifest: slack/manifest.json is out of date with commands/ — run npm run slack:manifest\n');
     return 1;
   }
-  if ((values.http || values.name) && values.out === undefined) {
+  if ((values.http || values.name || values.digest) && values.out === undefined) {
     process.stdout.write(json);
     return 0;
   }

@@ -12,6 +12,7 @@ import { DEFAULT_SNAPSHOT_NAME, isOwnedSnapshotPath, snapshotTargetProblem } fro
 import { parseStoreUrl, sqliteFolderProblem } from './core/store/store-url.ts';
 import { LOCAL_PLATFORM } from './core/bot/writers.ts';
 import { NOTES_VISIBLE_TO_VALUES, type NotesVisibleTo } from './core/kb/read-rule.ts';
+import { parseResurfaceSchedule, type ResurfaceSchedule } from './core/kb/resurface-schedule.ts';
 
 /** Slack credentials and transport; present only when Slack is configured. */
 export interface SlackConfig {
@@ -60,6 +61,8 @@ export interface Config {
   indexSnapshot: string | 'off';
   /** How long start-up keeps trying to reach Slack or Discord before it gives up (CONNECT_TIMEOUT, in seconds). */
   connectTimeoutMs: number;
+  /** When the /resurface digest goes to the owner as a Slack direct message (RESURFACE_SCHEDULE); absent: never. */
+  resurfaceSchedule?: ResurfaceSchedule;
   slack?: SlackConfig;
   discord?: DiscordConfig;
 }
@@ -149,13 +152,30 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ConfigResult {
 
   const connectTimeoutMs = positiveInt(get('CONNECT_TIMEOUT'), 30, 'CONNECT_TIMEOUT', 1, 600, errors) * 1000;
 
+  const scheduleSetting = get('RESURFACE_SCHEDULE');
+  const schedule = scheduleSetting === undefined ? undefined : parseResurfaceSchedule(scheduleSetting);
+  if (schedule && 'error' in schedule) errors.push(`RESURFACE_SCHEDULE: ${schedule.error}`);
+  const resurfaceSchedule = schedule && 'schedule' in schedule ? schedule.schedule : undefined;
+
   const slack = slackConfig(get, errors);
   const discord = discordConfig(get, errors);
 
   if (errors.length > 0) return { ok: false, errors };
   return {
     ok: true,
-    config: { dataDir, storeUrl, noteWriters, searchLimit, notesVisibleTo, logLevel, indexSnapshot, connectTimeoutMs, slack, discord },
+    config: {
+      dataDir,
+      storeUrl,
+      noteWriters,
+      searchLimit,
+      notesVisibleTo,
+      logLevel,
+      indexSnapshot,
+      connectTimeoutMs,
+      ...(resurfaceSchedule ? { resurfaceSchedule } : {}),
+      slack,
+      discord,
+    },
   };
 }
 

@@ -3,7 +3,7 @@
  */
 import { userInfo } from 'node:os';
 import { commands } from '../commands/index.ts';
-import { loadConfigOrReport } from './config.ts';
+import { loadConfigOrReport, type Config } from './config.ts';
 import {
   KnowledgeBase,
   StartupError,
@@ -13,10 +13,14 @@ import {
   openNoteStore,
   watchDataDir,
   within,
+  startResurfaceDigest,
+  type Dispatcher,
   type Logger,
+  type NoteStore,
 } from './core/index.ts';
 import { createConsoleAdapter } from './adapters/console/console.ts';
 import type { Adapter } from './adapters/adapter.ts';
+import type { SlackAdapter } from './adapters/slack/slack.ts';
 
 /** Longest start-up wait for the index before the platform adapters start anyway. */
 const INDEX_WAIT_MS = 2000;
@@ -79,6 +83,8 @@ async function main(): Promise<number> {
   process.once('SIGTERM', () => void stop('SIGTERM').then(() => process.exit(0)));
 
   if (consoleOnly) {
+    // Says that RESURFACE_SCHEDULE does nothing here (the digest is a Slack direct message).
+    startDigest(config, dispatcher, store, undefined, logger);
     const terminal = createConsoleAdapter(
       { input: process.stdin, output: process.stdout, userName: safeUserName() },
       { dispatcher, logger },
@@ -99,9 +105,11 @@ async function main(): Promise<number> {
     },
   };
   // Loaded only when configured: Bolt and discord.js take about 0.25 s and 0.35 s to load.
+  let slack: SlackAdapter | undefined;
   if (config.slack) {
     const { createSlackAdapter } = await import('./adapters/slack/slack.ts');
-    running.push(createSlackAdapter(config.slack, deps, { startTimeoutMs: config.connectTimeoutMs }));
+    slack = createSlackAdapter(config.slack, deps, { startTimeoutMs: config.connectTimeoutMs });
+    running.push(slack);
   }
   if (config.discord) {
     const { createDiscordAdapter } = await import('./adapters/discord/discord.ts');
@@ -115,9 +123,41 @@ async function main(): Promise<number> {
     });
     logger.info(`${adapter.name}: started`);
   }
+  const digest = startDigest(config, dispatcher, store, slack, logger);
+  if (digest) running.push({ name: 'resurface digest', start: async () => {}, stop: async () => digest.stop() });
   // Runs until SIGINT or SIGTERM.
   await new Promise<never>(() => {});
   return 0;
+}
+
+/**
+ * The scheduled /resurface digest (RESURFACE_SCHEDULE): /resurface run as the
+ * owner (the first slack: entry of NOTE_WRITERS), sent to them as a Slack
+ * direct message when it found something, once per occurrence across processes.
+ */
+function startDigest(config: Config, dispatcher: Dispatcher, store: NoteStore, slack: SlackAdapter | undefined, logger: Logger): { stop(): void } | undefined {
+  const schedule = config.resurfaceSchedule;
+  if (!schedule) return undefined;
+  const ownerId = config.noteWriters.find((writer) => writer.startsWith('slack:'))?.slice('slack:'.length);
+  if (!slack || !ownerId) {
+    logger.warn(
+      `resurface: RESURFACE_SCHEDULE is set, but the digest is a Slack direct message to the owner — configure Slack and put slack:<your member id> in NOTE_WRITERS; no digest will be sent`,
+    );
+    return undefined;
+  }
+  const owner = { platform: 'slack', id: ownerId, name: ownerId };
+  const timer = startResurfaceDigest({
+    schedule,
+    memory: store,
+    logger,
+    compose: async () => {
+      const answer = await dispatcher.dispatch({ command: 'resurface', text: '', user: owner, origin: { platform: 'slack' } });
+      return answer.sections.some((section) => section.type === 'hits') ? answer : undefined;
+    },
+    deliver: (answer) => slack.sendDirect(owner.id, answer),
+  });
+  logger.info({ schedule: schedule.text, next: timer.next().toISOString(), to: `slack:${ownerId}` }, 'resurface: digest scheduled');
+  return timer;
 }
 
 function safeUserName(): string {

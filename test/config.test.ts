@@ -53,6 +53,23 @@ describe('loadConfig', () => {
     });
   });
 
+  it('reads RESURFACE_SCHEDULE (days, a time, a time zone); absent: no digest; a bad one is named', () => {
+    expect(config({}).resurfaceSchedule).toBeUndefined();
+    expect(config({ RESURFACE_SCHEDULE: 'mon 09:00 Europe/Berlin' }).resurfaceSchedule).toEqual({
+      days: [1],
+      hour: 9,
+      minute: 0,
+      timeZone: 'Europe/Berlin',
+      text: 'mon 09:00 Europe/Berlin',
+    });
+    expect(loadConfig({ RESURFACE_SCHEDULE: 'mondays at nine' })).toEqual({
+      ok: false,
+      errors: [
+        'RESURFACE_SCHEDULE: "at" is not a time of day (HH:MM, 00:00-23:59) — e.g. mon 09:00, mon,thu 08:30 or weekdays 09:00, optionally with a time zone: mon 09:00 Europe/Berlin',
+      ],
+    });
+  });
+
   it('lists every problem at once, each naming the variable and the expected shape', () => {
     const result = loadConfig({
       STORE_URL: 'mysql://x',

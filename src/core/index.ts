@@ -23,6 +23,7 @@ export { foldCase, indexTerm, tagTerm, tokenize } from './text/words.ts';
 export { makeSnippet, spansToText, SNIPPET_LENGTH } from './search/snippet.ts';
 export { TOPIC_MAX_LENGTH, type ProfileEdit, type ProfileEditAction, type ProfileEditOutcome } from './kb/profile-edit.ts';
 export { matchTopic, type TopicMatch } from './kb/topic-match.ts';
+export { nextOccurrence, parseResurfaceSchedule, startResurfaceDigest, type ResurfaceSchedule } from './kb/resurface-schedule.ts';
 export { KnowledgeBase, articleDoc, noteDoc, type NewNote, type SaveResult, type SearchOptions, type TagCount } from './kb/knowledge-base.ts';
 export { NOTES_VISIBLE_TO_VALUES, DEFAULT_READ_RULE, noteSaver, type NotesVisibleTo, type ReadRule } from './kb/read-rule.ts';
 export { EVERYONE, isOwner, personKey, samePerson } from './domain/people.ts';

@@ -73,6 +73,8 @@ export interface FakeSlack {
   readonly refusedViews: Array<{ user: string; view: unknown; problems: string[] }>;
   /** Waits for the `index`-th view (default the first) published for a user. */
   waitForView(user: string, options?: { index?: number; timeoutMs?: number }): Promise<PublishedView>;
+  /** Messages posted with chat.postMessage to a person's direct-message channel (opened with conversations.open), in order. */
+  directMessages(user: string): RespondBody[];
   /** Waits for the `index`-th message (default the first) posted to a response_url id. */
   waitForResponse(id: string, options?: { index?: number; timeoutMs?: number }): Promise<RespondBody>;
   /** Resolves once a Socket Mode client is connected and has been sent `hello`. */
@@ -203,6 +205,9 @@ export async function startFakeSlack(options: FakeSlackOptions = {}): Promise<Fa
   const rejected: FakeSlack['rejected'] = [];
   const hungChannels = new Set<string>();
   const published = new Map<string, PublishedView[]>();
+  /** Direct-message channels opened (`D…` → user) and what was posted in them. */
+  const imChannels = new Map<string, string>();
+  const direct = new Map<string, RespondBody[]>();
   const refusedViews: FakeSlack['refusedViews'] = [];
   const viewWaiters: Array<() => void> = [];
   const postWaiters: Array<() => void> = [];
@@ -309,6 +314,24 @@ export async function startFakeSlack(options: FakeSlackOptions = {}): Promise<Fa
             for (const waiter of [...viewWaiters]) waiter();
             return json(200, { ok: true, view: { id: `V${published.size}`, ...(view as object) } });
           }
+          case 'conversations.open': {
+            if (token !== botToken) return json(200, { ok: false, error: 'invalid_auth' });
+            const user = params.users ?? '';
+            if (!/^[UW][A-Z0-9]+$/.test(user)) return json(200, { ok: false, error: 'user_not_found' });
+            const channel = `D0${user}`;
+            imChannels.set(channel, user);
+            return json(200, { ok: true, channel: { id: channel } });
+          }
+          case 'chat.postMessage': {
+            if (token !== botToken) return json(200, { ok: false, error: 'invalid_auth' });
+            const user = imChannels.get(params.channel ?? '');
+            if (!user) return json(200, { ok: false, error: 'channel_not_found' });
+            const message = { text: params.text, ...(params.blocks ? { blocks: JSON.parse(params.blocks) as Array<Record<string, unknown>> } : {}) };
+            const problems = slackMessageProblems(message);
+            if (problems.length > 0) return json(200, { ok: false, error: 'invalid_blocks', response_metadata: { messages: problems } });
+            direct.set(user, [...(direct.get(user) ?? []), message]);
+            return json(200, { ok: true, channel: params.channel, ts: `${Date.now() / 1000}` });
+          }
           case 'apps.connections.open': {
             if (token !== appToken || appTokenRevoked) return json(200, { ok: false, error: 'invalid_auth' });
             const { port } = server.address() as AddressInfo;
@@ -363,6 +386,7 @@ export async function startFakeSlack(options: FakeSlackOptions = {}): Promise<Fa
     hungChannels,
     refusedViews,
     views: (user) => published.get(user) ?? [],
+    directMessages: (user) => direct.get(user) ?? [],
     waitForView(user, { index = 0, timeoutMs = 10_000 } = {}) {
       // A view Slack would refuse fails the wait at once, naming why.
       return waitFor<PublishedView | FakeSlack['refusedViews'][number]>(

@@ -15,6 +15,11 @@ export interface SlackManifestOptions {
    * every request then goes to `<base>/slack/events`. Unset: Socket Mode.
    */
   httpBaseUrl?: string;
+  /**
+   * The scheduled /resurface digest (RESURFACE_SCHEDULE) is sent as a direct
+   * message: adds the chat:write and im:write scopes and the Messages tab (read-only).
+   */
+  directMessages?: boolean;
 }
 
 /** Slack's manifest, as much of it as tinker sets. */
@@ -43,6 +48,8 @@ export interface SlackManifest {
  * app_home_opened event need no scope.
  */
 export const SLACK_BOT_SCOPES = ['commands'] as const;
+/** What sending a direct message (conversations.open, chat.postMessage) needs besides. */
+export const SLACK_DIRECT_MESSAGE_SCOPES = ['chat:write', 'im:write'] as const;
 
 export function buildSlackManifest(commands: readonly Command[], options: SlackManifestOptions = {}): SlackManifest {
   const name = options.name ?? 'tinker';
@@ -57,7 +64,16 @@ export function buildSlackManifest(commands: readonly Command[], options: SlackM
       background_color: '#2c2d30',
     },
     features: {
-      ...(homeTab ? { app_home: { home_tab_enabled: true, messages_tab_enabled: false, messages_tab_read_only_enabled: false } } : {}),
+      ...(homeTab || options.directMessages
+        ? {
+            app_home: {
+              home_tab_enabled: homeTab,
+              // The digest arrives in the Messages tab; people answer with slash commands, not there.
+              messages_tab_enabled: options.directMessages === true,
+              messages_tab_read_only_enabled: options.directMessages === true,
+            },
+          }
+        : {}),
       bot_user: { display_name: name, always_online: false },
       slash_commands: commands.filter(isListed).map((command) => {
         const hint = command.usage.replace(new RegExp(`^/${command.name}\\s*`), '');
@@ -79,7 +95,7 @@ export function buildSlackManifest(commands: readonly Command[], options: SlackM
         },
       ],
     },
-    oauth_config: { scopes: { bot: [...SLACK_BOT_SCOPES] } },
+    oauth_config: { scopes: { bot: [...SLACK_BOT_SCOPES, ...(options.directMessages ? SLACK_DIRECT_MESSAGE_SCOPES : [])] } },
     settings: {
       ...(homeTab ? { event_subscriptions: { bot_events: ['app_home_opened'], ...(requestUrl ? { request_url: requestUrl } : {}) } } : {}),
       interactivity: { is_enabled: true, ...(requestUrl ? { request_url: requestUrl } : {}) },

@@ -49,6 +49,11 @@ export interface SlackAdapter extends Adapter {
   readonly mode: 'socket' | 'http';
   /** HTTP mode: the port actually listened on, once started. */
   readonly port: number | undefined;
+  /**
+   * Sends a reply to a person as a direct message from the app (the scheduled
+   * /resurface digest). Needs the chat:write and im:write scopes (`npm run slack:manifest -- --digest`).
+   */
+  sendDirect(userId: string, reply: Reply): Promise<void>;
 }
 
 const BAD_PAYLOAD = 'slack: could not read that request — please try again; if it keeps happening, the app manifest may be out of date.';
@@ -240,6 +245,23 @@ export function createSlackAdapter(config: SlackConfig, deps: AdapterDeps, optio
       app = candidate;
       started = true;
       logger.info({ mode, port }, 'slack: ready');
+    },
+    async sendDirect(userId, answer) {
+      try {
+        const opened = await views.conversations.open({ users: userId });
+        const channel = opened.channel?.id;
+        if (!channel) throw new Error(`conversations.open gave no channel for ${userId}`);
+        const message = renderSlackReply(answer);
+        await views.chat.postMessage({ channel, text: message.text, blocks: message.blocks });
+      } catch (error) {
+        const code = slackErrorCode(error);
+        throw new Error(
+          code === 'missing_scope'
+            ? 'slack: the app may not send direct messages (chat:write, im:write) — npm run slack:manifest -- --digest, then update the app and reinstall it'
+            : `slack: could not send a direct message to ${userId} (${code})`,
+          { cause: error },
+        );
+      }
     },
     async stop() {
       stopping = true;
