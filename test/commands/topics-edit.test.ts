@@ -1,4 +1,4 @@
-import { chmod, lstat, readFile, readdir, rename, stat, symlink, writeFile } from 'node:fs/promises';
+import { chmod, lstat, readFile, readdir, rename, rm, stat, symlink, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { parseQuery, silentLogger, watchDataDir, type Reply } from '../../src/core/index.ts';
@@ -181,6 +181,13 @@ describe('/topics edits on disk', () => {
     expect(after).toContain('- Hand-written plan\n');
     expect(after).toContain('- Paxos\n');
     expect(listed(await c.run('/topics planned'))).toContain('Hand-written plan');
+  });
+
+  it('says so when profile.md has gone, keeping the last good profile', async () => {
+    const c = await open({ articles: {} });
+    await rm(profileFile(c));
+    expect(await c.run('/topics add Paxos')).toMatchObject({ tone: 'error', text: 'topics: cannot read profile.md (it does not exist) — nothing changed' });
+    expect(listed(await c.run('/topics'))).toHaveLength(7);
   });
 
   it.skipIf(process.getuid?.() === 0)('says so when the profile cannot be written, and changes nothing', async () => {
