@@ -11,6 +11,7 @@ import dotenv from 'dotenv';
 import { DEFAULT_SNAPSHOT_NAME, isOwnedSnapshotPath, snapshotTargetProblem } from './core/snapshot/snapshot-file.ts';
 import { parseStoreUrl, sqliteFolderProblem } from './core/store/store-url.ts';
 import { LOCAL_PLATFORM } from './core/bot/writers.ts';
+import { linkTemplateProblem } from './core/sources/article-links.ts';
 import { NOTES_VISIBLE_TO_VALUES, type NotesVisibleTo } from './core/kb/read-rule.ts';
 import { parseResurfaceSchedule, type ResurfaceSchedule } from './core/kb/resurface-schedule.ts';
 
@@ -59,6 +60,8 @@ export interface Config {
   logLevel?: string;
   /** Where the search index snapshot is kept (absolute); `off` disables it. */
   indexSnapshot: string | 'off';
+  /** ARTICLES_URL: the template write-ups' links are made from (`https://github.com/me/notes/blob/main/{path}`); unset: none. */
+  articlesUrl?: string;
   /** How long start-up keeps trying to reach Slack or Discord before it gives up (CONNECT_TIMEOUT, in seconds). */
   connectTimeoutMs: number;
   /** When the /resurface digest goes to the owner as a Slack direct message (RESURFACE_SCHEDULE); absent: never. */
@@ -150,6 +153,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ConfigResult {
     }
   }
 
+  const articlesUrl = get('ARTICLES_URL');
+  const articlesUrlProblem = articlesUrl === undefined ? undefined : linkTemplateProblem(articlesUrl);
+  if (articlesUrlProblem) errors.push(`ARTICLES_URL: ${articlesUrlProblem}`);
+
   const connectTimeoutMs = positiveInt(get('CONNECT_TIMEOUT'), 30, 'CONNECT_TIMEOUT', 1, 600, errors) * 1000;
 
   const scheduleSetting = get('RESURFACE_SCHEDULE');
@@ -171,6 +178,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ConfigResult {
       notesVisibleTo,
       logLevel,
       indexSnapshot,
+      ...(articlesUrl ? { articlesUrl } : {}),
       connectTimeoutMs,
       ...(resurfaceSchedule ? { resurfaceSchedule } : {}),
       slack,

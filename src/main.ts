@@ -9,6 +9,7 @@ import {
   StartupError,
   StoreUnavailableError,
   createDispatcher,
+  createProgressReporter,
   createLogger,
   openNoteStore,
   watchDataDir,
@@ -37,6 +38,12 @@ async function main(): Promise<number> {
     store,
     logger,
     readRule: { owners: config.noteWriters, notesVisibleTo: config.notesVisibleTo },
+    ...(config.articlesUrl ? { linkTemplate: config.articlesUrl } : {}),
+    // A first index of a large archive shows how far it is: a line on the terminal, and the logs now and then.
+    onProgress: createProgressReporter({
+      logger,
+      ...(process.stderr.isTTY ? { show: (text: string, final: boolean) => process.stderr.write(`\r\x1b[2K${text}${final ? '\n' : ''}`) } : {}),
+    }).onProgress,
     ...(config.indexSnapshot !== 'off' ? { snapshot: config.indexSnapshot } : {}),
   });
   try {

@@ -70,6 +70,26 @@ describe('loadConfig', () => {
     });
   });
 
+  it('reads ARTICLES_URL, a link template with a placeholder, and says what it should look like when it is not one', () => {
+    expect(config({}).articlesUrl).toBeUndefined();
+    expect(config({ ARTICLES_URL: 'https://github.com/me/notes/blob/main/{path}' }).articlesUrl).toBe('https://github.com/me/notes/blob/main/{path}');
+    expect(config({ ARTICLES_URL: 'obsidian://open?vault=Notes&file={path}' }).articlesUrl).toBe('obsidian://open?vault=Notes&file={path}');
+    const errors = (value: string) => {
+      const result = loadConfig({ ARTICLES_URL: value });
+      return result.ok ? [] : result.errors;
+    };
+    expect(errors('https://blog.example.org/{title}')).toEqual([
+      'ARTICLES_URL: {title} is not a placeholder — use {path}, {name}, {slug} or {permalink}, e.g. https://github.com/me/notes/blob/main/{path}',
+    ]);
+    expect(errors('https://blog.example.org/')).toEqual([
+      'ARTICLES_URL: https://blog.example.org/ names no placeholder, so every write-up would get the same link — use {path}, {name}, {slug} or {permalink}, e.g. https://github.com/me/notes/blob/main/{path}',
+    ]);
+    expect(errors('blog.example.org/{slug}')).toEqual([
+      'ARTICLES_URL: blog.example.org/{slug} is not an absolute URL — e.g. https://github.com/me/notes/blob/main/{path} or obsidian://open?vault=Notes&file={path}',
+    ]);
+    expect(errors('javascript:alert({path})')).toEqual(['ARTICLES_URL: javascript: links are not allowed — e.g. https://github.com/me/notes/blob/main/{path}']);
+  });
+
   it('lists every problem at once, each naming the variable and the expected shape', () => {
     const result = loadConfig({
       STORE_URL: 'mysql://x',

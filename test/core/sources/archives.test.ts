@@ -47,6 +47,13 @@ describe('an Obsidian vault', () => {
     expect((await top(ctx, '#navigation')).title).toBe('Internal links');
   });
 
+  it('links each note to the vault, or to a repository, with ARTICLES_URL', async () => {
+    const vault = await archive('obsidian', 'obsidian://open?vault=Notes&file={path}');
+    expect((await top(vault, 'modifier key')).url).toBe('obsidian://open?vault=Notes&file=Internal%20links.md');
+    const repository = await archive('obsidian', 'https://github.com/me/notes/blob/main/{path}');
+    expect((await top(repository, 'atomic notes')).url).toBe('https://github.com/me/notes/blob/main/Projects/Zettelkasten.md');
+  });
+
   it("titles a note by its file name even when it opens with a heading, dates a daily note by its name, and skips the vault's .trash", async () => {
     const ctx = await archive('obsidian');
     expect(await top(ctx, 'atomic notes')).toMatchObject({ title: 'Zettelkasten', snippet: expect.stringContaining('Zettelkasten method') });
