@@ -13,7 +13,7 @@ import { open, readFile, readdir, rename, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { setImmediate as yieldToLoop } from 'node:timers/promises';
-import { isArticlePath, isListedPath, toPosix } from '../sources/article-files.ts';
+import { isArticlePath, isListedPath, listArticleFiles, toPosix } from '../sources/article-files.ts';
 import { ARTICLE_FORMAT_VERSION } from '../sources/articles.ts';
 import type { Logger } from '../util/logger.ts';
 import { SEARCH_OPTIONS_VERSION, SearchIndex, type SearchIndexJSON, type SearchIndexOptions } from '../search/search-index.ts';
@@ -75,14 +75,16 @@ export function sourcesOf(index: SearchIndex, profile: string): SnapshotSources 
 export async function articleMtimes(dataDir: string): Promise<ArticleStamps> {
   const root = path.join(dataDir, 'articles');
   let entries: Dirent[];
+  const prefix = dataDir.endsWith(path.sep) ? dataDir : dataDir + path.sep;
   try {
     entries = await readdir(root, { withFileTypes: true, recursive: true });
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return { paths: '', mtimes: new Float64Array(0) };
-    throw error;
+    // A sub-folder that cannot be read (EACCES) stops a recursive listing: the loader's own walk
+    // skips it, so the snapshot is checked against the same articles the loader indexed.
+    return stampsOf((await listArticleFiles(dataDir, root)).files, prefix);
   }
   const listed: string[] = [];
-  const prefix = dataDir.endsWith(path.sep) ? dataDir : dataDir + path.sep;
   // The relative folder is worked out once per folder, not per file: most of the listing's cost otherwise.
   let lastDir: string | undefined;
   let dirPrefix = '';
@@ -100,6 +102,11 @@ export async function articleMtimes(dataDir: string): Promise<ArticleStamps> {
   }
   // Path order, as the snapshot keeps them.
   listed.sort();
+  return stampsOf(listed, prefix);
+}
+
+/** Paths (in order) with their modification times; a file gone since the listing is left out. */
+async function stampsOf(listed: readonly string[], prefix: string): Promise<ArticleStamps> {
   const paths: string[] = [];
   const mtimes: number[] = [];
   for (let from = 0; from < listed.length; from += 5000) {

@@ -2,6 +2,7 @@
  * Watches DATA_DIR and tells its owner which profile or article changed. It
  * knows files, not the index: the owner (the knowledge base) re-reads them.
  */
+import { lstatSync } from 'node:fs';
 import path from 'node:path';
 import { watch } from 'chokidar';
 import { hasArticleExtension, isArticlePath, isListedPath, toPosix } from './article-files.ts';
@@ -38,12 +39,15 @@ export function watchDataDir(kb: DataChangeHandler, logger: Logger, onChange?: (
   // folder (not single files) and debouncing keeps those saves.
   // The folder itself is watched, so an articles/ folder created later is seen too;
   // everything else in it (the SQLite file, the index snapshot) is ignored.
-  const ignored = (file: string, stats?: { isFile(): boolean }): boolean => {
+  const ignored = (file: string, stats?: { isFile(): boolean; isDirectory(): boolean }): boolean => {
     const relative = toPosix(path.relative(dataDir, file));
     if (relative === '' || relative === 'profile.md') return false;
     if (relative === 'articles' || relative.startsWith('articles/')) {
       // Hidden folders (.git, .obsidian) and node_modules are not descended into.
       if (relative !== 'articles' && !isListedPath(relative.slice('articles/'.length))) return true;
+      // A linked folder is not followed, as the loader does not follow it: a link back up
+      // (articles/x/loop -> ..) would be watched again and again until ELOOP.
+      if (relative !== 'articles' && stats?.isDirectory() && isSymbolicLink(file)) return true;
       return (stats?.isFile() ?? false) && !hasArticleExtension(relative);
     }
     return true;
@@ -90,7 +94,16 @@ export function watchDataDir(kb: DataChangeHandler, logger: Logger, onChange?: (
   watcher.on('unlinkDir', (dir) => {
     kb.removeArticlesUnder(toPosix(path.relative(dataDir, dir)) + '/');
   });
-  watcher.on('error', (error) => logger.warn({ err: (error as Error).message }, 'data: watcher error'));
+  // One short warning per path and kind of error, not one per event (a loop repeats its error for every level).
+  const warned = new Set<string>();
+  watcher.on('error', (error) => {
+    const { code, path: where, message } = error as NodeJS.ErrnoException;
+    const shown = where ? toPosix(path.relative(dataDir, where)).split('/').slice(0, 4).join('/') : '';
+    const key = `${code ?? message}:${shown}`;
+    if (warned.has(key)) return;
+    warned.add(key);
+    logger.warn({ code, path: shown }, `data: not watching ${shown || 'a file'}${code ? ` (${code})` : ''}; changes there are not picked up`);
+  });
 
   const ready = new Promise<void>((resolve) => watcher.once('ready', () => resolve()));
   return {
@@ -101,4 +114,12 @@ export function watchDataDir(kb: DataChangeHandler, logger: Logger, onChange?: (
       await watcher.close();
     },
   };
+}
+
+function isSymbolicLink(file: string): boolean {
+  try {
+    return lstatSync(file).isSymbolicLink();
+  } catch {
+    return false;
+  }
 }

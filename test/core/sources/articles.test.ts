@@ -159,6 +159,23 @@ describe('loadArticles', () => {
     ]);
   });
 
+  it('indexes the first 1 MB of a 20 MB file, with a warning naming it, cut at a line end', async () => {
+    const dataDir = await makeTempDir();
+    await mkdir(path.join(dataDir, 'articles'), { recursive: true });
+    const line = 'connection reset by peer while pulling packfile ñandú\n';
+    const head = '# Pasted log\n\nfirst words here\n\n';
+    await writeFile(path.join(dataDir, 'articles', 'huge.md'), head + line.repeat(Math.ceil((20 * 2 ** 20) / Buffer.byteLength(line))) + 'zebra at the very end\n');
+    const { articles, warnings } = await loadArticles(dataDir);
+    expect(warnings).toEqual([{ path: 'articles/huge.md', reason: 'is 20 MB; only its first 1 MB is indexed' }]);
+    const [article] = articles;
+    expect(article!.title).toBe('Pasted log');
+    expect(Buffer.byteLength(article!.text)).toBeLessThanOrEqual(2 ** 20);
+    expect(article!.text.startsWith('first words here')).toBe(true);
+    // Cut at a line end: no half word, and still read as UTF-8 (a split ñ would make it Latin-1).
+    expect(article!.text.trimEnd().endsWith('pulling packfile ñandú')).toBe(true);
+    expect(article!.text).not.toContain('zebra');
+  });
+
   it('returns nothing when there is no articles folder', async () => {
     expect(await loadArticles(await makeTempDir())).toEqual({ articles: [], problems: [], warnings: [] });
   });
