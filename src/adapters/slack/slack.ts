@@ -6,9 +6,9 @@
  */
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { App, SocketModeReceiver, webApi } from '@slack/bolt';
+import { App, SocketModeReceiver } from '@slack/bolt';
 import type { SlackConfig } from '../../config.ts';
-import { StartupError, commandName, createInFlight, dispatchWithin, reply, safeDispatch, within, type Reply } from '../../core/index.ts';
+import { StartupError, commandName, createInFlight, dispatchWithin, reply, safeDispatch, type Reply } from '../../core/index.ts';
 import { createActionIds, expiredButton } from '../action-ids.ts';
 import { reportFatal, type Adapter, type AdapterDeps } from '../adapter.ts';
 import { boltLogger } from './bolt-logger.ts';
@@ -16,6 +16,7 @@ import { slackErrorCode, verifyBotToken, type BotIdentity } from './slack-connec
 import { SLACK_ACTION_PREFIX, renderSlackReply, type SlackMessage } from './slack-format.ts';
 import { createHomeTab, type HomeTab } from './slack-home.ts';
 import * as payloads from './slack-payload.ts';
+import { createSlackWebApi } from './web-api.ts';
 import { watchSocket, type SocketWatch } from './socket-mode.ts';
 
 /** Extras for tests and embedding; the defaults suit a real deployment. */
@@ -69,15 +70,7 @@ export function createSlackAdapter(config: SlackConfig, deps: AdapterDeps, optio
   const inFlight = createInFlight();
   const actionIds = createActionIds('t', 2000);
   const encode = (action: { command: string; text: string }) => actionIds.encode(action);
-  // A stand-in or proxy fails fast instead of retrying for minutes. A fresh object for each
-  // user, because Bolt's Socket Mode client writes its own retry policy into the one it gets.
-  const clientOptions = (): webApi.WebClientOptions =>
-    config.apiUrl ? { slackApiUrl: config.apiUrl, retryConfig: { retries: 0 } } : {};
-  // NOTE: clients of their own for chat.getPermalink and views.publish: few retries and a short timeout.
-  const webClient = (timeout: number, retries: number) =>
-    new webApi.WebClient(config.botToken, { ...clientOptions(), retryConfig: { retries }, timeout, logger: boltLogger(logger) });
-  const permalinks = webClient(permalinkBudgetMs, 0);
-  const views = webClient(10_000, config.apiUrl ? 0 : 2);
+  const web = createSlackWebApi(config, logger, permalinkBudgetMs);
   let app: App | undefined;
   let home: HomeTab | undefined;
   let port: number | undefined;
@@ -127,7 +120,7 @@ export function createSlackAdapter(config: SlackConfig, deps: AdapterDeps, optio
     // The link is only worth fetching for a save that can happen: /note itself answers a refusal and an empty message.
     const bare = payloads.saveToNotesInvocation(payload);
     const fetchLink = dispatcher.permits(bare) && payload.messageText.trim() !== '';
-    const permalink = fetchLink ? await fetchPermalink(payload.channelId, payload.messageTs) : undefined;
+    const permalink = fetchLink ? await web.permalink(payload.channelId, payload.messageTs) : undefined;
     const answer = await safeDispatch(dispatcher, payloads.saveToNotesInvocation(payload, permalink), logger);
     await deliver(respond, { ...answer, visibility: 'ephemeral' }, 'note');
   };
@@ -148,18 +141,6 @@ export function createSlackAdapter(config: SlackConfig, deps: AdapterDeps, optio
     await deliver(respond, { ...answer, visibility: 'ephemeral' }, request.command, payload.ephemeral);
   };
 
-  const fetchPermalink = async (channel: string, messageTs: string): Promise<string | undefined> => {
-    const call = permalinks.chat.getPermalink({ channel, message_ts: messageTs }).then(
-      (result) => (typeof result.permalink === 'string' ? result.permalink : undefined),
-      (error: unknown) => {
-        // The note is still worth saving without its link (e.g. a channel the bot cannot see).
-        logger.warn({ err: (error as Error).message, channel }, 'slack: chat.getPermalink failed');
-        return undefined;
-      },
-    );
-    return within(call, permalinkBudgetMs);
-  };
-
   const build = (identity: BotIdentity): { app: App; socket: SocketWatch | undefined } => {
     let socket: SocketWatch | undefined;
     let receiver: SocketModeReceiver | undefined;
@@ -167,7 +148,7 @@ export function createSlackAdapter(config: SlackConfig, deps: AdapterDeps, optio
       receiver = new SocketModeReceiver({
         appToken: config.appToken,
         logger: boltLogger(logger),
-        installerOptions: { clientOptions: clientOptions() },
+        installerOptions: { clientOptions: web.clientOptions() },
         ...(options.socketPingTimeoutMs !== undefined ? { clientPingTimeout: options.socketPingTimeoutMs } : {}),
       });
       socket = watchSocket(receiver.client, config, logger, {
@@ -199,14 +180,14 @@ export function createSlackAdapter(config: SlackConfig, deps: AdapterDeps, optio
           }),
       logger: boltLogger(logger),
       convoStore: false,
-      clientOptions: clientOptions(),
+      clientOptions: web.clientOptions(),
     });
     // One listener for every slash command: a command the manifest has but the registry
     // does not (renamed, stale manifest) gets the dispatcher's "unknown command" answer.
     built.command(/^\/.+/, (args) => inFlight.track(onCommand(args)));
     built.shortcut({ type: 'message_action', callback_id: payloads.SAVE_TO_NOTES_CALLBACK }, (args) => inFlight.track(onShortcut(args)));
     built.action({ type: 'block_actions', action_id: new RegExp(`^${SLACK_ACTION_PREFIX}`) }, (args) => inFlight.track(onAction(args)));
-    home = createHomeTab(dispatcher, (user_id, view) => views.views.publish({ user_id, view }), encode, logger, options.homeRefreshMs);
+    home = createHomeTab(dispatcher, web.publishHome, encode, logger, options.homeRefreshMs);
     built.event('app_home_opened', async ({ event }) => {
       const user = payloads.homeOpenedUser(event);
       if (user && home) await inFlight.track(home.opened(user));
