@@ -227,23 +227,7 @@ export function createSlackAdapter(config: SlackConfig, deps: AdapterDeps, optio
       started = true;
       logger.info({ mode, port }, 'slack: ready');
     },
-    async sendDirect(userId, answer) {
-      try {
-        const opened = await views.conversations.open({ users: userId });
-        const channel = opened.channel?.id;
-        if (!channel) throw new Error(`conversations.open gave no channel for ${userId}`);
-        const message = renderSlackReply(answer);
-        await views.chat.postMessage({ channel, text: message.text, blocks: message.blocks });
-      } catch (error) {
-        const code = slackErrorCode(error);
-        throw new Error(
-          code === 'missing_scope'
-            ? 'slack: the app may not send direct messages (chat:write, im:write) — npm run slack:manifest -- --digest, then update the app and reinstall it'
-            : `slack: could not send a direct message to ${userId} (${code})`,
-          { cause: error },
-        );
-      }
-    },
+    sendDirect: (userId, answer) => web.postDirect(userId, renderSlackReply(answer)),
     async stop() {
       stopping = true;
       home?.stop();

@@ -1,13 +1,14 @@
 /**
  * The Web API calls tinker makes outside Bolt's listeners, each on a client of
  * its own with few retries and a short timeout, so that neither a save nor a
- * Home tab waits on the Web API client's default retries (about 30 minutes).
+ * Home tab nor a digest waits on the Web API client's default retries (about 30 minutes).
  */
 import { webApi } from '@slack/bolt';
 import type { SlackConfig } from '../../config.ts';
 import { within, type Logger } from '../../core/index.ts';
 import { boltLogger } from './bolt-logger.ts';
-import type { SlackHomeView } from './slack-format.ts';
+import { slackErrorCode } from './slack-connect.ts';
+import type { SlackHomeView, SlackMessage } from './slack-format.ts';
 
 export interface SlackWebApi {
   /** Options for Bolt's own clients. */
@@ -16,6 +17,8 @@ export interface SlackWebApi {
   permalink(channel: string, messageTs: string): Promise<string | undefined>;
   /** Publishes a Home tab view for a user; rejects with Slack's error. */
   publishHome(userId: string, view: SlackHomeView): Promise<unknown>;
+  /** Opens the app's direct-message channel with a user and posts `message` there; rejects with an error that says what to do. */
+  postDirect(userId: string, message: SlackMessage): Promise<void>;
 }
 
 export function createSlackWebApi(config: SlackConfig, logger: Logger, budgetMs: number): SlackWebApi {
@@ -25,7 +28,7 @@ export function createSlackWebApi(config: SlackConfig, logger: Logger, budgetMs:
   const client = (timeout: number, retries: number) =>
     new webApi.WebClient(config.botToken, { ...clientOptions(), retryConfig: { retries }, timeout, logger: boltLogger(logger) });
   const permalinks = client(budgetMs, 0);
-  const views = client(10_000, config.apiUrl ? 0 : 2);
+  const calls = client(10_000, config.apiUrl ? 0 : 2);
   return {
     clientOptions,
     permalink(channel, messageTs) {
@@ -39,6 +42,22 @@ export function createSlackWebApi(config: SlackConfig, logger: Logger, budgetMs:
       );
       return within(call, budgetMs);
     },
-    publishHome: (userId, view) => views.views.publish({ user_id: userId, view }),
+    publishHome: (userId, view) => calls.views.publish({ user_id: userId, view }),
+    async postDirect(userId, message) {
+      try {
+        const opened = await calls.conversations.open({ users: userId });
+        const channel = opened.channel?.id;
+        if (!channel) throw new Error(`conversations.open gave no channel for ${userId}`);
+        await calls.chat.postMessage({ channel, text: message.text, blocks: message.blocks });
+      } catch (error) {
+        const code = slackErrorCode(error);
+        throw new Error(
+          code === 'missing_scope'
+            ? 'slack: the app may not send direct messages (chat:write, im:write) — npm run slack:manifest -- --digest, then update the app and reinstall it'
+            : `slack: could not send a direct message to ${userId} (${code})`,
+          { cause: error },
+        );
+      }
+    },
   };
 }
