@@ -12,15 +12,29 @@ export interface Variant {
   policy: Partial<SearchPolicy>;
 }
 
+const weights = (changes: Partial<SearchPolicy['weights']>): Partial<SearchPolicy> => ({ weights: { ...SEARCH_POLICY.weights, ...changes } });
+
 export const VARIANTS: readonly Variant[] = [
   { name: 'shipped', policy: {} },
+  { name: 'stems only (no word as typed)', policy: weights({ exact: 0, stem: 1 }) },
+  { name: 'words as typed only (no stems)', policy: weights({ stem: 0 }) },
+  { name: 'stem weight 1', policy: weights({ stem: 1 }) },
+  { name: 'kinds of match: all add up', policy: { combine: 'sum' } },
+  { name: 'kinds of match: best only', policy: { combine: 'max' } },
+  { name: 'kinds of match: forms add up, prefix/typo readings best', policy: { combine: 'forms' } },
   { name: 'prefix: last word only', policy: { prefix: 'last' } },
   { name: 'prefix: none', policy: { prefix: 'none' } },
   { name: 'fuzzy: every word', policy: { fuzzy: 'all' } },
   { name: 'fuzzy: none', policy: { fuzzy: 'none' } },
-  { name: 'spelling corrections off', policy: { corrections: false } },
+  { name: 'typo weight 0.5', policy: weights({ fuzzy: 0.5 }) },
+  { name: 'typos from 3 letters', policy: { typoLengths: { ...SEARCH_POLICY.typoLengths, one: 3 } } },
+  { name: 'typo candidates by frequency', policy: { typoPrior: 1 } },
+  { name: 'typo candidates by √frequency', policy: { typoPrior: 0.5 } },
+  { name: 'coordination 1 (MiniSearch)', policy: { coordination: 1 } },
+  { name: 'coordination 0', policy: { coordination: 0 } },
+  { name: 'whole words in coordination', policy: { partialWords: false } },
+  { name: 'BM25 (d 0)', policy: { bm25: { ...SEARCH_POLICY.bm25, d: 0 } } },
+  { name: 'title boost 1.5', policy: { boost: { ...SEARCH_POLICY.boost, title: 1.5 } } },
+  { name: 'questions as short queries', policy: { questions: false } },
   { name: 'feedback off (long queries)', policy: { feedback: false } },
-  { name: 'title boost 1', policy: { boost: { ...SEARCH_POLICY.boost, title: 1 } } },
-  { name: 'BM25+ (d 0.5)', policy: { bm25: { ...SEARCH_POLICY.bm25, d: 0.5 } } },
-  { name: 'no word-count multiplier', policy: { coordination: false } },
 ];

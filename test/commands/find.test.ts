@@ -43,8 +43,9 @@ describe('/find on the shipped sample data', () => {
   });
 
   it('says when nothing is found, with "did you mean" suggestions', async () => {
-    const reply = await ctx.run('/find cyrptomnining');
-    expect(reply.text).toBe('Nothing found for "cyrptomnining".');
+    // Three typos: too far off to search for, near enough to suggest.
+    const reply = await ctx.run('/find cyrptomnig');
+    expect(reply.text).toBe('Nothing found for "cyrptomnig".');
     expect(reply.sections[0]).toMatchObject({ type: 'list', title: 'Did you mean' });
     const items = reply.sections[0]!.type === 'list' ? reply.sections[0]!.items : [];
     expect(items.length).toBeGreaterThan(0);

@@ -1,131 +1,131 @@
 /**
- * Query planning: which index terms each query word is searched as, and at
- * what weight: itself, the tag it names, its prefix completions and its typo
- * neighbours, each list capped so that no word can fan out without bound.
+ * Query planning: for each query word, the index words it is searched as,
+ * grouped by kind of match (the word as typed, the words of its stem, longer
+ * words it starts, words a typo away), each group capped so that no word can
+ * fan out without bound.
  */
-import type SearchableMap from 'minisearch/SearchableMap';
-import { foldCase, indexTerm, tagTerm, tokenize } from '../text/words.ts';
-import { spellingCorrections } from './corrections.ts';
-import { MAX_FUZZY_EXPANSIONS, MAX_PREFIX_EXPANSIONS, MIN_PREFIX_LENGTH, fuzzyDistance, type SearchPolicy } from './policy.ts';
-import { ALL_FIELDS, FIELD_ID, type Postings } from './postings.ts';
+import { stemOf, surfaceTerm, tokenize } from '../text/words.ts';
+import { MAX_FUZZY_EXPANSIONS, MAX_PREFIX_EXPANSIONS, MIN_PREFIX_LENGTH, type MatchKind, type SearchPolicy } from './policy.ts';
+import type { Postings } from './postings.ts';
+import type { Vocabulary } from './vocabulary.ts';
 
-/** The index's terms: their postings, and the vocabulary in a tree for prefix and typo lookups. */
+/** The index's words: their postings, and what the vocabulary knows of them (stems, order, typos). */
 export interface Lexicon {
   postings: Postings;
-  /** Index term → term id. */
-  vocabulary: SearchableMap<number>;
+  vocabulary: Vocabulary;
 }
 
-export const TAGS_ONLY = 1 << FIELD_ID.tags;
-
-/** A query term with what the policy allows for it. */
-export interface TermPlan {
-  term: string;
-  prefix: boolean;
-  fuzzy: number | false;
-  /** Index terms one edit away from the word as typed (spelling corrections), for a word the index lacks. */
-  corrections: string[];
-  /** The word as a tag (folded, not stemmed), when the index holds that tag and it differs from `term`. */
-  tag?: string;
-}
-
-/** One index term a query word is searched as, with its weight. */
-export interface Expansion {
-  term: string;
+/** An index word a query word is searched as, with its weight within its group. */
+export interface Member {
   termId: number;
-  /** The fields it is searched in (bit per field id). */
-  mask: number;
   weight: number;
-  /** The query word it stands for (coordination counts words); -1 for a feedback term, which does not count. */
-  word: number;
 }
 
-/** The query's index terms with the prefix and typo allowance each one gets. */
-export function planQuery(text: string, policy: SearchPolicy, lexicon: Lexicon): TermPlan[] {
-  const { postings } = lexicon;
+/**
+ * One kind of match of a query word (a word has at most one group of each
+ * kind, but one per correction of a typo): its members are scored as one term
+ * (their weighted frequencies added, the documents holding any of them
+ * counted once), so a document holding five forms of a word does not count
+ * it five times.
+ */
+export interface MatchGroup {
+  kind: MatchKind;
+  members: Member[];
+  /** An exact group that is also the word's stem group (the word has no other form): scored once, weighed as both. */
+  alsoStem?: boolean;
+}
+
+/** A query word (or a feedback stem) and its groups. */
+export interface WordPlan {
+  /** The word as typed, folded (a feedback term: its stem). */
+  word: string;
+  groups: MatchGroup[];
+  /** Whether it counts as a query word for coordination (feedback terms do not). */
+  counts: boolean;
+  /** Scale of all its groups: 1 for a query word. */
+  weight: number;
+}
+
+/** The query's words with the matches the policy allows each one. */
+export function planQuery(text: string, policy: SearchPolicy, lexicon: Lexicon): WordPlan[] {
   const words = tokenize(text);
-  const plans: TermPlan[] = [];
+  const plans: WordPlan[] = [];
   const seen = new Set<string>();
-  words.forEach((word, i) => {
-    const term = indexTerm(word);
-    if (!term || seen.has(term)) return;
-    seen.add(term);
-    const folded = foldCase(word);
-    const last = i === words.length - 1;
-    // The length rule applies to the word as typed and to its stem: "used" stems to "us", which must not expand to every "us…".
-    const prefix =
-      folded.length >= MIN_PREFIX_LENGTH && term.length >= MIN_PREFIX_LENGTH && (policy.prefix === 'all' || (policy.prefix === 'last' && last));
-    // Tags are indexed as written, not stemmed: "ruby" must also find the tag ruby, though its stem is "rubi".
-    const tag = tagTerm(word);
-    const tagKnown = tag !== undefined && tag !== term && holdsTag(postings, tag);
-    const unknown = !postings.hasTerm(term) && !tagKnown;
-    const typoAllowed = policy.fuzzy === 'all' || (policy.fuzzy === 'unknown' && unknown);
-    const fuzzy = typoAllowed ? fuzzyDistance(folded) : false;
-    const corrections =
-      fuzzy !== false && unknown && policy.corrections
-        ? spellingCorrections(folded, (candidate) => postings.hasTerm(candidate)).filter((candidate) => candidate !== term)
-        : [];
-    plans.push({ term, prefix, fuzzy, corrections, ...(tagKnown ? { tag } : {}) });
+  words.forEach((raw, i) => {
+    const word = surfaceTerm(raw);
+    if (word === undefined || seen.has(word)) return;
+    seen.add(word);
+    plans.push(planWord(word, i === words.length - 1, policy, lexicon));
   });
   return plans;
 }
 
-/** Whether a term is some document's tag. */
-export function holdsTag(postings: Postings, tag: string): boolean {
-  const termId = postings.termId(tag);
-  return termId !== undefined && postings.count(termId, FIELD_ID.tags) > 0;
-}
-
-/**
- * The index terms each planned word is searched as: itself (weight 1), its
- * closest prefix completions and typo neighbours (lower weights, as MiniSearch
- * weighs them). Exact before prefix before fuzzy.
- */
-export function expandPlans(plans: readonly TermPlan[], policy: SearchPolicy, lexicon: Lexicon): Expansion[] {
+function planWord(word: string, last: boolean, policy: SearchPolicy, lexicon: Lexicon): WordPlan {
   const { postings, vocabulary } = lexicon;
-  const { prefix: prefixWeight, fuzzy: fuzzyWeight } = policy.weights;
   const df = (termId: number) => postings.documentFrequency(termId);
-  const out: Expansion[] = [];
-  plans.forEach((plan, word) => {
-    const seen = new Set<string>([plan.term]);
-    const exact = postings.termId(plan.term);
-    if (exact !== undefined) out.push({ term: plan.term, termId: exact, mask: ALL_FIELDS, weight: 1, word });
-    if (plan.tag !== undefined && holdsTag(postings, plan.tag)) {
-      seen.add(plan.tag);
-      out.push({ term: plan.tag, termId: postings.termId(plan.tag)!, mask: TAGS_ONLY, weight: 1, word });
-    }
-    if (plan.prefix) {
-      const completions: Array<[string, number]> = [];
-      for (const [term, termId] of vocabulary.atPrefix(plan.term)) if (!seen.has(term)) completions.push([term, termId]);
-      // Closest completions first; among equals, the more common (the likelier word).
-      completions.sort((x, y) => x[0].length - y[0].length || df(y[1]) - df(x[1]));
-      for (const [term, termId] of completions.slice(0, MAX_PREFIX_EXPANSIONS)) {
-        seen.add(term);
-        const distance = term.length - plan.term.length;
-        out.push({ term, termId, mask: ALL_FIELDS, weight: (prefixWeight * term.length) / (term.length + 0.3 * distance), word });
+  const groups: MatchGroup[] = [];
+  const taken = new Set<number>();
+  const exact = postings.termId(word);
+  if (exact !== undefined) {
+    taken.add(exact);
+    groups.push({ kind: 'exact', members: [{ termId: exact, weight: 1 }] });
+  }
+  const stemmed = vocabulary.withStem(stemOf(word));
+  for (const termId of stemmed) taken.add(termId);
+  const exactGroup = groups[0];
+  if (exactGroup && stemmed.length === 1 && stemmed[0] === exact) {
+    // Most words have no other form: their stem group is the word itself.
+    exactGroup.alsoStem = true;
+  } else if (stemmed.length > 0) {
+    groups.push({ kind: 'stem', members: stemmed.map((termId) => ({ termId, weight: 1 })) });
+  }
+
+  const prefixAllowed = policy.prefix === 'all' || (policy.prefix === 'last' && last);
+  if (prefixAllowed && policy.weights.prefix > 0 && word.length >= MIN_PREFIX_LENGTH) {
+    const completions: number[] = [];
+    vocabulary.withPrefix(word, (termId) => {
+      if (!taken.has(termId)) completions.push(termId);
+    });
+    // Closest completions first; among equals, the more common (the likelier word).
+    const length = (termId: number) => vocabulary.word(termId).length;
+    completions.sort((x, y) => length(x) - length(y) || df(y) - df(x));
+    const members = completions.slice(0, MAX_PREFIX_EXPANSIONS).map((termId) => {
+      taken.add(termId);
+      const distance = length(termId) - word.length;
+      return { termId, weight: length(termId) / (length(termId) + 0.3 * distance) };
+    });
+    if (members.length > 0) groups.push({ kind: 'prefix', members });
+  }
+
+  const unknown = exact === undefined && stemmed.length === 0;
+  const distance = word.length >= policy.typoLengths.two ? 2 : word.length >= policy.typoLengths.one ? 1 : 0;
+  const typoAllowed = policy.fuzzy === 'all' || (policy.fuzzy === 'unknown' && unknown);
+  if (typoAllowed && distance > 0 && policy.weights.fuzzy > 0) {
+    // One edit first; two only when nothing is one edit away: the two-edit neighbours of a word
+    // with a close correction were mostly noise.
+    let near = [...vocabulary.near(word, 1)].filter(([termId]) => !taken.has(termId));
+    if (near.length === 0 && distance > 1) near = [...vocabulary.near(word, distance)].filter(([termId]) => !taken.has(termId));
+    near.sort((x, y) => x[1] - y[1] || df(y[0]) - df(x[0]));
+    near = near.slice(0, MAX_FUZZY_EXPANSIONS);
+    const mostCommon = Math.max(1, ...near.map(([termId]) => df(termId)));
+    // One group per correction (with its other forms: a typo often changes how a word stems,
+    // configuraton): the person meant one word, so a document counts its likeliest one.
+    for (const [termId, edits] of near) {
+      if (taken.has(termId)) continue;
+      const length = vocabulary.word(termId).length;
+      const prior = policy.typoPrior === 0 ? 1 : (df(termId) / mostCommon) ** policy.typoPrior;
+      const weight = (prior * length) / (length + edits);
+      const members: Member[] = [{ termId, weight }];
+      taken.add(termId);
+      // Its other forms count as much less as a word's other forms count less than the word.
+      const formWeight = weight * Math.min(1, policy.weights.stem / Math.max(policy.weights.exact, Number.EPSILON));
+      for (const sibling of vocabulary.siblings(termId)) {
+        if (taken.has(sibling)) continue;
+        taken.add(sibling);
+        members.push({ termId: sibling, weight: formWeight });
       }
+      groups.push({ kind: 'fuzzy', members });
     }
-    if (plan.fuzzy !== false) {
-      // Spelling corrections first (one edit of the word as typed); stems one edit away only when
-      // there are none, and two edits only when neither finds anything: a search at distance 2
-      // visits far more of the tree, and adds more noise than answers.
-      const corrected = plan.corrections.some((term) => !seen.has(term));
-      let near = corrected ? [] : [...vocabulary.fuzzyGet(plan.term, 1)].filter(([term]) => !seen.has(term));
-      if (plan.fuzzy > 1 && near.length === 0 && !corrected) {
-        near = [...vocabulary.fuzzyGet(plan.term, plan.fuzzy)].filter(([term]) => !seen.has(term));
-      }
-      near.sort((x, y) => x[1][1] - y[1][1] || df(y[1][0]) - df(x[1][0]));
-      for (const [term, [termId, distance]] of near.slice(0, MAX_FUZZY_EXPANSIONS)) {
-        seen.add(term);
-        out.push({ term, termId, mask: ALL_FIELDS, weight: (fuzzyWeight * term.length) / (term.length + distance), word });
-      }
-    }
-    for (const term of plan.corrections) {
-      const termId = seen.has(term) ? undefined : postings.termId(term);
-      if (termId === undefined) continue;
-      seen.add(term);
-      out.push({ term, termId, mask: ALL_FIELDS, weight: fuzzyWeight, word });
-    }
-  });
-  return out;
+  }
+  return { word, groups, counts: true, weight: 1 };
 }

@@ -7,7 +7,7 @@
  * Changing what is indexed, or the policy below, changes what a snapshot means:
  * bump this so an old snapshot is rebuilt rather than loaded with the wrong meaning.
  */
-export const SEARCH_OPTIONS_VERSION = 5;
+export const SEARCH_OPTIONS_VERSION = 6;
 
 /** Shortest word (as typed, and as stemmed) that is also matched as the start of longer words. */
 export const MIN_PREFIX_LENGTH = 3;
@@ -23,31 +23,66 @@ export function fuzzyDistance(term: string): number | false {
   return 2;
 }
 
+/** The kinds of match a query word has in a document, strongest first. */
+export const MATCH_KINDS = ['exact', 'stem', 'prefix', 'fuzzy'] as const;
+export type MatchKind = (typeof MATCH_KINDS)[number];
+
 /**
  * How a query is matched and ranked. The shipped policy is `SEARCH_POLICY`;
- * the evaluation compares variants of it.
+ * the evaluation compares variants of it (bench/eval/variants.ts).
  */
 export interface SearchPolicy {
   /** Field weights: a word in the title counts this many times a word in the text. */
   boost: { title: number; tags: number; text: number };
-  /** Which query words also match longer index terms: every word of 3+ characters, the last one only (as typed), or none. */
+  /**
+   * Score weight of each kind of match of a query word: `exact` the word as
+   * typed (folded), `stem` any word of its stem (the typed one included),
+   * `prefix` longer words it starts (3+ letters), `fuzzy` words a typo away.
+   */
+  weights: Record<MatchKind, number>;
+  /**
+   * Questions (queries of at least `minWords` distinct words) weigh the kinds of
+   * match this way instead: asked in a person's own words, their word forms say
+   * little about the answer's. `false`: as short queries.
+   */
+  questions: { minWords: number; weights: Record<MatchKind, number>; bm25?: { k: number; b: number; d: number } } | false;
+  /**
+   * How one word's kinds of match add up in a document: all of them (`sum`),
+   * only the best (`max`), or (`forms`) its forms add up (as typed, by stem:
+   * the same word) while a prefix or typo reading is an alternative to them
+   * (another word the person may have meant): the best reading counts.
+   */
+  combine: 'sum' | 'max' | 'forms';
+  /** Which query words also match longer words: every word of 3+ letters, the last one only (as typed), or none. */
   prefix: 'all' | 'last' | 'none';
   /**
    * Which query words are matched with typos: those the index does not hold
    * (`unknown`: a word that exists is taken as meant), every word, or none.
    */
   fuzzy: 'unknown' | 'all' | 'none';
-  /** Score multipliers for a prefix and a fuzzy match, relative to an exact one (1). */
-  weights: { prefix: number; fuzzy: number };
+  /** Shortest word (folded) allowed one typo, and two (when nothing is one typo away). */
+  typoLengths: { one: number; two: number };
+  /**
+   * Typo candidates weighed by how common they are: each by (its document
+   * frequency / the most common candidate's) to this power; 0 weighs them alike.
+   */
+  typoPrior: number;
   /** BM25 parameters (d > 0: BM25+). */
   bm25: { k: number; b: number; d: number };
-  /** Multiply a document's score by how many query words it matched (MiniSearch's default), or not. */
-  coordination: boolean;
-  /** For a word the index lacks, also search the index terms of its one-edit spelling corrections (at the fuzzy weight). */
-  corrections: boolean;
+  /**
+   * A document's score is multiplied by (query words it matched) to this
+   * power: 1 is MiniSearch's rule, 0 none.
+   */
+  coordination: number;
+  /**
+   * In coordination, a word matched only by a weaker kind (its stem, a prefix,
+   * a typo) counts as that kind's weight relative to the word's strongest
+   * kind, not as a whole word.
+   */
+  partialWords: boolean;
   /**
    * Pseudo-relevance feedback for long queries (RM3-style): when a query has at least
-   * `minWords` distinct index terms, the best `terms` terms of the first pass's top `docs`
+   * `minWords` distinct words, the best `terms` stems of the first pass's top `docs`
    * documents are added at `weight` (relative to a query word) and the query is run again.
    * `false`: off.
    */
@@ -60,22 +95,28 @@ export interface SearchPolicy {
 }
 
 /** The shipped policy; changing it changes what a snapshot means (bump SEARCH_OPTIONS_VERSION). */
-// Tuned with `npm run eval` (Cranfield nDCG@10 and til known-item recall; see bench/eval --variants):
-// a title boost of 3 buried write-ups whose words sit in the body (known-item hit@1 0.73 → 0.85 at 1.5);
-// plain BM25 (d 0) and b 0.75 add about 0.01 nDCG; the word-count multiplier is worth 0.3 hit@1.
+// Chosen with `npm run eval -- --variants` (bench/eval/variants.ts has a row per choice): known-item
+// queries under four query models on til, rust-blog and Cranfield, beside MiniSearch and BM25.
 export const SEARCH_POLICY: SearchPolicy = {
-  boost: { title: 1.5, tags: 1.5, text: 1 },
-  prefix: 'all',
+  boost: { title: 1, tags: 1.5, text: 1 },
+  // The word as typed counts twice its other forms: a document holding the words typed is the one
+  // looked for more often than one holding their stems (Porter groups general with generate).
+  weights: { exact: 1, stem: 0.5, prefix: 0.3, fuzzy: 0.75 },
+  // Long questions (Cranfield's) are asked in the asker's words, not the answer's: their words are
+  // matched by stem, as plain BM25.
+  questions: { minWords: 5, weights: { exact: 0.25, stem: 1, prefix: 0.3, fuzzy: 0.5 }, bm25: { k: 1.2, b: 0.75, d: 0 } },
+  combine: 'sum',
+  // Completion where people type it: the last word (the eval finds no gain in expanding the others).
+  prefix: 'last',
   fuzzy: 'unknown',
-  weights: { prefix: 0.3, fuzzy: 0.5 },
-  bm25: { k: 1.2, b: 0.75, d: 0 },
-  coordination: true,
-  // Worth +0.03 known-item hit@5 on typo queries (eval --variants): a typo often changes how a word
-  // stems (cryptominnig), so it is corrected as typed, then stemmed.
-  corrections: true,
-  // Long questions (Cranfield's) gain from the words of their first pass's top documents: nDCG@10
-  // 0.375 → 0.407, MAP 0.310 → 0.345 (eval; 0.399-0.412 over docs 5-15, terms 10-20, weight 0.3-0.7).
-  // /find queries of 1-4 words never reach minWords: they run exactly as before, at the same cost.
+  // A dropped letter makes "term" the unknown "trm": three letters are enough for one typo.
+  typoLengths: { one: 3, two: 6 },
+  typoPrior: 0,
+  bm25: { k: 1.2, b: 0.75, d: 0.5 },
+  coordination: 1.5,
+  partialWords: true,
+  // Long questions gain from the words of their first pass's top documents (RM3-style feedback).
+  // /find queries of 1-4 words never reach minWords: they run without it, at the same cost.
   feedback: { minWords: 5, docs: 10, terms: 20, weight: 0.5 },
   profileWeight: 0.5,
 };

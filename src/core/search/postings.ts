@@ -20,6 +20,13 @@ export const ALL_FIELDS = (1 << FIELD_COUNT) - 1;
 /** A document's terms per field: term → frequency, in order of first occurrence. */
 export type FieldTerms = ReadonlyArray<ReadonlyMap<string, number>>;
 
+/** A document's distinct terms in one field, by id, with their frequencies: the first `count` of each. */
+export interface FieldPostings {
+  ids: ArrayLike<number>;
+  tfs: ArrayLike<number>;
+  count: number;
+}
+
 const MAX_TF = 0xffff;
 
 /**
@@ -125,11 +132,35 @@ export class Postings {
     }
   }
 
+  /** A term's id, made when the index does not hold it yet (`onNewTerm` hears of it). */
+  termIdOrNew(term: string, onNewTerm?: (term: string, termId: number) => void): number {
+    let termId = this.termIds.get(term);
+    if (termId === undefined) {
+      termId = this.newTerm(term);
+      onNewTerm?.(term, termId);
+    }
+    return termId;
+  }
+
   /**
    * Adds a document under a new slot. `lengths` are the fields' lengths in
    * terms; `onNewTerm` hears of every term the index did not hold.
    */
   add(id: string, fieldTerms: FieldTerms, lengths: readonly number[], onNewTerm?: (term: string, termId: number) => void): number {
+    const fields = fieldTerms.map((terms) => {
+      const ids: number[] = [];
+      const tfs: number[] = [];
+      terms.forEach((tf, term) => {
+        ids.push(this.termIdOrNew(term, onNewTerm));
+        tfs.push(tf);
+      });
+      return { ids, tfs, count: ids.length };
+    });
+    return this.addTermIds(id, fields, lengths);
+  }
+
+  /** Adds a document under a new slot from its distinct term ids and frequencies per field (each term once per field). */
+  addTermIds(id: string, fields: ReadonlyArray<FieldPostings | undefined>, lengths: readonly number[]): number {
     if (this.slots.has(id)) throw new Error(`search: document ${id} is already indexed`);
     const slot = this.ids.length;
     this.ensureSlots(slot + 1);
@@ -142,17 +173,10 @@ export class Postings {
       const length = lengths[field] ?? 0;
       this.lengths[field]![slot] = length;
       this.lengthSums[field] = this.lengthSums[field]! + length;
-      const terms = fieldTerms[field];
+      const terms = fields[field];
       if (!terms) continue;
-      for (const [term, tf] of terms) {
-        let termId = this.termIds.get(term);
-        if (termId === undefined) {
-          termId = this.newTerm(term);
-          onNewTerm?.(term, termId);
-        }
-        this.append(termId * FIELD_COUNT + field, slot, tf);
-        distinct += 1;
-      }
+      for (let i = 0; i < terms.count; i += 1) this.append(terms.ids[i]! * FIELD_COUNT + field, slot, terms.tfs[i]!);
+      distinct += terms.count;
     }
     this.distinct[slot] = distinct;
     this.totalPostings += distinct;

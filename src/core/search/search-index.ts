@@ -1,19 +1,20 @@
 /**
- * One search index over profile items, articles and notes: posting lists of
- * our own (typed arrays), the vocabulary in MiniSearch's public SearchableMap
- * (prefix and typo lookups), BM25 ranking under a `SearchPolicy`.
+ * One search index over profile items, articles and notes: the words of each
+ * field as written (folded) in posting lists of our own (typed arrays), a
+ * vocabulary that groups them by stem and finds prefixes and typos, and BM25
+ * ranking under a `SearchPolicy`.
  */
-import SearchableMap from 'minisearch/SearchableMap';
-import { foldCase, indexTerm, tagTerm, tokenize } from '../text/words.ts';
-import { documentTerms, fieldTexts } from './document-terms.ts';
-import { expandPlans, planQuery, type Lexicon } from './plan.ts';
+import { stemOf, surfaceTerm } from '../text/words.ts';
+import { DocumentReader } from './document-terms.ts';
+import { planQuery, type Lexicon } from './plan.ts';
 import { SEARCH_POLICY, type SearchPolicy } from './policy.ts';
 import { Postings } from './postings.ts';
-import { Scorer, type KeepSlot } from './rank.ts';
+import { Scorer, modeOf, type KeepSlot } from './rank.ts';
 import { loadPostingsJSON, postingsProblem, postingsToJSON, type PostingsJSON, type SearchIndexJSON } from './serialize.ts';
 import { makeSnippet } from './snippet.ts';
-import { complete, didYouMean, type SuggestContext } from './suggest.ts';
-import type { DocKind, IndexedDoc, Keep, RankOptions, Ranking, SearchHit, SearchOutcome, SearchQuery } from './types.ts';
+import { complete, didYouMean } from './suggest.ts';
+import { Vocabulary } from './vocabulary.ts';
+import type { DocKind, IndexedDoc, Keep, RankOptions, Ranking, SearchHit } from './types.ts';
 
 export type { SearchIndexJSON };
 export type { DocKind, HitSource, IndexedDoc, Keep, RankedMatch, RankOptions, Ranking, SearchHit, SearchOutcome, SearchQuery } from './types.ts';
@@ -36,8 +37,9 @@ export interface SearchIndexOptions {
 /** The search index and the documents it was built from. */
 export class SearchIndex {
   private readonly docs = new Map<string, IndexedDoc>();
-  private readonly lexicon: Lexicon = { postings: new Postings(), vocabulary: new SearchableMap<number>() };
+  private readonly lexicon: Lexicon = { postings: new Postings(), vocabulary: new Vocabulary(stemOf) };
   private readonly scorer: Scorer;
+  private readonly reader: DocumentReader;
   readonly policy: SearchPolicy;
   private readonly loadText: ((doc: IndexedDoc) => string | undefined) | undefined;
   /** Called after every change; settable so an owner can start listening once loading is over. */
@@ -49,10 +51,10 @@ export class SearchIndex {
     this.onChange = options.onChange;
     this.scorer = new Scorer(this.lexicon, this.policy);
     // A vacuum drops the terms no live document holds and renumbers the rest.
-    this.lexicon.postings.onRenumberTerms = () => {
-      const vocabulary = new SearchableMap<number>();
-      this.lexicon.postings.terms.forEach((term, termId) => vocabulary.set(term, termId));
-      this.lexicon.vocabulary = vocabulary;
+    this.reader = new DocumentReader(this.lexicon.postings, (term, termId) => this.lexicon.vocabulary.add(term, termId));
+    this.lexicon.postings.onRenumberTerms = (map) => {
+      this.lexicon.vocabulary.renumber(map, this.lexicon.postings.terms);
+      this.reader.forget();
     };
   }
 
@@ -83,10 +85,10 @@ export class SearchIndex {
 
   /** Adds a document, or replaces the one with the same id. */
   upsert(doc: IndexedDoc): void {
-    const { postings, vocabulary } = this.lexicon;
+    const { postings } = this.lexicon;
     if (this.docs.has(doc.id)) postings.remove(doc.id);
-    const { fields, lengths } = documentTerms(doc);
-    postings.add(doc.id, fields, lengths, (term, termId) => vocabulary.set(term, termId));
+    const { fields, lengths } = this.reader.read(doc);
+    postings.addTermIds(doc.id, fields, lengths);
     this.docs.set(doc.id, this.keptForm(doc));
     this.onChange?.();
   }
@@ -111,29 +113,6 @@ export class SearchIndex {
     }
   }
 
-  /** Ranked search with filters; a query of filters only lists matching documents, newest first. */
-  search(query: SearchQuery, limit: number): SearchOutcome {
-    const matchesFilters = (doc: IndexedDoc): boolean =>
-      (query.kinds.length === 0 || query.kinds.includes(doc.kind)) &&
-      // Tags are kept as written; the query's are folded (#café finds café).
-      query.tags.every((tag) => doc.tags.some((docTag) => docTag === tag || tagTerm(docTag) === tag));
-
-    if (!tokenize(query.text).some((word) => indexTerm(word) !== undefined)) {
-      if (query.kinds.length === 0 && query.tags.length === 0) return { hits: [], total: 0 };
-      const listed = [...this.docs.values()].filter(matchesFilters);
-      listed.sort((a, b) => (b.date ?? '').localeCompare(a.date ?? ''));
-      return { total: listed.length, hits: listed.slice(0, limit).map((doc) => this.hit(doc, new Set(), 0)) };
-    }
-    const filtered = query.kinds.length > 0 || query.tags.length > 0;
-    const { matches, total } = this.rank(query.text, { limit, ...(filtered ? { keep: matchesFilters } : {}) });
-    const hits: SearchHit[] = [];
-    for (const match of matches) {
-      const doc = this.docs.get(match.id);
-      if (doc) hits.push(this.hit(doc, new Set(match.terms), match.score));
-    }
-    return { hits, total };
-  }
-
   /**
    * The best `limit` documents for a free-text query under the policy, and how
    * many matched in all (among those `keep` keeps). Each word is matched
@@ -146,12 +125,13 @@ export class SearchIndex {
     const keepSlot = this.keepSlot(keep);
     const plans = planQuery(text, this.policy, this.lexicon);
     if (plans.length === 0) return { matches: [], total: 0 };
-    const expansions = expandPlans(plans, this.policy, this.lexicon);
+    const questions = this.policy.questions;
+    const mode = modeOf(this.policy, questions !== false && plans.length >= questions.minWords);
     const feedback = this.policy.feedback;
-    if (feedback === false || plans.length < feedback.minWords) return this.scorer.score(expansions, limit, keepSlot);
+    if (feedback === false || plans.length < feedback.minWords) return this.scorer.score(plans, limit, keepSlot, mode);
     // Pseudo-relevance feedback: only for long queries (questions, not the few words /find gets).
-    const first = this.scorer.score(expansions, Math.max(feedback.docs, limit), keepSlot);
-    const extra = this.scorer.feedbackTerms(first.matches.slice(0, feedback.docs), plans, (id) => {
+    const first = this.scorer.score(plans, Math.max(feedback.docs, limit), keepSlot, mode);
+    const extra = this.scorer.feedbackPlans(first.matches.slice(0, feedback.docs), plans, (id) => {
       const doc = this.docs.get(id);
       return doc ? `${doc.title} ${this.textOf(doc)}` : '';
     });
@@ -160,23 +140,29 @@ export class SearchIndex {
     // terms in, a document on the query's topic is found by them, and multiplying by the count
     // of query words put back the bias toward documents that merely repeat the question's words
     // (Cranfield nDCG@10 0.389 with it, 0.407 without; eval sweep over docs 5-15, terms 10-20, weight 0.3-0.7).
-    return this.scorer.score([...expansions, ...extra], limit, keepSlot, false);
+    return this.scorer.score([...plans, ...extra], limit, keepSlot, { ...mode, coordination: 0 });
   }
 
   /**
    * How many documents of each kind (among those `keep` keeps) hold at least
-   * `needed` of the given index terms (exactly, in any field). Read off the
-   * posting lists: no scoring, so a topic made of common words costs
-   * milliseconds at 100k documents.
+   * `needed` of the given words, each in any of its forms (a word or its stem,
+   * as `indexTerm` gives it), in any field. Read off the posting lists: no
+   * scoring, so a topic made of common words costs milliseconds at 100k documents.
    */
   countWithTerms(terms: readonly string[], needed: number, keep?: Keep): Record<DocKind, number> {
-    const { postings } = this.lexicon;
+    const { postings, vocabulary } = this.lexicon;
     const matched = new Map<number, number>();
-    for (const term of new Set(terms)) {
-      const termId = postings.termId(term);
-      if (termId === undefined) continue;
+    const stems = new Set<string>();
+    for (const term of terms) {
+      const word = surfaceTerm(term) ?? term;
+      stems.add(stemOf(word));
+    }
+    for (const stem of stems) {
       const holders = new Set<number>();
-      postings.forEachSlot(termId, (slot) => holders.add(slot));
+      // Both readings of a stem given as a word: "configur" is its own stem's form and the stem of "configure".
+      for (const termId of new Set([...vocabulary.withStem(stem), ...vocabulary.withStem(stemOf(stem))])) {
+        postings.forEachSlot(termId, (slot) => holders.add(slot));
+      }
       for (const slot of holders) matched.set(slot, (matched.get(slot) ?? 0) + 1);
     }
     const counts: Record<DocKind, number> = { note: 0, article: 0, profile: 0 };
@@ -193,12 +179,12 @@ export class SearchIndex {
    * the documents `keep` keeps (see suggest.ts).
    */
   didYouMean(text: string, limit = 3, keep?: Keep): string[] {
-    return didYouMean(this.suggestContext(keep), text, limit);
+    return didYouMean(this.lexicon, this.keepSlot(keep), text, limit);
   }
 
   /** Completions for a partly typed query: whole queries, best first, from the documents `keep` keeps. */
   complete(partial: string, limit: number, keep?: Keep): string[] {
-    return complete(this.suggestContext(keep), partial, limit);
+    return complete(this.lexicon, this.keepSlot(keep), partial, limit);
   }
 
   /** A document as a search result, with a snippet around the given index terms. */
@@ -227,7 +213,7 @@ export class SearchIndex {
     if (problem) throw new Error(`search: cannot load the saved index (${problem})`);
     const index = new SearchIndex(options);
     const { postings, vocabulary } = index.lexicon;
-    loadPostingsJSON(postings, json.index as PostingsJSON, (term, termId) => vocabulary.set(term, termId));
+    loadPostingsJSON(postings, json.index as PostingsJSON, (term, termId) => vocabulary.add(term, termId));
     for (const doc of json.docs) index.docs.set(doc.id, index.keptForm(doc));
     return index;
   }
@@ -240,28 +226,6 @@ export class SearchIndex {
       const doc = id === undefined ? undefined : this.docs.get(id);
       return doc !== undefined && keep(doc);
     };
-  }
-
-  private suggestContext(keep: Keep | undefined): SuggestContext {
-    const { postings } = this.lexicon;
-    return {
-      lexicon: this.lexicon,
-      keep: this.keepSlot(keep),
-      surfaceOf: (slot, term) => {
-        const id = postings.ids[slot];
-        const doc = id === undefined ? undefined : this.docs.get(id);
-        return doc ? this.surfaceOf(doc, term) : undefined;
-      },
-    };
-  }
-
-  /** The word in a document that an index term came from. */
-  private surfaceOf(doc: IndexedDoc, term: string): string | undefined {
-    const texts = fieldTexts({ ...doc, text: this.textOf(doc) });
-    for (const word of tokenize(texts.join(' '))) {
-      if (indexTerm(word) === term || tagTerm(word) === term) return foldCase(word);
-    }
-    return undefined;
   }
 
   /** An article's text is left out of memory when it can be read back. */

@@ -78,6 +78,16 @@ export function tokenize(text: string): string[] {
   return text.match(wordPattern(text)) ?? [];
 }
 
+/** The words of a text, each folded (`foldCase`): what indexing reads, at half the cost of folding word by word. */
+export function foldedWords(text: string): string[] {
+  // Lower-casing moves no word boundary (no letter becomes a space or punctuation): lower-case the
+  // whole text, then fold only the words that need more (diacritics).
+  if (!NON_ASCII.test(text)) return text.toLowerCase().match(ASCII_WORD) ?? [];
+  const words = text.toLowerCase().match(WORD) ?? [];
+  for (let i = 0; i < words.length; i += 1) if (NON_ASCII.test(words[i]!)) words[i] = foldCase(words[i]!);
+  return words;
+}
+
 /** The words of a text with their positions, for snippets. */
 export function tokenizeWithOffsets(text: string): Array<{ word: string; start: number; end: number }> {
   const words: Array<{ word: string; start: number; end: number }> = [];
@@ -88,15 +98,35 @@ export function tokenizeWithOffsets(text: string): Array<{ word: string; start: 
 }
 
 /**
- * A word as the index keeps it: folded, stop words dropped, stemmed (Porter).
- * Returns undefined for a word that is not indexed.
+ * A word as typed or written, as the index keeps it: folded, stop words
+ * dropped (undefined), not stemmed. The index holds these; `stemOf` groups them.
  */
-export function indexTerm(word: string): string | undefined {
+export function surfaceTerm(word: string): string | undefined {
   const folded = foldCase(word);
   if (!folded || STOP_WORDS.has(folded)) return undefined;
-  // NOTE: the stemmer is for English words; leave numbers and mixed tokens such as libgit2 alone.
-  if (!/^[a-z]+$/.test(folded)) return folded;
-  return stem(folded);
+  return folded;
+}
+
+/**
+ * The stem of a folded word (Porter). Numbers and mixed tokens such as
+ * libgit2 are their own stem: the stemmer is for English words.
+ */
+export function stemOf(folded: string): string {
+  return /^[a-z]+$/.test(folded) ? stem(folded) : folded;
+}
+
+/**
+ * A word's stem as the index groups words: folded, stop words dropped, stemmed
+ * (Porter). Returns undefined for a word that is not indexed.
+ */
+export function indexTerm(word: string): string | undefined {
+  const folded = surfaceTerm(word);
+  return folded === undefined ? undefined : stemOf(folded);
+}
+
+/** Whether a folded word is an English stop word (never indexed, never searched). */
+export function isStopWord(folded: string): boolean {
+  return STOP_WORDS.has(folded);
 }
 
 /** Recent stems: a text repeats its words, and stemming is most of the cost of indexing one. */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { foldCase, indexTerm, tokenize } from '../../../src/core/text/words.ts';
+import { foldCase, foldedWords, indexTerm, tokenize } from '../../../src/core/text/words.ts';
 
 // The rule every tokenizer of tinker follows (MiniSearch's default): white space and punctuation separate words.
 const UNICODE_RULE = /[^\n\r\p{Z}\p{P}]+/gu;
@@ -27,5 +27,13 @@ describe('text', () => {
     expect(indexTerm('Configurations')).toBe(indexTerm('Configurations'));
     expect(indexTerm('the')).toBeUndefined();
     expect(indexTerm('libgit2')).toBe('libgit2');
+  });
+});
+
+describe('folded words', () => {
+  it('are the words of a text, each folded as foldCase folds it', () => {
+    for (const text of ['Git-LFS: "Fetch" (a+b) x=1 $HOME', 'Crème BRÛLÉE — naïve… «Quoted» 東京 CAFÉ', 'İstanbul ǅemal Straße']) {
+      expect(foldedWords(text)).toEqual(tokenize(text).map(foldCase));
+    }
   });
 });
