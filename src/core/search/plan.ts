@@ -7,11 +7,13 @@
 import { stemOf, surfaceTerm, tokenize } from '../text/words.ts';
 import { MAX_FUZZY_EXPANSIONS, MAX_PREFIX_EXPANSIONS, MIN_PREFIX_LENGTH, type MatchKind, type SearchPolicy } from './policy.ts';
 import type { Postings } from './postings.ts';
+import type { IndexedDoc } from './types.ts';
 import type { Vocabulary } from './vocabulary.ts';
 
 /** The index's words: their postings, and what the vocabulary knows of them (stems, order, typos). */
 export interface Lexicon {
-  postings: Postings;
+  /** Each live document's kept form is the record of its slot. */
+  postings: Postings<IndexedDoc>;
   vocabulary: Vocabulary;
 }
 

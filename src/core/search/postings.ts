@@ -20,6 +20,21 @@ export const ALL_FIELDS = (1 << FIELD_COUNT) - 1;
 /** A document's terms per field: term → frequency, in order of first occurrence. */
 export type FieldTerms = ReadonlyArray<ReadonlyMap<string, number>>;
 
+/** The postings of an index without removed documents, lists back to back in term and field order (a snapshot's). */
+export interface PackedPostings {
+  /** Document ids by slot. */
+  ids: readonly string[];
+  /** Per field id, each slot's field length. */
+  lengths: readonly Uint32Array[];
+  /** Terms by term id. */
+  terms: readonly string[];
+  /** Per `termId * FIELD_COUNT + field`: the list's length. */
+  counts: Uint32Array;
+  /** The lists, in that order: slots ascending within a list, and frequencies. */
+  docs: Uint32Array;
+  tfs: Uint16Array;
+}
+
 /** A document's distinct terms in one field, by id, with their frequencies: the first `count` of each. */
 export interface FieldPostings {
   ids: ArrayLike<number>;
@@ -34,7 +49,7 @@ const MAX_TF = 0xffff;
  * document's slot is marked dead and its postings stay until enough are dead
  * to be worth a vacuum, which renumbers the live ones (order kept).
  */
-export class Postings {
+export class Postings<T = unknown> {
   private readonly termIds = new Map<string, number>();
   /** Index terms by term id. */
   terms: string[] = [];
@@ -50,6 +65,8 @@ export class Postings {
   /** The external id of each slot (`article:…`), or undefined once removed. */
   ids: Array<string | undefined> = [];
   private readonly slots = new Map<string, number>();
+  /** What the owner keeps with each live slot (the index: its document), by slot. */
+  private records: Array<T | undefined> = [];
   /** 1 for a live slot. */
   alive: Uint8Array = new Uint8Array(256);
   /** Each field's length (terms, repeats counted) by slot. */
@@ -87,6 +104,29 @@ export class Postings {
 
   slotOf(id: string): number | undefined {
     return this.slots.get(id);
+  }
+
+  /** What the owner keeps with a live document (by id, or by slot). */
+  record(id: string): T | undefined {
+    const slot = this.slots.get(id);
+    return slot === undefined ? undefined : this.records[slot];
+  }
+
+  recordAt(slot: number): T | undefined {
+    return this.alive[slot] === 1 ? this.records[slot] : undefined;
+  }
+
+  setRecord(slot: number, record: T): void {
+    if (this.alive[slot] !== 1) throw new Error(`search: no document in slot ${slot}`);
+    this.records[slot] = record;
+  }
+
+  /** The live documents' records, in slot order. */
+  *liveRecords(): Generator<T> {
+    for (let slot = 0; slot < this.ids.length; slot += 1) {
+      const record = this.records[slot];
+      if (this.alive[slot] === 1 && record !== undefined) yield record;
+    }
   }
 
   /** Length of a term's list in a field (dead slots included until a vacuum). */
@@ -146,7 +186,7 @@ export class Postings {
    * Adds a document under a new slot. `lengths` are the fields' lengths in
    * terms; `onNewTerm` hears of every term the index did not hold.
    */
-  add(id: string, fieldTerms: FieldTerms, lengths: readonly number[], onNewTerm?: (term: string, termId: number) => void): number {
+  add(id: string, fieldTerms: FieldTerms, lengths: readonly number[], onNewTerm?: (term: string, termId: number) => void, record?: T): number {
     const fields = fieldTerms.map((terms) => {
       const ids: number[] = [];
       const tfs: number[] = [];
@@ -156,15 +196,16 @@ export class Postings {
       });
       return { ids, tfs, count: ids.length };
     });
-    return this.addTermIds(id, fields, lengths);
+    return this.addTermIds(id, fields, lengths, record);
   }
 
   /** Adds a document under a new slot from its distinct term ids and frequencies per field (each term once per field). */
-  addTermIds(id: string, fields: ReadonlyArray<FieldPostings | undefined>, lengths: readonly number[]): number {
+  addTermIds(id: string, fields: ReadonlyArray<FieldPostings | undefined>, lengths: readonly number[], record?: T): number {
     if (this.slots.has(id)) throw new Error(`search: document ${id} is already indexed`);
     const slot = this.ids.length;
     this.ensureSlots(slot + 1);
     this.ids.push(id);
+    this.records.push(record);
     this.slots.set(id, slot);
     this.alive[slot] = 1;
     this.live += 1;
@@ -268,12 +309,81 @@ export class Postings {
     return map;
   }
 
+  /** Whether removed documents still hold postings (a vacuum would drop them). */
+  get hasDead(): boolean {
+    return this.live < this.ids.length;
+  }
+
+  /**
+   * The arenas as they are, for writing the lists without copying them out
+   * (`starts`/`counts` per `termId * FIELD_COUNT + field`, `lists` of them).
+   * Only for an index without removed documents (vacuum first).
+   */
+  arenas(): { docs: Uint32Array; tfs: Uint16Array; starts: Uint32Array; counts: Uint32Array; lists: number; total: number } {
+    if (this.hasDead) throw new Error('search: vacuum before writing the postings');
+    const lists = this.terms.length * FIELD_COUNT;
+    let total = 0;
+    for (let at = 0; at < lists; at += 1) total += this.counts[at]!;
+    return { docs: this.docs, tfs: this.tfs, starts: this.starts, counts: this.counts, lists, total };
+  }
+
+  /** An index from its packed form (`packed`); the arrays are taken over, not copied. */
+  static fromPacked<T>(packed: PackedPostings, records?: readonly T[]): Postings<T> {
+    const postings = new Postings<T>();
+    if (records && records.length !== packed.ids.length) throw new Error('search: packed postings and their records do not fit');
+    postings.records = records ? [...records] : new Array<T | undefined>(packed.ids.length);
+    const n = packed.ids.length;
+    const lists = packed.terms.length * FIELD_COUNT;
+    if (packed.counts.length !== lists || packed.lengths.length !== FIELD_COUNT || packed.docs.length !== packed.tfs.length) {
+      throw new Error('search: packed postings do not fit together');
+    }
+    postings.ensureSlots(n);
+    packed.ids.forEach((id, slot) => {
+      postings.ids.push(id);
+      postings.slots.set(id, slot);
+    });
+    postings.alive.fill(1, 0, n);
+    postings.live = n;
+    for (let field = 0; field < FIELD_COUNT; field += 1) {
+      const lengths = packed.lengths[field]!;
+      if (lengths.length !== n) throw new Error('search: packed field lengths do not fit the documents');
+      postings.lengths[field]!.set(lengths);
+      let sum = 0;
+      for (let slot = 0; slot < n; slot += 1) sum += lengths[slot]!;
+      postings.lengthSums[field] = sum;
+    }
+    postings.terms = [...packed.terms];
+    packed.terms.forEach((term, termId) => postings.termIds.set(term, termId));
+    postings.starts = new Uint32Array(Math.max(64, lists));
+    postings.counts = new Uint32Array(postings.starts.length);
+    postings.counts.set(packed.counts);
+    let used = 0;
+    for (let at = 0; at < lists; at += 1) {
+      postings.starts[at] = used;
+      used += packed.counts[at]!;
+    }
+    if (used !== packed.docs.length) throw new Error('search: packed postings do not fit their counts');
+    for (let i = 0; i < used; i += 1) {
+      const slot = packed.docs[i]!;
+      if (slot >= n) throw new Error('search: a packed posting names a document that is not there');
+      postings.distinct[slot] = postings.distinct[slot]! + 1;
+    }
+    // Every list is packed: the next append to it moves it to the end with room to grow.
+    postings.rooms = postings.counts.slice();
+    postings.docs = packed.docs;
+    postings.tfs = packed.tfs;
+    postings.used = used;
+    postings.totalPostings = used;
+    return postings;
+  }
+
   /** Marks a document removed; returns its slot, or undefined when it was not indexed. */
   remove(id: string): number | undefined {
     const slot = this.slots.get(id);
     if (slot === undefined) return undefined;
     this.slots.delete(id);
     this.ids[slot] = undefined;
+    this.records[slot] = undefined;
     this.alive[slot] = 0;
     this.live -= 1;
     for (let field = 0; field < FIELD_COUNT; field += 1) this.lengthSums[field] = this.lengthSums[field]! - this.lengths[field]![slot]!;
@@ -289,10 +399,12 @@ export class Postings {
   vacuum(): void {
     const slotMap = new Int32Array(this.ids.length).fill(-1);
     const ids: Array<string | undefined> = [];
+    const records: Array<T | undefined> = [];
     for (let slot = 0; slot < this.ids.length; slot += 1) {
       if (this.alive[slot] !== 1) continue;
       slotMap[slot] = ids.length;
       ids.push(this.ids[slot]);
+      records.push(this.records[slot]);
     }
     const termMap = new Int32Array(this.terms.length).fill(-1);
     const terms: string[] = [];
@@ -336,6 +448,7 @@ export class Postings {
     this.distinct = remap(this.distinct);
     this.alive = alive;
     this.ids = ids;
+    this.records = records;
     this.slots.clear();
     ids.forEach((id, slot) => this.slots.set(id!, slot));
     this.terms = terms;

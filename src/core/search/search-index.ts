@@ -5,6 +5,7 @@
  * ranking under a `SearchPolicy`.
  */
 import { stemOf, surfaceTerm } from '../text/words.ts';
+import { decodeIndex, encodeIndex } from './binary.ts';
 import { DocumentReader } from './document-terms.ts';
 import { planQuery, type Lexicon } from './plan.ts';
 import { SEARCH_POLICY, type SearchPolicy } from './policy.ts';
@@ -36,10 +37,10 @@ export interface SearchIndexOptions {
 
 /** The search index and the documents it was built from. */
 export class SearchIndex {
-  private readonly docs = new Map<string, IndexedDoc>();
-  private readonly lexicon: Lexicon = { postings: new Postings(), vocabulary: new Vocabulary(stemOf) };
+  /** The postings hold each document's kept form as their slot's record: one map from id to slot, no second one to documents. */
+  private readonly lexicon: Lexicon = { postings: new Postings<IndexedDoc>(), vocabulary: new Vocabulary(stemOf) };
   private readonly scorer: Scorer;
-  private readonly reader: DocumentReader;
+  private reader!: DocumentReader;
   readonly policy: SearchPolicy;
   private readonly loadText: ((doc: IndexedDoc) => string | undefined) | undefined;
   /** Called after every change; settable so an owner can start listening once loading is over. */
@@ -50,10 +51,16 @@ export class SearchIndex {
     this.loadText = options.loadText;
     this.onChange = options.onChange;
     this.scorer = new Scorer(this.lexicon, this.policy);
+    this.wire();
+  }
+
+  /** Connects the document reader and the vacuum's renumbering to the lexicon's postings and vocabulary. */
+  private wire(): void {
+    const { postings, vocabulary } = this.lexicon;
+    this.reader = new DocumentReader(postings, (term, termId) => vocabulary.add(term, termId));
     // A vacuum drops the terms no live document holds and renumbers the rest.
-    this.reader = new DocumentReader(this.lexicon.postings, (term, termId) => this.lexicon.vocabulary.add(term, termId));
-    this.lexicon.postings.onRenumberTerms = (map) => {
-      this.lexicon.vocabulary.renumber(map, this.lexicon.postings.terms);
+    postings.onRenumberTerms = (map) => {
+      vocabulary.renumber(map, postings.terms);
       this.reader.forget();
     };
   }
@@ -61,35 +68,34 @@ export class SearchIndex {
   /** Number of documents of each kind. */
   counts(): Record<DocKind, number> {
     const counts: Record<DocKind, number> = { note: 0, article: 0, profile: 0 };
-    for (const doc of this.docs.values()) counts[doc.kind] += 1;
+    for (const doc of this.lexicon.postings.liveRecords()) counts[doc.kind] += 1;
     return counts;
   }
 
   get size(): number {
-    return this.docs.size;
+    return this.lexicon.postings.documentCount;
   }
 
   has(id: string): boolean {
-    return this.docs.has(id);
+    return this.lexicon.postings.slotOf(id) !== undefined;
   }
 
   /** A document as kept in memory (an article's text is empty when `loadText` is set). */
   get(id: string): IndexedDoc | undefined {
-    return this.docs.get(id);
+    return this.lexicon.postings.record(id);
   }
 
   /** All documents (for listing by filter). */
   all(): IterableIterator<IndexedDoc> {
-    return this.docs.values();
+    return this.lexicon.postings.liveRecords();
   }
 
   /** Adds a document, or replaces the one with the same id. */
   upsert(doc: IndexedDoc): void {
     const { postings } = this.lexicon;
-    if (this.docs.has(doc.id)) postings.remove(doc.id);
+    postings.remove(doc.id);
     const { fields, lengths } = this.reader.read(doc);
-    postings.addTermIds(doc.id, fields, lengths);
-    this.docs.set(doc.id, this.keptForm(doc));
+    postings.addTermIds(doc.id, fields, lengths, this.keptForm(doc));
     this.onChange?.();
   }
 
@@ -99,16 +105,14 @@ export class SearchIndex {
   }
 
   remove(id: string): boolean {
-    if (!this.docs.has(id)) return false;
-    this.docs.delete(id);
-    this.lexicon.postings.remove(id);
+    if (this.lexicon.postings.remove(id) === undefined) return false;
     this.onChange?.();
     return true;
   }
 
   /** Removes every document a predicate selects (a whole kind). */
   removeWhere(predicate: (doc: IndexedDoc) => boolean): void {
-    for (const doc of [...this.docs.values()]) {
+    for (const doc of [...this.lexicon.postings.liveRecords()]) {
       if (predicate(doc)) this.remove(doc.id);
     }
   }
@@ -132,7 +136,7 @@ export class SearchIndex {
     // Pseudo-relevance feedback: only for long queries (questions, not the few words /find gets).
     const first = this.scorer.score(plans, Math.max(feedback.docs, limit), keepSlot, mode);
     const extra = this.scorer.feedbackPlans(first.matches.slice(0, feedback.docs), plans, (id) => {
-      const doc = this.docs.get(id);
+      const doc = this.get(id);
       return doc ? `${doc.title} ${this.textOf(doc)}` : '';
     });
     if (extra.length === 0) return first.matches.length > limit ? { matches: first.matches.slice(0, limit), total: first.total } : first;
@@ -168,7 +172,7 @@ export class SearchIndex {
     const counts: Record<DocKind, number> = { note: 0, article: 0, profile: 0 };
     for (const [slot, count] of matched) {
       if (count < needed) continue;
-      const doc = this.docs.get(postings.ids[slot]!);
+      const doc = postings.recordAt(slot);
       if (doc && (!keep || keep(doc))) counts[doc.kind] += 1;
     }
     return counts;
@@ -202,9 +206,31 @@ export class SearchIndex {
     };
   }
 
+  /**
+   * The index as bytes (for the snapshot): documents' kept metadata, postings
+   * and vocabulary (see binary.ts). Removed documents are vacuumed first.
+   */
+  toBinary(): Uint8Array {
+    const { postings } = this.lexicon;
+    if (postings.hasDead) postings.vacuum();
+    // Read after the vacuum: it renumbers the vocabulary's terms.
+    return encodeIndex(postings, this.lexicon.vocabulary);
+  }
+
+  /** Restores an index saved with `toBinary` under the same options version; throws with a short reason on bytes it cannot read. */
+  static fromBinary(bytes: Uint8Array, options: SearchIndexOptions = {}): SearchIndex {
+    const index = new SearchIndex(options);
+    // A document saved without its text is already in its kept form (label and path one string).
+    const decoded = decodeIndex(bytes, stemOf, (doc) => (doc.text === '' ? doc : index.keptForm(doc)));
+    index.lexicon.postings = decoded.postings;
+    index.lexicon.vocabulary = decoded.vocabulary;
+    index.wire();
+    return index;
+  }
+
   /** Serialises the index (for a snapshot). */
   toJSON(): SearchIndexJSON {
-    return { index: postingsToJSON(this.lexicon.postings), docs: [...this.docs.values()] };
+    return { index: postingsToJSON(this.lexicon.postings), docs: [...this.all()] };
   }
 
   /** Restores an index saved with `toJSON` under the same options version. */
@@ -214,7 +240,12 @@ export class SearchIndex {
     const index = new SearchIndex(options);
     const { postings, vocabulary } = index.lexicon;
     loadPostingsJSON(postings, json.index as PostingsJSON, (term, termId) => vocabulary.add(term, termId));
-    for (const doc of json.docs) index.docs.set(doc.id, index.keptForm(doc));
+    for (const doc of json.docs) {
+      const slot = postings.slotOf(doc.id);
+      if (slot === undefined) throw new Error(`search: cannot load the saved index (document ${doc.id} has no postings entry)`);
+      postings.setRecord(slot, index.keptForm(doc));
+    }
+    if (postings.documentCount !== json.docs.length) throw new Error('search: cannot load the saved index (documents and postings differ)');
     return index;
   }
 
@@ -222,8 +253,7 @@ export class SearchIndex {
     if (!keep) return undefined;
     const { postings } = this.lexicon;
     return (slot) => {
-      const id = postings.ids[slot];
-      const doc = id === undefined ? undefined : this.docs.get(id);
+      const doc = postings.recordAt(slot);
       return doc !== undefined && keep(doc);
     };
   }

@@ -66,6 +66,25 @@ class SortedPairs {
     }
   }
 
+  /** Every pair, sorted by key (for a snapshot). */
+  all(): { keys: Uint32Array; values: Uint32Array } {
+    this.settle();
+    const [keys, values] = mergePairs(this.keys, this.values, this.recentKeys, this.recentValues);
+    return { keys, values };
+  }
+
+  /** Replaces the table with pairs already sorted by key. */
+  load(keys: Uint32Array, values: Uint32Array): void {
+    if (keys.length !== values.length) throw new Error('search: the typo table does not fit together');
+    for (let i = 1; i < keys.length; i += 1) if (keys[i - 1]! > keys[i]!) throw new Error('search: the typo table is not sorted');
+    this.keys = keys;
+    this.values = values;
+    this.recentKeys = new Uint32Array(0);
+    this.recentValues = new Uint32Array(0);
+    this.addedKeys = [];
+    this.addedValues = [];
+  }
+
   /** Keeps only pairs whose value maps to a new one (`map[value] >= 0`), renumbered. */
   renumber(map: Int32Array): void {
     this.settle();
@@ -152,6 +171,19 @@ function mergePairs(ak: Uint32Array, av: Uint32Array, bk: Uint32Array, bv: Uint3
   return [keys, values];
 }
 
+/** What a snapshot keeps of a vocabulary (see `Vocabulary.packed`). */
+export interface PackedVocabulary {
+  /** Stems by stem id. */
+  stems: readonly string[];
+  /** Each term id's stem id. */
+  stemOf: Int32Array;
+  /** Term ids in word order. */
+  order: Uint32Array;
+  /** The typo table: hashes ascending, and the term id of each. */
+  deleteKeys: Uint32Array;
+  deleteValues: Uint32Array;
+}
+
 export class Vocabulary {
   /** Words by term id (the postings' term list, shared). */
   private words: string[] = [];
@@ -221,6 +253,42 @@ export class Vocabulary {
     this.nextOfStem[termId] = this.firstOfStem[stemId]!;
     this.firstOfStem[stemId] = termId;
     this.added.push(termId);
+  }
+
+  /** What a snapshot keeps: each word's stem (as a stem id into `stems`), the word order, the typo table. */
+  packed(): PackedVocabulary {
+    this.settle();
+    const order = this.merge(this.sorted, this.recent);
+    const { keys, values } = this.deletes.all();
+    return { stems: this.stems, stemOf: this.stemOf.slice(0, this.words.length), order, deleteKeys: keys, deleteValues: values };
+  }
+
+  /**
+   * A vocabulary from a snapshot: `words` by term id (the postings' terms) and
+   * what `packed` kept; nothing is stemmed, sorted or hashed again.
+   */
+  static fromPacked(stem: Stemmer, words: readonly string[], packed: PackedVocabulary): Vocabulary {
+    const vocabulary = new Vocabulary(stem);
+    const n = words.length;
+    if (packed.stemOf.length !== n || packed.order.length !== n) throw new Error('search: the saved vocabulary does not fit its words');
+    vocabulary.words = [...words];
+    vocabulary.stems = [...packed.stems];
+    packed.stems.forEach((stemmed, stemId) => vocabulary.stemIds.set(stemmed, stemId));
+    vocabulary.stemOf = new Int32Array(Math.max(64, n));
+    vocabulary.stemOf.set(packed.stemOf);
+    vocabulary.nextOfStem = new Int32Array(vocabulary.stemOf.length);
+    vocabulary.firstOfStem = new Int32Array(Math.max(64, packed.stems.length)).fill(-1);
+    for (let termId = 0; termId < n; termId += 1) {
+      const stemId = packed.stemOf[termId]!;
+      if (stemId < 0 || stemId >= packed.stems.length) throw new Error('search: a saved word names a stem that is not there');
+      vocabulary.nextOfStem[termId] = vocabulary.firstOfStem[stemId]!;
+      vocabulary.firstOfStem[stemId] = termId;
+    }
+    for (let i = 0; i < n; i += 1) if (packed.order[i]! >= n) throw new Error('search: the saved word order names a word that is not there');
+    vocabulary.sorted = packed.order;
+    for (let i = 0; i < packed.deleteValues.length; i += 1) if (packed.deleteValues[i]! >= n) throw new Error('search: the typo table names a word that is not there');
+    vocabulary.deletes.load(packed.deleteKeys, packed.deleteValues);
+    return vocabulary;
   }
 
   /** The stem a word is grouped under. */

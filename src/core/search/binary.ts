@@ -1,0 +1,272 @@
+/**
+ * The index's binary form, for the snapshot: the documents' kept metadata in
+ * columns, the posting lists (slot gaps and frequencies as varints), and the
+ * vocabulary's stems, word order and typo table, so that loading neither
+ * tokenizes, stems, sorts nor hashes anything.
+ *
+ *   "TKIX", layout (u32)
+ *   documents: count, kinds, flags, string tables (ids, titles, texts, …), mtimes
+ *   postings:  terms, per term and field the list length, field lengths, slot gaps, frequencies
+ *   vocabulary: stems, each term's stem, word order, typo table
+ */
+import { ByteReader, ByteWriter } from './bytes.ts';
+import { FIELD_COUNT, Postings } from './postings.ts';
+import type { DocKind, HitSource, IndexedDoc } from './types.ts';
+import { Vocabulary, type Stemmer } from './vocabulary.ts';
+
+const MAGIC = [0x54, 0x4b, 0x49, 0x58]; // "TKIX"
+/** Bump when the layout below changes: an index of another layout is not read. */
+export const BINARY_LAYOUT = 1;
+
+const KINDS: readonly DocKind[] = ['note', 'article', 'profile'];
+const DATE_SOURCES = ['front-matter', 'file-name', 'modified', 'created'] as const;
+
+/** Per-document flags: which optional fields are there, and which are implied by others. */
+const HAS_DATE = 1;
+const HAS_MTIME = 2;
+const HAS_URL = 4;
+const HAS_NOTE_ID = 8;
+const HAS_PATH = 16;
+/** The path is the id without its kind (`article:` + path): not stored twice. */
+const PATH_FROM_ID = 32;
+/** The label is the path: not stored twice. */
+const LABEL_IS_PATH = 64;
+const HAS_EXTRA = 128;
+
+/** The document fields written in columns; any other field goes along as JSON. */
+const KNOWN_FIELDS = new Set(['id', 'kind', 'title', 'text', 'tags', 'aliases', 'date', 'dateSource', 'source', 'mtimeMs']);
+const KNOWN_SOURCE_FIELDS = new Set(['label', 'url', 'path', 'noteId']);
+
+/** What a binary index holds. */
+export interface BinaryIndex {
+  /** Each document is its slot's record. */
+  postings: Postings<IndexedDoc>;
+  vocabulary: Vocabulary;
+}
+
+/** Lone surrogates cannot be written as UTF-8: they become U+FFFD, as a text decoder would make them. */
+function wellFormed(text: string): string {
+  const string = text as string & { isWellFormed?(): boolean; toWellFormed?(): string };
+  return string.isWellFormed?.() === false ? string.toWellFormed!() : text;
+}
+
+/** The bytes of an index without removed documents (its postings packed, slot i = docs[i]). */
+export function encodeIndex(postings: Postings<IndexedDoc>, vocabulary: Vocabulary): Uint8Array {
+  const arenas = postings.arenas();
+  const slotIds = postings.ids as readonly string[];
+  // About 3 bytes a posting and 150 a document: one buffer, seldom grown.
+  const out = new ByteWriter(arenas.total * 3 + slotIds.length * 160 + 4096);
+  for (const byte of MAGIC) out.u8(byte);
+  out.u32(BINARY_LAYOUT);
+
+  // Documents, in slot order.
+  const n = slotIds.length;
+  const kinds = new Uint8Array(n);
+  const flags = new Uint8Array(n);
+  const dateSources = new Uint8Array(n);
+  const ids: string[] = [];
+  const titles: string[] = [];
+  const texts: string[] = [];
+  const dates: string[] = [];
+  const labels: string[] = [];
+  const paths: string[] = [];
+  const urls: string[] = [];
+  const noteIds: string[] = [];
+  const tagCounts = new Uint32Array(n);
+  const tags: string[] = [];
+  const aliasCounts = new Uint32Array(n);
+  const aliases: string[] = [];
+  const mtimes: number[] = [];
+  const extras: string[] = [];
+  slotIds.forEach((id, slot) => {
+    const doc = postings.recordAt(slot);
+    if (!doc) throw new Error(`search: no document kept for ${id}`);
+    kinds[slot] = KINDS.indexOf(doc.kind);
+    ids.push(wellFormed(id));
+    titles.push(wellFormed(doc.title));
+    texts.push(wellFormed(doc.text));
+    let flag = 0;
+    if (doc.date !== undefined) {
+      flag |= HAS_DATE;
+      dates.push(wellFormed(doc.date));
+    }
+    dateSources[slot] = doc.dateSource === undefined ? 0 : DATE_SOURCES.indexOf(doc.dateSource) + 1;
+    if (doc.mtimeMs !== undefined) {
+      flag |= HAS_MTIME;
+      mtimes.push(doc.mtimeMs);
+    }
+    const source: HitSource = doc.source;
+    if (source.url !== undefined) {
+      flag |= HAS_URL;
+      urls.push(wellFormed(source.url));
+    }
+    if (source.noteId !== undefined) {
+      flag |= HAS_NOTE_ID;
+      noteIds.push(wellFormed(source.noteId));
+    }
+    if (source.path !== undefined) {
+      flag |= HAS_PATH;
+      if (id === `${doc.kind}:${source.path}`) flag |= PATH_FROM_ID;
+      else paths.push(wellFormed(source.path));
+      if (source.label === source.path) flag |= LABEL_IS_PATH;
+    }
+    if ((flag & LABEL_IS_PATH) === 0) labels.push(wellFormed(source.label));
+    tagCounts[slot] = doc.tags.length;
+    for (const tag of doc.tags) tags.push(wellFormed(tag));
+    aliasCounts[slot] = doc.aliases?.length ?? 0;
+    for (const alias of doc.aliases ?? []) aliases.push(wellFormed(alias));
+    const extra = extraFields(doc);
+    if (extra !== undefined) {
+      flag |= HAS_EXTRA;
+      extras.push(wellFormed(extra));
+    }
+    flags[slot] = flag;
+  });
+  out.array(kinds);
+  out.array(flags);
+  out.array(dateSources);
+  for (const table of [ids, titles, texts, dates, labels, paths, urls, noteIds, tags, aliases, extras]) out.strings(table);
+  out.varints(tagCounts);
+  out.varints(aliasCounts);
+  out.array(Float64Array.from(mtimes));
+
+  // Postings: slot gaps within each list, then frequencies.
+  out.strings(postings.terms.map(wellFormed));
+  out.varints(arenas.counts, arenas.lists);
+  for (const lengths of postings.lengths) out.varints(lengths, n);
+  out.varint(arenas.total);
+  out.gapLists(arenas.docs, arenas.starts, arenas.counts, arenas.lists, arenas.total);
+  out.varint(arenas.total);
+  out.valueLists(arenas.tfs, arenas.starts, arenas.counts, arenas.lists, arenas.total);
+
+  // Vocabulary.
+  const vocabularyParts = vocabulary.packed();
+  out.strings(vocabularyParts.stems.map(wellFormed));
+  out.varints(vocabularyParts.stemOf);
+  out.array(vocabularyParts.order);
+  out.array(vocabularyParts.deleteKeys);
+  out.array(vocabularyParts.deleteValues);
+  return out.bytes();
+}
+
+/** Fields of a document (and its source) that the columns do not hold, as JSON; undefined when there are none. */
+function extraFields(doc: IndexedDoc): string | undefined {
+  let extra: Record<string, unknown> | undefined;
+  // for…in without allocating entries: this runs once per document on every save.
+  for (const key in doc) {
+    const value = (doc as unknown as Record<string, unknown>)[key];
+    if (KNOWN_FIELDS.has(key) || value === undefined) continue;
+    (extra ??= {})[key] = value;
+  }
+  let sourceExtra: Record<string, unknown> | undefined;
+  for (const key in doc.source) {
+    const value = (doc.source as unknown as Record<string, unknown>)[key];
+    if (KNOWN_SOURCE_FIELDS.has(key) || value === undefined) continue;
+    (sourceExtra ??= {})[key] = value;
+  }
+  if (sourceExtra) (extra ??= {})['\u0000source'] = sourceExtra;
+  return extra ? JSON.stringify(extra) : undefined;
+}
+
+/** Reads `encodeIndex`'s bytes; throws with a short reason when they are not such an index. */
+export function decodeIndex(bytes: Uint8Array, stem: Stemmer, kept: (doc: IndexedDoc) => IndexedDoc = (doc) => doc): BinaryIndex {
+  const input = new ByteReader(bytes);
+  for (const byte of MAGIC) if (input.u8() !== byte) throw new Error('search: not a saved index');
+  const layout = input.u32();
+  if (layout !== BINARY_LAYOUT) throw new Error(`search: a saved index of layout ${layout}, this version reads ${BINARY_LAYOUT}`);
+
+  const kinds = input.u8s();
+  const flags = input.u8s();
+  const dateSources = input.u8s();
+  const [ids, titles, texts, dates, labels, paths, urls, noteIds, tags, aliases, extras] = Array.from({ length: 11 }, () => input.strings()) as [
+    string[], string[], string[], string[], string[], string[], string[], string[], string[], string[], string[],
+  ];
+  const tagCounts = input.varints();
+  const aliasCounts = input.varints();
+  const mtimes = input.f64s();
+  const n = kinds.length;
+  if (flags.length !== n || dateSources.length !== n || ids.length !== n || titles.length !== n || texts.length !== n || tagCounts.length !== n || aliasCounts.length !== n) {
+    throw new Error('search: the saved documents do not fit together');
+  }
+  // Where each optional column is read up to (plain counters: this loop runs once per document).
+  let date = 0;
+  let label = 0;
+  let pathAt = 0;
+  let url = 0;
+  let noteId = 0;
+  let tag = 0;
+  let alias = 0;
+  let mtime = 0;
+  let extra = 0;
+  const docs: IndexedDoc[] = new Array(n);
+  for (let slot = 0; slot < n; slot += 1) {
+    const flag = flags[slot]!;
+    const kind = KINDS[kinds[slot]!];
+    if (kind === undefined) throw new Error('search: a saved document of no known kind');
+    const id = ids[slot]!;
+    let path: string | undefined;
+    if (flag & HAS_PATH) path = flag & PATH_FROM_ID ? id.slice(kind.length + 1) : paths[pathAt++];
+    const source: HitSource = { label: flag & LABEL_IS_PATH ? (path ?? '') : labels[label++]! };
+    if (flag & HAS_URL) source.url = urls[url++]!;
+    if (path !== undefined) source.path = path;
+    if (flag & HAS_NOTE_ID) source.noteId = noteIds[noteId++]!;
+    const tagCount = tagCounts[slot]!;
+    const docTags = new Array<string>(tagCount);
+    for (let i = 0; i < tagCount; i += 1) docTags[i] = tags[tag++]!;
+    const doc: IndexedDoc = { id, kind, title: titles[slot]!, text: texts[slot]!, tags: docTags, source };
+    const aliasCount = aliasCounts[slot]!;
+    if (aliasCount > 0) {
+      doc.aliases = new Array<string>(aliasCount);
+      for (let i = 0; i < aliasCount; i += 1) doc.aliases[i] = aliases[alias++]!;
+    }
+    if (flag & HAS_DATE) doc.date = dates[date++]!;
+    const dateSource = dateSources[slot]!;
+    if (dateSource > 0) {
+      const named = DATE_SOURCES[dateSource - 1];
+      if (named === undefined) throw new Error('search: a saved date of no known source');
+      doc.dateSource = named;
+    }
+    if (flag & HAS_MTIME) doc.mtimeMs = mtimes[mtime++]!;
+    if (flag & HAS_EXTRA) {
+      const fields = JSON.parse(extras[extra++] ?? '{}') as Record<string, unknown>;
+      const { ['\u0000source']: sourceExtra, ...rest } = fields;
+      Object.assign(doc, rest);
+      if (sourceExtra && typeof sourceExtra === 'object') Object.assign(source, sourceExtra);
+    }
+    docs[slot] = kept(doc);
+  }
+  // Every column read exactly to its end, or the file is not what it says.
+  if (date !== dates.length || label !== labels.length || pathAt !== paths.length || url !== urls.length || noteId !== noteIds.length) {
+    throw new Error('search: the saved documents do not fit together');
+  }
+  if (tag !== tags.length || alias !== aliases.length || mtime !== mtimes.length || extra !== extras.length) {
+    throw new Error('search: the saved documents do not fit together');
+  }
+
+  const terms = input.strings();
+  const counts = input.varints();
+  const lengths = Array.from({ length: FIELD_COUNT }, () => input.varints());
+  const slots = input.varints();
+  const tfs = input.varints();
+  if (slots.length !== tfs.length) throw new Error('search: the saved postings do not fit together');
+  let at = 0;
+  for (let list = 0; list < counts.length; list += 1) {
+    let previous = 0;
+    const end = at + counts[list]!;
+    if (end > slots.length) throw new Error('search: the saved postings do not fit together');
+    for (; at < end; at += 1) {
+      previous += slots[at]!;
+      slots[at] = previous;
+    }
+  }
+  const postings = Postings.fromPacked<IndexedDoc>({ ids, lengths, terms, counts, docs: slots, tfs: Uint16Array.from(tfs) }, docs);
+
+  const stems = input.strings();
+  const stemOf = Int32Array.from(input.varints());
+  const order = input.u32s();
+  const deleteKeys = input.u32s();
+  const deleteValues = input.u32s();
+  if (!input.done) throw new Error('search: the saved index has bytes left over');
+  const vocabulary = Vocabulary.fromPacked(stem, terms, { stems, stemOf, order, deleteKeys, deleteValues });
+  return { postings, vocabulary };
+}
