@@ -17,6 +17,8 @@ describe('npm start with no platform credentials: the console', () => {
     const { code, stdout, stderr } = await runBot(
       env,
       '/note the flux capacitor needs 1.21 gigawatts #physics\n/find flux capacitor\n/find libgti\n/topics\n/bogus\nhello\n/find kind:article\n/more\n/more\n/fnd nfs\n',
+      // As a user starts it; the other tests run what npm start runs, without npm.
+      { via: 'npm' },
     );
     expect(code, stderr).toBe(0);
     const id = /^Saved note ([0-9a-z]{10}) \(#physics\)\.$/m.exec(stdout)?.[1];

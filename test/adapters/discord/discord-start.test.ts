@@ -15,7 +15,7 @@ import { freePort } from '../../helpers/servers.ts';
 const GUILD = '3300000000000000001';
 const CHANNEL = '2200000000000000009';
 const bots = botTracker();
-const { npmStart } = bots;
+const { npmStart, start } = bots;
 let fake: FakeDiscord;
 
 beforeAll(async () => {
@@ -99,7 +99,7 @@ describe('npm start with Discord credentials', () => {
   it('exits 1, so a supervisor restarts it, when the gateway closes the connection for good', async () => {
     const dataDir = await makeDataDir();
     bots.keep(dataDir);
-    const bot = npmStart({
+    const bot = start({
       DISCORD_TOKEN: 'later-revoked-token',
       DISCORD_APPLICATION_ID: fake.applicationId,
       DISCORD_API_URL: fake.apiUrl,
@@ -115,7 +115,7 @@ describe('npm start with Discord credentials', () => {
   it('exits 1 with a short message when Discord refuses the token', async () => {
     const dataDir = await makeDataDir();
     bots.keep(dataDir);
-    const bot = npmStart({
+    const bot = start({
       DISCORD_TOKEN: 'revoked-token',
       DISCORD_APPLICATION_ID: fake.applicationId,
       DISCORD_API_URL: fake.apiUrl,
@@ -134,7 +134,7 @@ describe('npm start with Discord and Slack configured', () => {
       const dataDir = await makeDataDir();
       bots.keep(dataDir);
       const port = await freePort();
-      const bot = npmStart({
+      const bot = start({
         DISCORD_TOKEN: 'both-token',
         DISCORD_APPLICATION_ID: fake.applicationId,
         DISCORD_API_URL: fake.apiUrl,

@@ -21,7 +21,7 @@ import {
 import { freePort } from '../../helpers/servers.ts';
 
 const bots = botTracker();
-const { npmStart } = bots;
+const { npmStart, start } = bots;
 let fake: FakeSlack;
 
 beforeAll(async () => {
@@ -121,7 +121,7 @@ describe('npm start with Slack configured', () => {
   it('Socket Mode: connects to the ws:// URL from apps.connections.open and acks envelopes with the reply', async () => {
     const { dataDir, storeUrl } = await tempData();
     const opensBefore = fake.calls.filter((call) => call.method === 'apps.connections.open').length;
-    const bot = npmStart({
+    const bot = start({
       SLACK_BOT_TOKEN: BOT_TOKEN,
       SLACK_APP_TOKEN: APP_TOKEN,
       SLACK_API_URL: fake.apiUrl,
@@ -157,7 +157,7 @@ describe('npm start with Slack configured', () => {
     const closed = await freePort();
     const apiUrl = `http://127.0.0.1:${closed}/api/`;
     const port = await freePort();
-    const bot = npmStart({
+    const bot = start({
       SLACK_BOT_TOKEN: BOT_TOKEN,
       SLACK_SIGNING_SECRET: SIGNING_SECRET,
       SLACK_PORT: String(port),
@@ -186,7 +186,7 @@ describe('npm start with Slack configured', () => {
 
   it('exits 1 at once when Slack refuses the bot token (Socket Mode)', async () => {
     const { dataDir, storeUrl } = await tempData();
-    const bot = npmStart({
+    const bot = start({
       SLACK_BOT_TOKEN: 'xoxb-revoked-token',
       SLACK_APP_TOKEN: APP_TOKEN,
       SLACK_API_URL: fake.apiUrl,
@@ -202,7 +202,7 @@ describe('npm start with Slack configured', () => {
     const revoking = await startFakeSlack();
     try {
       const { dataDir, storeUrl } = await tempData();
-      const bot = npmStart({
+      const bot = start({
         SLACK_BOT_TOKEN: BOT_TOKEN,
         SLACK_APP_TOKEN: APP_TOKEN,
         SLACK_API_URL: revoking.apiUrl,
@@ -226,7 +226,7 @@ describe('npm start with Slack configured', () => {
 
   it('refuses half a set of credentials, naming what is missing', async () => {
     const { dataDir, storeUrl } = await tempData();
-    const bot = npmStart({ SLACK_BOT_TOKEN: BOT_TOKEN, DATA_DIR: dataDir, STORE_URL: storeUrl });
+    const bot = start({ SLACK_BOT_TOKEN: BOT_TOKEN, DATA_DIR: dataDir, STORE_URL: storeUrl });
     expect(await bot.exited).toBe(1);
     expect(output(bot)).toContain(
       'SLACK_APP_TOKEN or SLACK_SIGNING_SECRET: missing — set SLACK_APP_TOKEN (xapp-…) for Socket Mode, or SLACK_SIGNING_SECRET for HTTP mode',
