@@ -22,7 +22,7 @@ import { reportFatal, type Adapter, type AdapterDeps } from '../adapter.ts';
 import { discordChoices } from './discord-autocomplete.ts';
 import { SAVE_TO_NOTES } from './discord-commands.ts';
 import { DISCORD_LIMITS, renderDiscordReply, type DiscordMessage } from './discord-format.ts';
-import { DISCORD_PLATFORM, chatInputInvocation, errorFields, savedMessageInvocation, targetFacts } from './discord-payload.ts';
+import { DISCORD_PLATFORM, chatInputInvocation, discordPerson, errorFields, savedMessageInvocation, targetFacts } from './discord-payload.ts';
 
 export { DISCORD_PLATFORM, chatInputInvocation, discordPerson, errorFields, savedMessageInvocation } from './discord-payload.ts';
 
@@ -83,8 +83,7 @@ export function createDiscordAdapter(config: DiscordConfig, deps: AdapterDeps, o
   async function autocomplete(interaction: AutocompleteInteraction): Promise<void> {
     const focused = interaction.options.getFocused(true);
     const typed = typeof focused.value === 'string' ? focused.value : String(focused.value);
-    const user = chatInputInvocation({ interactionId: interaction.id, commandName: interaction.commandName, text: typed, user: interaction.user, channelId: null }).user;
-    const choices = discordChoices(await dispatcher.complete(interaction.commandName, typed, user));
+    const choices = discordChoices(await dispatcher.complete(interaction.commandName, typed, discordPerson(interaction.user)));
     try {
       await interaction.respond(choices);
     } catch (error) {

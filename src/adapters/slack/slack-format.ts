@@ -177,11 +177,15 @@ export function renderSlackReply(reply: Reply, encode?: EncodeAction): SlackMess
   };
 }
 
-/** Renders a reply (the `home` command's) as a Home tab view: its summary as the header, at most 100 blocks. */
-export function renderSlackHome(reply: Reply, encode?: EncodeAction): SlackHomeView {
+/**
+ * Renders a reply (the `home` command's) as a Home tab view: its summary as the
+ * header, at most 100 blocks. NOTE: no buttons: a press in the Home tab comes
+ * with no response_url, so there would be nowhere to show its answer.
+ */
+export function renderSlackHome(reply: Reply): SlackHomeView {
   const title = plainCut(reply.text, SLACK_MAX_HEADER_TEXT);
   const header: SlackBlock | undefined = title ? { type: 'header', text: { type: 'plain_text', text: title } } : undefined;
-  return { type: 'home', blocks: replyBlocks(reply, header, SLACK_MAX_HOME_BLOCKS, encode) };
+  return { type: 'home', blocks: replyBlocks(reply, header, SLACK_MAX_HOME_BLOCKS) };
 }
 
 interface Group {

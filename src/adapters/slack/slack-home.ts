@@ -5,7 +5,7 @@
  * signal), at most once per `refreshMs`.
  */
 import { safeDispatch, type Dispatcher, type Logger } from '../../core/index.ts';
-import { renderSlackHome, type EncodeAction, type SlackHomeView } from './slack-format.ts';
+import { renderSlackHome, type SlackHomeView } from './slack-format.ts';
 import { SLACK_PLATFORM } from './slack-payload.ts';
 
 /** The command whose reply is the Home tab. */
@@ -26,7 +26,6 @@ export interface HomeTab {
 export function createHomeTab(
   dispatcher: Dispatcher,
   publish: (userId: string, view: SlackHomeView) => Promise<unknown>,
-  encode: EncodeAction,
   logger: Logger,
   refreshMs = HOME_REFRESH_MS,
 ): HomeTab | undefined {
@@ -45,7 +44,7 @@ export function createHomeTab(
     };
     const reply = await safeDispatch(dispatcher, invocation, logger);
     try {
-      await publish(userId, renderSlackHome(reply, encode));
+      await publish(userId, renderSlackHome(reply));
     } catch (error) {
       logger.warn({ err: (error as { data?: { error?: unknown } }).data?.error ?? (error as Error).message, user: userId }, 'slack: views.publish failed');
     }

@@ -187,7 +187,7 @@ export function createSlackAdapter(config: SlackConfig, deps: AdapterDeps, optio
     built.command(/^\/.+/, (args) => inFlight.track(onCommand(args)));
     built.shortcut({ type: 'message_action', callback_id: payloads.SAVE_TO_NOTES_CALLBACK }, (args) => inFlight.track(onShortcut(args)));
     built.action({ type: 'block_actions', action_id: new RegExp(`^${SLACK_ACTION_PREFIX}`) }, (args) => inFlight.track(onAction(args)));
-    home = createHomeTab(dispatcher, web.publishHome, encode, logger, options.homeRefreshMs);
+    home = createHomeTab(dispatcher, web.publishHome, logger, options.homeRefreshMs);
     built.event('app_home_opened', async ({ event }) => {
       const user = payloads.homeOpenedUser(event);
       if (user && home) await inFlight.track(home.opened(user));
