@@ -181,7 +181,7 @@ export class KnowledgeBase {
     const started = performance.now();
     // Listing the articles (a stat each) runs on another thread while the snapshot is parsed here.
     const mtimesOffThread = this.snapshotFile ? articleMtimesOffThread(this.dataDir) : undefined;
-    const snapshot = this.snapshotFile ? await readSnapshot(this.snapshotFile, this.logger) : undefined;
+    const snapshot = this.snapshotFile ? await readSnapshot(this.snapshotFile, this.logger, this.snapshotOptions()) : undefined;
     // Cold: articles are read and parsed (on worker threads) from now on, while the profile and notes load.
     const articles = snapshot
       ? undefined
@@ -276,7 +276,12 @@ export class KnowledgeBase {
   /** Writes the index snapshot now (the scheduler calls this once changes settle). */
   async saveSnapshot(): Promise<void> {
     if (!this.snapshotFile || this.indexing) return;
-    await writeSnapshot(this.snapshotFile, this.index, sourcesOf(this.index, hashProfile(this.profileValue)));
+    await writeSnapshot(this.snapshotFile, this.index, sourcesOf(this.index, hashProfile(this.profileValue)), this.snapshotOptions());
+  }
+
+  /** What the snapshot must have been made under: the links in it come from ARTICLES_URL. */
+  private snapshotOptions(): { linkTemplate?: string } {
+    return this.linkTemplate ? { linkTemplate: this.linkTemplate } : {};
   }
 
   get profilePath(): string {

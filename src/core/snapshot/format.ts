@@ -7,7 +7,7 @@
  *   options  u32       the search options' version it was built under
  *   savedAt  f64       ms since the epoch
  *   articles u32       the article reading's version (ARTICLE_FORMAT_VERSION) it was built under
- *   reserved 4 bytes   0 (keeps every payload 8-byte aligned)
+ *   links    u32       which ARTICLES_URL template made the articles' links (linksStamp; 0: none)
  *   sections, up to the tail, each:
  *     tag    4 bytes   ASCII: SRCS (sources), IBIN (index, binary) or IJSN (index, JSON text)
  *     length u32       payload bytes, then the payload, zero-padded to a multiple of 8
@@ -40,6 +40,8 @@ export interface SnapshotContainer {
   version: number;
   /** How articles were read into text (sources' ARTICLE_FORMAT_VERSION). */
   articleFormat: number;
+  /** The ARTICLES_URL template the articles' links were made with (`linksStamp`). */
+  links: number;
   savedAt: number;
   /** Each tag's payloads, in file order (views into the file's bytes). */
   sections: Map<string, Uint8Array[]>;
@@ -63,14 +65,36 @@ export class SnapshotFormatError extends Error {
  * (`crc32Of` over each piece). In pieces so a large payload can be written as it
  * is produced.
  */
-export function encodeContainerHead(header: { version: number; articleFormat: number; savedAt: number }): Buffer {
+export function encodeContainerHead(header: ContainerHeader): Buffer {
   const head = Buffer.alloc(HEADER_BYTES);
   MAGIC.copy(head, 0);
   head.writeUInt32LE(SNAPSHOT_FORMAT, 16);
   head.writeUInt32LE(header.version, 20);
   head.writeDoubleLE(header.savedAt, 24);
   head.writeUInt32LE(header.articleFormat, 32);
+  head.writeUInt32LE(header.links ?? 0, 36);
   return head;
+}
+
+/** What the head of a file records. */
+export interface ContainerHeader {
+  version: number;
+  articleFormat: number;
+  savedAt: number;
+  /** `linksStamp(ARTICLES_URL)`; absent: 0, no template. */
+  links?: number;
+}
+
+/**
+ * A stamp of the ARTICLES_URL template (0 without one): the index keeps each
+ * article's link, so a snapshot made under another template must not be loaded.
+ * An FNV-1a hash: a collision would only keep old links until the files change.
+ */
+export function linksStamp(template: string | undefined): number {
+  if (!template) return 0;
+  let hash = 0x811c9dc5;
+  for (let i = 0; i < template.length; i += 1) hash = Math.imul(hash ^ template.charCodeAt(i), 0x01000193) >>> 0;
+  return hash || 1;
 }
 
 export function encodeSectionHead(tag: SectionTag, length: number): Buffer {
@@ -93,7 +117,7 @@ export function encodeTail(crc: number): Buffer {
 }
 
 /** A whole file in one buffer (tests, small snapshots). */
-export function encodeContainer(header: { version: number; articleFormat: number; savedAt: number }, sections: ReadonlyArray<readonly [SectionTag, Uint8Array]>): Buffer {
+export function encodeContainer(header: ContainerHeader, sections: ReadonlyArray<readonly [SectionTag, Uint8Array]>): Buffer {
   const parts: Uint8Array[] = [encodeContainerHead(header)];
   for (const [tag, payload] of sections) parts.push(encodeSectionHead(tag, payload.byteLength), payload, padding(payload.byteLength));
   const crc = parts.reduce((value, part) => crc32Of(part, value), 0);
@@ -120,6 +144,7 @@ export function decodeContainer(bytes: Buffer): SnapshotContainer {
   const version = bytes.readUInt32LE(20);
   const savedAt = bytes.readDoubleLE(24);
   const articleFormat = bytes.readUInt32LE(32);
+  const links = bytes.readUInt32LE(36);
   const tail = bytes.length - 8;
   // The tail first: a file cut short anywhere has no end marker where it should be.
   if (!bytes.subarray(tail + 4).equals(END)) throw new SnapshotFormatError('no end marker (cut short)');
@@ -138,7 +163,7 @@ export function decodeContainer(bytes: Buffer): SnapshotContainer {
     sections.set(tag, payloads);
     at = next;
   }
-  return { format, version, articleFormat, savedAt, sections };
+  return { format, version, articleFormat, links, savedAt, sections };
 }
 
 function pad8(n: number): number {

@@ -17,7 +17,7 @@ import { isArticlePath, isListedPath, listArticleFiles, toPosix } from '../sourc
 import { ARTICLE_FORMAT_VERSION } from '../sources/articles.ts';
 import type { Logger } from '../util/logger.ts';
 import { SEARCH_OPTIONS_VERSION, SearchIndex, type SearchIndexJSON, type SearchIndexOptions } from '../search/search-index.ts';
-import { SnapshotFormatError, crc32Of, decodeContainer, encodeContainerHead, encodeSectionHead, encodeTail, padding, type SectionTag } from './format.ts';
+import { SnapshotFormatError, crc32Of, decodeContainer, encodeContainerHead, encodeSectionHead, encodeTail, linksStamp, padding, type SectionTag } from './format.ts';
 import { LEGACY_SNAPSHOT_NAME, isOwnedSnapshotPath, isSnapshotHead, snapshotTargetProblem } from './snapshot-file.ts';
 import { articleStamps, decodeSources, encodeSources, type ArticleStamps, type SnapshotSources } from './sources.ts';
 
@@ -194,13 +194,19 @@ export function articleMtimesOffThread(dataDir: string): Promise<ArticleStamps> 
   }).catch(() => articleMtimes(dataDir));
 }
 
+/** What a snapshot must have been made under, beside the versions it carries. */
+export interface SnapshotOptions {
+  /** ARTICLES_URL: the articles' links in the index were made with it. */
+  linkTemplate?: string;
+}
+
 /**
  * Reads a snapshot; undefined when there is none, or it cannot be used (damaged,
  * cut short, not a snapshot, another layout, other search options): the caller
  * then builds from scratch and a later save replaces it. Nothing in a file is
  * trusted before its length and checksum are.
  */
-export async function readSnapshot(file: string, logger?: Logger): Promise<Snapshot | undefined> {
+export async function readSnapshot(file: string, logger?: Logger, options: SnapshotOptions = {}): Promise<Snapshot | undefined> {
   if (isOwnedSnapshotPath(file)) await removeLegacySnapshot(file, logger);
   let bytes: Buffer;
   try {
@@ -219,6 +225,10 @@ export async function readSnapshot(file: string, logger?: Logger): Promise<Snaps
     }
     if (container.articleFormat !== ARTICLE_FORMAT_VERSION) {
       logger?.info({ file, articles: container.articleFormat, expected: ARTICLE_FORMAT_VERSION }, 'snapshot: articles were read another way then; rebuilding');
+      return undefined;
+    }
+    if (container.links !== linksStamp(options.linkTemplate)) {
+      logger?.info({ file }, 'snapshot: made with another ARTICLES_URL (the links would be old ones); rebuilding');
       return undefined;
     }
     const sourcesSection = container.sections.get('SRCS');
@@ -289,7 +299,7 @@ const SLICE = 2000;
  * yielding between slices, until it has one); the file appears under its name
  * only once complete and on disk.
  */
-export async function writeSnapshot(file: string, index: SearchIndex, sources: SnapshotSources): Promise<void> {
+export async function writeSnapshot(file: string, index: SearchIndex, sources: SnapshotSources, options: SnapshotOptions = {}): Promise<void> {
   refuseToReplace(file);
   const temp = `${file}.${process.pid}.tmp`;
   let handle: Awaited<ReturnType<typeof open>>;
@@ -309,7 +319,7 @@ export async function writeSnapshot(file: string, index: SearchIndex, sources: S
       await write(payload);
       await write(padding(payload.byteLength));
     };
-    await write(encodeContainerHead({ version: SEARCH_OPTIONS_VERSION, articleFormat: ARTICLE_FORMAT_VERSION, savedAt: Date.now() }));
+    await write(encodeContainerHead({ version: SEARCH_OPTIONS_VERSION, articleFormat: ARTICLE_FORMAT_VERSION, links: linksStamp(options.linkTemplate), savedAt: Date.now() }));
     await section('SRCS', encodeSources(sources));
     // Piece by piece as the index produces them: the file is never held whole in memory.
     for await (const [tag, piece] of indexPieces(index)) await section(tag, piece);

@@ -34,6 +34,42 @@ const titles = (kb: KnowledgeBase, q: string) => kb.search(parseQuery(q), { view
 const author = { platform: 'console', id: 'local', name: 'owner' };
 
 describe('knowledge base with an index snapshot', () => {
+  it('is rebuilt when ARTICLES_URL changed since it was saved, so no hit keeps a link made with the old template', async () => {
+    const { dataDir, snapshot, storeUrl, logger } = await setup();
+    const open = async (linkTemplate?: string) =>
+      KnowledgeBase.open({ dataDir, store: await openNoteStore(storeUrl, { logger }), logger, snapshot, ...(linkTemplate ? { linkTemplate } : {}) });
+    const linkOf = (kb: KnowledgeBase) => kb.search(parseQuery('zeppelin'), { viewer: CONSOLE_USER, limit: 1 }).hits[0]?.source.url;
+
+    const first = await open('https://old.example.org/{path}');
+    expect(linkOf(first)).toBe('https://old.example.org/ops/old.md');
+    await first.close();
+
+    const second = await open('https://new.example.org/{path}');
+    try {
+      expect(second.loadReport).toMatchObject({ from: 'cold' });
+      expect(linkOf(second)).toBe('https://new.example.org/ops/old.md');
+    } finally {
+      await second.close();
+    }
+
+    // Same template again: the snapshot saved under it is used.
+    const third = await open('https://new.example.org/{path}');
+    try {
+      expect(third.loadReport).toMatchObject({ from: 'snapshot' });
+      expect(linkOf(third)).toBe('https://new.example.org/ops/old.md');
+    } finally {
+      await third.close();
+    }
+
+    const none = await open();
+    try {
+      expect(none.loadReport).toMatchObject({ from: 'cold' });
+      expect(linkOf(none)).toBeUndefined();
+    } finally {
+      await none.close();
+    }
+  });
+
   it('builds cold, saves, then loads the snapshot and re-indexes only what changed', async () => {
     const { dataDir, snapshot, open } = await setup();
     const first = await open();
