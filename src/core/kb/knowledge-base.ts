@@ -208,6 +208,8 @@ export class KnowledgeBase {
     let removed = 0;
     if (snapshot) {
       for (const note of notes) this.notes.set(note.id, note);
+      // The cold build warns about a folder it cannot read; a start from the snapshot must too.
+      if (mtimes!.problems) this.reportProblems(mtimes!.problems);
       ({ reindexed, removed } = await this.loadSnapshot(snapshot, mtimes!));
     } else {
       this.indexProfile();

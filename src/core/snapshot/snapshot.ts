@@ -82,7 +82,9 @@ export async function articleMtimes(dataDir: string): Promise<ArticleStamps> {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return { paths: '', mtimes: new Float64Array(0) };
     // A sub-folder that cannot be read (EACCES) stops a recursive listing: the loader's own walk
     // skips it, so the snapshot is checked against the same articles the loader indexed.
-    return stampsOf((await listArticleFiles(dataDir, root)).files, prefix);
+    const listing = await listArticleFiles(dataDir, root);
+    const stamps = await stampsOf(listing.files, prefix);
+    return listing.problems.length > 0 ? { ...stamps, problems: listing.problems } : stamps;
   }
   const listed: string[] = [];
   // The relative folder is worked out once per folder, not per file: most of the listing's cost otherwise.
