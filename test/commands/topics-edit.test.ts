@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { chmod, lstat, readFile, readdir, rename, rm, stat, symlink, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -190,17 +191,35 @@ describe('/topics edits on disk', () => {
     expect(listed(await c.run('/topics'))).toHaveLength(7);
   });
 
-  it.skipIf(process.getuid?.() === 0)('says so when the profile cannot be written, and changes nothing', async () => {
+  it('says so when the profile cannot be written, and changes nothing', async () => {
     const c = await open({ articles: {} });
-    await chmod(c.dataDir, 0o555);
+    const before = await readFile(profileFile(c), 'utf8');
+    const restore = await makeUnwritable(c.dataDir);
     try {
       expect((await c.run('/topics add Paxos')).text).toBe('topics: cannot write profile.md (permission denied) — nothing changed');
     } finally {
-      await chmod(c.dataDir, 0o755);
+      await restore();
     }
+    expect(await readFile(profileFile(c), 'utf8')).toBe(before);
     expect(listed(await c.run('/topics'))).not.toContain('Paxos | 0 articles, 0 notes');
   });
 });
+
+/**
+ * Makes a folder refuse new files, and returns how to undo it. NOTE: root writes
+ * through any mode bits, and the tests run as root here and in CI: an immutable
+ * folder (chattr +i, on ext4 or xfs) is refused to root too, by the kernel (EPERM).
+ */
+async function makeUnwritable(dir: string): Promise<() => Promise<void>> {
+  if (process.getuid?.() !== 0) {
+    await chmod(dir, 0o555);
+    return () => chmod(dir, 0o755);
+  }
+  execFileSync('chattr', ['+i', dir]);
+  return async () => {
+    execFileSync('chattr', ['-i', dir]);
+  };
+}
 
 describe('/topics edits and the file watcher', () => {
   it('does not apply an edit twice when the watcher sees the file change, and still picks up hand edits', async () => {
