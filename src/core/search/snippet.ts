@@ -1,10 +1,7 @@
 /**
  * A snippet of about 200 characters around the best match, matched words marked.
  */
-import { readFileSync } from 'node:fs';
-import path from 'node:path';
 import type { Span } from '../domain/types.ts';
-import { decodeText } from '../util/decode.ts';
 import { foldCase, foldInPlace, indexTerm, separatesWords, tagTerm, tokenizeWithOffsets } from '../text/words.ts';
 
 export const SNIPPET_LENGTH = 200;
@@ -189,40 +186,4 @@ function firstAtLeast(sorted: readonly number[], value: number): number {
 /** A snippet as plain text (for logs and simple renderers). */
 export function spansToText(spans: readonly Span[]): string {
   return spans.map((span) => span.text).join('');
-}
-
-/**
- * The text of a markdown file, for a snippet, without a full parse: front
- * matter, the title heading, HTML, link targets and inline markup are dropped.
- * Used to read an article's text back from disk for the few hits shown, so the
- * index need not keep every article's text in memory; about 50 times cheaper
- * than parsing (a full parse costs milliseconds per file).
- */
-export function snippetTextFromMarkdown(source: string): string {
-  // Each pass runs only when its syntax can be there: a pass over the whole file is most of the cost.
-  let text = source.replace(/^\uFEFF?---\r?\n[\s\S]*?\r?\n(?:---|\.\.\.)\s*(?:\r?\n|$)/, '');
-  if (text.includes('<!--')) text = text.replace(/<!--[\s\S]*?-->/g, ' ');
-  text = text.replace(/^\s*#{1,6}\s+.*(?:\r?\n|$)/, '');
-  if (text.includes('<')) text = text.replace(/<\/?[A-Za-z][^>]*>/g, ' ');
-  if (text.includes('```') || text.includes('~~~')) text = text.replace(/^\s*(?:```|~~~).*$/gm, '');
-  // Setext heading underlines, thematic breaks and table separator rows carry no words.
-  if (/(?:^|\n) {0,3}[=*_-]/.test(text)) text = text.replace(/^ {0,3}(?:=+|-+|(?:[*_] *){3,})[ \t]*$/gm, '');
-  if (text.includes('|')) {
-    text = text
-      .replace(/^ {0,3}\|?(?: *:?-+:? *\|)+(?: *:?-+:? *)?\|?[ \t]*$/gm, '')
-      // Table cells: the pipes between them become spaces.
-      .replace(/^ {0,3}\|(.*)\|?[ \t]*$/gm, (_row, cells: string) => cells.replace(/\s*\|\s*/g, '  '));
-  }
-  if (text.includes('](')) text = text.replace(/!?\[([^\]]*)\]\([^)]*\)/g, '$1');
-  return text.replace(/^\s{0,3}(?:#{1,6}\s+|>\s?|[-*+]\s+|\d+[.)]\s+)/gm, '').replace(/(\*\*|__|\*|`+|~~)/g, '');
-}
-
-/** An article's text read back from disk for a snippet; undefined when the file is gone. */
-export function readArticleTextSync(dataDir: string, relativePath: string | undefined): string | undefined {
-  if (!relativePath) return undefined;
-  try {
-    return snippetTextFromMarkdown(decodeText(readFileSync(path.join(dataDir, relativePath))));
-  } catch {
-    return undefined;
-  }
 }

@@ -1,6 +1,5 @@
 import { describe, expect, it, vi } from 'vitest';
 import { SearchIndex, spansToText, type IndexedDoc } from '../../../src/core/index.ts';
-import { snippetTextFromMarkdown } from '../../../src/core/search/snippet.ts';
 
 function article(id: string, title: string, text: string, extra: Partial<IndexedDoc> = {}): IndexedDoc {
   return { id: `article:${id}`, kind: 'article', title, text, tags: [], source: { label: id, path: id }, ...extra };
@@ -173,7 +172,7 @@ describe('search policy', () => {
   });
 
   it('keeps article text out of memory when it can read it back, and snippets it from there', () => {
-    const loadText = vi.fn((doc: IndexedDoc) => snippetTextFromMarkdown(`# ${doc.title}\n\nThe **mmap** window matters on NFS.`));
+    const loadText = vi.fn((_doc: IndexedDoc) => 'The mmap window matters on NFS.');
     const index = new SearchIndex({ loadText });
     index.upsert(article('nfs.md', 'NFS', 'The mmap window matters on NFS.'));
     index.upsert({ id: 'note:n1', kind: 'note', title: 'a note', text: 'a note on mmap', tags: [], source: { label: 'note n1', noteId: 'n1' } });
@@ -202,18 +201,6 @@ describe('search policy', () => {
     const restored = await SearchIndex.fromJSON(JSON.parse(JSON.stringify(index.toJSON())));
     expect(restored.rank('replication', 10)).toEqual(index.rank('replication', 10));
     expect(restored.size).toBe(2);
-  });
-});
-
-describe('snippetTextFromMarkdown', () => {
-  it('drops front matter, the title heading, markup and link targets', () => {
-    const source = '---\ntitle: T\ntags: [a]\n---\n# Title\n\nSee [the docs](https://example.com) and `git reflog`.\n\n- **bold** item\n<!-- hidden -->\n```sh\n$ ls\n```\n';
-    expect(snippetTextFromMarkdown(source).replace(/\s+/g, ' ').trim()).toBe('See the docs and git reflog. bold item $ ls');
-  });
-
-  it('drops setext underlines, rules and table pipes from snippet text', () => {
-    const source = 'Intro\n=====\n\nSub\n---\n\n| Name | Value |\n|------|:-----:|\n| a | b |\n\n***\n\nend - with - dashes\n';
-    expect(snippetTextFromMarkdown(source).replace(/\s+/g, ' ').trim()).toBe('Intro Sub Name Value a b end - with - dashes');
   });
 });
 
