@@ -135,9 +135,9 @@ export function encodeIndex(postings: Postings<IndexedDoc>, vocabulary: Vocabula
   out.varints(arenas.counts, arenas.lists);
   for (const lengths of postings.lengths) out.varints(lengths, n);
   out.varint(arenas.total);
-  out.gapLists(arenas.docs, arenas.starts, arenas.counts, arenas.lists, arenas.total);
+  out.lists(arenas.docs, arenas.starts, arenas.counts, arenas.lists, arenas.total, true);
   out.varint(arenas.total);
-  out.valueLists(arenas.tfs, arenas.starts, arenas.counts, arenas.lists, arenas.total);
+  out.lists(arenas.tfs, arenas.starts, arenas.counts, arenas.lists, arenas.total, false);
 
   // Vocabulary.
   const vocabularyParts = vocabulary.packed();

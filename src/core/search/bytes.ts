@@ -57,12 +57,12 @@ export class ByteWriter {
   }
 
   /**
-   * Lists of 32-bit values as varints, each list's values as gaps from the one
-   * before (they ascend), without copying them out first: the lists are
-   * `values[starts[i] … starts[i] + counts[i])`. Returns nothing; the counts
-   * are written by the caller.
+   * Lists of values as varints, lists back to back, without copying them out
+   * first: the lists are `values[starts[i] … starts[i] + counts[i])`. With
+   * `gaps`, each value is written as its difference from the one before in its
+   * list (they ascend). The caller writes the count.
    */
-  gapLists(values: Uint32Array, starts: Uint32Array, counts: Uint32Array, lists: number, total: number): void {
+  lists(values: Uint16Array | Uint32Array, starts: Uint32Array, counts: Uint32Array, lists: number, total: number, gaps: boolean): void {
     this.room(total * 5);
     const buffer = this.buffer;
     let at = this.length;
@@ -71,27 +71,8 @@ export class ByteWriter {
       const end = starts[list]! + counts[list]!;
       for (let i = starts[list]!; i < end; i += 1) {
         const value = values[i]!;
-        let v = value - previous;
+        let v = gaps ? value - previous : value;
         previous = value;
-        while (v >= 0x80) {
-          buffer[at++] = (v & 0x7f) | 0x80;
-          v >>>= 7;
-        }
-        buffer[at++] = v;
-      }
-    }
-    this.length = at;
-  }
-
-  /** Like `gapLists`, the values themselves (not gaps), lists back to back. */
-  valueLists(values: Uint16Array | Uint32Array, starts: Uint32Array, counts: Uint32Array, lists: number, total: number): void {
-    this.room(total * 5);
-    const buffer = this.buffer;
-    let at = this.length;
-    for (let list = 0; list < lists; list += 1) {
-      const end = starts[list]! + counts[list]!;
-      for (let i = starts[list]!; i < end; i += 1) {
-        let v = values[i]!;
         while (v >= 0x80) {
           buffer[at++] = (v & 0x7f) | 0x80;
           v >>>= 7;
