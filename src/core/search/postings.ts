@@ -183,6 +183,22 @@ export class Postings<T = unknown> {
   }
 
   /**
+   * Visits the live slots holding a term, field by field (a slot may come once
+   * per field), until `visit` returns true.
+   */
+  visitSlots(termId: number, visit: (slot: number) => boolean): void {
+    for (let field = 0; field < FIELD_COUNT; field += 1) {
+      const at = termId * FIELD_COUNT + field;
+      const start = this.starts[at]!;
+      const end = start + this.counts[at]!;
+      for (let i = start; i < end; i += 1) {
+        const slot = this.docs[i]!;
+        if (this.alive[slot] === 1 && visit(slot)) return;
+      }
+    }
+  }
+
+  /**
    * Adds a document under a new slot. `lengths` are the fields' lengths in
    * terms; `onNewTerm` hears of every term the index did not hold.
    */

@@ -15,18 +15,42 @@ const MAX_COMPLETION_CANDIDATES = 48;
 /** Most edits a "did you mean" word may be from the word typed. */
 const MAX_SUGGESTION_EDITS = 3;
 
+/** Most documents counted for one word: past this, how many more hold it does not change an order. */
+const COUNT_CAP = 1000;
+/** Most candidate words a suggestion reads the documents of (nearest and most common first). */
+const MAX_SUGGESTION_CANDIDATES = 32;
+
 /**
- * How many live documents `keep` keeps hold a word, counted up to `cap`
- * (without `keep`: its document frequency).
+ * How many live documents that `keep` keeps (and `eligible` marks, when
+ * given) hold a word, counted up to `cap`; without either, its document
+ * frequency. `seen` is a scratch array of the slots' size, `stamp` a value
+ * not yet in it.
  */
-function frequency(lexicon: Lexicon, keep: KeepSlot | undefined, termId: number, cap = 1000): number {
+function frequency(
+  lexicon: Lexicon,
+  keep: KeepSlot | undefined,
+  termId: number,
+  scratch: { seen: Int32Array; stamp: number },
+  eligible?: Uint8Array,
+  cap = COUNT_CAP,
+): number {
   const { postings } = lexicon;
-  if (!keep) return postings.documentFrequency(termId);
-  const seen = new Set<number>();
-  postings.forEachSlot(termId, (slot) => {
-    if (seen.size < cap && !seen.has(slot) && keep(slot)) seen.add(slot);
+  // Removed documents count in document frequencies until a vacuum: then count the live ones.
+  if (!keep && !eligible && !postings.hasDead) return postings.documentFrequency(termId);
+  const stamp = ++scratch.stamp;
+  const seen = scratch.seen;
+  let count = 0;
+  postings.visitSlots(termId, (slot) => {
+    if (seen[slot] === stamp || (eligible && eligible[slot] !== 1) || (keep && !keep(slot))) return false;
+    seen[slot] = stamp;
+    count += 1;
+    return count >= cap;
   });
-  return seen.size;
+  return count;
+}
+
+function scratchFor(lexicon: Lexicon): { seen: Int32Array; stamp: number } {
+  return { seen: new Int32Array(lexicon.postings.slotCount), stamp: 0 };
 }
 
 /**
@@ -36,35 +60,41 @@ function frequency(lexicon: Lexicon, keep: KeepSlot | undefined, termId: number,
  */
 export function didYouMean(lexicon: Lexicon, keep: KeepSlot | undefined, text: string, limit: number): string[] {
   const { postings, vocabulary } = lexicon;
-  const typed = new Set<string>();
-  const likelihood = new Map<number, number>();
+  const scratch = scratchFor(lexicon);
   const held = (word: string) => {
+    const forms = vocabulary.withStem(stemOf(word));
     const termId = postings.termId(word);
-    if (termId !== undefined && frequency(lexicon, keep, termId, 1) > 0) return true;
-    return vocabulary.withStem(stemOf(word)).some((sibling) => frequency(lexicon, keep, sibling, 1) > 0);
+    if (termId !== undefined) forms.push(termId);
+    return forms.some((form) => frequency(lexicon, keep, form, scratch, undefined, 1) > 0);
   };
   const words = tokenize(text)
     .map((raw) => surfaceTerm(raw))
-    .filter((word): word is string => word !== undefined);
-  for (const word of words.slice(0, 8)) typed.add(word);
-  for (const word of words.slice(0, 8)) {
+    .filter((word): word is string => word !== undefined)
+    .slice(0, 8);
+  const typed = new Set(words);
+  const edits = new Map<number, number>();
+  for (const word of words) {
     // A word the index holds is not misspelt (the filters must have excluded it), and one or two
     // letters are too little to guess from.
     if (word.length < 3 || held(word)) continue;
     const distance = Math.min(MAX_SUGGESTION_EDITS, Math.max(1, Math.round(word.length * 0.4)));
-    for (const [termId, edits] of vocabulary.near(word, distance)) {
+    for (const [termId, distanceOf] of vocabulary.near(word, distance)) {
       if (typed.has(vocabulary.word(termId))) continue;
-      const count = frequency(lexicon, keep, termId);
-      // With `keep`, a word only hidden documents hold is no suggestion.
-      if (count === 0) continue;
-      const score = count / (1 + edits) ** 2;
-      if (score > (likelihood.get(termId) ?? 0)) likelihood.set(termId, score);
+      edits.set(termId, Math.min(distanceOf, edits.get(termId) ?? Infinity));
     }
   }
-  return [...likelihood.entries()]
-    .sort((a, b) => b[1] - a[1] || (vocabulary.word(a[0]) < vocabulary.word(b[0]) ? -1 : 1))
+  // The likeliest by the whole index first; only those are counted among the documents `keep` keeps.
+  const likelihood = (termId: number, count: number) => count / (1 + edits.get(termId)!) ** 2;
+  const byWord = (a: number, b: number) => (vocabulary.word(a) < vocabulary.word(b) ? -1 : 1);
+  const candidates = [...edits.keys()]
+    .sort((a, b) => likelihood(b, postings.documentFrequency(b)) - likelihood(a, postings.documentFrequency(a)) || byWord(a, b))
+    .slice(0, MAX_SUGGESTION_CANDIDATES);
+  // With `keep`, a word only hidden documents hold is no suggestion.
+  const scored = candidates.map((termId) => ({ termId, score: likelihood(termId, frequency(lexicon, keep, termId, scratch)) })).filter((c) => c.score > 0);
+  return scored
+    .sort((a, b) => b.score - a.score || byWord(a.termId, b.termId))
     .slice(0, limit)
-    .map(([termId]) => vocabulary.word(termId));
+    .map(({ termId }) => vocabulary.word(termId));
 }
 
 /**
@@ -106,14 +136,11 @@ export function complete(lexicon: Lexicon, keep: KeepSlot | undefined, partial: 
     .sort((x, y) => x[1] - y[1] || df(y[0]) - df(x[0]) || vocabulary.word(x[0]).length - vocabulary.word(y[0]).length)
     .slice(0, MAX_COMPLETION_CANDIDATES)
     .map(([termId]) => termId);
+  const scratch = scratchFor(lexicon);
   const scored: Array<{ termId: number; count: number; order: number }> = [];
   ordered.forEach((termId, order) => {
-    const seen = new Set<number>();
-    postings.forEachSlot(termId, (slot) => {
-      if (seen.has(slot) || (eligible && eligible[slot] !== 1) || (keep && !keep(slot))) return;
-      seen.add(slot);
-    });
-    if (seen.size > 0) scored.push({ termId, count: seen.size, order });
+    const count = frequency(lexicon, keep, termId, scratch, eligible);
+    if (count > 0) scored.push({ termId, count, order });
   });
   scored.sort((x, y) => y.count - x.count || x.order - y.order);
   const typedHead = words.slice(0, -1).map(foldCase).join(' ');

@@ -227,6 +227,15 @@ describe('what a reader may not see', () => {
     expect(index.countWithTerms(['canari'], 1, visible)).toEqual({ note: 0, article: 1, profile: 0 });
   });
 
+  it('suggests and completes nothing from a removed document', () => {
+    const index = new SearchIndex();
+    index.addAll(docs);
+    index.remove('note:secret');
+    expect(index.complete('zanz', 5)).toEqual([]);
+    expect(index.didYouMean('zanzibat')).toEqual([]);
+    expect(index.countWithTerms(['zanzibar'], 1)).toEqual({ note: 0, article: 0, profile: 0 });
+  });
+
   it('completes the last word from the documents that hold the earlier ones, most held first', () => {
     const index = new SearchIndex();
     index.addAll([
