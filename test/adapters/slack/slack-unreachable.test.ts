@@ -13,7 +13,7 @@ import { silentLogger } from '../../../src/core/index.ts';
 import { createTestContext, type TestContext } from '../../helpers/context.ts';
 import { APP_TOKEN, BOT_TOKEN, SIGNING_SECRET, startFakeSlack, type FakeSlack } from '../../helpers/fake-slack.ts';
 
-const BUDGET_MS = 1500;
+const BUDGET_MS = 800;
 let ctx: TestContext;
 const adapters: SlackAdapter[] = [];
 const fakes: FakeSlack[] = [];
@@ -80,7 +80,7 @@ describe('start() when Slack cannot be reached', () => {
     const adapter = slack({ signingSecret: SIGNING_SECRET, apiUrl: `http://127.0.0.1:${port}/api/` });
     const { message, ms } = await rejection(adapter.start());
     expect(message).toBe(
-      `slack: cannot reach Slack at http://127.0.0.1:${port}/api/ within 1.5 s (ECONNREFUSED) — check the network or SLACK_API_URL`,
+      `slack: cannot reach Slack at http://127.0.0.1:${port}/api/ within 0.8 s (ECONNREFUSED) — check the network or SLACK_API_URL`,
     );
     // It retried for most of the budget, and stopped at it.
     expect(ms).toBeGreaterThanOrEqual(BUDGET_MS / 2);
@@ -93,7 +93,7 @@ describe('start() when Slack cannot be reached', () => {
     const adapter = slack({ appToken: APP_TOKEN, apiUrl: `http://127.0.0.1:${port}/api/` });
     const { message, ms } = await rejection(adapter.start());
     expect(message).toBe(
-      `slack: cannot reach Slack at http://127.0.0.1:${port}/api/ within 1.5 s (ECONNREFUSED) — check the network or SLACK_API_URL`,
+      `slack: cannot reach Slack at http://127.0.0.1:${port}/api/ within 0.8 s (ECONNREFUSED) — check the network or SLACK_API_URL`,
     );
     expect(ms).toBeLessThan(BUDGET_MS + 500);
   });
@@ -126,13 +126,13 @@ describe('start() when Slack cannot be reached', () => {
 
   it('Socket Mode: a websocket that never says hello gives up within the budget and stops trying', async () => {
     const fake = await fakeSlack({ silentSocket: true });
-    const adapter = slack({ appToken: APP_TOKEN, apiUrl: fake.apiUrl }, { startTimeoutMs: 2000 });
+    const adapter = slack({ appToken: APP_TOKEN, apiUrl: fake.apiUrl }, { startTimeoutMs: 1000 });
     const { message, ms } = await rejection(adapter.start());
     const host = new URL(fake.apiUrl).host;
     expect(message).toBe(
-      `slack: Socket Mode could not connect to ${host} within 2 s (no hello from Slack) — check the network: a proxy or firewall may block websockets`,
+      `slack: Socket Mode could not connect to ${host} within 1 s (no hello from Slack) — check the network: a proxy or firewall may block websockets`,
     );
-    expect(ms).toBeLessThan(2500);
+    expect(ms).toBeLessThan(1500);
     const tries = opens(fake);
     await new Promise((resolve) => setTimeout(resolve, 700));
     expect(opens(fake)).toBe(tries);
