@@ -2,37 +2,22 @@
  * A snippet of about 200 characters around the best match, matched words marked.
  */
 import type { Span } from '../domain/types.ts';
-import { foldCase, foldInPlace, indexTerm, separatesWords, tagTerm, tokenizeWithOffsets } from '../text/words.ts';
+import { foldCase, foldInPlace, separatesWords, tokenizeWithOffsets } from '../text/words.ts';
 
 export const SNIPPET_LENGTH = 200;
 
 /**
  * Picks the window of `length` characters holding the most distinct matched
- * terms (the earliest such window on a tie) and marks every matched word in it.
+ * words (the earliest such window on a tie) and marks every matched word in
+ * it. `matchedWords` are folded words as the index holds them (a ranking's
+ * `RankedMatch.terms`: every form of a query word the document holds is there).
  */
-export function makeSnippet(text: string, matchedTerms: ReadonlySet<string>, length = SNIPPET_LENGTH): Span[] {
+export function makeSnippet(text: string, matchedWords: ReadonlySet<string>, length = SNIPPET_LENGTH): Span[] {
   const flat = text.replace(/\s+/g, ' ').trim();
   if (!flat) return [];
-  // Stemming every word of a long text is most of a hit's cost: only words that share their first
-  // two letters with a matched term can stem to it (stemmers change endings), and each distinct
-  // word is checked once.
-  const heads = new Set([...matchedTerms].map((term) => term.slice(0, 2)));
-  const checked = new Map<string, string | null>();
-  const termOf = (word: string): string | null => {
-    let term = checked.get(word);
-    if (term === undefined) {
-      const stemmed = indexTerm(word);
-      const tag = tagTerm(word);
-      term = stemmed !== undefined && matchedTerms.has(stemmed) ? stemmed : tag !== undefined && matchedTerms.has(tag) ? (stemmed ?? tag) : null;
-      checked.set(word, term);
-    }
-    return term;
-  };
   const folded = foldInPlace(flat);
   const { matches, wordStartFrom, lastWordEnd } =
-    folded !== undefined
-      ? scannedWords(flat, folded, heads, termOf)
-      : unicodeWords(flat, (word) => (heads.has(foldCase(word.slice(0, 4)).slice(0, 2)) ? termOf(word) : null));
+    folded !== undefined ? scannedWords(flat, folded, matchedWords) : unicodeWords(flat, (word) => (matchedWords.has(foldCase(word)) ? foldCase(word) : null));
 
   let start = 0;
   if (matches.length > 0 && flat.length > length) {
@@ -110,21 +95,15 @@ interface Words {
 
 /**
  * Text whose folded form keeps every character in place (nearly all text):
- * matched words are found by looking for their first two letters (the heads)
- * in the folded text, so most words are never looked at.
+ * each matched word is looked for in the folded text and kept where it is a
+ * whole word, so no other word of the text is looked at.
  */
-function scannedWords(flat: string, lower: string, heads: ReadonlySet<string>, termOf: (word: string) => string | null): Words {
+function scannedWords(flat: string, lower: string, words: ReadonlySet<string>): Words {
   const matches: Match[] = [];
-  for (const head of heads) {
-    if (!head) continue;
-    for (let at = lower.indexOf(head); at !== -1; at = lower.indexOf(head, at + 1)) {
-      if (!separatesWords(flat, at - 1)) continue;
-      let end = at;
-      while (!separatesWords(flat, end)) end += 1;
-      // The word's own head must be this one (a one-letter head must not claim a longer word's).
-      if (lower.slice(at, Math.min(at + 2, end)) !== head) continue;
-      const term = termOf(flat.slice(at, end));
-      if (term !== null) matches.push({ start: at, end, term });
+  for (const word of words) {
+    if (!word) continue;
+    for (let at = lower.indexOf(word); at !== -1; at = lower.indexOf(word, at + 1)) {
+      if (separatesWords(flat, at - 1) && separatesWords(flat, at + word.length)) matches.push({ start: at, end: at + word.length, term: word });
     }
   }
   matches.sort((a, b) => a.start - b.start);

@@ -1,19 +1,27 @@
 import { describe, expect, it } from 'vitest';
 import { makeSnippet, spansToText } from '../../../src/core/search/snippet.ts';
-import { indexTerm } from '../../../src/core/text/words.ts';
+import { foldCase } from '../../../src/core/text/words.ts';
 
-const terms = (...words: string[]) => new Set(words.map((word) => indexTerm(word)!));
+/** Matched words as a ranking reports them: folded, as the index holds them. */
+const terms = (...words: string[]) => new Set(words.map(foldCase));
 const strong = (spans: ReturnType<typeof makeSnippet>) => spans.filter((span) => span.strong).map((span) => span.text);
 
 describe('snippets', () => {
-  it('marks every form of a matched word, in ASCII and in accented text', () => {
-    expect(strong(makeSnippet('Caching helps. We cache; the Cached copy wins (caches!)', terms('cache')))).toEqual([
+  it('marks the matched words in any case and with any accents, whole words only', () => {
+    expect(strong(makeSnippet('Caching helps. We cache; the Cached copy wins (caches!) cachet', terms('cache', 'cached', 'caching')))).toEqual([
       'Caching',
       'cache',
       'Cached',
-      'caches',
     ]);
-    expect(strong(makeSnippet('À l’École — ecole, ÉCOLES… and “école”', terms('ecole')))).toEqual(['École', 'ecole', 'ÉCOLES', 'école']);
+    expect(strong(makeSnippet('À l’École — ecole, ÉCOLES… and “école”', terms('ecole')))).toEqual(['École', 'ecole', 'école']);
+  });
+
+  it('marks every form a ranking reports, as the index holds them', async () => {
+    const { SearchIndex } = await import('../../../src/core/search/search-index.ts');
+    const index = new SearchIndex();
+    index.upsert({ id: 'a', kind: 'article', title: 'Caches', text: 'Caching helps. We cache; the Cached copy wins (caches!)', tags: [], source: { label: 'a' } });
+    const match = index.rank('cache', 1).matches[0]!;
+    expect(strong(index.hit(index.get('a')!, new Set(match.terms), match.score).snippet)).toEqual(['Caching', 'cache', 'Cached', 'caches']);
   });
 
   it('splits words at punctuation outside the BMP, as the tokenizer does', () => {
