@@ -119,10 +119,10 @@ export class SearchIndex {
 
   /**
    * The best `limit` documents for a free-text query under the policy, and how
-   * many matched in all (among those `keep` keeps). Each word is matched
-   * exactly, by prefix (3+ characters, at a lower weight) and, when the policy
-   * says so, with a bounded number of typos (at a lower weight still): exact
-   * before prefix before fuzzy.
+   * many matched in all (among those `keep` keeps). Each word is matched as
+   * typed, by the other words of its stem, the last one by prefix, and an
+   * unknown one by its typo corrections, weighed in that order (plan.ts,
+   * rank.ts); questions of many words are weighed by stem and get feedback.
    */
   rank(text: string, options: number | RankOptions): Ranking {
     const { limit, keep } = typeof options === 'number' ? { limit: options, keep: undefined } : options;
