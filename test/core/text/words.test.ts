@@ -31,6 +31,13 @@ describe('text', () => {
 });
 
 describe('folded words', () => {
+  it('split ASCII text where tokenize does, character by character', () => {
+    for (let code = 0; code < 128; code += 1) {
+      const text = `Ab${String.fromCharCode(code)}cD ${String.fromCharCode(code)}x${String.fromCharCode(code)}`;
+      expect(foldedWords(text), `character ${code}`).toEqual(tokenize(text).map(foldCase));
+    }
+  });
+
   it('are the words of a text, each folded as foldCase folds it', () => {
     for (const text of ['Git-LFS: "Fetch" (a+b) x=1 $HOME', 'Crème BRÛLÉE — naïve… «Quoted» 東京 CAFÉ', 'İstanbul ǅemal Straße']) {
       expect(foldedWords(text)).toEqual(tokenize(text).map(foldCase));
