@@ -3,13 +3,15 @@
  * `<folder>/<id>.md` (front matter + text, the shape of an article).
  */
 import { exportNotes } from '../src/core/index.ts';
-import { runStoreScript } from './store-script.ts';
+import { isEntryPoint, runStoreScript, type StoreScript } from './store-script.ts';
 
-runStoreScript({
+export const exportScript: StoreScript = {
   name: 'export',
-  async run(store, folder) {
+  async run(store, folder, { stdout }) {
     const { written } = await exportNotes(store, folder);
-    process.stdout.write(`export: wrote ${written} note${written === 1 ? '' : 's'} from ${store.label} to ${folder}\n`);
+    stdout.write(`export: wrote ${written} note${written === 1 ? '' : 's'} from ${store.label} to ${folder}\n`);
     return 0;
   },
-});
+};
+
+if (isEntryPoint(import.meta.url)) runStoreScript(exportScript);

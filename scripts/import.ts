@@ -5,16 +5,16 @@
  * so importing twice never duplicates anything.
  */
 import { importNotes } from '../src/core/index.ts';
-import { runStoreScript } from './store-script.ts';
+import { isEntryPoint, runStoreScript, type StoreScript } from './store-script.ts';
 
-runStoreScript({
+export const importScript: StoreScript = {
   name: 'import',
-  async run(store, folder) {
+  async run(store, folder, { stdout, stderr }) {
     const { imported, skipped, failed } = await importNotes(store, folder);
-    for (const { file, reason } of failed) process.stderr.write(`import: skipped ${file}: ${reason}\n`);
-    process.stdout.write(
-      `import: ${imported} imported, ${skipped} already there, ${failed.length} unreadable — into ${store.label}\n`,
-    );
+    for (const { file, reason } of failed) stderr.write(`import: skipped ${file}: ${reason}\n`);
+    stdout.write(`import: ${imported} imported, ${skipped} already there, ${failed.length} unreadable — into ${store.label}\n`);
     return failed.length > 0 ? 1 : 0;
   },
-});
+};
+
+if (isEntryPoint(import.meta.url)) runStoreScript(importScript);

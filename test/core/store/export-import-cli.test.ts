@@ -3,6 +3,9 @@
  * on the old STORE_URL, then `npm run import -- <dir>` on the new one.
  */
 import { execFile } from 'node:child_process';
+import { exportScript } from '../../../scripts/export.ts';
+import { importScript } from '../../../scripts/import.ts';
+import { runStore } from '../../../scripts/store-script.ts';
 import { readdir, readFile, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { promisify } from 'node:util';
@@ -15,9 +18,9 @@ import { announceSkip, createTestStore, type StoreKind } from '../../helpers/ser
 const exec = promisify(execFile);
 
 /**
- * Runs `npm run <script> -- <args>`: through npm when `viaNpm`, else the command
- * npm runs for it (`tsx scripts/<script>.ts`, package.json) without npm's own
- * start-up, about 0.4 s of CPU a run on a shared machine.
+ * Runs `npm run <script> -- <args>`: through npm when `viaNpm`; else the
+ * script's own function in this process, with the environment it would get
+ * (each npm run of a tsx script costs about a second of CPU on a shared machine).
  */
 async function npmRun(
   script: 'export' | 'import',
@@ -26,11 +29,15 @@ async function npmRun(
   viaNpm = false,
 ): Promise<{ code: number; stdout: string; stderr: string }> {
   const env = botEnv({ STORE_URL: storeUrl });
-  const [command, commandArgs] = viaNpm
-    ? ['npm', ['run', '--silent', script, '--', ...args]]
-    : [process.execPath, ['--import', 'tsx', `scripts/${script}.ts`, ...args]];
+  if (!viaNpm) {
+    let stdout = '';
+    let stderr = '';
+    const output = { stdout: { write: (text: string) => (stdout += text) }, stderr: { write: (text: string) => (stderr += text) } };
+    const code = await runStore(script === 'export' ? exportScript : importScript, args, env, output);
+    return { code, stdout, stderr };
+  }
   try {
-    const { stdout, stderr } = await exec(command, commandArgs, { cwd: REPO_ROOT, env });
+    const { stdout, stderr } = await exec('npm', ['run', '--silent', script, '--', ...args], { cwd: REPO_ROOT, env });
     return { code: 0, stdout, stderr };
   } catch (error) {
     const failed = error as { code: number; stdout: string; stderr: string };
@@ -63,7 +70,7 @@ describe('npm run export / import', () => {
     const result = await npmRun('export', [], source.url, true);
     expect(result.code).toBe(2);
     expect(result.stderr).toContain('export: which folder? — try npm run export -- backup/notes');
-    const missing = await npmRun('import', [path.join(source.url.replace('sqlite://', ''), 'nowhere')], source.url);
+    const missing = await npmRun('import', [path.join(source.url.replace('sqlite://', ''), 'nowhere')], source.url, true);
     expect(missing.code).toBe(1);
     expect(missing.stderr).toMatch(/^import: .*nowhere is not a folder\n$/);
   });
