@@ -6,7 +6,8 @@
  *
  *   "TKIX", layout (u32)
  *   documents: count, kinds, flags, string tables (ids, titles, texts, …), mtimes
- *   postings:  terms, per term and field the list length, field lengths, slot gaps, frequencies
+ *   postings:  terms, per term and field the list length, field lengths, slot gaps (varints),
+ *              frequencies (a byte each, larger ones after)
  *   vocabulary: stems, each term's stem, word order, typo table
  */
 import { ByteReader, ByteWriter } from './bytes.ts';
@@ -16,7 +17,7 @@ import { Vocabulary, type Stemmer } from './vocabulary.ts';
 
 const MAGIC = [0x54, 0x4b, 0x49, 0x58]; // "TKIX"
 /** Bump when the layout below changes: an index of another layout is not read. */
-export const BINARY_LAYOUT = 1;
+export const BINARY_LAYOUT = 2;
 
 const KINDS: readonly DocKind[] = ['note', 'article', 'profile'];
 const DATE_SOURCES = ['front-matter', 'file-name', 'modified', 'created'] as const;
@@ -136,8 +137,7 @@ export function encodeIndex(postings: Postings<IndexedDoc>, vocabulary: Vocabula
   for (const lengths of postings.lengths) out.varints(lengths, n);
   out.varint(arenas.total);
   out.lists(arenas.docs, arenas.starts, arenas.counts, arenas.lists, arenas.total, true);
-  out.varint(arenas.total);
-  out.lists(arenas.tfs, arenas.starts, arenas.counts, arenas.lists, arenas.total, false);
+  out.smallLists(arenas.tfs, arenas.starts, arenas.counts, arenas.lists, arenas.total);
 
   // Vocabulary.
   const vocabularyParts = vocabulary.packed();
@@ -246,20 +246,12 @@ export function decodeIndex(bytes: Uint8Array, stem: Stemmer, kept: (doc: Indexe
   const terms = input.strings();
   const counts = input.varints();
   const lengths = Array.from({ length: FIELD_COUNT }, () => input.varints());
-  const slots = input.varints();
-  const tfs = input.varints();
+  // Each document's distinct terms are counted as its postings are read.
+  const distinct = new Uint32Array(n);
+  const slots = input.gapLists(counts, n, distinct);
+  const tfs = input.smallLists();
   if (slots.length !== tfs.length) throw new Error('search: the saved postings do not fit together');
-  let at = 0;
-  for (let list = 0; list < counts.length; list += 1) {
-    let previous = 0;
-    const end = at + counts[list]!;
-    if (end > slots.length) throw new Error('search: the saved postings do not fit together');
-    for (; at < end; at += 1) {
-      previous += slots[at]!;
-      slots[at] = previous;
-    }
-  }
-  const postings = Postings.fromPacked<IndexedDoc>({ ids, lengths, terms, counts, docs: slots, tfs: Uint16Array.from(tfs) }, docs);
+  const postings = Postings.fromPacked<IndexedDoc>({ ids, lengths, terms, counts, docs: slots, tfs }, docs, distinct);
 
   const stems = input.strings();
   const stemOf = Int32Array.from(input.varints());

@@ -24,8 +24,9 @@ export class ByteWriter {
     this.buffer = grown;
   }
 
+  /** What was written: a view of the buffer (no copy: at 100k documents it is tens of MB). */
   bytes(): Uint8Array {
-    return this.buffer.slice(0, this.length);
+    return this.buffer.subarray(0, this.length);
   }
 
   u8(value: number): void {
@@ -81,6 +82,32 @@ export class ByteWriter {
       }
     }
     this.length = at;
+  }
+
+  /**
+   * Frequencies in one byte each (lists back to back, as `lists` takes them),
+   * 255 meaning "255 or more: see the overflow", then the overflow's values
+   * as varints: nearly every frequency is small, and bytes need no decoding.
+   */
+  smallLists(values: Uint16Array, starts: Uint32Array, counts: Uint32Array, lists: number, total: number): void {
+    this.u32(total);
+    this.room(total);
+    const overflow: number[] = [];
+    let at = this.length;
+    for (let list = 0; list < lists; list += 1) {
+      const end = starts[list]! + counts[list]!;
+      for (let i = starts[list]!; i < end; i += 1) {
+        const value = values[i]!;
+        if (value >= 255) {
+          this.buffer[at++] = 255;
+          overflow.push(value);
+        } else {
+          this.buffer[at++] = value;
+        }
+      }
+    }
+    this.length = at;
+    this.varints(overflow);
   }
 
   /** Each value as a varint, after its count. */
@@ -192,6 +219,63 @@ export class ByteReader {
       out[i] = value >>> 0;
     }
     this.at = at;
+    return out;
+  }
+
+  /**
+   * Reads what `lists(…, gaps = true)` wrote for lists of these lengths (the
+   * count first): each list's values, its gaps added up, every value below
+   * `below`, counting how often each value occurs into `occurrences`.
+   */
+  gapLists(counts: Uint32Array, below: number, occurrences: Uint32Array): Uint32Array {
+    const total = this.varint();
+    this.need(total);
+    const out = new Uint32Array(total);
+    const bytes = this.bytes;
+    let at = this.at;
+    let i = 0;
+    for (let list = 0; list < counts.length; list += 1) {
+      const end = i + counts[list]!;
+      if (end > total) throw new Error('search: the saved postings do not fit together');
+      let previous = 0;
+      for (; i < end; i += 1) {
+        if (at >= bytes.length) throw new Error('search: the saved index ends too soon');
+        let byte = bytes[at++]!;
+        let value = byte & 0x7f;
+        for (let shift = 7; byte >= 0x80; shift += 7) {
+          if (at >= bytes.length || shift > 28) throw new Error('search: the saved index ends too soon');
+          byte = bytes[at++]!;
+          value |= (byte & 0x7f) << shift;
+        }
+        previous += value >>> 0;
+        if (previous >= below) throw new Error('search: a saved posting names a document that is not there');
+        out[i] = previous;
+        occurrences[previous] = occurrences[previous]! + 1;
+      }
+    }
+    if (i !== total) throw new Error('search: the saved postings do not fit together');
+    this.at = at;
+    return out;
+  }
+
+  /** Reads what `smallLists` wrote. */
+  smallLists(): Uint16Array {
+    const total = this.u32();
+    this.need(total);
+    const out = new Uint16Array(total);
+    out.set(this.bytes.subarray(this.at, this.at + total));
+    this.at += total;
+    const overflow = this.varints();
+    let next = 0;
+    if (overflow.length > 0) {
+      for (let i = 0; i < total; i += 1) {
+        if (out[i] !== 255) continue;
+        const value = overflow[next++];
+        if (value === undefined) throw new Error('search: the saved frequencies do not fit together');
+        out[i] = Math.min(value, 0xffff);
+      }
+    }
+    if (next !== overflow.length) throw new Error('search: the saved frequencies do not fit together');
     return out;
   }
 

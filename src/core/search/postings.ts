@@ -344,7 +344,7 @@ export class Postings<T = unknown> {
   }
 
   /** An index from its packed form (`packed`); the arrays are taken over, not copied. */
-  static fromPacked<T>(packed: PackedPostings, records?: readonly T[]): Postings<T> {
+  static fromPacked<T>(packed: PackedPostings, records?: readonly T[], distinct?: Uint32Array): Postings<T> {
     const postings = new Postings<T>();
     if (records && records.length !== packed.ids.length) throw new Error('search: packed postings and their records do not fit');
     postings.records = records ? [...records] : new Array<T | undefined>(packed.ids.length);
@@ -379,10 +379,15 @@ export class Postings<T = unknown> {
       used += packed.counts[at]!;
     }
     if (used !== packed.docs.length) throw new Error('search: packed postings do not fit their counts');
-    for (let i = 0; i < used; i += 1) {
-      const slot = packed.docs[i]!;
-      if (slot >= n) throw new Error('search: a packed posting names a document that is not there');
-      postings.distinct[slot] = postings.distinct[slot]! + 1;
+    if (distinct && distinct.length === n) {
+      // Counted by the reader (which also checked every slot): no second pass over the postings.
+      postings.distinct.set(distinct);
+    } else {
+      for (let i = 0; i < used; i += 1) {
+        const slot = packed.docs[i]!;
+        if (slot >= n) throw new Error('search: a packed posting names a document that is not there');
+        postings.distinct[slot] = postings.distinct[slot]! + 1;
+      }
     }
     // Every list is packed: the next append to it moves it to the end with room to grow.
     postings.rooms = postings.counts.slice();

@@ -58,6 +58,13 @@ describe('the index in binary', () => {
     expect(restored.countWithTerms(['restor', 'backup'], 2)).toEqual(index.countWithTerms(['restor', 'backup'], 2));
   });
 
+  it('keeps a word\'s frequency in a long document (past what one byte holds)', () => {
+    const doc: IndexedDoc = { id: 'note:long', kind: 'note', title: 'long', text: `${'echo '.repeat(300)}${'delta '.repeat(70000)}`, tags: [], source: { label: 'n' } };
+    const index = indexOf([doc, DOCS[0]!]);
+    const restored = SearchIndex.fromBinary(index.toBinary());
+    expect(restored.rank('echo delta', { limit: 2 })).toEqual(index.rank('echo delta', { limit: 2 }));
+  });
+
   it('keeps fields it does not know of', () => {
     const doc = { ...DOCS[0]!, id: 'article:x.md', source: { label: 'x.md', path: 'x.md', anchor: '#top' }, pinned: true } as unknown as IndexedDoc;
     const restored = SearchIndex.fromBinary(indexOf([doc]).toBinary());
@@ -89,7 +96,7 @@ describe('the index in binary', () => {
     expect(() => SearchIndex.fromBinary(bytes.subarray(0, bytes.length - 3))).toThrow(/^search: /);
     const other = bytes.slice();
     other[4] = 99;
-    expect(() => SearchIndex.fromBinary(other)).toThrow('search: a saved index of layout 99, this version reads 1');
+    expect(() => SearchIndex.fromBinary(other)).toThrow('search: a saved index of layout 99, this version reads 2');
   });
 });
 
