@@ -7,7 +7,7 @@
  * Changing what is indexed, or the policy below, changes what a snapshot means:
  * bump this so an old snapshot is rebuilt rather than loaded with the wrong meaning.
  */
-export const SEARCH_OPTIONS_VERSION = 7;
+export const SEARCH_OPTIONS_VERSION = 8;
 
 /** Shortest word (as typed, and as stemmed) that is also matched as the start of longer words. */
 export const MIN_PREFIX_LENGTH = 3;

@@ -66,11 +66,18 @@ export function foldInPlace(text: string): string | undefined {
   return folded.length === text.length ? folded : undefined;
 }
 
-/** Lower case, diacritics removed; non-Latin letters are kept. */
+/**
+ * Diacritics (combining marks) and invisible format characters (bidi
+ * controls, zero-width spaces and joiners, soft hyphens: \p{Cf}), which a
+ * person cannot see and so never types: "\u202Eevil\u202C" is found as "evil".
+ */
+const FOLDED_AWAY = /[\p{M}\p{Cf}]/gu;
+
+/** Lower case, diacritics and invisible format characters removed; non-Latin letters are kept. */
 export function foldCase(term: string): string {
   // Most words are plain ASCII, where normalising changes nothing: half the cost of indexing and snippets.
   if (!NON_ASCII.test(term)) return term.toLowerCase();
-  return term.normalize('NFD').replace(/\p{M}/gu, '').toLowerCase();
+  return term.normalize('NFD').replace(FOLDED_AWAY, '').toLowerCase();
 }
 
 /** The words of a text. */

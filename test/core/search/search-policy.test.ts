@@ -28,6 +28,14 @@ describe('search policy', () => {
     expect(ids(index, 'winng', 10)).toContain('article:wing.md');
   });
 
+  it('finds a word wrapped in invisible bidi controls by the word as typed, and marks it', () => {
+    const index = new SearchIndex();
+    index.upsert({ id: 'note:b', kind: 'note', title: 'b', text: '\u202Eevil\u202C override', tags: [], source: { label: 'note b' } });
+    const match = index.rank('evil', 5).matches[0]!;
+    expect(match.id).toBe('note:b');
+    expect(index.hit(index.get('note:b')!, new Set(match.terms), match.score).snippet.filter((s) => s.strong).map((s) => s.text)).toEqual(['\u202Eevil\u202C']);
+  });
+
   it('corrects a typo as typed, then finds the correction in any of its forms', () => {
     const docs = [article('cfg.md', 'Settings', 'the configurations of the runner'), article('other.md', 'Other', 'config files')];
     const plain = new SearchIndex({ policy: { fuzzy: 'none' } });

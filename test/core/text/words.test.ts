@@ -30,6 +30,15 @@ describe('text', () => {
   });
 });
 
+describe('folding', () => {
+  it('drops the invisible format characters a person cannot type (bidi controls, zero-width characters, soft hyphens)', () => {
+    expect(foldCase('\u202Eevil\u202C')).toBe('evil');
+    expect(foldCase('zero\u200Bwidth\u200D')).toBe('zerowidth');
+    expect(foldCase('hyph\u00ADen\u2066ated\u2069')).toBe('hyphenated');
+    expect(foldedWords('\u202Eevil\u202C override')).toEqual(['evil', 'override']);
+  });
+});
+
 describe('folded words', () => {
   it('split ASCII text where tokenize does, character by character', () => {
     for (let code = 0; code < 128; code += 1) {
