@@ -8,12 +8,12 @@
  * serialisation; the file is replaced atomically (write, fsync, rename).
  */
 import { createHash } from 'node:crypto';
-import { statSync, type Dirent } from 'node:fs';
+import type { Dirent } from 'node:fs';
 import { open, readFile, readdir, rename, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { setImmediate as yieldToLoop } from 'node:timers/promises';
-import { isArticlePath, isListedPath, listArticleFiles, toPosix } from '../sources/article-files.ts';
+import { isArticlePath, isListedPath, listArticleFiles, statListedFile, statProblemReason, toPosix, type ListingProblem } from '../sources/article-files.ts';
 import { ARTICLE_FORMAT_VERSION } from '../sources/articles.ts';
 import type { Logger } from '../util/logger.ts';
 import { SEARCH_OPTIONS_VERSION, SearchIndex, type SearchIndexJSON, type SearchIndexOptions } from '../search/search-index.ts';
@@ -83,8 +83,7 @@ export async function articleMtimes(dataDir: string): Promise<ArticleStamps> {
     // A sub-folder that cannot be read (EACCES) stops a recursive listing: the loader's own walk
     // skips it, so the snapshot is checked against the same articles the loader indexed.
     const listing = await listArticleFiles(dataDir, root);
-    const stamps = await stampsOf(listing.files, prefix);
-    return listing.problems.length > 0 ? { ...stamps, problems: listing.problems } : stamps;
+    return stampsOf(listing.files, prefix, listing.problems);
   }
   const listed: string[] = [];
   // The relative folder is worked out once per folder, not per file: most of the listing's cost otherwise.
@@ -107,13 +106,16 @@ export async function articleMtimes(dataDir: string): Promise<ArticleStamps> {
   return stampsOf(listed, prefix);
 }
 
-/** Paths (in order) with their modification times; a file gone since the listing is left out. */
-async function stampsOf(listed: readonly string[], prefix: string): Promise<ArticleStamps> {
+/**
+ * Paths (in order) with their modification times; a file gone since the listing is left out, and so
+ * is a symlink that cannot be followed (a loop between two links), reported as the loader reports it.
+ */
+async function stampsOf(listed: readonly string[], prefix: string, problems: ListingProblem[] = []): Promise<ArticleStamps> {
   const paths: string[] = [];
   const mtimes: number[] = [];
   for (let from = 0; from < listed.length; from += 5000) {
     for (const relative of listed.slice(from, from + 5000)) {
-      const info = statSync(prefix + relative, { throwIfNoEntry: false });
+      const info = statListedFile(prefix + relative, relative, problems);
       // A file gone since the listing counts as removed.
       if (info?.isFile()) {
         paths.push(relative);
@@ -122,7 +124,8 @@ async function stampsOf(listed: readonly string[], prefix: string): Promise<Arti
     }
     await yieldToLoop();
   }
-  return { paths: paths.join('\0'), mtimes: Float64Array.from(mtimes) };
+  const stamps = { paths: paths.join('\0'), mtimes: Float64Array.from(mtimes) };
+  return problems.length > 0 ? { ...stamps, problems: [...problems].sort((a, b) => a.path.localeCompare(b.path)) } : stamps;
 }
 
 /**
@@ -140,6 +143,7 @@ const { readdirSync, statSync } = require('node:fs');
 const path = require('node:path');
 const isListedPath = ${isListedPath.toString()};
 const isArticlePath = ${isArticlePath.toString()};
+const statProblemReason = ${statProblemReason.toString()};
 const { dataDir } = workerData;
 const root = path.join(dataDir, 'articles');
 const prefix = dataDir.endsWith(path.sep) ? dataDir : dataDir + path.sep;
@@ -165,15 +169,22 @@ for (const entry of entries) {
 listed.sort();
 const paths = [];
 const mtimes = [];
+const problems = [];
 for (const relative of listed) {
-  const info = statSync(prefix + relative, { throwIfNoEntry: false });
+  let info;
+  try {
+    info = statSync(prefix + relative, { throwIfNoEntry: false });
+  } catch (error) {
+    problems.push({ path: relative, reason: statProblemReason(error.code) });
+    continue;
+  }
   if (info && info.isFile()) {
     paths.push(relative);
     mtimes.push(info.mtimeMs);
   }
 }
 const times = Float64Array.from(mtimes);
-parentPort.postMessage({ paths: paths.join('\\0'), mtimes: times }, [times.buffer]);
+parentPort.postMessage({ paths: paths.join('\\0'), mtimes: times, ...(problems.length > 0 ? { problems } : {}) }, [times.buffer]);
 `;
 }
 

@@ -5,15 +5,15 @@
  * stamps are one string and one array, not 100k object keys, and an unchanged
  * archive is told apart from a changed one by two comparisons.
  */
-import type { FolderProblem } from '../sources/article-files.ts';
+import type { ListingProblem } from '../sources/article-files.ts';
 
 /** Article paths (relative to DATA_DIR, `/`-separated) and their modification times in ms, in the same order. */
 export interface ArticleStamps {
   /** The paths joined by `\0`; empty when there are none. */
   paths: string;
   mtimes: Float64Array;
-  /** Sub-folders the listing could not read (their files are left out), for the start-up warning. */
-  problems?: FolderProblem[];
+  /** Sub-folders the listing could not read (their files are left out) and links it could not follow, for the start-up warning. */
+  problems?: ListingProblem[];
 }
 
 /** What an index was built from: enough to tell, at the next start, what changed. */

@@ -6,7 +6,7 @@
  * `.trash`) and `node_modules`. Linked folders are not followed, so a link
  * back up (`articles/x/loop -> ..`) cannot make a loop.
  */
-import type { Dirent } from 'node:fs';
+import type { Dirent, Stats } from 'node:fs';
 import { existsSync, statSync } from 'node:fs';
 import { readdir } from 'node:fs/promises';
 import path from 'node:path';
@@ -40,11 +40,36 @@ export function toPosix(relative: string): string {
   return relative.split(path.sep).join('/');
 }
 
-/** A folder that could not be listed, and why (`EACCES`, …). */
-export interface FolderProblem {
-  /** Path relative to the listing's root, with a trailing `/`: `articles/private/`. */
+/** A folder that could not be listed, or a file whose symlink could not be followed, and why (`EACCES`, `ELOOP`, …). */
+export interface ListingProblem {
+  /** Path relative to the listing's root; a folder's with a trailing `/`: `articles/private/`, `articles/loop.md`. */
   path: string;
   reason: string;
+}
+
+/**
+ * Why a listed file cannot be looked at, from the error of its stat: a symlink
+ * loop (`a.md -> b.md -> a.md`: ELOOP), or a link into a folder that may not be
+ * entered (EACCES). Worded as the loader words a file it cannot read.
+ * NOTE: self-contained (no outside names): the snapshot's worker runs its source text.
+ */
+export function statProblemReason(code: string | undefined): string {
+  return code === 'ELOOP' ? 'a symlink loop (ELOOP)' : `cannot read (${code ?? 'unknown error'})`;
+}
+
+/**
+ * Stats a listed file, following symlinks. Undefined when it is gone or is a
+ * dangling link (left out without a word, as a file deleted meanwhile), and
+ * when it cannot be looked at: then why is added to `problems` under `relative`,
+ * for one short warning, instead of the error stopping the whole listing.
+ */
+export function statListedFile(file: string, relative: string, problems: ListingProblem[]): Stats | undefined {
+  try {
+    return statSync(file, { throwIfNoEntry: false });
+  } catch (error) {
+    problems.push({ path: relative, reason: statProblemReason((error as NodeJS.ErrnoException).code) });
+    return undefined;
+  }
 }
 
 /** What a listing found. */
@@ -53,8 +78,8 @@ export interface ArticleListing {
   files: string[];
   /** Folders (relative to the root, no trailing slash) that hold an `.obsidian/` folder: Obsidian vaults. */
   vaults: Set<string>;
-  /** Sub-folders that could not be read; their files are left out. */
-  problems: FolderProblem[];
+  /** Sub-folders that could not be read (their files are left out), and symlinks that could not be followed. */
+  problems: ListingProblem[];
 }
 
 /** Folders read at once: enough to hide the latency of each, few enough to keep file handles free. */
@@ -70,6 +95,8 @@ export async function listArticleFiles(root: string, folder: string): Promise<Ar
   const listing: ArticleListing = { files: [], vaults: new Set(), problems: [] };
   const pending: string[] = [folder];
   const relativeOf = (file: string) => toPosix(path.relative(root, file));
+  // A symlink to a markdown file counts as that file; one that cannot be followed is reported.
+  const isLinkedFile = (file: string, relative: string) => statListedFile(file, relative, listing.problems)?.isFile() ?? false;
   const readOne = async (dir: string): Promise<void> => {
     let entries: Dirent[];
     try {
@@ -85,8 +112,7 @@ export async function listArticleFiles(root: string, folder: string): Promise<Ar
       if (entry.name === '.obsidian' && entry.isDirectory()) listing.vaults.add(relativeOf(dir));
       if (!isListedPath(entry.name)) continue;
       if (entry.isDirectory()) pending.push(file);
-      else if (hasArticleExtension(entry.name) && (entry.isFile() || (entry.isSymbolicLink() && isFileSync(file)))) {
-        // A symlink to a markdown file counts as that file.
+      else if (hasArticleExtension(entry.name) && (entry.isFile() || (entry.isSymbolicLink() && isLinkedFile(file, relativeOf(file))))) {
         listing.files.push(relativeOf(file));
       }
     }
@@ -142,8 +168,4 @@ export function isInVaultOnDisk(dataDir: string, relativePath: string): boolean 
     if (dir === 'articles') break;
   }
   return false;
-}
-
-function isFileSync(file: string): boolean {
-  return statSync(file, { throwIfNoEntry: false })?.isFile() ?? false;
 }

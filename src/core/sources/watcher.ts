@@ -26,6 +26,12 @@ export interface DataWatcher {
   close(): Promise<void>;
 }
 
+/**
+ * Errors the start-up listing of articles/ reports itself (`articles: skipped …`): a symlink loop.
+ * Others (ENOSPC: out of inotify watches) only the watcher sees.
+ */
+const LISTING_CODES = new Set(['ELOOP']);
+
 /** Quiet period after the last event on a file before it is re-read. */
 const DEBOUNCE_MS = 150;
 
@@ -96,16 +102,26 @@ export function watchDataDir(kb: DataChangeHandler, logger: Logger, onChange?: (
   });
   // One short warning per path and kind of error, not one per event (a loop repeats its error for every level).
   const warned = new Set<string>();
+  let scanned = false;
   watcher.on('error', (error) => {
     const { code, path: where, message } = error as NodeJS.ErrnoException;
-    const shown = where ? toPosix(path.relative(dataDir, where)).split('/').slice(0, 4).join('/') : '';
+    const relative = where ? toPosix(path.relative(dataDir, where)) : '';
+    // The first scan meets what the start-up listing met and warned about already (a symlink loop):
+    // one warning per start is enough. Later ones are new and are said.
+    if (!scanned && relative.startsWith('articles/') && code !== undefined && LISTING_CODES.has(code)) return;
+    const shown = relative.split('/').slice(0, 4).join('/');
     const key = `${code ?? message}:${shown}`;
     if (warned.has(key)) return;
     warned.add(key);
     logger.warn({ code, path: shown }, `data: not watching ${shown || 'a file'}${code ? ` (${code})` : ''}; changes there are not picked up`);
   });
 
-  const ready = new Promise<void>((resolve) => watcher.once('ready', () => resolve()));
+  const ready = new Promise<void>((resolve) =>
+    watcher.once('ready', () => {
+      scanned = true;
+      resolve();
+    }),
+  );
   return {
     ready,
     async close() {

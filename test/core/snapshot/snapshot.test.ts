@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
-import { mkdir, readFile, readdir, rm, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, readdir, rm, symlink, writeFile } from 'node:fs/promises';
 import path from 'node:path';
+import { Worker } from 'node:worker_threads';
 import { pino } from 'pino';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { SEARCH_OPTIONS_VERSION, SearchIndex, silentLogger, type IndexedDoc, type Logger } from '../../../src/core/index.ts';
@@ -13,6 +14,7 @@ import {
   createSnapshotScheduler,
   diffSources,
   hashProfile,
+  mtimesWorkerSource,
   readSnapshot,
   sourcesOf,
   stampPaths,
@@ -79,6 +81,29 @@ describe('index snapshot', () => {
     expect(diffSources(sourcesOf(index, ''), { profile: '', articles: listed, notes: {} })).toMatchObject({ changedArticles: [], removedArticles: [] });
   });
 
+
+  it('leaves out a symlink loop between two files and reports it, on this thread and on the listing worker', async () => {
+    const dataDir = path.dirname(await tempFile('x'));
+    await mkdir(path.join(dataDir, 'articles/x'), { recursive: true });
+    await writeFile(path.join(dataDir, 'articles/x/ok.md'), '# Ok\n');
+    await symlink('b.md', path.join(dataDir, 'articles/x/a.md'));
+    await symlink('a.md', path.join(dataDir, 'articles/x/b.md'));
+    await symlink('gone.md', path.join(dataDir, 'articles/x/dangling.md'));
+    const problems = [
+      { path: 'articles/x/a.md', reason: 'a symlink loop (ELOOP)' },
+      { path: 'articles/x/b.md', reason: 'a symlink loop (ELOOP)' },
+    ];
+    const here = await articleMtimes(dataDir);
+    expect({ paths: stampPaths(here), problems: here.problems }).toEqual({ paths: ['articles/x/ok.md'], problems });
+    // The worker itself, not articleMtimesOffThread's fallback to this thread when it fails.
+    const worker = new Worker(mtimesWorkerSource(), { eval: true, workerData: { dataDir } });
+    const offThread = await new Promise<{ paths: string; problems?: unknown }>((resolve, reject) => {
+      worker.once('message', resolve);
+      worker.once('error', reject);
+    });
+    await worker.terminate();
+    expect({ paths: offThread.paths, problems: offThread.problems }).toEqual({ paths: 'articles/x/ok.md', problems });
+  });
 
   it('writes a binary file and reads back an index that ranks the same, with its sources', async () => {
     const file = await tempFile('snap.bin');

@@ -6,7 +6,7 @@
  * `nobody`, so the refusal is the kernel's own.
  */
 import { execFile } from 'node:child_process';
-import { chmod, mkdir, writeFile } from 'node:fs/promises';
+import { chmod, mkdir, symlink, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
@@ -28,7 +28,7 @@ for (const round of [1, 2]) {
   const store = await openNoteStore('memory://', { logger });
   const before = warnings.length;
   const kb = await KnowledgeBase.open({ dataDir, store, logger, snapshot: dataDir + '/snapshot.bin', snapshotDelayMs: 0 });
-  loads.push({ from: kb.loadReport.from, articles: kb.counts().articles, warnings: warnings.slice(before).filter((w) => w.includes('private')) });
+  loads.push({ from: kb.loadReport.from, articles: kb.counts().articles, warnings: warnings.slice(before).filter((w) => w.startsWith('articles: ')) });
   await kb.close();
 }
 console.log(JSON.stringify({ articles: listed.articles.map((a) => a.path), problems: listed.problems, loads, warnings }));
@@ -43,6 +43,8 @@ describe('an unreadable folder under articles/', () => {
     await writeFile(path.join(dataDir, 'articles/public/open.md'), '# Open\nreadable');
     await writeFile(path.join(dataDir, 'articles/top.md'), '# Top\ntext');
     await writeFile(path.join(dataDir, 'articles/private/deeper/secret.md'), '# Secret\nhidden');
+    // A link to a file in the folder: its target cannot be looked at (EACCES), and is skipped the same way.
+    await symlink('private/deeper/secret.md', path.join(dataDir, 'articles/locked.md'));
     await chmod(path.join(dataDir, 'articles/private'), 0o000);
     // The unprivileged user must reach the rest, and write the snapshot.
     if (asRoot) await chmod(dataDir, 0o777);
@@ -58,12 +60,15 @@ describe('an unreadable folder under articles/', () => {
       warnings: string[];
     };
     expect(seen.articles).toEqual(['articles/public/open.md', 'articles/top.md']);
-    expect(seen.problems).toEqual([{ path: 'articles/private/', reason: 'cannot read the folder (EACCES)' }]);
+    expect(seen.problems).toEqual([
+      { path: 'articles/locked.md', reason: 'cannot read (EACCES)' },
+      { path: 'articles/private/', reason: 'cannot read the folder (EACCES)' },
+    ]);
     // Each start says it once, whether it builds from the files or starts from the snapshot.
-    const warning = 'articles: skipped articles/private/: cannot read the folder (EACCES)';
+    const warnings = ['articles: skipped articles/locked.md: cannot read (EACCES)', 'articles: skipped articles/private/: cannot read the folder (EACCES)'];
     expect(seen.loads).toEqual([
-      { from: 'cold', articles: 2, warnings: [warning] },
-      { from: 'snapshot', articles: 2, warnings: [warning] },
+      { from: 'cold', articles: 2, warnings },
+      { from: 'snapshot', articles: 2, warnings },
     ]);
   });
 });
