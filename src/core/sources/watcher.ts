@@ -27,10 +27,10 @@ export interface DataWatcher {
 }
 
 /**
- * Errors the start-up listing of articles/ reports itself (`articles: skipped …`): a symlink loop.
- * Others (ENOSPC: out of inotify watches) only the watcher sees.
+ * Errors the start-up listing of articles/ reports itself (`articles: skipped …`): a folder it may
+ * not read, a symlink it cannot follow. Others (ENOSPC: out of inotify watches) only the watcher sees.
  */
-const LISTING_CODES = new Set(['ELOOP']);
+const LISTING_CODES = new Set(['EACCES', 'EPERM', 'ELOOP']);
 
 /** Quiet period after the last event on a file before it is re-read. */
 const DEBOUNCE_MS = 150;
@@ -106,8 +106,8 @@ export function watchDataDir(kb: DataChangeHandler, logger: Logger, onChange?: (
   watcher.on('error', (error) => {
     const { code, path: where, message } = error as NodeJS.ErrnoException;
     const relative = where ? toPosix(path.relative(dataDir, where)) : '';
-    // The first scan meets what the start-up listing met and warned about already (a symlink loop):
-    // one warning per start is enough. Later ones are new and are said.
+    // The first scan meets what the start-up listing met and warned about already (an unreadable folder,
+    // a symlink loop): one warning per start is enough. Later ones are new and are said.
     if (!scanned && relative.startsWith('articles/') && code !== undefined && LISTING_CODES.has(code)) return;
     const shown = relative.split('/').slice(0, 4).join('/');
     const key = `${code ?? message}:${shown}`;
