@@ -7,7 +7,7 @@
  * Obsidian's markup reads as Obsidian shows it: `[[a|b]]` as b, `[[a]]` and
  * `[[a#heading]]` as a; `![[embeds]]`, `%%comments%%` and callout markers
  * (`> [!tip]-`) are dropped. MDX reads as its text: import/export blocks,
- * JSX tags and `{expressions}` are dropped.
+ * JSX tags and `{expressions}` are dropped outside code (fenced or in backticks).
  */
 import MarkdownIt from 'markdown-it';
 import footnote from 'markdown-it-footnote';
@@ -220,12 +220,15 @@ function plainInline(children: readonly Token[]): string {
  * (front matter already split off).
  */
 export function snippetText(body: string, options: MarkdownTextOptions & { keepOpeningHeading?: boolean } = {}): string {
-  let text = options.mdx ? withoutJsx(withoutEsm(body)) : body;
-  if (text.includes('<!--')) text = text.replace(/<!--[\s\S]*?-->/g, ' ');
+  // Code, fenced or in backticks, keeps its tags and braces, as the index keeps them (MDX reads no JSX there either).
+  let text = outsideCode(options.mdx ? withoutEsm(body) : body, (prose) => {
+    let rest = options.mdx ? withoutJsx(prose) : prose;
+    if (rest.includes('<!--')) rest = rest.replace(/<!--[\s\S]*?-->/g, ' ');
+    return rest.includes('<') ? rest.replace(/<\/?[A-Za-z][^>]*>/g, ' ') : rest;
+  });
   if (text.includes('%%')) text = text.replace(/%%[\s\S]*?(?:%%|$)/g, ' ');
   // The heading that is the title is not repeated (in an Obsidian vault the file name is the title).
   if (!options.keepOpeningHeading) text = text.replace(/^\s*#[ \t]+.*(?:\r?\n|$)/, '');
-  if (text.includes('<')) text = text.replace(/<\/?[A-Za-z][^>]*>/g, ' ');
   if (text.includes('```') || text.includes('~~~')) text = text.replace(/^\s*(?:```|~~~).*$/gm, '');
   // Setext heading underlines, thematic breaks and table separator rows carry no words.
   if (/(?:^|\n) {0,3}[=*_-]/.test(text)) text = text.replace(/^ {0,3}(?:=+|-+|(?:[*_] *){3,})[ \t]*$/gm, '');
@@ -242,6 +245,52 @@ export function snippetText(body: string, options: MarkdownTextOptions & { keepO
   return text
     .replace(/^\s{0,3}(?:#{1,6}\s+|(?:>\s?)+|[-*+]\s+(?:\[[ xX]\]\s+)?|\d+[.)]\s+)/gm, '')
     .replace(/(\*\*|__|\*|`+|~~)/g, '');
+}
+
+/** The opening line of a fenced code block: its fence and info string. */
+const FENCE_OPEN = /^ {0,3}(`{3,}|~{3,})([^\n]*)$/gm;
+
+/**
+ * `edit` (which only takes out tags, comments and `{expressions}`) applied to the
+ * text outside fenced code blocks and inline code spans; the code is left as it is.
+ * A search for fences only where there is one.
+ */
+function outsideCode(text: string, edit: (prose: string) => string): string {
+  // Nothing a tag or an expression could take: no need to tell code from prose.
+  if (!text.includes('<') && !text.includes('{')) return text;
+  if (!text.includes('```') && !text.includes('~~~')) return outsideCodeSpans(text, edit);
+  let out = '';
+  let from = 0;
+  FENCE_OPEN.lastIndex = 0;
+  for (let open = FENCE_OPEN.exec(text); open; open = FENCE_OPEN.exec(text)) {
+    const fence = open[1]!;
+    // A backtick fence's info string holds no backtick (else the line is inline code).
+    if (fence[0] === '`' && open[2]!.includes('`')) continue;
+    const closing = new RegExp(`^ {0,3}${fence[0]}{${fence.length},}[ \\t\\r]*$`, 'gm');
+    closing.lastIndex = open.index + open[0].length;
+    const close = closing.exec(text);
+    // An unclosed fence runs to the end.
+    const end = close ? close.index + close[0].length : text.length;
+    out += outsideCodeSpans(text.slice(from, open.index), edit) + text.slice(open.index, end);
+    from = end;
+    FENCE_OPEN.lastIndex = end;
+  }
+  return out + outsideCodeSpans(text.slice(from), edit);
+}
+
+/** `edit` applied to the text between inline code spans (`` `{ x }` ``), which keep what they hold. */
+function outsideCodeSpans(text: string, edit: (prose: string) => string): string {
+  if (!text.includes('`')) return edit(text);
+  const span = /(`+)(?!`)[\s\S]*?[^`]\1(?!`)/g;
+  let out = '';
+  let from = 0;
+  for (let match = span.exec(text); match; match = span.exec(text)) {
+    // A span with no tag or brace in it loses nothing to the edit (most of them).
+    if (!/[<>{}]/.test(match[0])) continue;
+    out += edit(text.slice(from, match.index)) + match[0];
+    from = match.index + match[0].length;
+  }
+  return out + edit(text.slice(from));
 }
 
 /** MDX text without its `{expressions}` (nested ones too) and JSX tags. */

@@ -117,6 +117,19 @@ describe('MDX', () => {
     expect(page.snippet).toBe('Install the command line tool with and run it once. The first run downloads the schema cache.');
     expect(hitsOf(await ctx.run('/find sidebar'))).toEqual([]);
   });
+
+  it('keeps code as written, in fences and backticks (MDX does not read JSX there), and drops JSX and {expressions} in prose only', async () => {
+    const ctx = await archive('mdx');
+    const page = await top(ctx, 'React.Children.forEach');
+    expect(page).toMatchObject({ title: 'Check the type of a child component', path: 'articles/docs/child-type.mdx' });
+    expect(page.snippet).toBe(
+      '…const Hello = () => <h1>Hello</h1>; React.Children.forEach(children, child => { if (child.type === Hello) found = child; }); ' +
+        'Inline code stays too: { kestrel: true } and <Badge /> in backticks, while…',
+    );
+    expect((await top(ctx, 'kestrel')).snippet).toContain('Inline code stays too: { kestrel: true } and <Badge /> in backticks, while prose goes.');
+    expect(hitsOf(await ctx.run('/find chartlabel'))).toEqual([]);
+    expect(hitsOf(await ctx.run('/find hidden'))).toEqual([]);
+  });
 });
 
 describe("a date that is only the file's modification time", () => {

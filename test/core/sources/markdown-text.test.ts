@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { markdownText } from '../../../src/core/sources/markdown-text.ts';
+import { markdownText, snippetText } from '../../../src/core/sources/markdown-text.ts';
 import { splitFrontMatter } from '../../../src/core/sources/front-matter.ts';
 
 /** Blocks' texts, runs of white space folded (the tokenizer and snippets fold them). */
@@ -67,6 +67,15 @@ describe('markdownText', () => {
         true,
       ),
     ).toEqual(['Hello', 'Mind the gap.', 'Text with new inline.', 'import x from "y"']);
+  });
+});
+
+describe('snippetText', () => {
+  it('keeps code as written, fenced or in backticks, and drops tags and MDX expressions in prose only', () => {
+    const md = 'Use <b>generics</b>: `Vec<i32>`.\n\n```rust\nfn make() -> Vec<i32> { vec![] } // <!-- not a comment -->\n```\n';
+    expect(snippetText(md).replace(/\s+/g, ' ').trim()).toBe('Use generics : Vec<i32>. fn make() -> Vec<i32> { vec![] } // <!-- not a comment -->');
+    const mdx = 'Hi {props.name} <Badge>new</Badge> and `{ literal }`.\n\n~~~jsx\nconst A = () => <h1>{title}</h1>;\n~~~\n';
+    expect(snippetText(mdx, { mdx: true }).replace(/\s+/g, ' ').trim()).toBe('Hi new and { literal }. const A = () => <h1>{title}</h1>;');
   });
 });
 
