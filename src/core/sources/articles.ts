@@ -20,7 +20,7 @@ import { markdownText, snippetText, type TextBlock } from './markdown-text.ts';
  * Bump when parsing gives other text, titles, dates or tags for the same file:
  * an index snapshot built under another version is rebuilt rather than loaded.
  */
-export const ARTICLE_FORMAT_VERSION = 3;
+export const ARTICLE_FORMAT_VERSION = 4;
 
 /** The most of a file that is read and indexed: a write-up is rarely a tenth of it; a log pasted in can be 20 MB. */
 export const MAX_ARTICLE_BYTES = 1024 * 1024;
@@ -28,7 +28,7 @@ export const MAX_ARTICLE_BYTES = 1024 * 1024;
 export interface Article {
   /** Path relative to DATA_DIR, with forward slashes: `articles/git/nfs.md`. */
   path: string;
-  /** Front-matter `title`; else the `# Heading` that opens the file; else the file name (in an Obsidian vault always, unless the front matter says). */
+  /** Front-matter `title`; else the `# Heading` that opens the file; else the file name (in an Obsidian vault always, unless the front matter says), a slug as words. */
   title: string;
   /** Other names (Obsidian `aliases:`), searched like the title. */
   aliases?: string[];
@@ -70,7 +70,8 @@ export function parseArticle(relativePath: string, source: string, context: Arti
   const names = namesOf(relativePath);
   const metaTitle = scalarText(meta.title);
   const opening: TextBlock | undefined = !metaTitle && !context.vault && blocks[0]?.depth === 1 ? blocks[0] : undefined;
-  const title = metaTitle || opening?.text || names.title;
+  // In a vault the file name is the note's name, as typed; elsewhere a slug (`accessing-a-lost-commit`) reads as words.
+  const title = metaTitle || opening?.text || (context.vault ? names.title : titleOfSlug(names.title));
   // The heading that became the title is not repeated in the text.
   const text = (opening ? blocks.slice(1) : blocks).map((block) => block.text).join('\n');
   const mtimeMs = context.mtimeMs ?? 0;
@@ -113,6 +114,23 @@ function namesOf(relativePath: string): PathNames {
   // A daily note's name is only its date: that stays its title.
   const title = datePrefix && prefix![0].length < name.length ? name.slice(prefix![0].length) : name;
   return { title, name, ...(datePrefix ? { datePrefix } : {}) };
+}
+
+/** A slug: lower-case words (letters or digits, a letter somewhere) joined by hyphens. */
+const SLUG = /^(?=.*\p{Ll})[\p{Ll}\p{Nd}]+(?:-[\p{Ll}\p{Nd}]+)+$/u;
+
+/**
+ * A title for a file named by a slug, as Jekyll titles a post without one:
+ * hyphens to spaces, each word capitalised (`accessing-a-lost-commit` →
+ * "Accessing A Lost Commit"). Any other name (one word, capitals, spaces) is
+ * kept as written: nothing says it is a slug.
+ */
+export function titleOfSlug(name: string): string {
+  if (!SLUG.test(name)) return name;
+  return name
+    .split('-')
+    .map((word) => word.charAt(0).toUpperCase() + word.slice(1))
+    .join(' ');
 }
 
 /** The date fields front matter is known to use, in the order they are tried. */

@@ -59,6 +59,8 @@ describe('an Obsidian vault', () => {
     expect(await top(ctx, 'atomic notes')).toMatchObject({ title: 'Zettelkasten', snippet: expect.stringContaining('Zettelkasten method') });
     expect(await top(ctx, 'flaky replication')).toMatchObject({ title: '2024-05-01', date: '2024-05-01', dateSource: 'file-name', tags: ['standup'] });
     expect(hitsOf(await ctx.run('/find discarded'))).toEqual([]);
+    // A note's file name is its name, as typed: a hyphenated one is not read as a slug.
+    expect(await top(ctx, 'sprint board')).toMatchObject({ title: 'weekly-review', path: 'articles/Projects/weekly-review.md' });
   });
 });
 
@@ -72,7 +74,8 @@ describe('a Jekyll site', () => {
       tags: ['release'],
       path: 'articles/_posts/2013-05-06-jekyll-1-0-0-released.markdown',
     });
-    expect(await top(ctx, 'where_exp')).toMatchObject({ title: 'liquid-filters-cheatsheet', date: '2014-01-15', tags: ['liquid', 'templates'] });
+    // As Jekyll titles it: the slug's words, capitalised.
+    expect(await top(ctx, 'where_exp')).toMatchObject({ title: 'Liquid Filters Cheatsheet', date: '2014-01-15', tags: ['liquid', 'templates'] });
   });
 
   it('links to the permalink with ARTICLES_URL', async () => {
@@ -84,12 +87,12 @@ describe('a Jekyll site', () => {
 });
 
 describe('a Hugo site', () => {
-  it('reads TOML front matter (title, the date as written, tags and categories) and names a bundle by its folder', async () => {
+  it('reads TOML front matter (title, the date as written, tags and categories) and names an untitled bundle by its folder\'s slug', async () => {
     const ctx = await archive('hugo');
     const post = await top(ctx, 'GOGC');
     expect(post).toMatchObject({ title: 'Tuning the garbage collector', date: '2024-01-15', dateSource: 'front-matter', tags: ['go', 'performance', 'runtime'] });
     expect(post.snippet).not.toContain('+++');
-    expect(await top(ctx, 'page bundle')).toMatchObject({ title: 'bundle-post', date: '2023-11-02', tags: ['photos'] });
+    expect(await top(ctx, 'page bundle')).toMatchObject({ title: 'Bundle Post', date: '2023-11-02', tags: ['photos'] });
     expect(await top(ctx, 'notebook')).toMatchObject({ title: 'Home' });
   });
 });

@@ -28,14 +28,25 @@ describe('parseArticle', () => {
     // A heading further down, or of another level, is a section of the text, not its title.
     expect(parseArticle('articles/intro.md', 'Intro line\n\n# Later heading\ntext')).toMatchObject({ title: 'intro', text: 'Intro line\nLater heading\ntext' });
     expect(parseArticle('articles/sub.md', '## Second-level title\ntext')).toMatchObject({ title: 'sub', text: 'Second-level title\ntext' });
-    expect(parseArticle('articles/no-heading.md', 'just text').title).toBe('no-heading');
+    expect(parseArticle('articles/no-heading.md', 'just text').title).toBe('No Heading');
     // In an Obsidian vault the file name is the title, as Obsidian shows it.
     expect(parseArticle('articles/Vault/Internal links.md', '# Links\n\ntext', { vault: true })).toMatchObject({ title: 'Internal links', text: 'Links\ntext' });
-    // A bundle is named by its folder; a Jekyll post by its name without the date.
-    expect(parseArticle('articles/posts/my-trip/index.md', 'text').title).toBe('my-trip');
+    // A bundle is named by its folder; a Jekyll post by its name without the date; a slug reads as words, as Jekyll titles it.
+    expect(parseArticle('articles/posts/my-trip/index.md', 'text').title).toBe('My Trip');
     expect(parseArticle('articles/content/_index.md', 'text').title).toBe('content');
     expect(parseArticle('articles/index.md', 'text').title).toBe('index');
-    expect(parseArticle('articles/_posts/2013-05-06-jekyll-released.markdown', 'text')).toMatchObject({ title: 'jekyll-released', date: '2013-05-06', dateSource: 'file-name' });
+    expect(parseArticle('articles/_posts/2013-05-06-jekyll-released.markdown', 'text')).toMatchObject({ title: 'Jekyll Released', date: '2013-05-06', dateSource: 'file-name' });
+    expect(['rust-1-12', 'café-crème', 'API-notes', 'Meeting notes', 'README', 'notes_2024', '2024-05-01'].map((name) => parseArticle(`articles/${name}.md`, 'text').title)).toEqual([
+      'Rust 1 12',
+      'Café Crème',
+      'API-notes',
+      'Meeting notes',
+      'README',
+      'notes_2024',
+      '2024-05-01',
+    ]);
+    // In a vault the file name is the note's name, as typed, slug or not.
+    expect(parseArticle('articles/Vault/weekly-review.md', 'text', { vault: true }).title).toBe('weekly-review');
   });
 
   it('reads the date from the front matter (as written), a dated file name, a dated permalink, else the modification time', () => {
