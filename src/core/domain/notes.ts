@@ -54,6 +54,9 @@ export function cleanNoteText(raw: string): string {
 const ALPHABET = '0123456789abcdefghjkmnpqrstvwxyz';
 const ID_LENGTH = 10;
 
+/** What a note id is made of, for a message that refuses one: "10 of 0-9 and a-z except i, l, o, u". */
+export const NOTE_ID_SHAPE = `${ID_LENGTH} of 0-9 and a-z except ${[...'abcdefghijklmnopqrstuvwxyz'].filter((letter) => !ALPHABET.includes(letter)).join(', ')}`;
+
 function encode(bytes: Uint8Array): string {
   let id = '';
   for (let i = 0; i < ID_LENGTH; i += 1) id += ALPHABET[bytes[i]! % 32];

@@ -11,7 +11,7 @@ import { listMarkdownFiles } from '../sources/article-files.ts';
 import type { Origin, Person } from '../domain/types.ts';
 import { frontMatterOf, parseMarkdown } from '../sources/markdown.ts';
 import type { NoteStore } from './note-store.ts';
-import { NOTE_MAX_LENGTH, characterCount, cleanNoteText, extractTags, isNoteId, noteIdForKey, noteTitle, type Note } from '../domain/notes.ts';
+import { NOTE_ID_SHAPE, NOTE_MAX_LENGTH, characterCount, cleanNoteText, extractTags, isNoteId, noteIdForKey, noteTitle, type Note } from '../domain/notes.ts';
 import { normalizeTag } from '../domain/tags.ts';
 
 /** The markdown file for a note: YAML front matter, a blank line, the text. */
@@ -61,7 +61,9 @@ export function noteFromMarkdown(source: string, mtime?: Date): Note {
   const givenDate = isoDate(meta.date);
   const createdAt = givenDate ?? mtime?.toISOString() ?? new Date().toISOString();
   const givenId = typeof meta.id === 'string' ? meta.id.trim().toLowerCase() : undefined;
-  if (givenId !== undefined && !isNoteId(givenId)) throw new Error(`"${givenId}" is not a note id (10 letters and digits)`);
+  if (givenId !== undefined && !isNoteId(givenId)) {
+    throw new Error(`"${givenId}" is not a note id (${NOTE_ID_SHAPE}); leave the id: line out to have one made from the note's date and text`);
+  }
   // NOTE: never from the file's mtime: a copy or a touch would make the same file a second note.
   const id = givenId ?? noteIdForKey(givenDate ? `import:${givenDate}:${text}` : `import:${text}`);
   const tags = Array.isArray(meta.tags)

@@ -6,7 +6,7 @@ import { execFile } from 'node:child_process';
 import { exportScript } from '../../../scripts/export.ts';
 import { importScript } from '../../../scripts/import.ts';
 import { runStore } from '../../../scripts/store-script.ts';
-import { readdir, readFile, rm } from 'node:fs/promises';
+import { readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -118,6 +118,23 @@ describe('npm run export / import', () => {
     expect(await readdir(empty)).toEqual([`${kept.id}.md`]);
     // Nothing else is left beside them (the export is written aside, then moved into place).
     expect((await readdir(root)).sort()).toEqual(['notes', 'notes-2']);
+  });
+
+  it('says what a note id is made of when a hand-written file has one that is not, and that leaving it out works', async () => {
+    const destination = await createTestStore('sqlite');
+    cleanups.push(() => destination.cleanup());
+    const folder = await makeTempDir('tinker-cli-handwritten-');
+    cleanups.push(() => rm(folder, { recursive: true, force: true }));
+    // Ten letters and digits, but o and i are not in the id alphabet.
+    await writeFile(path.join(folder, 'old1.md'), '---\nid: oldpriv001\ndate: 2024-03-01\n---\n\nan old private note\n');
+    const label = redactUrl(destination.url);
+    expect(await npmRun('import', [folder], destination.url)).toEqual({
+      code: 1,
+      stdout: `import: 0 imported, 0 already there, 1 unreadable — into ${label}\n`,
+      stderr: `import: skipped old1.md: "oldpriv001" is not a note id (10 of 0-9 and a-z except i, l, o, u); leave the id: line out to have one made from the note's date and text\n`,
+    });
+    await writeFile(path.join(folder, 'old1.md'), '---\ndate: 2024-03-01\n---\n\nan old private note\n');
+    expect(await npmRun('import', [folder], destination.url)).toEqual({ code: 0, stdout: `import: 1 imported, 0 already there, 0 unreadable — into ${label}\n`, stderr: '' });
   });
 
   for (const kind of ['sqlite', 'redis', 'postgres'] as StoreKind[]) {

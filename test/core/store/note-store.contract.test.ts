@@ -444,7 +444,12 @@ describe('note files', () => {
   });
 
   it('says why a file cannot be a note', () => {
-    expect(() => noteFromMarkdown('---\nid: nope\n---\n\ntext\n')).toThrow('"nope" is not a note id (10 letters and digits)');
+    expect(() => noteFromMarkdown('---\nid: nope\n---\n\ntext\n')).toThrow(
+      `"nope" is not a note id (10 of 0-9 and a-z except i, l, o, u); leave the id: line out to have one made from the note's date and text`,
+    );
+    // Ten letters and digits, but an o and an i: not in the alphabet; without the id: line it imports.
+    expect(() => noteFromMarkdown('---\nid: oldpriv001\n---\n\ntext\n')).toThrow(/^"oldpriv001" is not a note id \(10 of 0-9 and a-z except i, l, o, u\)/);
+    expect(noteFromMarkdown('---\ndate: 2024-01-02\n---\n\ntext\n').id).toMatch(/^[0-9a-hjkmnp-tv-z]{10}$/);
     expect(() => noteFromMarkdown('---\ntitle: x\n---\n\n  \n')).toThrow('the note text is empty');
     expect(() => noteFromMarkdown('---\ntitle: [x\n---\n\ntext\n')).toThrow(/^invalid front matter: /);
   });
@@ -460,7 +465,7 @@ describe('note files', () => {
       expect(await importNotes(store, folder)).toEqual({
         imported: 1,
         skipped: 0,
-        failed: [{ file: 'bad.md', reason: '"nope" is not a note id (10 letters and digits)' }],
+        failed: [{ file: 'bad.md', reason: `"nope" is not a note id (10 of 0-9 and a-z except i, l, o, u); leave the id: line out to have one made from the note's date and text` }],
       });
       const [note] = await store.loadAll();
       expect(note).toMatchObject({ text: 'good one #x', tags: ['x'] });
