@@ -111,6 +111,9 @@ export interface KnowledgeBaseOptions {
   onProgress?: (progress: LoadProgress) => void;
 }
 
+/** A snapshot read back, with its index restored. */
+type RestoredSnapshot = Snapshot & { index: SearchIndex };
+
 /** How the index was loaded at start-up. */
 export interface LoadReport {
   /** `snapshot`: loaded and brought up to date; `cold`: built from every file and note. */
@@ -181,7 +184,7 @@ export class KnowledgeBase {
     const started = performance.now();
     // Listing the articles (a stat each) runs on another thread while the snapshot is parsed here.
     const mtimesOffThread = this.snapshotFile ? articleMtimesOffThread(this.dataDir) : undefined;
-    const snapshot = this.snapshotFile ? await readSnapshot(this.snapshotFile, this.logger, this.snapshotOptions()) : undefined;
+    const snapshot = this.snapshotFile ? await this.restoreSnapshot(this.snapshotFile) : undefined;
     // Cold: articles are read and parsed (on worker threads) from now on, while the profile and notes load.
     const articles = snapshot
       ? undefined
@@ -240,11 +243,29 @@ export class KnowledgeBase {
     }
   }
 
+  /**
+   * The snapshot and the index it holds, restored at once (while the files are
+   * listed on another thread); undefined when there is none, or its index cannot
+   * be restored (the file checks out but its index does not: another build's
+   * bytes, say), which is said once and built cold instead.
+   */
+  private async restoreSnapshot(file: string): Promise<RestoredSnapshot | undefined> {
+    const snapshot = await readSnapshot(file, this.logger, this.snapshotOptions());
+    if (!snapshot) return undefined;
+    try {
+      return { ...snapshot, index: await snapshot.restore({ loadText: (doc) => readArticleTextSync(this.dataDir, doc.source.path) }) };
+    } catch (error) {
+      this.logger.warn(
+        { file, reason: error instanceof Error ? error.message : String(error) },
+        'snapshot: its index cannot be restored; building the index from the files (the next save replaces it)',
+      );
+      return undefined;
+    }
+  }
+
   /** Swaps in the snapshot's index, then re-indexes what changed since it was saved. */
-  private async loadSnapshot(snapshot: Snapshot, mtimes: ArticleStamps): Promise<{ reindexed: number; removed: number }> {
-    const index = await snapshot.restore({
-      loadText: (doc) => readArticleTextSync(this.dataDir, doc.source.path),
-    });
+  private async loadSnapshot(snapshot: RestoredSnapshot, mtimes: ArticleStamps): Promise<{ reindexed: number; removed: number }> {
+    const { index } = snapshot;
     // Notes saved while the snapshot loaded are in `notes`: the diff picks them up.
     const current = {
       profile: hashProfile(this.profileValue),

@@ -1,5 +1,6 @@
 import { rm, stat, unlink, utimes, writeFile } from 'node:fs/promises';
 import path from 'node:path';
+import { pino } from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
 import { commands } from '../../../commands/index.ts';
 import { KnowledgeBase, SEARCH_OPTIONS_VERSION, createDispatcher, openNoteStore, parseQuery, silentLogger } from '../../../src/core/index.ts';
@@ -119,6 +120,32 @@ describe('knowledge base with an index snapshot', () => {
     expect(kb.loadReport).toMatchObject({ from: 'cold' });
     expect(titles(kb, 'packfile')).toEqual(['libgit2 over NFS']);
     await kb.close();
+  });
+
+  it('a snapshot that checks out but whose index cannot be restored is built cold, with one warning, and replaced', async () => {
+    const { dataDir, snapshot, storeUrl, open } = await setup();
+    await (await open()).close();
+    // The right versions and a valid checksum around index bytes that are not an index (another build's, say).
+    const unreadable = encodeContainer({ version: SEARCH_OPTIONS_VERSION, articleFormat: ARTICLE_FORMAT_VERSION, savedAt: Date.now() }, [
+      ['SRCS', encodeSources({ profile: '', articles: { paths: '', mtimes: new Float64Array(0) }, notes: {} })],
+      ['IBIN', Buffer.from('TKIX\u0002\u0000\u0000\u0000 not an index at all')],
+    ]);
+    await writeFile(snapshot, unreadable);
+    const lines: string[] = [];
+    const logger = pino({ level: 'info' }, { write: (line: string) => void lines.push(line) });
+    const kb = await KnowledgeBase.open({ dataDir, store: await openNoteStore(storeUrl, { logger }), logger, snapshot });
+    try {
+      expect(kb.loadReport).toMatchObject({ from: 'cold' });
+      expect(titles(kb, 'packfile')).toEqual(['libgit2 over NFS']);
+      const warnings = lines.map((line) => JSON.parse(line) as { level: number; msg: string }).filter((line) => line.level >= 40);
+      expect(warnings.map((line) => line.msg)).toEqual(['snapshot: its index cannot be restored; building the index from the files (the next save replaces it)']);
+    } finally {
+      await kb.close();
+    }
+    const again = await open();
+    expect(again.loadReport).toMatchObject({ from: 'snapshot' });
+    expect(titles(again, 'packfile')).toEqual(['libgit2 over NFS']);
+    await again.close();
   });
 
   it('a damaged snapshot at the default path is rebuilt from the files and replaced', async () => {
