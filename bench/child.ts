@@ -40,9 +40,14 @@ async function main(): Promise<void> {
   const heapBefore = process.memoryUsage().heapUsed;
   const openStart = performance.now();
   const store = await openNoteStore(`sqlite://${job.storeFile}`, { logger });
-  const kb = await openKnowledgeBase(job, store, logger);
+  const kb = startKnowledgeBase(job, store, logger);
+  // Ready: the index answers (from a snapshot, before every file's modification time is checked).
+  await kb.ready;
   const readyAt = performance.now();
   emit({ event: 'ready', sinceProcessStartMs: readyAt, openMs: readyAt - openStart, docs: kb.index.size, load: kb.loadReport });
+  await kb.checked;
+  const checkedAt = performance.now();
+  emit({ event: 'checked', sinceProcessStartMs: checkedAt, openMs: checkedAt - openStart, load: kb.loadReport });
 
   // Steady state: the parsing worker's last batches are released a moment after the build ends.
   gc();
@@ -115,12 +120,12 @@ async function main(): Promise<void> {
   emit({ event: 'done' });
 }
 
-async function openKnowledgeBase(
+function startKnowledgeBase(
   job: ChildJob,
   store: Awaited<ReturnType<typeof openNoteStore>>,
   logger: ReturnType<typeof silentLogger>,
-): Promise<KnowledgeBase> {
-  return KnowledgeBase.open({
+): KnowledgeBase {
+  return KnowledgeBase.start({
     dataDir: job.dataDir,
     store,
     logger,

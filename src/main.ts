@@ -49,14 +49,16 @@ async function main(): Promise<number> {
   try {
     // A small archive (or a valid snapshot) is ready before the adapters start; a cold build of a
     // large one goes on in the background while the bot answers (/find says "still indexing").
-    // The console has no platform deadline: it waits.
-    await (consoleOnly ? kb.ready : within(kb.ready, INDEX_WAIT_MS));
+    // The console has no platform deadline: it waits, also for the write-ups changed since a snapshot
+    // was saved (re-indexed a moment after the index answers), so piped commands see them.
+    await (consoleOnly ? kb.ready.then(() => kb.checked) : within(kb.ready, INDEX_WAIT_MS));
   } catch (error) {
     await store.close();
     throw error;
   }
   kb.ready.then(
-    () => logger.info({ ...kb.counts(), store: store.label, load: kb.loadReport }, 'tinker: knowledge base loaded'),
+    // Logged once the files are checked too, so the load report counts the write-ups re-indexed.
+    () => kb.checked.then(() => logger.info({ ...kb.counts(), store: store.label, load: kb.loadReport }, 'tinker: knowledge base loaded')),
     (error: unknown) => {
       reportFatal(error, logger);
       void store.close().finally(() => process.exit(1));

@@ -2,6 +2,7 @@
  * The knowledge base: the owner's profile, articles and notes, and one search
  * index over all three. Commands talk to this; it knows nothing of platforms.
  */
+import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { setImmediate as yieldToLoop } from 'node:timers/promises';
 import type { Origin, Person } from '../domain/types.ts';
@@ -25,6 +26,7 @@ import {
   articleMtimes,
   articleMtimesOffThread,
   createSnapshotScheduler,
+  diffArticles,
   diffSources,
   hashProfile,
   readSnapshot,
@@ -118,10 +120,13 @@ type RestoredSnapshot = Snapshot & { index: SearchIndex };
 export interface LoadReport {
   /** `snapshot`: loaded and brought up to date; `cold`: built from every file and note. */
   from: 'snapshot' | 'cold';
+  /** Start to the index answering (`ready`). */
   ms: number;
   /** Articles and notes (re-)indexed or dropped because they changed since the snapshot. */
   reindexed: number;
   removed: number;
+  /** From a snapshot: start to every file checked and what changed re-indexed (after `ms`, when the index already answered). */
+  checkedMs?: number;
 }
 
 export class KnowledgeBase {
@@ -143,8 +148,14 @@ export class KnowledgeBase {
   private readonly onProgress: ((progress: LoadProgress) => void) | undefined;
   /** True until the index is complete; `/find` says "still indexing" meanwhile. */
   indexing = true;
-  /** Settles once the index is complete; rejects when the store cannot be read. */
+  /** Settles once the index answers; rejects when the store cannot be read. */
   ready: Promise<void> = Promise.resolve();
+  /**
+   * Settles once the index is also up to date with the files: after a start from
+   * a snapshot, a little after `ready` (every file's modification time checked,
+   * what changed re-indexed); at the same time as `ready` otherwise. Never rejects.
+   */
+  checked: Promise<void> = Promise.resolve();
   loadReport: LoadReport | undefined;
   private readonly snapshotFile: string | undefined;
   private readonly snapshotDelayMs: number | undefined;
@@ -163,10 +174,14 @@ export class KnowledgeBase {
     this.onProgress = options.onProgress;
   }
 
-  /** Loads profile, articles and every stored note, and indexes them (from the snapshot when it is still valid). */
+  /**
+   * Loads profile, articles and every stored note, and indexes them (from the
+   * snapshot when it is still valid); resolves once the index is up to date with the files (`checked`).
+   */
   static async open(options: KnowledgeBaseOptions): Promise<KnowledgeBase> {
     const kb = KnowledgeBase.start(options);
     await kb.ready;
+    await kb.checked;
     return kb;
   }
 
@@ -182,9 +197,13 @@ export class KnowledgeBase {
 
   private async load(): Promise<void> {
     const started = performance.now();
-    // Listing the articles (a stat each) runs on another thread while the snapshot is parsed here.
-    const mtimesOffThread = this.snapshotFile ? articleMtimesOffThread(this.dataDir) : undefined;
+    // Listing the articles (a stat each) runs on another thread while the snapshot is restored here.
+    const listing = this.snapshotFile && existsSync(this.snapshotFile) ? articleMtimesOffThread(this.dataDir) : undefined;
+    // So is reading the profile and the notes (I/O); both are awaited below.
+    const stored = Promise.all([loadProfile(this.profilePath), this.store.loadAll()]);
+    stored.catch(() => {});
     const snapshot = this.snapshotFile ? await this.restoreSnapshot(this.snapshotFile) : undefined;
+    if (!snapshot) listing?.catch(() => {});
     // Cold: articles are read and parsed (on worker threads) from now on, while the profile and notes load.
     const articles = snapshot
       ? undefined
@@ -195,13 +214,8 @@ export class KnowledgeBase {
         })[Symbol.asyncIterator]();
     let profile: Profile;
     let notes: Note[];
-    let mtimes: ArticleStamps | undefined;
     try {
-      [profile, notes, mtimes] = await Promise.all([
-        loadProfile(this.profilePath),
-        this.store.loadAll(),
-        snapshot ? (mtimesOffThread ?? articleMtimes(this.dataDir)) : undefined,
-      ]);
+      [profile, notes] = await stored;
     } catch (error) {
       await articles?.return?.();
       throw error;
@@ -211,9 +225,7 @@ export class KnowledgeBase {
     let removed = 0;
     if (snapshot) {
       for (const note of notes) this.notes.set(note.id, note);
-      // The cold build warns about a folder it cannot read; a start from the snapshot must too.
-      if (mtimes!.problems) this.reportProblems(mtimes!.problems);
-      ({ reindexed, removed } = await this.loadSnapshot(snapshot, mtimes!));
+      ({ reindexed, removed } = this.useSnapshot(snapshot));
     } else {
       this.indexProfile();
       // Batch by batch in path order as they are parsed, yielding between them: commands are answered meanwhile.
@@ -241,6 +253,9 @@ export class KnowledgeBase {
       this.index.onChange = () => this.snapshots?.schedule();
       if (!snapshot || reindexed + removed > 0) this.snapshots.schedule();
     }
+    // From a snapshot, the index answers now; the write-ups changed since it was saved are
+    // re-indexed as soon as their listing is in (a fraction of a second at 100k files).
+    if (snapshot) this.checked = this.checkArticles(snapshot.sources.articles, listing ?? articleMtimes(this.dataDir), started);
   }
 
   /**
@@ -263,13 +278,13 @@ export class KnowledgeBase {
     }
   }
 
-  /** Swaps in the snapshot's index, then re-indexes what changed since it was saved. */
-  private async loadSnapshot(snapshot: RestoredSnapshot, mtimes: ArticleStamps): Promise<{ reindexed: number; removed: number }> {
+  /** Swaps in the snapshot's index and brings its profile and notes up to date (the articles follow: `checkArticles`). */
+  private useSnapshot(snapshot: RestoredSnapshot): { reindexed: number; removed: number } {
     const { index } = snapshot;
     // Notes saved while the snapshot loaded are in `notes`: the diff picks them up.
     const current = {
       profile: hashProfile(this.profileValue),
-      articles: mtimes,
+      articles: snapshot.sources.articles,
       notes: Object.fromEntries([...this.notes.values()].map((note) => [note.id, note.createdAt])),
     };
     const diff = diffSources(snapshot.sources, current);
@@ -278,22 +293,50 @@ export class KnowledgeBase {
       index.removeWhere((doc) => doc.kind === 'profile');
       this.indexProfile();
     }
-    for (const file of diff.removedArticles) index.remove(`article:${file}`);
     for (const id of diff.removedNotes) index.remove(`note:${id}`);
     for (const id of diff.changedNotes) {
       const note = this.notes.get(id);
       if (note) index.upsert(noteDoc(note));
     }
-    const queue = [...diff.changedArticles];
+    return { reindexed: diff.changedNotes.length, removed: diff.removedNotes.length };
+  }
+
+  /**
+   * Re-indexes the write-ups added, changed or removed since the snapshot was
+   * saved, once the files' listing (`listing`) is in; adds them to the load report.
+   * Never rejects: when the files cannot be listed, the snapshot's index stays as it is.
+   */
+  private async checkArticles(saved: ArticleStamps, listing: Promise<ArticleStamps>, started: number): Promise<void> {
+    let mtimes: ArticleStamps;
+    try {
+      mtimes = await listing;
+    } catch (error) {
+      this.logger.warn({ err: (error as Error).message }, 'snapshot: cannot list the write-ups to check them; answering from the snapshot');
+      return;
+    }
+    // The cold build warns about a folder it cannot read; a start from the snapshot must too.
+    if (mtimes.problems) this.reportProblems(mtimes.problems);
+    const { changedArticles, removedArticles } = diffArticles(saved, mtimes);
+    for (const file of removedArticles) this.removeArticle(file);
+    const queue = [...changedArticles];
     await Promise.all(
       Array.from({ length: Math.min(16, queue.length) }, async () => {
         for (let file = queue.shift(); file !== undefined; file = queue.shift()) await this.reloadArticle(file);
       }),
     );
-    return {
-      reindexed: diff.changedArticles.length + diff.changedNotes.length,
-      removed: diff.removedArticles.length + diff.removedNotes.length,
+    const report = this.loadReport!;
+    this.loadReport = {
+      ...report,
+      reindexed: report.reindexed + changedArticles.length,
+      removed: report.removed + removedArticles.length,
+      checkedMs: performance.now() - started,
     };
+    if (changedArticles.length + removedArticles.length > 0) {
+      this.logger.info(
+        { reindexed: changedArticles.length, removed: removedArticles.length },
+        'snapshot: brought up to date with the write-ups changed since it was saved',
+      );
+    }
   }
 
   /** Writes the index snapshot now (the scheduler calls this once changes settle). */
@@ -698,6 +741,7 @@ export class KnowledgeBase {
   }
 
   async close(): Promise<void> {
+    await this.checked;
     await Promise.allSettled([...this.inFlight.values()]);
     // Saves pending changes, so the next start need not re-index them.
     await this.snapshots?.flush();

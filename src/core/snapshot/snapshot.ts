@@ -21,7 +21,7 @@ import { SnapshotFormatError, crc32Of, decodeContainer, encodeContainerHead, enc
 import { LEGACY_SNAPSHOT_NAME, isOwnedSnapshotPath, isSnapshotHead, snapshotTargetProblem } from './snapshot-file.ts';
 import { articleStamps, decodeSources, encodeSources, type ArticleStamps, type SnapshotSources } from './sources.ts';
 
-export { articleStamps, diffSources, stampPaths, type ArticleStamps, type SnapshotSources, type SourcesDiff } from './sources.ts';
+export { articleStamps, diffArticles, diffSources, stampPaths, type ArticleStamps, type SnapshotSources, type SourcesDiff } from './sources.ts';
 
 /** A snapshot as read back: its stamp, and the index it holds, restored on demand. */
 export interface Snapshot {

@@ -108,6 +108,28 @@ describe('knowledge base with an index snapshot', () => {
     }
   });
 
+  it('from a snapshot, answers at ready and has every write-up changed since in the index once checked', async () => {
+    const { dataDir, storeUrl, snapshot, logger, open } = await setup();
+    await (await open()).close();
+    await writeFile(path.join(dataDir, 'articles/ops/new.md'), '# New runbook\nFailover with the walrus script.\n');
+    await unlink(path.join(dataDir, 'articles/ops/old.md'));
+
+    const kb = KnowledgeBase.start({ dataDir, store: await openNoteStore(storeUrl, { logger }), logger, snapshot });
+    try {
+      await kb.ready;
+      // The snapshot's index answers (whatever the check has reached by now).
+      expect(kb.loadReport).toMatchObject({ from: 'snapshot' });
+      expect(titles(kb, 'restore backups')).toEqual(['Recovery drills']);
+      await kb.checked;
+      expect(kb.loadReport).toMatchObject({ from: 'snapshot', reindexed: 1, removed: 1 });
+      expect(kb.loadReport!.checkedMs).toBeGreaterThanOrEqual(kb.loadReport!.ms);
+      expect(titles(kb, 'walrus')).toEqual(['New runbook']);
+      expect(titles(kb, 'zeppelin')).toEqual([]);
+    } finally {
+      await kb.close();
+    }
+  });
+
   it('rebuilds when the snapshot was written under other search options', async () => {
     const { snapshot, open } = await setup();
     await (await open()).close();
