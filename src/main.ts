@@ -106,7 +106,12 @@ async function main(): Promise<number> {
   const deps = {
     dispatcher,
     logger,
-    status: () => kb.counts(),
+    // NOTE: /healthz is unauthenticated and often public (README, Slack over HTTP): it shows what anyone
+    // may read, the profile and the write-ups, and no count of notes (most are private to their savers).
+    status: () => {
+      const { profileItems, articles } = kb.counts();
+      return { profileItems, articles };
+    },
     // A platform connection lost for good: close the store cleanly and exit non-zero so a supervisor restarts us.
     onFatal: (error: Error) => {
       process.stderr.write(`tinker: ${error.message}\n`);

@@ -5,7 +5,7 @@ export interface AdapterDeps {
   /** The one gate: commands, permissions, completions, the change signal. */
   dispatcher: Dispatcher;
   logger: Logger;
-  /** What `GET /healthz` reports beside `status` and `mode` (the knowledge base's counts). */
+  /** What `GET /healthz` reports beside `status` and `mode`: public counts only (the route needs no sign-in). */
   status?: () => Record<string, unknown>;
   /**
    * Called when the adapter can no longer work after a successful start (e.g.
