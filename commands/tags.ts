@@ -30,10 +30,10 @@ export const tags = defineCommand({
     }
     const items: ReplyListItem[] = inUse.slice(0, TAGS_SHOWN).map((entry) => ({ text: `/find #${entry.tag}`, detail: counted(entry) }));
     const more = inUse.length - items.length;
-    const title = prefix ? `Tags matching "${shownPrefix}"` : 'Tags';
     return reply(`${inUse.length.toLocaleString('en')} ${inUse.length === 1 ? 'tag' : 'tags'}${prefix ? ` matching "${shownPrefix}"` : ' in use'}, most used first`, {
       sections: [
-        { type: 'list', title, items },
+        // No title: the reply's text already heads the list (a title would print the heading twice).
+        { type: 'list', items },
         ...(more > 0
           ? [{ type: 'text' as const, text: `${more.toLocaleString('en')} more — narrow them with a prefix, e.g. /tags ${example(inUse, prefix)}` }]
           : []),

@@ -86,3 +86,22 @@ describe('actions in console replies', () => {
     expect(pickAction([], '')).toBe(NOTHING_MORE);
   });
 });
+
+describe('console replies of real commands', () => {
+  let tagged: TestContext;
+  beforeAll(async () => {
+    tagged = await createTestContext({
+      profile: '# Ada\n\n## Current topics\n\n- herons\n',
+      articles: { 'fm.md': '---\ntitle: "Quarterly \u202Ereport"\ntags: ["\u202Ebidi-tag", "zoo"]\n---\nthe tapir report\n' },
+    });
+    await tagged.run('/note feeding times #zoo');
+  });
+  afterAll(() => tagged?.close());
+
+  it('/tags prints its heading once, then the list', async () => {
+    expect(renderConsoleReply(await tagged.run('/tags'))).toBe(
+      ['2 tags in use, most used first', '  - /find #zoo (1 article, 1 note)', '  - /find #bidi-tag (1 article)'].join('\n'),
+    );
+    expect(renderConsoleReply(await tagged.run('/tags zo'))).toBe(['1 tag matching "zo", most used first', '  - /find #zoo (1 article, 1 note)'].join('\n'));
+  });
+});
