@@ -27,7 +27,8 @@ function hitLines(hit: SearchHit, position: number, style: ConsoleStyle): string
     .join(' · ');
   const where = hit.source.url && hit.source.url !== hit.source.label ? `${hit.source.label} <${hit.source.url}>` : hit.source.label;
   return [
-    `${position}. ${clean(hit.title)}  [${meta}]`,
+    // Every shown field is cleaned, the front-matter tags in the meta too.
+    `${position}. ${clean(hit.title)}  [${clean(meta)}]`,
     `   ${spans(hit.snippet, style)}`,
     `   — ${clean(where)}`,
   ];

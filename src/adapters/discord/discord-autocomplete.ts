@@ -3,6 +3,7 @@
  * choices, name and value 1–100 characters, no two values alike. Pure.
  */
 import type { Completion } from '../../core/index.ts';
+import { neutralizeBidi } from '../shown-text.ts';
 import { DISCORD_LIMITS, plainChoice } from './discord-format.ts';
 
 /** One autocomplete choice as Discord takes it. */
@@ -13,9 +14,12 @@ export interface DiscordChoice {
   value: string;
 }
 
-/** A value Discord accepts: one line, at most 100 characters, cut at a word boundary when it can be. */
+/**
+ * A value Discord accepts: one line, at most 100 characters, cut at a word boundary when it can be;
+ * no bidirectional control, since the value is what Discord puts in the person's input box.
+ */
 function choiceValue(text: string): string {
-  const flat = text.replace(/\s+/g, ' ').trim();
+  const flat = neutralizeBidi(text).replace(/\s+/g, ' ').trim();
   if (flat.length <= DISCORD_LIMITS.choiceValue) return flat;
   const head = flat.slice(0, DISCORD_LIMITS.choiceValue);
   const space = head.lastIndexOf(' ');

@@ -92,7 +92,10 @@ describe('console replies of real commands', () => {
   beforeAll(async () => {
     tagged = await createTestContext({
       profile: '# Ada\n\n## Current topics\n\n- herons\n',
-      articles: { 'fm.md': '---\ntitle: "Quarterly \u202Ereport"\ntags: ["\u202Ebidi-tag", "zoo"]\n---\nthe tapir report\n' },
+      articles: {
+        'fm.md': '---\ntitle: "Quarterly \u202Ereport"\ntags: ["\u202Ebidi-tag", "zoo"]\n---\nthe tapir report\n',
+        'plain.md': '---\ntitle: Plain\ntags: [bidi-tag]\n---\nno controls here\n',
+      },
     });
     await tagged.run('/note feeding times #zoo');
   });
@@ -100,8 +103,19 @@ describe('console replies of real commands', () => {
 
   it('/tags prints its heading once, then the list', async () => {
     expect(renderConsoleReply(await tagged.run('/tags'))).toBe(
-      ['2 tags in use, most used first', '  - /find #zoo (1 article, 1 note)', '  - /find #bidi-tag (1 article)'].join('\n'),
+      ['2 tags in use, most used first', '  - /find #bidi-tag (2 articles)', '  - /find #zoo (1 article, 1 note)'].join('\n'),
     );
     expect(renderConsoleReply(await tagged.run('/tags zo'))).toBe(['1 tag matching "zo", most used first', '  - /find #zoo (1 article, 1 note)'].join('\n'));
+  });
+
+  it('a hit’s header shows no bidirectional control, from its title or its front-matter tags', async () => {
+    const shown = renderConsoleReply(await tagged.run('/find tapir'));
+    expect(shown.split('\n').slice(0, 2)).toEqual([
+      '1 result for "tapir"',
+      '1. Quarterly report  [article · modified ' + shown.match(/modified (\d{4}-\d\d-\d\d)/)?.[1] + ' · #bidi-tag #zoo]',
+    ]);
+    expect(shown).not.toMatch(/[\u061C\u200E\u200F\u202A-\u202E\u2066-\u2069]/);
+    // The tag is one tag, found as typed: a bidi control is no part of a tag's name.
+    expect(renderConsoleReply(await tagged.run('/find #bidi-tag')).split('\n')[0]).toBe('2 results for "#bidi-tag"');
   });
 });

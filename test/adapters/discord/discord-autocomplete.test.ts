@@ -13,6 +13,7 @@ describe('/find completions as Discord choices, over the real knowledge base', (
     ctx = await createTestContext({
       profile: '# Current topics\n- Consensus protocols\n',
       articles: {
+        'q/report.md': '---\ntitle: "Quarterly \u202Ereport"\ntags: ["\u202Ebidi-tag"]\n---\nthe tapir report\n',
         'a/hashing.md': `---\ntitle: ${LONG_TITLE}\ntags: [hashing]\n---\nConsistent hashing spreads keys over nodes; bounded loads cap each node.\n`,
         ...Object.fromEntries(
           Array.from({ length: 40 }, (_, i) => [`b/c${i}.md`, `---\ntitle: Caching layer ${i}\ntags: [cache]\n---\ncaching cache cached entry${i}\n`]),
@@ -60,6 +61,14 @@ describe('/find completions as Discord choices, over the real knowledge base', (
     const choices = await findSuggestions('kind:article consis');
     expect(choices[0]?.value).toBe('consistent kind:article');
     expect((await findSuggestions('consistent #hash')).every((c) => !c.value.startsWith('consistent '))).toBe(true);
+  });
+
+  it('puts no bidirectional control in a choice: its value lands in the person’s input box', async () => {
+    const choices = await findSuggestions('tapir');
+    check(choices);
+    expect(choices).toContainEqual({ name: 'Quarterly report (article)', value: 'Quarterly report' });
+    expect(JSON.stringify(choices)).not.toMatch(/\\u202e|\u202E/i);
+    expect(discordChoices([{ value: '\u2066#\u202Ebidi-tag\u2069', label: '#\u202Ebidi-tag' }])).toEqual([{ name: '#bidi-tag', value: '#bidi-tag' }]);
   });
 
   it('answers [] for nothing typed, and never throws', async () => {
