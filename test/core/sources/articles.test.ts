@@ -158,14 +158,23 @@ describe('loadArticles', () => {
     expect(article.tags).toEqual(['machine-learning', 'data-science']);
   });
 
-  it('reads a Latin-1 file as Latin-1, and UTF-8 as UTF-8', async () => {
+  it('reads a Windows-1252 (Latin-1) file as Windows-1252, UTF-16 behind its byte-order mark, and UTF-8 as UTF-8', async () => {
     const dataDir = await makeTempDir();
     await mkdir(path.join(dataDir, 'articles'), { recursive: true });
     await writeFile(path.join(dataDir, 'articles', 'latin1.md'), Buffer.from('# Café à Zürich\n\nCrème brûlée\n', 'latin1'));
     await writeFile(path.join(dataDir, 'articles', 'utf8.md'), '# Ça va\n\nnaïve ☕\n');
-    const { articles } = await loadArticles(dataDir);
+    // A Notepad-era file: Windows-1252's quotes, dashes, € and ellipsis in 0x80-0x9F; 0x81 is undefined there.
+    await writeFile(path.join(dataDir, 'articles', 'cp1252.md'), Buffer.from([...Buffer.from('# Smart quotes\n\n'), 0x93, ...Buffer.from('quoted'), 0x94, ...Buffer.from(' costs 5'), 0x80, 0x20, 0x96, 0x20, 0x91, 0x97, 0x92, 0x85, 0x99, 0x81, 0x0a]));
+    // Windows Notepad's "Unicode": UTF-16 behind its byte-order mark, little- and big-endian.
+    await writeFile(path.join(dataDir, 'articles', 'utf16le.md'), Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from('# Wide\n\nwombat “€”\n', 'utf16le')]));
+    await writeFile(path.join(dataDir, 'articles', 'utf16be.md'), Buffer.concat([Buffer.from([0xfe, 0xff]), Buffer.from('# Big\n\nnumbat\n', 'utf16le').swap16()]));
+    const { articles, problems } = await loadArticles(dataDir);
+    expect(problems).toEqual([]);
     expect(articles.map((a) => [a.title, a.text.trim()])).toEqual([
+      ['Smart quotes', '“quoted” costs 5€ – ‘—’…™\uFFFD'],
       ['Café à Zürich', 'Crème brûlée'],
+      ['Big', 'numbat'],
+      ['Wide', 'wombat “€”'],
       ['Ça va', 'naïve ☕'],
     ]);
   });
