@@ -44,6 +44,9 @@ const MAX_SEARCH_DEPTH = 5000;
 /** The predicate that keeps every document (the viewer reads every note). */
 const ALL_DOCS = (_doc: IndexedDoc): boolean => true;
 
+/** The snippet of an article whose file no longer reads after an edit (its last good version is what is searched). */
+const UNREADABLE_SNIPPET = 'This file has changed and no longer reads (the log says why); it is found by its last good version until it is fixed.';
+
 function hasSearchableWords(text: string): boolean {
   return tokenize(text).some((word) => indexTerm(word) !== undefined);
 }
@@ -142,8 +145,10 @@ export class KnowledgeBase {
   private readonly noteVersions = new Map<string, number>();
   /** Each indexed document's date span, computed once per document version. */
   private readonly spans = new WeakMap<IndexedDoc, { from: number; to: number } | undefined>();
+  /** Articles whose file no longer reads: still found by their last good version, whose text is gone from disk. */
+  private readonly unreadable = new Set<string>();
   // Article text is read back from disk for the few hits shown, not kept in memory.
-  index = new SearchIndex({ loadText: (doc) => readArticleTextSync(this.dataDir, doc.source.path) });
+  index = new SearchIndex({ loadText: (doc) => this.articleText(doc) });
   private readonly linkTemplate: string | undefined;
   private readonly onProgress: ((progress: LoadProgress) => void) | undefined;
   /** True until the index is complete; `/find` says "still indexing" meanwhile. */
@@ -268,7 +273,7 @@ export class KnowledgeBase {
     const snapshot = await readSnapshot(file, this.logger, this.snapshotOptions());
     if (!snapshot) return undefined;
     try {
-      return { ...snapshot, index: await snapshot.restore({ loadText: (doc) => readArticleTextSync(this.dataDir, doc.source.path) }) };
+      return { ...snapshot, index: await snapshot.restore({ loadText: (doc) => this.articleText(doc) }) };
     } catch (error) {
       this.logger.warn(
         { file, reason: error instanceof Error ? error.message : String(error) },
@@ -711,13 +716,25 @@ export class KnowledgeBase {
     this.changed();
   }
 
+  /**
+   * An article's text for its snippet, read back from its file. A file that no longer reads is found by
+   * its last good version, so its current text would hold none of the words that matched: say so instead.
+   */
+  private articleText(doc: IndexedDoc): string | undefined {
+    // The reason is in the log (a parser's message is longer than a snippet).
+    if (doc.source.path !== undefined && this.unreadable.has(doc.source.path)) return UNREADABLE_SNIPPET;
+    return readArticleTextSync(this.dataDir, doc.source.path);
+  }
+
   /** Re-reads one article (path relative to DATA_DIR); a broken one keeps its last good version. */
   async reloadArticle(relativePath: string): Promise<boolean> {
     const result = await readArticle(this.dataDir, relativePath, this.linkTemplate ? { linkTemplate: this.linkTemplate } : {});
     if ('problem' in result) {
       this.reportProblems([result.problem]);
+      if (this.index.has(`article:${relativePath}`)) this.unreadable.add(relativePath);
       return false;
     }
+    this.unreadable.delete(relativePath);
     if (result.warning) this.reportProblems([], [result.warning]);
     this.index.upsert(articleDoc(result.article));
     this.changed();
@@ -725,12 +742,14 @@ export class KnowledgeBase {
   }
 
   removeArticle(relativePath: string): void {
+    this.unreadable.delete(relativePath);
     this.index.remove(`article:${relativePath}`);
     this.changed();
   }
 
   /** Drops every article under a folder prefix (`articles/x/`), when the folder was removed. */
   removeArticlesUnder(prefix: string): void {
+    for (const file of this.unreadable) if (file.startsWith(prefix)) this.unreadable.delete(file);
     this.index.removeWhere((doc) => doc.kind === 'article' && (doc.source.path?.startsWith(prefix) ?? false));
     this.changed();
   }

@@ -1,3 +1,5 @@
+import { writeFile } from 'node:fs/promises';
+import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseQuery, spansToText, type SearchHit } from '../../../src/core/index.ts';
 import { CONSOLE_USER, createTestContext, type TestContext } from '../../helpers/context.ts';
@@ -122,5 +124,27 @@ describe('search over profile, articles and notes', () => {
 
   it('counts notes and articles per topic', () => {
     expect(ctx.kb.topicMatches('Disaster recovery for customer git repositories', CONSOLE_USER)).toEqual({ notes: 0, articles: 1 });
+  });
+});
+
+describe('an article whose file no longer reads after an edit', () => {
+  it('is found by its last good version, and its snippet says so instead of showing text that did not match', async () => {
+    const ctx = await createTestContext({ articles: { 'first.md': '# First\nalpha giraffe' } });
+    try {
+      const file = path.join(ctx.dataDir, 'articles/first.md');
+      await writeFile(file, '---\ntitle: [broken\n---\nbody zebu\n');
+      expect(await ctx.kb.reloadArticle('articles/first.md')).toBe(false);
+      const [hit] = ctx.kb.search(parseQuery('giraffe'), { viewer: CONSOLE_USER, limit: 5 }).hits;
+      expect(hit?.title).toBe('First');
+      expect(spansToText(hit!.snippet)).toBe(
+        'This file has changed and no longer reads (the log says why); it is found by its last good version until it is fixed.',
+      );
+      // Fixed: its text again, and its new words.
+      await writeFile(file, '# First\nbody zebu\n');
+      expect(await ctx.kb.reloadArticle('articles/first.md')).toBe(true);
+      expect(spansToText(ctx.kb.search(parseQuery('zebu'), { viewer: CONSOLE_USER, limit: 5 }).hits[0]!.snippet)).toBe('body zebu');
+    } finally {
+      await ctx.close();
+    }
   });
 });
