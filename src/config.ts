@@ -234,7 +234,10 @@ function snapshotPathProblem(file: string, dataDir: string, storeFile: string | 
   }
   if (sameFile(file, path.join(dataDir, 'profile.md'))) return `is the profile — ${elsewhere}`;
   const articles = path.join(dataDir, 'articles');
-  if (isInside(file, articles)) return `is inside ${articles}, where it would be read as an article — ${elsewhere}`;
+  // Not among the write-ups (a synced vault, a blog's repository), folder or file: the way out is the default.
+  const outside = `leave INDEX_SNAPSHOT unset (the snapshot then goes to ${path.join(dataDir, DEFAULT_SNAPSHOT_NAME)}), name a file outside articles/, or set it to off`;
+  if (sameFile(file, articles)) return `is the articles folder — ${outside}`;
+  if (isInside(file, articles)) return `is inside ${articles}, among the write-ups — ${outside}`;
   const problem = snapshotTargetProblem(file);
   switch (problem?.kind) {
     case undefined:

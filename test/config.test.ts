@@ -177,9 +177,13 @@ describe('DATA_DIR and INDEX_SNAPSHOT on disk', () => {
     const profile = path.join(dataDir, 'profile.md');
     expect(snapshotError(profile)).toEqual([`INDEX_SNAPSHOT: ${profile} is the profile — ${elsewhere}`]);
     const articles = path.join(dataDir, 'articles');
-    for (const inside of [path.join(articles, 'index.md'), path.join(articles, 'deep', 'new', 'snap.json')]) {
-      expect(snapshotError(inside)).toEqual([`INDEX_SNAPSHOT: ${inside} is inside ${articles}, where it would be read as an article — ${elsewhere}`]);
+    const outside = `leave INDEX_SNAPSHOT unset (the snapshot then goes to ${path.join(dataDir, '.index-snapshot.bin')}), name a file outside articles/, or set it to off`;
+    for (const inside of [path.join(articles, 'index.md'), path.join(articles, 'deep', 'new', 'snap.json'), path.join(articles, 'index-snapshot.bin')]) {
+      expect(snapshotError(inside)).toEqual([`INDEX_SNAPSHOT: ${inside} is inside ${articles}, among the write-ups — ${outside}`]);
     }
+    // The folder itself: not "name a file in it", which the line above would then refuse.
+    expect(snapshotError(articles)).toEqual([`INDEX_SNAPSHOT: ${articles} is the articles folder — ${outside}`]);
+    expect(snapshotError(`${articles}/`)).toEqual([`INDEX_SNAPSHOT: ${articles} is the articles folder — ${outside}`]);
     // An explicit STORE_URL elsewhere: the old file is still no snapshot.
     expect(snapshotError(store, { STORE_URL: 'redis://127.0.0.1:6379' })).toEqual([`INDEX_SNAPSHOT: ${store} is not an index snapshot — ${elsewhere}`]);
   });
