@@ -59,10 +59,12 @@ export function wikilinkText(inner: string): string {
   // In a table the bar is written `\|`.
   const bar = inner.search(/\\?\|/);
   if (bar >= 0) return inner.slice(bar + (inner[bar] === '\\' ? 2 : 1)).trim();
-  const hash = inner.indexOf('#');
-  const target = (hash >= 0 ? inner.slice(0, hash) : inner).trim();
+  // `#heading` and `^block` (`[[Third#^abc123]]`, also written `[[Third^abc123]]`) are places in the note:
+  // neither may be part of a note's name in Obsidian.
+  const cut = inner.search(/[#^]/);
+  const target = (cut >= 0 ? inner.slice(0, cut) : inner).trim();
   // `[[#Heading]]` links inside the same note: its text is the heading's.
-  return target || inner.slice(hash + 1).replace(/^\^/, '').trim();
+  return target || inner.slice(cut + 1).replace(/^\^/, '').trim();
 }
 
 /** `%%` opens or closes an Obsidian comment, which may span blocks: the walker drops what is between. */

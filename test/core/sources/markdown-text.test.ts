@@ -40,12 +40,12 @@ describe('markdownText', () => {
   it('reads Obsidian markup as Obsidian shows it', () => {
     expect(
       texts(
-        'See [[Internal links|internal link]], [[Other note]], [[Note#Heading]], [[#Local heading]] and [[a\\|b]].\n\n' +
+        'See [[Internal links|internal link]], [[Other note]], [[Note#Heading]], [[#Local heading]], [[Third#^abc123]], [[Third^abc123]] and [[a\\|b]].\n\n' +
           '![[diagram.png]] Embedded above. %%a comment%% visible %%\n\nspanning\n\nblocks%% after\n\n' +
           '> [!tip]- Fold me\n> The tip text.\n\n> [!NOTE]\n> A GitHub alert.\n\n`[[not a link]]` and `%%not a comment%%`\n',
       ),
     ).toEqual([
-      'See internal link, Other note, Note, Local heading and b.',
+      'See internal link, Other note, Note, Local heading, Third, Third and b.',
       'Embedded above. visible',
       'after',
       'Fold me The tip text.',
@@ -76,6 +76,12 @@ describe('snippetText', () => {
     expect(snippetText(md).replace(/\s+/g, ' ').trim()).toBe('Use generics : Vec<i32>. fn make() -> Vec<i32> { vec![] } // <!-- not a comment -->');
     const mdx = 'Hi {props.name} <Badge>new</Badge> and `{ literal }`.\n\n~~~jsx\nconst A = () => <h1>{title}</h1>;\n~~~\n';
     expect(snippetText(mdx, { mdx: true }).replace(/\s+/g, ' ').trim()).toBe('Hi new and { literal }. const A = () => <h1>{title}</h1>;');
+  });
+});
+
+describe('snippetText of Obsidian links', () => {
+  it('reads a block reference as the note it is in, as the index does', () => {
+    expect(snippetText('See [[Third^abc123]] and [[Third#^abc123|the quote]].').trim()).toBe('See Third and the quote.');
   });
 });
 
