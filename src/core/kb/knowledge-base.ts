@@ -226,6 +226,11 @@ export class KnowledgeBase {
       throw error;
     }
     this.profileValue = profile;
+    // An empty archive is fine, a missing one is likely a wrong DATA_DIR (every /find would come back empty).
+    const articlesDir = path.join(this.dataDir, 'articles');
+    if (!existsSync(articlesDir)) {
+      this.logger.warn(`articles: there is no ${articlesDir} folder, so no write-ups are searched — put markdown files there (an empty folder silences this), or check DATA_DIR`);
+    }
     let reindexed = 0;
     let removed = 0;
     if (snapshot) {

@@ -222,7 +222,7 @@ function matchSection(sections: readonly ProfileSection[], key: string): Profile
   return empty;
 }
 
-/** Reads and parses the profile; a missing or unreadable file is a startup error naming the path. */
+/** Reads and parses the profile; a missing, unreadable or binary file is a startup error naming the path. */
 export async function loadProfile(file: string): Promise<Profile> {
   let markdown: string;
   try {
@@ -234,6 +234,10 @@ export async function loadProfile(file: string): Promise<Profile> {
         ? `profile: ${file} does not exist — create it (see data/profile.md for the format) or set DATA_DIR to the folder that holds profile.md`
         : `profile: cannot read ${file} (${code ?? String(error)})`,
     );
+  }
+  // As for an article: bytes that are no text would be shown as topics.
+  if (markdown.includes('\u0000')) {
+    throw new StartupError(`profile: ${file} is not a text file — profile.md is markdown: headings and lists (see data/profile.md for the format)`);
   }
   return parseProfile(markdown);
 }

@@ -1,8 +1,8 @@
-import { writeFile } from 'node:fs/promises';
+import { mkdir, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { parseQuery, spansToText, type SearchHit } from '../../../src/core/index.ts';
-import { CONSOLE_USER, createTestContext, type TestContext } from '../../helpers/context.ts';
+import { KnowledgeBase, openNoteStore, parseQuery, silentLogger, spansToText, type Logger, type SearchHit } from '../../../src/core/index.ts';
+import { CONSOLE_USER, createTestContext, makeDataDir, type TestContext } from '../../helpers/context.ts';
 
 const ARTICLES = {
   'git/libgit2-nfs.md': '---\ntitle: libgit2 over NFS\ndate: 2024-05-01\ntags: [git, nfs]\nurl: https://example.com/libgit2\n---\nStat calls dominate. Packfile windows need tuning.\n',
@@ -145,6 +145,27 @@ describe('an article whose file no longer reads after an edit', () => {
       expect(spansToText(ctx.kb.search(parseQuery('zebu'), { viewer: CONSOLE_USER, limit: 5 }).hits[0]!.snippet)).toBe('body zebu');
     } finally {
       await ctx.close();
+    }
+  });
+});
+
+describe('a DATA_DIR without an articles folder', () => {
+  it('starts with one warning naming the folder it looked for; an empty folder is quiet', async () => {
+    const dataDir = await makeDataDir({ articles: {} });
+    try {
+      const warnings: string[] = [];
+      const logger = silentLogger();
+      logger.warn = ((fields: unknown, message?: string) => warnings.push(typeof fields === 'string' ? fields : String(message))) as Logger['warn'];
+      const open = async () => (await KnowledgeBase.open({ dataDir, store: await openNoteStore('memory://', { logger: silentLogger() }), logger })).close();
+      await open();
+      expect(warnings).toEqual([
+        `articles: there is no ${path.join(dataDir, 'articles')} folder, so no write-ups are searched — put markdown files there (an empty folder silences this), or check DATA_DIR`,
+      ]);
+      await mkdir(path.join(dataDir, 'articles'));
+      await open();
+      expect(warnings).toHaveLength(1);
+    } finally {
+      await rm(dataDir, { recursive: true, force: true });
     }
   });
 });

@@ -1,8 +1,8 @@
-import { readFile } from 'node:fs/promises';
+import { readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { findSection, loadProfile, parseProfile, type Profile } from '../../../src/core/index.ts';
-import { SHIPPED_DATA } from '../../helpers/context.ts';
+import { SHIPPED_DATA, makeTempDir } from '../../helpers/context.ts';
 
 describe('parseProfile on the shipped data/profile.md', async () => {
   const profile = parseProfile(await readFile(path.join(SHIPPED_DATA, 'profile.md'), 'utf8'));
@@ -230,5 +230,16 @@ describe('loadProfile', () => {
     await expect(loadProfile('/nonexistent/profile.md')).rejects.toThrow(
       'profile: /nonexistent/profile.md does not exist — create it (see data/profile.md for the format) or set DATA_DIR to the folder that holds profile.md',
     );
+  });
+
+  it('refuses a file of bytes that are no text, as articles are, instead of showing them as topics', async () => {
+    const dir = await makeTempDir();
+    try {
+      const file = path.join(dir, 'profile.md');
+      await writeFile(file, Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0x00, 0x00, 0x00, 0x0d, 0x49, 0x48, 0x44, 0x52]));
+      await expect(loadProfile(file)).rejects.toThrow(`profile: ${file} is not a text file — profile.md is markdown: headings and lists (see data/profile.md for the format)`);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 });
