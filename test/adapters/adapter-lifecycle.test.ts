@@ -59,6 +59,7 @@ describe('dispatch within a deadline', () => {
       complete: async () => [],
       onChange: () => () => {},
       dispatch: async () => reply('quick'),
+      withCommands: () => quick,
     };
     const fast = await dispatchWithin(quick, invocation(), 200, silentLogger());
     expect(fast.early?.text).toBe('quick');

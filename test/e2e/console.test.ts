@@ -28,7 +28,7 @@ describe('npm start with no platform credentials: the console', () => {
     expect(stdout).toMatch(/\*\*flux\*\* \*\*capacitor\*\*/);
     expect(stdout).toMatch(/^1\. Tuning libgit2 over NFS/m);
     expect(stdout).toMatch(/^Current topics$/m);
-    expect(stdout).toContain('Unknown command "/bogus". Known commands: /note, /find, /tags, /topics, /resurface, /forget, /help.');
+    expect(stdout).toContain('Unknown command "/bogus". Known commands: /note, /find, /tags, /topics, /resurface, /forget, /help, /more.');
     expect(stdout).toContain('Commands start with "/" — try /help or /find <words>');
     // More results: the first page offers /more, which shows the next one, numbered on.
     expect(stdout).toMatch(/^10 results for "kind:article" \(1-5 of 10\)\n(.*\n)*→ More results: \/more\n10 results for "kind:article" \(6-10 of 10\)\n6\. /m);

@@ -43,7 +43,7 @@ export const HOSTILE_CASES: HostileCase[] = [
   { name: '1,000-word query', command: 'find', text: THOUSAND_WORDS, expect: /^(Nothing found for|\d+ results? for) "word0 word1/ },
   { name: 'kind: with nothing after it', command: 'find', text: 'kind:', expect: /^find: kind: needs a value — use kind:note, kind:article or kind:profile/ },
   { name: '# with nothing after it', command: 'find', text: 'libgit2 #', expect: /^find: # needs a tag name after it — e.g. \/find #git/ },
-  { name: 'unknown command', command: 'frobnicate', text: 'now', expect: /^Unknown command "\/frobnicate"\. Known commands: \/note, \/find, \/tags, \/topics, \/resurface, \/forget, \/help\./ },
+  { name: 'unknown command', command: 'frobnicate', text: 'now', expect: /^Unknown command "\/frobnicate"\. Known commands: \/note, \/find, \/tags, \/topics, \/resurface, \/forget, \/help(, \/more)?\./ },
   { name: 'a typo of a command', command: 'fnd', text: 'libgit2', expect: /^Unknown command "\/fnd" — did you mean \/find\?/ },
   { name: 'unknown option', command: 'topics', text: '--verbose', expect: /^topics: no "--verbose" section in the profile — try \/topics current/ },
   { name: 'forget with a path', command: 'forget', text: '../../etc/passwd', expect: /^forget: "..\/..\/etc\/passwd" is not a note id/ },

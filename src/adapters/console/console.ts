@@ -3,7 +3,7 @@
  * one command per line, each reply printed, exit at the end of input.
  */
 import { createInterface } from 'node:readline';
-import { LOCAL_PLATFORM, type Dispatcher, type Invocation, type Logger, type ReplyAction } from '../../core/index.ts';
+import { LOCAL_PLATFORM, defineCommand, reply, type Command, type Dispatcher, type Invocation, type Logger, type Reply, type ReplyAction } from '../../core/index.ts';
 import { ANSI_STYLE, PLAIN_STYLE, renderConsoleReply } from './console-format.ts';
 
 export interface ConsoleAdapterConfig {
@@ -39,7 +39,31 @@ export function pickAction(actions: readonly ReplyAction[], text: string): Reply
   const wanted = text.trim();
   if (!wanted) return actions[0]!;
   const index = /^\d+$/.test(wanted) ? Number(wanted) : NaN;
-  return actions[index - 1] ?? `more: ${wanted.slice(0, 20)} is not one of 1–${actions.length} — try /more`;
+  const which = actions.length === 1 ? 'the only one is 1' : `there are 1–${actions.length}`;
+  return actions[index - 1] ?? `more: ${wanted.slice(0, 20)} is not one of the buttons (${which}) — try /more`;
+}
+
+/**
+ * `/more` as a command of the console's own, so that /help lists it and a typo of it is
+ * suggested like any other: it runs an action of the last reply as the person who typed it.
+ */
+function moreCommand(lastActions: () => readonly ReplyAction[], run: (invocation: Invocation) => Promise<Reply>): Command {
+  return defineCommand({
+    name: MORE_COMMAND,
+    description: 'Run a button of the last reply: the next results of a /find',
+    usage: '/more [n]',
+    example: '/more',
+    visibility: 'ephemeral',
+    // The action it runs is checked as itself (a /topics button that writes, say).
+    writes: false,
+    async run(_ctx, invocation) {
+      const actions = lastActions();
+      const action = pickAction(actions, invocation.text);
+      // A wrong number keeps the buttons, so the next /more still has them.
+      if (typeof action === 'string') return reply(action, { tone: 'error', actions: [...actions] });
+      return run({ ...invocation, command: action.command, text: action.text });
+    },
+  });
 }
 
 export function createConsoleAdapter(
@@ -57,6 +81,10 @@ export function createConsoleAdapter(
   const write = (text: string) => void config.output.write(`${text}\n`);
   /** The buttons of the last reply, for /more. */
   let lastActions: readonly ReplyAction[] = [];
+  // NOTE: /more is the console's button, unless a command already claims the name.
+  const dispatcher = deps.dispatcher.find(MORE_COMMAND)
+    ? deps.dispatcher
+    : deps.dispatcher.withCommands([moreCommand(() => lastActions, (invocation) => deps.dispatcher.dispatch(invocation))]);
 
   const handle = async (line: string): Promise<void> => {
     const parsed = parseConsoleLine(line);
@@ -65,22 +93,15 @@ export function createConsoleAdapter(
       write(parsed.text.startsWith('/') ? 'Type a command after the slash — try /help' : 'Commands start with "/" — try /help or /find <words>');
       return;
     }
-    let { command, text } = parsed;
-    // NOTE: /more is the console's button: it runs an action of the last reply, unless a command claims the name.
-    if (command.toLowerCase() === MORE_COMMAND && !deps.dispatcher.find(MORE_COMMAND)) {
-      const action = pickAction(lastActions, text);
-      if (typeof action === 'string') return write(action);
-      ({ command, text } = action);
-    }
     const invocation: Invocation = {
-      command,
-      text,
+      command: parsed.command,
+      text: parsed.text,
       user: { platform: LOCAL_PLATFORM, id: 'local', name: config.userName },
       origin: { platform: LOCAL_PLATFORM },
     };
-    const reply = await deps.dispatcher.dispatch(invocation);
-    lastActions = reply.actions ?? [];
-    write(renderConsoleReply(reply, style));
+    const answer = await dispatcher.dispatch(invocation);
+    lastActions = answer.actions ?? [];
+    write(renderConsoleReply(answer, style));
     if (interactive) write('');
   };
 

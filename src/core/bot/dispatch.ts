@@ -28,6 +28,11 @@ export interface Dispatcher {
    * forgotten here or in another process, the profile edited); returns the unsubscribe.
    */
   onChange(listener: () => void): () => void;
+  /**
+   * This dispatcher with a front end's own commands added (the console's `/more`): they are
+   * run, listed in /help and suggested like the others. Throws on a name already taken.
+   */
+  withCommands(extra: readonly Command[]): Dispatcher;
 }
 
 export interface DispatcherOptions {
@@ -45,10 +50,19 @@ export function createDispatcher(
   logger: Logger,
   options: DispatcherOptions = {},
 ): Dispatcher {
+  return buildDispatcher(commands, context, logger, options, createOpenHint(context.noteWriters, options.memory, logger));
+}
+
+function buildDispatcher(
+  commands: readonly Command[],
+  context: Omit<CommandContext, 'commands'>,
+  logger: Logger,
+  options: DispatcherOptions,
+  withOpenHint: ReturnType<typeof createOpenHint>,
+): Dispatcher {
   const registry = createRegistry(commands);
   const all = [...registry.values()];
   const ctx: CommandContext = { ...context, commands: all.filter(isListed) };
-  const withOpenHint = createOpenHint(context.noteWriters, options.memory, logger);
   const permits: Dispatcher['permits'] = (invocation) => {
     const command = registry.get(commandName(invocation.command));
     return !command || !writesWith(command, invocation.text) || canWrite(context.noteWriters, invocation.user);
@@ -91,6 +105,8 @@ export function createDispatcher(
       }
     },
     onChange: (listener) => options.onChange?.(listener) ?? (() => {}),
+    // The open-bot hint's memory is shared: a person is told once, whichever view answered.
+    withCommands: (extra) => buildDispatcher([...commands, ...extra], context, logger, options, withOpenHint),
   };
 }
 

@@ -63,6 +63,29 @@ describe('/more in the console', () => {
   it('suggests a command for a typo', async () => {
     expect(await session(['/fnd herons'])).toBe('Unknown command "/fnd" — did you mean /find?\n');
   });
+
+  it('is one of the console’s commands: suggested for a typo, in the list of known commands and in /help', async () => {
+    expect(await session(['/mor', '/mroe'])).toBe('Unknown command "/mor" — did you mean /more?\nUnknown command "/mroe" — did you mean /more?\n');
+    expect(await session(['/frobnicate'])).toMatch(/^Unknown command "\/frobnicate"\. Known commands: \/note, .*, \/help, .*\/more\.\n$/);
+    expect((await session(['/help'])).split('\n')).toContain('  - /more [n] — Run a button of the last reply: the next results of a /find (e.g. /more)');
+  });
+
+  it('keeps the buttons after a wrong number, so the next /more still runs one', async () => {
+    const printed = await session(['/pager', '/more 7', '/more']);
+    expect(printed).toBe(
+      [
+        'page 1, for local',
+        'results 1-5 of 15',
+        '→ More results: /more',
+        'more: 7 is not one of the buttons (the only one is 1) — try /more',
+        '→ More results: /more',
+        'page 2, for local',
+        'results 6-10 of 15',
+        '→ More results: /more',
+        '',
+      ].join('\n'),
+    );
+  });
 });
 
 describe('actions in console replies', () => {
@@ -81,8 +104,8 @@ describe('actions in console replies', () => {
     const actions = two.actions!;
     expect(pickAction(actions, '')).toBe(actions[0]);
     expect(pickAction(actions, ' 2 ')).toBe(actions[1]);
-    expect(pickAction(actions, '3')).toBe('more: 3 is not one of 1–2 — try /more');
-    expect(pickAction(actions, 'lots')).toBe('more: lots is not one of 1–2 — try /more');
+    expect(pickAction(actions, '3')).toBe('more: 3 is not one of the buttons (there are 1–2) — try /more');
+    expect(pickAction(actions, 'lots')).toBe('more: lots is not one of the buttons (there are 1–2) — try /more');
     expect(pickAction([], '')).toBe(NOTHING_MORE);
   });
 });
