@@ -83,26 +83,45 @@ export function cut(whole: string, max: number): string {
  * http(s) URLs are left whole.
  */
 export function escapeDiscord(text: string): string {
-  // NOTE: bare URLs stay as they are: Discord links them before applying markdown,
-  // and a backslash inside one would end up in the link.
-  const inline = neutralizeBidi(text)
-    .split(/(https?:\/\/[^\s<>]+)/)
-    .map((part, i) => (i % 2 === 1 ? part : part.replace(/[\\*_~`|[\]<]/g, '\\$&')))
-    .join('');
-  return inline.replace(/^(\s*)([>#-]|\d+\.)/gm, '$1\\$2').replace(/@(everyone|here)/gi, '@\u200b$1');
+  return escapeLineStarts(escapeInline(text));
 }
 
-/** Snippet spans with matched words in bold. */
+/** Markdown and mention syntax anywhere in a line (not block syntax: see escapeLineStarts). */
+function escapeInline(text: string): string {
+  // NOTE: bare URLs stay as they are: Discord links them before applying markdown,
+  // and a backslash inside one would end up in the link.
+  return neutralizeBidi(text)
+    .split(/(https?:\/\/[^\s<>]+)/)
+    .map((part, i) => (i % 2 === 1 ? part : part.replace(/[\\*_~`|[\]<]/g, '\\$&')))
+    .join('')
+    .replace(/@(everyone|here)/gi, '@\u200b$1');
+}
+
+/**
+ * Block syntax at a real line start: a quote, heading or bullet marker, and a
+ * numbered item (`1\.`: Discord only honours a backslash before punctuation,
+ * so `\1.` would show the backslash).
+ */
+function escapeLineStarts(text: string): string {
+  return text.replace(/^(\s*)([>#-])/gm, '$1\\$2').replace(/^(\s*)(\d+)\./gm, '$1$2\\.');
+}
+
+/**
+ * Snippet spans with matched words in bold. Spans are escaped inline one by
+ * one and block syntax once for the joined line: a span's start is no line's
+ * start (`**Git** 2.23` must not become `**Git** \2.23`).
+ */
 export function renderSpans(spans: readonly Span[]): string {
-  return spans
+  const line = spans
     .map((span) => {
-      const text = escapeDiscord(span.text.replace(/\s+/g, ' '));
+      const text = escapeInline(span.text.replace(/\s+/g, ' '));
       if (!span.strong || !text.trim()) return text;
       // Bold must hug the word: keep surrounding spaces outside the markers.
       const match = /^(\s*)([\s\S]*?)(\s*)$/.exec(text)!;
       return `${match[1]}**${match[2]}**${match[3]}`;
     })
     .join('');
+  return escapeLineStarts(line);
 }
 
 /** A markdown link when the URL is http(s); the escaped label otherwise. */

@@ -42,7 +42,8 @@ describe('cut', () => {
 describe('escapeDiscord', () => {
   it('escapes markdown so stored text shows as written', () => {
     expect(escapeDiscord('a *b* _c_ ~~d~~ `e` ||f|| [g](h) \\')).toBe('a \\*b\\* \\_c\\_ \\~\\~d\\~\\~ \\`e\\` \\|\\|f\\|\\| \\[g\\](h) \\\\');
-    expect(escapeDiscord('> quote\n# heading\n- item\n1. first')).toBe('\\> quote\n\\# heading\n\\- item\n\\1. first');
+    // A numbered line is escaped after its number: Discord shows a backslash before a digit.
+    expect(escapeDiscord('> quote\n# heading\n- item\n1. first\n  12. twelfth')).toBe('\\> quote\n\\# heading\n\\- item\n1\\. first\n  12\\. twelfth');
     expect(escapeDiscord('mid # and - stay')).toBe('mid # and - stay');
   });
   it('leaves bare URLs whole, escaping only around them', () => {
@@ -58,6 +59,11 @@ describe('escapeDiscord', () => {
 describe('renderSpans', () => {
   it('bolds matched words, keeping spaces outside the markers, and escapes the text', () => {
     expect(renderSpans([{ text: 'use ' }, { text: 'git_fsck ', strong: true }, { text: 'daily' }])).toBe('use **git\\_fsck** daily');
+    // Only the snippet's own start is a line start, not each span's (acceptance #11).
+    expect(renderSpans([{ text: 'As of ' }, { text: 'Git', strong: true }, { text: ' 2.23, there is a new command' }])).toBe('As of **Git** 2.23, there is a new command');
+    expect(renderSpans([{ text: 'see ' }, { text: 'hash', strong: true }, { text: ' # or - here' }])).toBe('see **hash** # or - here');
+    expect(renderSpans([{ text: '2. then ' }, { text: 'git', strong: true }])).toBe('2\\. then **git**');
+    expect(renderSpans([{ text: '# not a heading: ' }, { text: 'git', strong: true }])).toBe('\\# not a heading: **git**');
   });
 });
 
