@@ -6,6 +6,7 @@
  * { parse: [] }` is the second guard, so nothing here ever pings.
  */
 import { shownDate, type Reply, type ReplyAction, type ReplyListItem, type SearchHit, type Span } from '../../core/index.ts';
+import { appUrl, isWebUrl } from '../links.ts';
 import { neutralizeBidi } from '../shown-text.ts';
 
 /** Discord's message and embed limits (characters). */
@@ -124,9 +125,15 @@ export function renderSpans(spans: readonly Span[]): string {
   return escapeLineStarts(line);
 }
 
-/** A markdown link when the URL is http(s); the escaped label otherwise. */
+/**
+ * A markdown link when the URL is http(s); the escaped label otherwise, followed by an app's
+ * URL (`obsidian://…`) as inline code, since Discord makes links of web URLs only.
+ */
 function link(label: string, url: string | undefined): string {
-  if (!url || !/^https?:\/\/\S+$/i.test(url)) return label;
+  const app = appUrl(url);
+  // NOTE: a backtick would end the code span; nothing else is read inside one.
+  if (app) return `${label} \`${neutralizeBidi(app).replace(/`/g, '%60')}\``;
+  if (!isWebUrl(url)) return label;
   // NOTE: ")" and whitespace end a masked link's URL; percent-encode them.
   const safe = neutralizeBidi(url).replace(/\)/g, '%29').replace(/\(/g, '%28');
   return `[${label}](${safe})`;

@@ -4,7 +4,7 @@
  */
 import { shownDate, type Reply, type ReplyAction, type ReplyListItem, type SearchHit } from '../../core/index.ts';
 import { neutralizeBidi } from '../shown-text.ts';
-import { cutEscaped, link, renderSpans } from './slack-text.ts';
+import { appUrlText, cutEscaped, link, renderSpans } from './slack-text.ts';
 
 export { cutEscaped, escapeSlack, messageToPlainText, renderSpans, unescapeSlack } from './slack-text.ts';
 
@@ -82,7 +82,8 @@ function context(text: string): SlackBlock {
 
 function listLine(item: ReplyListItem): string {
   const detail = item.detail ? ` — ${cutEscaped(item.detail, 300)}` : '';
-  return `• ${link(item.url, item.text, 1000)}${detail}`;
+  const app = appUrlText(item.url);
+  return `• ${link(item.url, item.text, 1000)}${app ? ` ${app}` : ''}${detail}`;
 }
 
 /**
@@ -117,6 +118,8 @@ function hitBlocks(hit: SearchHit, position: number): SlackBlock[] {
   ]
     .filter((part): part is string => Boolean(part))
     .map((part) => cutEscaped(part, 200))
+    // An app's link is shown whole (a cut one would not open): at most MAX_SHOWN_URL characters, escaped ~2,500.
+    .concat(appUrlText(hit.source.url) || [])
     .join(' · ');
   return [section(snippet ? `${title}\n${snippet}` : title), context(meta)];
 }

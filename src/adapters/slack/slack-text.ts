@@ -3,6 +3,7 @@
  * sends, unescaping what Slack sends, links and snippet spans in mrkdwn. Pure.
  */
 import type { Span } from '../../core/index.ts';
+import { appUrl } from '../links.ts';
 import { neutralizeBidi } from '../shown-text.ts';
 
 const ELLIPSIS = '…';
@@ -65,15 +66,27 @@ export function cutEscaped(text: string, max: number): string {
 /** Longest URL made into a link; a longer one would crowd out the text around it. */
 const MAX_LINK_URL = 1000;
 
-/** A link in mrkdwn, only for web and mail URLs; the label is escaped. */
+/** A link in mrkdwn, for web and mail URLs and an app's own (`obsidian://…`, see links.ts); the label is escaped. */
 export function link(url: string | undefined, label: string, maxLabel: number): string {
   const text = cutEscaped(label, maxLabel);
-  if (!url || !/^(https?:|mailto:)/i.test(url)) return text;
+  if (!url || !(/^(https?:|mailto:)/i.test(url) || appUrl(url))) return text;
   // NOTE: inside <url|label>, "|" and ">" end the URL early; percent-encode them.
   const safeUrl = escapeSlack(url).replace(/\|/g, '%7C');
   // Measured as sent: escaping can make an &-heavy URL several times longer.
   if (safeUrl.length > MAX_LINK_URL) return text;
   return `<${safeUrl}|${text}>`;
+}
+
+/**
+ * An app's URL (`obsidian://…`) as inline code a person can copy, or '' for any other URL:
+ * Slack apps differ in whether they open a link of another app's scheme, so it is shown too.
+ */
+export function appUrlText(url: string | undefined): string {
+  const shown = appUrl(url);
+  if (!shown) return '';
+  // NOTE: a backtick would end the code span; inside one, Slack still reads &, < and >.
+  const code = escapeSlack(shown).replace(/`/g, '%60');
+  return code.length > MAX_LINK_URL ? '' : `\`${code}\``;
 }
 
 /** Snippet spans as mrkdwn within `max` characters; matched words in bold. */

@@ -43,15 +43,21 @@ export function linkTemplateProblem(template: string): string | undefined {
   return undefined;
 }
 
+/** Characters of the template's own text that a URL cannot hold as written: spaces, controls, non-ASCII. */
+const UNSAFE_LITERAL = /[^\x21-\x7e]/gu;
+
 /**
  * An article's link from a template; undefined when the template names a field
  * the article lacks (no permalink). Each value is percent-encoded for where it
  * stands: in the path segment by segment (slashes kept), after `?` or `#` whole (slashes too).
+ * The template's own text is kept, but a space or a non-ASCII letter in it (a vault named
+ * `My Notes`) is percent-encoded too, so the link is one unbroken URL.
  */
 export function articleLink(template: string, fields: LinkFields): string | undefined {
   let missing = false;
-  const query = template.search(/[?#]/);
-  const link = template.replace(PLACEHOLDER, (_match, name: string, at: number) => {
+  const literal = template.replace(UNSAFE_LITERAL, encodeURIComponent);
+  const query = literal.search(/[?#]/);
+  const link = literal.replace(PLACEHOLDER, (_match, name: string, at: number) => {
     const value = fields[name as Placeholder];
     if (value === undefined || value === '') {
       missing = true;

@@ -96,6 +96,26 @@ describe('renderDiscordReply', () => {
     );
   });
 
+  it('shows an app’s URL (ARTICLES_URL obsidian://…) as text to copy: Discord links http(s) only', () => {
+    const vault = 'obsidian://open?vault=Notes&file=Weird%20dir%2F100%25%20done_1.md';
+    const out = renderDiscordReply(
+      reply('1 result for "ocelot"', {
+        sections: [
+          { type: 'hits', hits: [hit(1, { tags: [], source: { label: 'articles/Weird dir/100% done_1.md', url: vault } })] },
+          { type: 'list', items: [{ text: 'vault home', url: 'obsidian://open?vault=Notes' }, { text: 'no link', url: 'javascript:alert(1)' }] },
+        ],
+      }),
+    );
+    expect(out.embeds[0]!.fields).toEqual([
+      {
+        name: '1. Article 1',
+        value: 'before **match** after\n*article · 2024-05-01* — articles/Weird dir/100% done\\_1.md `obsidian://open?vault=Notes&file=Weird%20dir%2F100%25%20done_1.md`',
+      },
+    ]);
+    expect(out.embeds[0]!.description).toBe('• vault home `obsidian://open?vault=Notes`\n• no link');
+    expect(discordMessageProblems(out)).toEqual([]);
+  });
+
   it('renders hits as numbered fields with bold matches, meta and a source link', () => {
     const out = renderDiscordReply(reply('1 result for "match"', { sections: [{ type: 'hits', hits: [hit(1)] }] }));
     expect(out.embeds[0]!.fields).toEqual([

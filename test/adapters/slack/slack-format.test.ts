@@ -121,6 +121,26 @@ describe('renderSlackReply', () => {
     expect(JSON.stringify(message)).not.toMatch(/<!channel>|<@U1>|javascript:/);
   });
 
+  it('links an app’s URL (ARTICLES_URL obsidian://…) and also shows it as text to copy, as Slack apps differ in opening one', () => {
+    const vault = 'obsidian://open?vault=Notes&file=Weird%20dir%2F100%25%20done.md';
+    const message = renderSlackReply(
+      reply('1 result for "ocelot"', {
+        sections: [
+          { type: 'hits', hits: [hit({ title: 'Done', tags: [], date: '2026-12-02', source: { label: 'articles/Weird dir/100% done.md', url: vault } })] },
+          { type: 'list', items: [{ text: 'vault home', url: 'obsidian://open?vault=Notes' }] },
+        ],
+      }),
+    );
+    expect(sectionText(message.blocks[1])).toMatch(/^1\. \*<obsidian:\/\/open\?vault=Notes&amp;file=Weird%20dir%2F100%25%20done\.md\|Done>\*/);
+    expect(message.blocks[2]).toEqual({
+      type: 'context',
+      elements: [{ type: 'mrkdwn', text: 'article · 2026-12-02 · articles/Weird dir/100% done.md · `obsidian://open?vault=Notes&amp;file=Weird%20dir%2F100%25%20done.md`' }],
+    });
+    expect(sectionText(message.blocks[3])).toBe('• <obsidian://open?vault=Notes|vault home> `obsidian://open?vault=Notes`');
+    // A web link is not repeated as text.
+    expect(JSON.stringify(renderSlackReply(reply('x', { sections: [{ type: 'hits', hits: [hit()] }] })))).not.toContain('`');
+  });
+
   it('keeps a URL from breaking out of its link', () => {
     const message = renderSlackReply(
       reply('x', { sections: [{ type: 'list', items: [{ text: 'doc', url: 'https://a.example/?q=a|b&c=<d>' }] }] }),

@@ -13,6 +13,12 @@ describe('articleLink', () => {
     expect(articleLink('https://blog.example.org/posts/{slug}/', fields)).toBe('https://blog.example.org/posts/q-a-1/');
   });
 
+  it('percent-encodes a space or a non-ASCII letter in the template’s own text (a vault named "My Notes"), keeping what is encoded already', () => {
+    expect(articleLink('obsidian://open?vault=My Notes&file={path}', fields)).toBe('obsidian://open?vault=My%20Notes&file=Projects%2FCaf%C3%A9%20notes%2FQ%26A%20%231.md');
+    expect(articleLink('https://wiki.example.org/Über uns/{name}', fields)).toBe('https://wiki.example.org/%C3%9Cber%20uns/Q%26A%20%231');
+    expect(articleLink('obsidian://open?vault=My%20Notes&file={path}', { ...fields, path: 'a.md' })).toBe('obsidian://open?vault=My%20Notes&file=a.md');
+  });
+
   it('gives no link when the template names a permalink the article lacks', () => {
     expect(articleLink('https://blog.example.org/{permalink}', fields)).toBeUndefined();
     expect(articleLink('https://blog.example.org/{permalink}', { ...fields, permalink: '2016/09/29/Rust 1.12' })).toBe('https://blog.example.org/2016/09/29/Rust%201.12');
