@@ -3,6 +3,7 @@ import {
   UserError,
   defineCommand,
   describeDates,
+  editDistance,
   hasFilters,
   parseQuery,
   reply,
@@ -121,23 +122,6 @@ function similarTags(inUse: readonly TagCount[], missing: readonly string[]): Re
     if (out.length >= 3) break;
   }
   return out;
-}
-
-/** Levenshtein distance, giving up (returning `max + 1`) once it must exceed `max`. */
-function editDistance(a: string, b: string, max: number): number {
-  if (Math.abs(a.length - b.length) > max) return max + 1;
-  let previous = Array.from({ length: b.length + 1 }, (_, i) => i);
-  for (let i = 1; i <= a.length; i += 1) {
-    const current = [i];
-    let best = i;
-    for (let j = 1; j <= b.length; j += 1) {
-      current[j] = Math.min(previous[j]! + 1, current[j - 1]! + 1, previous[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
-      best = Math.min(best, current[j]!);
-    }
-    if (best > max) return max + 1;
-    previous = current;
-  }
-  return previous[b.length]!;
 }
 
 function describe(raw: string): string {

@@ -2,6 +2,7 @@
  * The typo maker of the known-item queries: one realistic edit of one word, the
  * kind people make on a keyboard.
  */
+import { editDistance } from '../../src/core/index.ts';
 
 /** Keys next to each letter on a QWERTY keyboard: the letters a slipping finger hits instead. */
 const KEYBOARD_NEIGHBOURS: Record<string, string> = {
@@ -91,7 +92,7 @@ export function makeTypoIn(style: TypoStyle, random: () => number, word: string)
     for (let attempt = 0; attempt < 8; attempt += 1) {
       const typed = makeTypo(random, makeTypo(random, word));
       // Two edits can undo each other (a drop and an insert of the same letter): try again.
-      if (typed !== word && typoDistance(word, typed) === 2) return typed;
+      if (typed !== word && editDistance(word, typed, 2) === 2) return typed;
     }
     return makeTypo(random, word);
   }
@@ -117,19 +118,4 @@ export function makeTypoIn(style: TypoStyle, random: () => number, word: string)
       return [...letters.slice(0, from), letters[from + 1]!, letters[from]!, ...letters.slice(from + 2)].join('');
     }
   }
-}
-
-/** Damerau-Levenshtein distance (optimal string alignment), for checking the typo makers. */
-export function typoDistance(a: string, b: string): number {
-  const x = [...a];
-  const y = [...b];
-  const d: number[][] = Array.from({ length: x.length + 1 }, (_, i) => Array.from({ length: y.length + 1 }, (_, j) => (i === 0 ? j : j === 0 ? i : 0)));
-  for (let i = 1; i <= x.length; i += 1) {
-    for (let j = 1; j <= y.length; j += 1) {
-      const cost = x[i - 1] === y[j - 1] ? 0 : 1;
-      d[i]![j] = Math.min(d[i - 1]![j]! + 1, d[i]![j - 1]! + 1, d[i - 1]![j - 1]! + cost);
-      if (i > 1 && j > 1 && x[i - 1] === y[j - 2] && x[i - 2] === y[j - 1]) d[i]![j] = Math.min(d[i]![j]!, d[i - 2]![j - 2]! + 1);
-    }
-  }
-  return d[x.length]![y.length]!;
 }

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { seededRandom } from '../../bench/queries.ts';
-import { MIN_TYPO_LENGTH, TYPO_KINDS, makeTypo, makeTypoIn, typoDistance, typoKind } from '../../bench/eval/typos.ts';
+import { MIN_TYPO_LENGTH, TYPO_KINDS, makeTypo, makeTypoIn, typoKind } from '../../bench/eval/typos.ts';
+import { editDistance as botEditDistance } from '../../src/core/index.ts';
 
 /** Optimal string alignment distance: insertions, deletions, substitutions and adjacent swaps. */
 function editDistance(a: string, b: string): number {
@@ -110,11 +111,11 @@ describe('makeTypoIn', () => {
     for (const style of ['keyboard', 'any', 'two'] as const) expect(makeTypoIn(style, seededRandom(1), 'git')).toBe('git');
   });
 
-  it('typoDistance agrees with the test’s own distance', () => {
+  it('the bot’s edit distance (which the typo maker checks with) agrees with the test’s own', () => {
     const random = seededRandom(14);
     for (let i = 0; i < 200; i += 1) {
       const typed = makeTypoIn('two', random, 'success');
-      expect(typoDistance('success', typed)).toBe(editDistance('success', typed));
+      expect(botEditDistance('success', typed)).toBe(editDistance('success', typed));
     }
   });
 });

@@ -115,6 +115,14 @@ describe('/find date filters', () => {
     expect(await titles('#review before:1y')).toEqual(['Ferret January', 'Ferret review 2023']);
   });
 
+  it('names the tags in use a swap or two away from a tag that matched nothing', async () => {
+    // Two swapped pairs: two edits, as /find counts typos (Levenshtein counted four).
+    expect((await ctx.run('/find #erveiw')).sections).toEqual([
+      { type: 'text', text: 'Nothing is tagged #erveiw — /tags lists the tags in use.' },
+      { type: 'list', title: 'Tags like it', items: [{ text: '/find #review', detail: '2 results' }] },
+    ]);
+  });
+
   it('a filter alone lists newest first, undated profile items left out, and says what the dates mean', async () => {
     const reply = await ctx.run('/find after:2024');
     expect(reply.text).toBe('6 results for "after:2024"');

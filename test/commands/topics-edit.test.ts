@@ -66,6 +66,12 @@ describe('/topics add, plan, start, done', () => {
     expect(text).toContain(`- Distributed lock managers\n\n# Done\n- Learn Zig (done ${today})\n\n# Reading list\n`);
   });
 
+  it('names a topic through two swapped letters, one typo as /find counts it', async () => {
+    const c = await open({ articles: {} });
+    expect((await c.run('/topics plan Learn Zig')).text).toBe('Added "Learn Zig" to Planned.');
+    expect((await c.run('/topics start laern zig')).text).toBe('Moved "Learn Zig" from Planned to Current topics.');
+  });
+
   it('dates a finished topic by the knowledge base clock', async () => {
     const c = await open({ articles: {} });
     (c.kb as unknown as { now: () => Date }).now = () => new Date(2024, 1, 29, 23, 30);

@@ -3,6 +3,7 @@
  * matches words: exactly (stemmed), by a prefix, or with a typo.
  */
 import { fuzzyDistance } from '../search/search-index.ts';
+import { editDistance } from '../text/edit-distance.ts';
 import { foldCase, indexTerm, tokenize } from '../text/words.ts';
 
 /** The words of a text, folded, stop words kept, joined: equal for texts a person would call the same. */
@@ -87,25 +88,6 @@ function closest(typed: readonly Word[], candidates: readonly string[]): { close
   });
   // Nothing alike at all (every word mostly different): no closest worth naming.
   return best !== undefined && bestDistance <= typed.length * 0.5 ? { closest: best } : {};
-}
-
-/** Levenshtein distance, stopping early once it exceeds `max` (then returns max + 1). */
-export function editDistance(a: string, b: string, max: number): number {
-  if (Math.abs(a.length - b.length) > max) return max + 1;
-  let previous = Array.from({ length: b.length + 1 }, (_, i) => i);
-  for (let i = 1; i <= a.length; i++) {
-    const row = [i];
-    let rowMin = i;
-    for (let j = 1; j <= b.length; j++) {
-      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
-      const value = Math.min(previous[j]! + 1, row[j - 1]! + 1, previous[j - 1]! + cost);
-      row.push(value);
-      rowMin = Math.min(rowMin, value);
-    }
-    if (rowMin > max) return max + 1;
-    previous = row;
-  }
-  return previous[b.length]!;
 }
 
 /**

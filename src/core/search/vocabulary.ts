@@ -7,7 +7,7 @@
  * (`success`) groups them, so a query can rank the word as typed above its
  * other forms.
  */
-import { editDistance } from './edit-distance.ts';
+import { editDistance } from '../text/edit-distance.ts';
 
 /** A word's stem, as the index groups words (the caller's rule: Porter for English words). */
 export type Stemmer = (word: string) => string;

@@ -9,6 +9,8 @@ describe('matchTopic', () => {
     expect(matchTopic('async', topics)).toEqual({ kind: 'one', index: 1 });
     expect(matchTopic('distrib lock', topics)).toEqual({ kind: 'one', index: 3 });
     expect(matchTopic('managrs', topics)).toEqual({ kind: 'one', index: 3 });
+    // Two letters swapped are one typo, as /find counts them.
+    expect(matchTopic('asnyc', topics)).toEqual({ kind: 'one', index: 1 });
     expect(matchTopic('the safety', topics)).toEqual({ kind: 'one', index: 2 });
     expect(matchTopic('gardening', topics)).toEqual({ kind: 'none', closest: 0 });
     expect(matchTopic('kubernetes', topics)).toEqual({ kind: 'none' });

@@ -1,5 +1,4 @@
 import { describe, expect, it } from 'vitest';
-import { editDistance } from '../../../src/core/search/edit-distance.ts';
 import { Vocabulary } from '../../../src/core/search/vocabulary.ts';
 import { stemOf } from '../../../src/core/text/words.ts';
 
@@ -17,20 +16,6 @@ const prefixed = (vocabulary: Vocabulary, prefix: string) => {
   vocabulary.withPrefix(prefix, (termId) => out.push(vocabulary.word(termId)));
   return out.sort();
 };
-
-describe('edit distance', () => {
-  it('counts a dropped, added or changed letter and a swap of neighbours as one edit each', () => {
-    expect(editDistance('parser', 'parser', 2)).toBe(0);
-    expect(editDistance('parser', 'parer', 2)).toBe(1);
-    expect(editDistance('parser', 'parsesr', 2)).toBe(1);
-    expect(editDistance('parser', 'parsar', 2)).toBe(1);
-    expect(editDistance('parser', 'paresr', 2)).toBe(1);
-    expect(editDistance('kubernetes', 'kubernxtxs', 2)).toBe(2);
-    // Past the limit it stops counting: limit + 1.
-    expect(editDistance('markdown', 'mrkdwnx', 2)).toBe(3);
-    expect(editDistance('a', 'abcdef', 2)).toBe(3);
-  });
-});
 
 describe('vocabulary', () => {
   it('groups words by stem', () => {

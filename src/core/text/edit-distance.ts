@@ -1,13 +1,15 @@
 /**
  * Edit distance between two words, as people mistype: a letter dropped, added
  * or changed, or two neighbours swapped, each one edit (optimal string
- * alignment, the usual "Damerau-Levenshtein" of spelling correction).
+ * alignment, the usual "Damerau-Levenshtein" of spelling correction). The one
+ * distance of the bot: typo matching in search, did-you-mean, completions,
+ * topic matching, similar tags and command suggestions all count edits alike.
  */
 
 const rows: Int32Array[] = [new Int32Array(64), new Int32Array(64), new Int32Array(64)];
 
-/** The distance between `a` and `b`, or `max + 1` as soon as it must exceed `max`. */
-export function editDistance(a: string, b: string, max: number): number {
+/** The distance between `a` and `b`, or `max + 1` as soon as it must exceed `max` (no limit by default). */
+export function editDistance(a: string, b: string, max = Number.POSITIVE_INFINITY): number {
   if (a === b) return 0;
   const n = a.length;
   const m = b.length;
