@@ -11,6 +11,7 @@ import { readFile, rm } from 'node:fs/promises';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { commands } from '../commands/index.ts';
 import { KnowledgeBase, createDispatcher, openNoteStore, silentLogger, type Invocation } from '../src/core/index.ts';
+import { parsingWorkerStarter } from '../src/parsing-worker.ts';
 import type { BenchQuery } from './queries.ts';
 
 export interface ChildJob {
@@ -125,10 +126,14 @@ function startKnowledgeBase(
   store: Awaited<ReturnType<typeof openNoteStore>>,
   logger: ReturnType<typeof silentLogger>,
 ): KnowledgeBase {
+  // As the bot does: a cold build parses on a worker thread (a bench built without the script fails here, not quietly slower).
+  const startParsingWorker = parsingWorkerStarter();
+  if (!startParsingWorker) throw new Error('the article-parsing worker script is missing beside the bench child');
   return KnowledgeBase.start({
     dataDir: job.dataDir,
     store,
     logger,
+    startParsingWorker,
     ...(job.snapshot !== 'off' ? { snapshot: job.snapshot, snapshotDelayMs: 3_600_000 } : {}),
   });
 }

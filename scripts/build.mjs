@@ -17,7 +17,7 @@ export const DIST = path.join(ROOT, 'dist');
 /** Written after a build, with the time the build started. */
 const stampOf = (outdir) => path.join(outdir, '.built');
 
-// A worker thread's script must be a file of its own: src/core/sources/article-loader.ts looks for it beside its chunk or one folder up.
+// A worker thread's script must be a file of its own, beside the entry point: src/parsing-worker.ts (bundled into the entry) starts it from there.
 const WORKER = { 'article-parser-worker': 'src/core/sources/article-parser-worker.ts' };
 
 /** What a build compiles, from which sources, and where to. */

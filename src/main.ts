@@ -2,6 +2,7 @@
  * The composition root: configuration, core services, commands and the enabled adapters.
  */
 import { userInfo } from 'node:os';
+import { fileURLToPath } from 'node:url';
 import { commands } from '../commands/index.ts';
 import { loadConfigOrReport, type Config } from './config.ts';
 import {
@@ -22,6 +23,7 @@ import {
 import { createConsoleAdapter } from './adapters/console/console.ts';
 import type { Adapter } from './adapters/adapter.ts';
 import type { SlackAdapter } from './adapters/slack/slack.ts';
+import { PARSING_WORKER_SCRIPT, parsingWorkerStarter } from './parsing-worker.ts';
 
 /** Longest start-up wait for the index before the platform adapters start anyway. */
 const INDEX_WAIT_MS = 2000;
@@ -33,6 +35,10 @@ async function main(): Promise<number> {
   const logger = createLogger(config.logLevel ?? (consoleOnly ? 'warn' : 'info'));
 
   const store = await openNoteStore(config.storeUrl, { logger });
+  const startParsingWorker = parsingWorkerStarter();
+  if (!startParsingWorker) {
+    logger.warn(`articles: the parsing worker script is missing (${fileURLToPath(PARSING_WORKER_SCRIPT)}); a first index parses the write-ups on the main thread`);
+  }
   const kb = KnowledgeBase.start({
     dataDir: config.dataDir,
     store,
@@ -45,6 +51,7 @@ async function main(): Promise<number> {
       ...(process.stderr.isTTY ? { show: (text: string, final: boolean) => process.stderr.write(`\r\x1b[2K${text}${final ? '\n' : ''}`) } : {}),
     }).onProgress,
     ...(config.indexSnapshot !== 'off' ? { snapshot: config.indexSnapshot } : {}),
+    ...(startParsingWorker ? { startParsingWorker } : {}),
   });
   try {
     // A small archive (or a valid snapshot) is ready before the adapters start; a cold build of a

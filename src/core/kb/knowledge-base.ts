@@ -6,7 +6,7 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { setImmediate as yieldToLoop } from 'node:timers/promises';
 import type { Origin, Person } from '../domain/types.ts';
-import { streamArticles, type LoadProgress } from '../sources/article-loader.ts';
+import { streamArticles, type LoadArticlesOptions, type LoadProgress } from '../sources/article-loader.ts';
 import { readArticle, readArticleTextSync, type Article, type ArticleProblem } from '../sources/articles.ts';
 import { StoreUnavailableError, UserError } from '../domain/errors.ts';
 import type { Logger } from '../util/logger.ts';
@@ -114,6 +114,8 @@ export interface KnowledgeBaseOptions {
   linkTemplate?: string;
   /** Told how far a cold build's parsing of the write-ups is, batch by batch. */
   onProgress?: (progress: LoadProgress) => void;
+  /** Starts a thread that parses write-ups for a cold build (src/parsing-worker.ts); absent: they are parsed on this thread. */
+  startParsingWorker?: LoadArticlesOptions['startWorker'];
 }
 
 /** A snapshot read back, with its index restored. */
@@ -130,6 +132,8 @@ export interface LoadReport {
   removed: number;
   /** From a snapshot: start to every file checked and what changed re-indexed (after `ms`, when the index already answered). */
   checkedMs?: number;
+  /** Cold: write-ups read and parsed on worker threads (the rest on this thread). */
+  parsedOnWorkers?: number;
 }
 
 export class KnowledgeBase {
@@ -151,6 +155,7 @@ export class KnowledgeBase {
   index = new SearchIndex({ loadText: (doc) => this.articleText(doc) });
   private readonly linkTemplate: string | undefined;
   private readonly onProgress: ((progress: LoadProgress) => void) | undefined;
+  private readonly startParsingWorker: LoadArticlesOptions['startWorker'];
   /** True until the index is complete; `/find` says "still indexing" meanwhile. */
   indexing = true;
   /** Settles once the index answers; rejects when the store cannot be read. */
@@ -177,6 +182,7 @@ export class KnowledgeBase {
     this.snapshotDelayMs = options.snapshotDelayMs;
     this.linkTemplate = options.linkTemplate;
     this.onProgress = options.onProgress;
+    this.startParsingWorker = options.startParsingWorker;
   }
 
   /**
@@ -216,6 +222,7 @@ export class KnowledgeBase {
           logger: this.logger,
           ...(this.linkTemplate ? { linkTemplate: this.linkTemplate } : {}),
           ...(this.onProgress ? { onProgress: this.onProgress } : {}),
+          ...(this.startParsingWorker ? { startWorker: this.startParsingWorker } : {}),
         })[Symbol.asyncIterator]();
     let profile: Profile;
     let notes: Note[];
@@ -233,6 +240,7 @@ export class KnowledgeBase {
     }
     let reindexed = 0;
     let removed = 0;
+    let parsedOnWorkers = 0;
     if (snapshot) {
       for (const note of notes) this.notes.set(note.id, note);
       ({ reindexed, removed } = this.useSnapshot(snapshot));
@@ -242,6 +250,7 @@ export class KnowledgeBase {
       try {
         for (let next = await articles!.next(); !next.done; next = await articles!.next()) {
           this.reportProblems(next.value.problems, next.value.warnings);
+          if (next.value.thread === 'worker') parsedOnWorkers += next.value.articles.length + next.value.problems.length;
           this.index.addAll(next.value.articles.map(articleDoc));
           await yieldToLoop();
         }
@@ -252,7 +261,7 @@ export class KnowledgeBase {
       for (const note of notes) this.indexNote(note);
     }
     this.indexing = false;
-    this.loadReport = { from: snapshot ? 'snapshot' : 'cold', ms: performance.now() - started, reindexed, removed };
+    this.loadReport = { from: snapshot ? 'snapshot' : 'cold', ms: performance.now() - started, reindexed, removed, ...(snapshot ? {} : { parsedOnWorkers }) };
     await this.store.subscribe?.((change) => void this.applyChange(change));
     if (this.snapshotFile) {
       this.snapshots = createSnapshotScheduler({

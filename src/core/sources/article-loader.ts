@@ -4,18 +4,22 @@
  * order so the index is built while the rest is still being parsed. Small
  * folders, or a worker that cannot start, fall back to this thread.
  */
-import { existsSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { availableParallelism } from 'node:os';
 import path from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
-import { Worker } from 'node:worker_threads';
+import type { Worker, WorkerOptions } from 'node:worker_threads';
 import type { Logger } from '../util/logger.ts';
 import { isInVault, listArticleFiles } from './article-files.ts';
 import { readArticle, type Article, type ArticleProblem, type ArticleResult, type ReadArticleOptions } from './articles.ts';
 
 export interface LoadArticlesOptions {
-  /** Worker threads that read and parse; default one per core but one, at least 1, at most 4. 0: all on this thread. */
+  /**
+   * Starts one parsing worker: a thread running article-parser-worker.ts's code,
+   * with the given options. Where a build puts that code, and how a thread runs
+   * it, is the caller's to know (src/parsing-worker.ts). Absent: every file is
+   * read on this thread.
+   */
+  startWorker?: (options: WorkerOptions) => Worker;
+  /** Worker threads that read and parse (when `startWorker` is given); default one per core but one, at least 1, at most 4. 0: all on this thread. */
   workers?: number;
   /** Below this many files all stays on this thread (a worker takes 0.1-0.3 s to start); default 300. */
   minFilesForWorkers?: number;
@@ -186,13 +190,10 @@ class ArticleLoad {
       const batchFiles = files.slice(from, from + BATCH_SIZE);
       this.slots.push({ files: batchFiles, vaults: batchFiles.map((file) => isInVault(file, listing.vaults)), result, resolve });
     }
-    const script = files.length >= this.options.minFilesForWorkers ? workerScript() : undefined;
-    if (!script && files.length >= this.options.minFilesForWorkers && this.options.workers > 0) {
-      this.options.logger?.warn('articles: the parsing worker script is missing beside the code; parsing on the main thread');
-    }
+    const start = files.length >= this.options.minFilesForWorkers ? this.options.startWorker : undefined;
     // Closed while listing: no worker is started, none would be stopped.
-    const count = script && !this.closed ? Math.min(this.options.workers, this.slots.length) : 0;
-    for (let i = 0; i < count; i += 1) this.lanes.push(this.startLane(script!));
+    const count = start && !this.closed ? Math.min(this.options.workers, this.slots.length) : 0;
+    for (let i = 0; i < count; i += 1) this.lanes.push(this.startLane(start!));
     this.pump();
   }
 
@@ -220,8 +221,9 @@ class ArticleLoad {
     if (done || this.closed) this.stopWorkers();
   }
 
-  private startLane(script: URL): Lane {
-    const lane: Lane = { worker: startWorker(script), busy: undefined };
+  private startLane(start: (options: WorkerOptions) => Worker): Lane {
+    // A larger young generation: parsing makes many short-lived objects, and scavenges were ~15% of the time.
+    const lane: Lane = { worker: start({ resourceLimits: { maxYoungGenerationSizeMb: 16 } }), busy: undefined };
     lane.worker.on('message', (reply: BatchReply) => {
       lane.busy = undefined;
       this.slots[reply.batch]?.resolve(batchOf(reply.results, 'worker'));
@@ -290,33 +292,4 @@ function batchOf(results: readonly ArticleResult[], thread: ArticleBatch['thread
     }
   }
   return batch;
-}
-
-/**
- * The worker entry beside this module, with this module's own extension:
- * `.ts` under tsx, `.js` compiled. Bundled, this module sits in a chunk one
- * folder below the entry points, hence the second place. None: no workers.
- */
-function workerScript(): URL | undefined {
-  const extension = path.extname(fileURLToPath(import.meta.url));
-  for (const place of ['./', '../']) {
-    const script = new URL(`${place}article-parser-worker${extension}`, import.meta.url);
-    if (existsSync(script)) return script;
-  }
-  return undefined;
-}
-
-function startWorker(script: URL): Worker {
-  // A larger young generation: parsing makes many short-lived objects, and scavenges were ~15% of the time.
-  const options = { resourceLimits: { maxYoungGenerationSizeMb: 16 } };
-  if (!script.pathname.endsWith('.ts')) return new Worker(script, options);
-  // NOTE: Node 20 runs no TypeScript, and a worker inherits no loader hooks (not tsx's either):
-  // the worker loads tsx's API and imports the entry through it.
-  // NOTE: its ESM entry: the CommonJS one fails to register inside a worker.
-  const tsx =
-    typeof import.meta.resolve === 'function'
-      ? import.meta.resolve('tsx/esm/api')
-      : pathToFileURL(createRequire(import.meta.url).resolve('tsx/esm/api').replace(/\.cjs$/, '.mjs')).href;
-  const boot = `import(${JSON.stringify(tsx)}).then((tsx) => tsx.tsImport(${JSON.stringify(script.href)}, ${JSON.stringify(import.meta.url)}))`;
-  return new Worker(boot, { ...options, eval: true });
 }

@@ -6,9 +6,12 @@ import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { KnowledgeBase, createDispatcher, loadArticles, openNoteStore, silentLogger, streamArticles, type Invocation } from '../../../src/core/index.ts';
 import { commands } from '../../../commands/index.ts';
+import { parsingWorkerStarter } from '../../../src/parsing-worker.ts';
 import { makeTempDir } from '../../helpers/context.ts';
 
 const run = promisify(execFile);
+/** How the bot starts a parsing worker (from the sources here: through tsx). */
+const startWorker = parsingWorkerStarter()!;
 
 /** A DATA_DIR with `count` articles in a few folders (every 7th with front matter), plus broken ones. */
 async function archive(count: number): Promise<string> {
@@ -33,7 +36,7 @@ describe('loadArticles on worker threads', () => {
     const here = await loadArticles(dir, { workers: 0 });
     const threads: string[] = [];
     const viaWorkers = { articles: [] as typeof here.articles, problems: [] as typeof here.problems, warnings: [] as typeof here.warnings };
-    for await (const batch of streamArticles(dir, { workers: 2, minFilesForWorkers: 0 })) {
+    for await (const batch of streamArticles(dir, { startWorker, workers: 2, minFilesForWorkers: 0 })) {
       threads.push(batch.thread);
       viaWorkers.articles.push(...batch.articles);
       viaWorkers.problems.push(...batch.problems);
@@ -61,17 +64,26 @@ describe('loadArticles on worker threads', () => {
   it('reads small folders on this thread', async () => {
     const dir = await archive(20);
     const batches = [];
-    for await (const batch of streamArticles(dir)) batches.push(batch);
+    for await (const batch of streamArticles(dir, { startWorker })) batches.push(batch);
     expect(batches.map((b) => b.thread)).toEqual(['main']);
+  });
+
+  it('reads on this thread when it is given no way to start a worker', async () => {
+    const dir = await archive(150);
+    const threads = [];
+    for await (const batch of streamArticles(dir, { workers: 2, minFilesForWorkers: 0 })) threads.push(batch.thread);
+    expect(new Set(threads)).toEqual(new Set(['main']));
   });
 
   it('stops its workers when the consumer stops early, even before the first batch: the process can exit', async () => {
     const dir = await archive(200);
     const loader = pathToFileURL(path.resolve('src/core/sources/article-loader.ts')).href;
+    const starter = pathToFileURL(path.resolve('src/parsing-worker.ts')).href;
     // A worker left running would keep this process alive until the timeout.
     const script = `
       import { streamArticles } from ${JSON.stringify(loader)};
-      const options = { workers: 1, minFilesForWorkers: 0 };
+      import { parsingWorkerStarter } from ${JSON.stringify(starter)};
+      const options = { startWorker: parsingWorkerStarter(), workers: 1, minFilesForWorkers: 0 };
       await streamArticles(${JSON.stringify(dir)}, options)[Symbol.asyncIterator]().return();
       for await (const batch of streamArticles(${JSON.stringify(dir)}, options)) {
         console.log(batch.thread, batch.articles.length);
@@ -82,12 +94,19 @@ describe('loadArticles on worker threads', () => {
   });
 });
 
+describe('the parsing worker of this build (src/parsing-worker.ts)', () => {
+  it('has no starter when its script is not there', () => {
+    expect(parsingWorkerStarter(new URL('./no-such-worker.ts', pathToFileURL(path.resolve('src') + '/')))).toBeUndefined();
+    expect(parsingWorkerStarter(new URL('./no-such-worker.js', pathToFileURL(path.resolve('src') + '/')))).toBeUndefined();
+  });
+});
+
 describe('KnowledgeBase cold build from worker threads', () => {
   it('answers "still indexing" meanwhile, then finds articles from every batch', async () => {
     const dir = await archive(320);
     await writeFile(path.join(dir, 'profile.md'), '# Me\n\n## Skills\n\n- Git\n');
     const store = await openNoteStore('memory://', { logger: silentLogger() });
-    const kb = KnowledgeBase.start({ dataDir: dir, store, logger: silentLogger() });
+    const kb = KnowledgeBase.start({ dataDir: dir, store, logger: silentLogger(), startParsingWorker: startWorker });
     const dispatcher = createDispatcher(commands, { kb, searchLimit: 5, noteWriters: [] }, silentLogger());
     const find = (text: string) =>
       dispatcher.dispatch({
@@ -99,6 +118,8 @@ describe('KnowledgeBase cold build from worker threads', () => {
     expect(await find('zebra1')).toMatchObject({ text: 'find: still indexing — try again in a few seconds' });
     await kb.ready;
     expect(kb.counts().articles).toBe(320);
+    // Every write-up (and the two that cannot be read) went through the worker.
+    expect(kb.loadReport).toMatchObject({ from: 'cold', parsedOnWorkers: 322 });
     for (const n of [1, 200, 319]) {
       const reply = JSON.stringify(await find(`zebra${n}`));
       expect(reply).toContain(`Note-${n}.md`);
