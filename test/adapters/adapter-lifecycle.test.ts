@@ -11,7 +11,9 @@ import { createInFlight, dispatchWithin, within } from '../../src/core/index.ts'
 import { createSlackAdapter } from '../../src/adapters/slack/slack.ts';
 import type { Adapter } from '../../src/adapters/adapter.ts';
 import { GENERIC_FAILURE, reply, silentLogger, type Dispatcher } from '../../src/core/index.ts';
+import { pino } from 'pino';
 import { createTestContext, type TestContext } from '../helpers/context.ts';
+import { freePort } from '../helpers/servers.ts';
 import { startFakeDiscord, type FakeDiscord } from '../helpers/fake-discord.ts';
 import { APP_TOKEN, BOT_TOKEN, SIGNING_SECRET, postSigned, slashCommandBody, startFakeSlack, type FakeSlack } from '../helpers/fake-slack.ts';
 
@@ -230,5 +232,51 @@ describe('Discord: a start that cannot reach Discord', () => {
     const started = Date.now();
     await expect(adapter.start()).rejects.toThrow(`discord: could not reach Discord at ${apiUrl} within 1 s — check the network or DISCORD_API_URL`);
     expect(Date.now() - started).toBeLessThan(2500);
+  });
+
+  it('keeps trying while nothing answers (a network that comes up with the bot), then says why within CONNECT_TIMEOUT', async () => {
+    const apiUrl = `http://127.0.0.1:${await freePort()}/api`;
+    const ctx = await context();
+    const lines: string[] = [];
+    const logger = pino({ level: 'warn' }, { write: (line: string) => void lines.push(line) });
+    const adapter = createDiscordAdapter({ token: 't', applicationId: '1', apiUrl }, { dispatcher: ctx.dispatcher, logger }, { startTimeoutMs: 1200 });
+    const started = Date.now();
+    await expect(adapter.start()).rejects.toThrow(`discord: could not reach Discord at ${apiUrl} within 1.2 s (ECONNREFUSED) — check the network or DISCORD_API_URL`);
+    // Not at once: the refused connection was tried again until the budget was spent.
+    expect(Date.now() - started).toBeGreaterThanOrEqual(1100);
+    expect(lines.filter((line) => line.includes('discord: cannot reach Discord yet, retrying'))).toHaveLength(1);
+  });
+
+  it('connects once Discord answers within the budget', async () => {
+    const port = await freePort();
+    const ctx = await context();
+    const adapter = createDiscordAdapter(
+      { token: 'later-token', applicationId: '1100000000000000000', apiUrl: `http://127.0.0.1:${port}/api` },
+      { dispatcher: ctx.dispatcher, logger: silentLogger() },
+      { startTimeoutMs: 15_000 },
+    );
+    cleanups.push(() => adapter.stop());
+    const starting = adapter.start();
+    await new Promise((resolve) => setTimeout(resolve, 700));
+    const fake = await startFakeDiscord({ port });
+    cleanups.push(() => fake.close());
+    await starting;
+    const result = await fake.interact(fake.chatInput('help', {}, IN_GUILD));
+    expect(result.callback.type).toBe(4);
+  });
+
+  it('gives up at once when the address answers but is not Discord’s API (a proxy’s page)', async () => {
+    const proxy = createServer((_req, res) => {
+      res.writeHead(404, { 'content-type': 'text/html' });
+      res.end('<html>not here</html>');
+    });
+    await new Promise<void>((resolve) => proxy.listen(0, '127.0.0.1', resolve));
+    cleanups.push(() => new Promise<void>((resolve) => proxy.close(() => resolve())));
+    const apiUrl = `http://127.0.0.1:${(proxy.address() as AddressInfo).port}/api`;
+    const ctx = await context();
+    const adapter = createDiscordAdapter({ token: 't', applicationId: '1', apiUrl }, { dispatcher: ctx.dispatcher, logger: silentLogger() }, { startTimeoutMs: 5000 });
+    const started = Date.now();
+    await expect(adapter.start()).rejects.toThrow(`discord: ${apiUrl} answered with HTTP 404, not as Discord's API does — check DISCORD_API_URL`);
+    expect(Date.now() - started).toBeLessThan(2000);
   });
 });

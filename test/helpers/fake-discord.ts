@@ -48,6 +48,8 @@ export interface FakeDiscordOptions {
   closeOnIdentify?: number;
   /** Bot tokens answered with 401 Unauthorized (as Discord answers a revoked token). */
   rejectTokens?: string[];
+  /** The port to listen on (default: any free one), e.g. one a bot was already told to try. */
+  port?: number;
 }
 
 /** What came back for one interaction. */
@@ -235,7 +237,7 @@ export class FakeDiscord {
   }
 
   async listen(): Promise<this> {
-    await new Promise<void>((resolve) => this.http.listen(0, '127.0.0.1', resolve));
+    await new Promise<void>((resolve) => this.http.listen(this.options.port ?? 0, '127.0.0.1', resolve));
     this.port = (this.http.address() as AddressInfo).port;
     return this;
   }

@@ -20,6 +20,7 @@ import { StartupError, createInFlight, dispatchWithin, reply as makeReply, withT
 import { createActionIds, expiredButton } from '../action-ids.ts';
 import { reportFatal, type Adapter, type AdapterDeps } from '../adapter.ts';
 import { discordChoices } from './discord-autocomplete.ts';
+import { cannotReachMessage, loginFailure, retryPauseMs } from './discord-connect.ts';
 import { SAVE_TO_NOTES } from './discord-commands.ts';
 import { DISCORD_LIMITS, renderDiscordReply, type DiscordMessage } from './discord-format.ts';
 import { DISCORD_PLATFORM, chatInputInvocation, discordPerson, errorFields, savedMessageInvocation, targetFacts } from './discord-payload.ts';
@@ -159,17 +160,36 @@ export function createDiscordAdapter(config: DiscordConfig, deps: AdapterDeps, o
       const budgetMs = options.startTimeoutMs ?? START_TIMEOUT_MS;
       // NOTE: attach before login: with no guilds, clientReady can fire before login() resolves.
       const ready = new Promise<void>((resolve) => client.once(Events.ClientReady, () => resolve()));
-      const connecting = client.login(config.token).then(
-        () => ready,
-        (error: unknown) => {
-          throw new StartupError(`discord: could not log in: ${(error as Error).message}`, { cause: error });
-        },
-      );
+      let lastCause: string | undefined;
+      let gaveUp = false;
+      let wake: (() => void) | undefined;
+      // A network that comes up with the bot: login is tried again while Discord cannot be reached
+      // (no answer, a 5xx), until the budget is spent; a refused token ends start-up at once.
+      const connecting = (async () => {
+        for (let attempt = 1; !gaveUp; attempt += 1) {
+          try {
+            await client.login(config.token);
+            return await ready;
+          } catch (error) {
+            const failure = loginFailure(error, config.apiUrl);
+            if (!failure.retry) throw new StartupError(failure.message, { cause: error });
+            lastCause = failure.cause;
+            if (attempt === 1) log.warn({ err: failure.cause }, 'discord: cannot reach Discord yet, retrying');
+            await new Promise<void>((resolve) => {
+              const timer = setTimeout(resolve, retryPauseMs(attempt));
+              wake = () => {
+                clearTimeout(timer);
+                resolve();
+              };
+            });
+          }
+        }
+      })();
       try {
-        await withTimeout(connecting, budgetMs, () => new StartupError(
-          `discord: could not reach Discord${config.apiUrl ? ` at ${config.apiUrl}` : ''} within ${budgetMs / 1000} s — check the network${config.apiUrl ? ' or DISCORD_API_URL' : ''}`,
-        ));
+        await withTimeout(connecting, budgetMs, () => new StartupError(cannotReachMessage(config.apiUrl, budgetMs, lastCause)));
       } catch (error) {
+        gaveUp = true;
+        wake?.();
         await client.destroy().catch(() => {});
         throw error;
       }
