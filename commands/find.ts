@@ -5,6 +5,7 @@ import {
   describeDates,
   editDistance,
   hasFilters,
+  hitsPage,
   parseQuery,
   reply,
   tagTerm,
@@ -51,7 +52,11 @@ export const find = defineCommand({
     const viewer = invocation.user;
     const page = query.page ?? 1;
     const limit = ctx.searchLimit;
-    const offset = (page - 1) * limit;
+    // A pressed More button says where it continues: the first hit its reply did not show,
+    // which is not always a page boundary (a platform may show fewer hits than the limit).
+    const pressed = invocation.offset !== undefined;
+    const offset = invocation.offset ?? (page - 1) * limit;
+    if (!Number.isSafeInteger(offset) || offset < 0) throw new UserError('bad-query', `find: cannot continue at result ${offset} — try /find ${withPage(raw, 1)}`);
     if (offset >= MAX_PAGED_RESULTS) {
       throw new UserError(
         'bad-query',
@@ -62,6 +67,9 @@ export const find = defineCommand({
     const firstPage = withPage(raw, 1);
     const shown = describe(firstPage);
     if (total === 0) return nothingFound(ctx, query, shown, viewer);
+    if (hits.length === 0 && pressed) {
+      throw new UserError('not-found', `find: there are no more results — ${plural(total, 'result')} for "${shown}" now; try /find ${firstPage}`);
+    }
     if (hits.length === 0) {
       const pages = Math.ceil(total / limit);
       throw new UserError(
@@ -71,15 +79,19 @@ export const find = defineCommand({
     }
     const sections: ReplySection[] = [];
     if (query.dates) sections.push({ type: 'text', text: `${capitalize(describeDates(query.dates))}.` });
-    sections.push({ type: 'hits', hits, ...(offset > 0 ? { first: offset + 1 } : {}) });
-    const last = offset + hits.length;
-    // Which results this page shows, when it is not all of them: "(6-10 of 31)".
-    const range = total <= limit && page === 1 ? '' : ` (${offset + 1}-${last} of ${total.toLocaleString('en')})`;
-    const header = `${plural(total, 'result')} for "${shown}"${range}`;
-    return reply(header, {
-      sections,
-      ...(last < Math.min(total, MAX_PAGED_RESULTS) ? { actions: [{ id: 'find:more', label: 'More results', command: 'find', text: withPage(raw, page + 1) }] } : {}),
+    // "(6-10 of 31)" in the summary when the page is not the whole list; the button continues after the last hit shown.
+    const paged = hitsPage({
+      hits,
+      offset,
+      paging: {
+        total,
+        summary: `${plural(total, 'result')} for "${shown}"`,
+        more: { id: 'find:more', label: 'More results', command: 'find', text: firstPage },
+        end: MAX_PAGED_RESULTS,
+      },
     });
+    sections.push(paged.section);
+    return reply(paged.text, { sections, actions: paged.actions });
   },
 });
 

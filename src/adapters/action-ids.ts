@@ -1,5 +1,6 @@
 /**
- * A reply's buttons as platform ids: the command and text a button runs,
+ * A reply's buttons as platform ids: the command and text a button runs (and
+ * where a continued list starts),
  * written into the id itself when it fits (so it survives a restart), else
  * kept in a bounded map under a short key (Discord's custom_id holds only 100
  * characters). A key the map no longer holds is an expired button. Pure apart
@@ -11,11 +12,13 @@ import type { ReplyAction } from '../core/index.ts';
 export interface ActionRequest {
   command: string;
   text: string;
+  /** Where a continued list starts (a More button's), when the action says. */
+  offset?: number;
 }
 
 export interface ActionIds {
   /** The id for `action`, at most `maxLength` characters. */
-  encode(action: Pick<ReplyAction, 'command' | 'text'>): string;
+  encode(action: Pick<ReplyAction, 'command' | 'text' | 'offset'>): string;
   /** The request an id stands for; undefined when it is not one of ours or has expired. */
   decode(id: string): ActionRequest | { expired: true } | undefined;
   /** Whether an id is one of ours (expired or not). */
@@ -33,19 +36,20 @@ export function createActionIds(prefix: string, maxLength: number, kept = KEPT_A
   const keyOf = new Map<string, string>();
   let next = 0;
   return {
-    encode({ command, text }) {
-      const whole = `${inline}${JSON.stringify([command, text])}`;
+    encode({ command, text, offset }) {
+      const request: ActionRequest = { command, text, ...(offset !== undefined ? { offset } : {}) };
+      const whole = `${inline}${JSON.stringify(offset !== undefined ? [command, text, offset] : [command, text])}`;
       if (whole.length <= maxLength) return whole;
       const known = keyOf.get(whole);
       if (known) {
         // Used again: it becomes the newest.
         byKey.delete(known);
-        byKey.set(known, { request: { command, text }, whole });
+        byKey.set(known, { request, whole });
         return `${stored}${known}`;
       }
       // A process-unique key; the time part keeps keys of an earlier run from meaning something else.
       const key = `${Date.now().toString(36)}.${(next++).toString(36)}`;
-      byKey.set(key, { request: { command, text }, whole });
+      byKey.set(key, { request, whole });
       keyOf.set(whole, key);
       if (byKey.size > kept) {
         const [oldest, entry] = byKey.entries().next().value as [string, { whole: string }];
@@ -58,8 +62,12 @@ export function createActionIds(prefix: string, maxLength: number, kept = KEPT_A
       if (id.startsWith(inline)) {
         try {
           const parsed: unknown = JSON.parse(id.slice(inline.length));
-          if (Array.isArray(parsed) && parsed.length === 2 && parsed.every((part) => typeof part === 'string')) {
-            return { command: parsed[0] as string, text: parsed[1] as string };
+          if (Array.isArray(parsed) && typeof parsed[0] === 'string' && typeof parsed[1] === 'string') {
+            if (parsed.length === 2) return { command: parsed[0], text: parsed[1] };
+            // The offset is the client's to send back: only a plain position is taken.
+            if (parsed.length === 3 && Number.isSafeInteger(parsed[2]) && (parsed[2] as number) >= 0) {
+              return { command: parsed[0], text: parsed[1], offset: parsed[2] as number };
+            }
           }
         } catch {
           // Not ours after all.

@@ -5,6 +5,7 @@ export * from './bot/registry.ts';
 export * from './bot/dispatch.ts';
 export { OPEN_BOT_HINT, type Memory } from './bot/open-hint.ts';
 export { closestName } from './bot/suggest.ts';
+export * from './bot/paging.ts';
 export { editDistance } from './text/edit-distance.ts';
 export * from './bot/writers.ts';
 export * from './bot/dispatch-deadline.ts';

@@ -170,16 +170,17 @@ describe('/find pages', () => {
   });
   afterAll(() => ctx.close());
 
-  const page = async (q: string) => {
-    const reply = await ctx.run(`/find ${q}`);
+  const page = async (q: string, offset?: number) => {
+    const reply = await ctx.run(`/find ${q}`, offset !== undefined ? { offset } : {});
     return { reply, ids: hitsOf(reply).map((h) => h.id) };
   };
 
   it('says which results a page shows, and offers the next page while more remain', async () => {
     const first = await page('gerbil');
     expect(first.reply.text).toBe('23 results for "gerbil" (1-5 of 23)');
-    expect(first.reply.actions).toEqual([{ id: 'find:more', label: 'More results', command: 'find', text: 'gerbil page:2' }]);
-    const second = await page(first.reply.actions![0]!.text);
+    // The button carries the query and the first result it has not shown.
+    expect(first.reply.actions).toEqual([{ id: 'find:more', label: 'More results', command: 'find', text: 'gerbil', offset: 5 }]);
+    const second = await page(first.reply.actions![0]!.text, first.reply.actions![0]!.offset);
     expect(second.reply.text).toBe('23 results for "gerbil" (6-10 of 23)');
     // Shown as hits 6-10, not 1-5 again.
     expect(second.reply.sections.find((s) => s.type === 'hits')).toMatchObject({ first: 6 });
@@ -205,10 +206,29 @@ describe('/find pages', () => {
   it('keeps filters on the next page and refuses a page past the end', async () => {
     const filtered = await page('gerbil #gerbil after:2024-01-05');
     expect(filtered.reply.text).toBe('19 results for "gerbil #gerbil after:2024-01-05" (1-5 of 19)');
-    expect(filtered.reply.actions![0]!.text).toBe('gerbil #gerbil after:2024-01-05 page:2');
+    expect(filtered.reply.actions![0]).toMatchObject({ text: 'gerbil #gerbil after:2024-01-05', offset: 5 });
+    // A typed page: is dropped from the button's query: the offset says where it goes on.
+    expect((await page('gerbil page:2')).reply.actions![0]).toMatchObject({ text: 'gerbil', offset: 10 });
     expect((await ctx.run('/find gerbil page:9')).text).toBe('find: there is no page 9 — 23 results for "gerbil" fill 5 pages; try /find gerbil page:5');
     expect((await ctx.run('/find page:2')).text).toBe('find: query is empty — try /find libgit2');
     expect((await ctx.run('/find gerbil page:201')).text).toBe(
+      'find: only the first 1,000 results can be paged through — narrow the query with more words, #tag, kind: or after:',
+    );
+  });
+
+  it('continues from any offset a button carries, not only page boundaries', async () => {
+    const all = (await page('gerbil')).ids.concat((await page('gerbil page:2')).ids);
+    const from3 = await page('gerbil', 3);
+    expect(from3.reply.text).toBe('23 results for "gerbil" (4-8 of 23)');
+    expect(from3.ids).toEqual(all.slice(3, 8));
+    expect(from3.reply.sections.find((s) => s.type === 'hits')).toMatchObject({ first: 4 });
+    expect(from3.reply.actions).toEqual([{ id: 'find:more', label: 'More results', command: 'find', text: 'gerbil', offset: 8 }]);
+    const tail = await page('gerbil', 20);
+    expect(tail.reply.text).toBe('23 results for "gerbil" (21-23 of 23)');
+    expect(tail.reply.actions).toBeUndefined();
+    // A button pressed after results went away (notes forgotten meanwhile).
+    expect((await page('gerbil', 23)).reply.text).toBe('find: there are no more results — 23 results for "gerbil" now; try /find gerbil');
+    expect((await page('gerbil', 1000)).reply.text).toBe(
       'find: only the first 1,000 results can be paged through — narrow the query with more words, #tag, kind: or after:',
     );
   });

@@ -61,7 +61,7 @@ function moreCommand(lastActions: () => readonly ReplyAction[], run: (invocation
       const action = pickAction(actions, invocation.text);
       // A wrong number keeps the buttons, so the next /more still has them.
       if (typeof action === 'string') return reply(action, { tone: 'error', actions: [...actions] });
-      return run({ ...invocation, command: action.command, text: action.text });
+      return run({ ...invocation, command: action.command, text: action.text, ...(action.offset !== undefined ? { offset: action.offset } : {}) });
     },
   });
 }

@@ -5,7 +5,7 @@
  * break formatting or turn into a mention; the client's `allowedMentions:
  * { parse: [] }` is the second guard, so nothing here ever pings.
  */
-import { shownDate, type Reply, type ReplyAction, type ReplyListItem, type SearchHit, type Span } from '../../core/index.ts';
+import { showFirstHits, shownDate, type Reply, type ReplyAction, type ReplyListItem, type SearchHit, type Span } from '../../core/index.ts';
 import { appUrl, isWebUrl } from '../links.ts';
 import { neutralizeBidi } from '../shown-text.ts';
 
@@ -192,11 +192,21 @@ function buttonRows(actions: readonly ReplyAction[], customId: CustomId): Discor
  * every Discord limit; its actions become buttons when the adapter gives `customId`.
  */
 export function renderDiscordReply(reply: Reply, customId?: CustomId): DiscordMessage {
-  const components = customId ? buttonRows(reply.actions ?? [], customId) : undefined;
-  return { ...renderEmbed(reply), ...(components ? { components } : {}) };
+  let shown = reply;
+  let rendered = renderEmbed(shown);
+  // A page whose hits do not all fit shows the ones that do, says so in its range, and its
+  // More button starts at the first one left out (with buttons to press, that is).
+  while (customId && rendered.hitsLeft > 0) {
+    const fewer = showFirstHits(shown, rendered.hitsShown);
+    if (fewer === shown) break;
+    shown = fewer;
+    rendered = renderEmbed(shown);
+  }
+  const components = customId ? buttonRows(shown.actions ?? [], customId) : undefined;
+  return { embeds: rendered.embeds, ...(components ? { components } : {}) };
 }
 
-function renderEmbed(reply: Reply): DiscordMessage {
+function renderEmbed(reply: Reply): { embeds: DiscordEmbed[]; hitsShown: number; hitsLeft: number } {
   const embed: DiscordEmbed = {
     title: cut(escapeDiscord(reply.text.replace(/\s+/g, ' ').trim()) || '\u200b', DISCORD_LIMITS.title),
     color: DISCORD_COLORS[reply.tone],
@@ -222,20 +232,19 @@ function renderEmbed(reply: Reply): DiscordMessage {
   }
   if (paragraphs.length > 0) embed.description = cutDescription(paragraphs.join('\n\n'));
   if (fields.length > 0) embed.fields = fields;
-  // Keep the whole message under the total: drop hits from the end, then cut the description.
+  // Keep the whole message under the total: drop hits from the end (never the first), then cut the description.
   // The "N more not shown" footer counts toward the total, so room is kept for it while dropping.
   const footerFor = (shown: number): string | undefined => (shown < hitsTotal ? `${hitsTotal - shown} more not shown` : undefined);
   const sizeWithFooter = (): number => embedSize(embed) + (footerFor(hitsShown)?.length ?? 0);
-  while (sizeWithFooter() > DISCORD_LIMITS.embedTotal && embed.fields && embed.fields.length > 0) {
+  while (sizeWithFooter() > DISCORD_LIMITS.embedTotal && embed.fields && embed.fields.length > 1) {
     embed.fields.pop();
     hitsShown -= 1;
-    if (embed.fields.length === 0) delete embed.fields;
   }
   const footer = footerFor(hitsShown);
   if (footer) embed.footer = { text: footer };
   const over = embedSize(embed) - DISCORD_LIMITS.embedTotal;
   if (over > 0 && embed.description) embed.description = cutDescription(embed.description, embed.description.length - over);
-  return { embeds: [embed] };
+  return { embeds: [embed], hitsShown, hitsLeft: hitsTotal - hitsShown };
 }
 
 function cutDescription(text: string, max: number = DISCORD_LIMITS.description): string {

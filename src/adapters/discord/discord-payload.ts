@@ -23,13 +23,16 @@ export interface ChatInputFacts {
   text: string;
   user: AnyUser;
   channelId: string | null;
+  /** A pressed button's continuation point (see `Invocation.offset`). */
+  offset?: number;
 }
 
-/** Builds the invocation for a slash command, or for a pressed button (its command and text). */
+/** Builds the invocation for a slash command, or for a pressed button (its command, text and offset). */
 export function chatInputInvocation(facts: ChatInputFacts): Invocation {
   return {
     command: facts.commandName,
     text: facts.text,
+    ...(facts.offset !== undefined ? { offset: facts.offset } : {}),
     user: discordPerson(facts.user),
     origin: { platform: DISCORD_PLATFORM, ...(facts.channelId ? { channel: facts.channelId } : {}) },
     idempotencyKey: `discord:interaction:${facts.interactionId}`,

@@ -2,7 +2,7 @@
  * Renders a Reply as a Slack message (Block Kit, with a plain `text` fallback),
  * and converts text between Slack's wire format and plain text. Pure.
  */
-import { shownDate, type Reply, type ReplyAction, type ReplyListItem, type SearchHit } from '../../core/index.ts';
+import { showFirstHits, shownDate, type Reply, type ReplyAction, type ReplyListItem, type SearchHit } from '../../core/index.ts';
 import { neutralizeBidi } from '../shown-text.ts';
 import { appUrlText, cutEscaped, link, renderSpans } from './slack-text.ts';
 
@@ -124,8 +124,8 @@ function hitBlocks(hit: SearchHit, position: number): SlackBlock[] {
   return [section(snippet ? `${title}\n${snippet}` : title), context(meta)];
 }
 
-/** The body of a reply as blocks, the header first, within `maxBlocks` (buttons last). */
-function replyBlocks(reply: Reply, header: SlackBlock | undefined, maxBlocks: number, encode?: EncodeAction): SlackBlock[] {
+/** The body of a reply as blocks, the header first, within `maxBlocks` (buttons last); how many hits it kept, and left out. */
+function replyBlocks(reply: Reply, header: SlackBlock | undefined, maxBlocks: number, encode?: EncodeAction): Fitted {
   // Blocks in groups that are kept or dropped whole: a hit's title never loses its context line.
   // NOTE: Slack rejects a section with empty text: blank parts get no block.
   const groups: Group[] = header ? [{ blocks: [header], hit: false }] : [];
@@ -141,11 +141,11 @@ function replyBlocks(reply: Reply, header: SlackBlock | undefined, maxBlocks: nu
     }
   }
   const buttons = encode ? actionsBlock(reply.actions ?? [], encode) : undefined;
-  const blocks = fitBlocks(groups, maxBlocks - (buttons ? 1 : 0), maxBlocks);
+  const fitted = fitBlocks(groups, maxBlocks - (buttons ? 1 : 0), maxBlocks);
   // A reply with nothing to show still needs a non-empty message.
-  if (blocks.length === 0) blocks.push(section(ELLIPSIS));
-  if (buttons) blocks.push(buttons);
-  return blocks;
+  if (fitted.blocks.length === 0) fitted.blocks.push(section(ELLIPSIS));
+  if (buttons) fitted.blocks.push(buttons);
+  return fitted;
 }
 
 /** The reply's actions as one row of buttons; undefined when it has none. */
@@ -171,12 +171,27 @@ function plainCut(text: string, max: number): string {
  * become buttons when the adapter gives `encode`.
  */
 export function renderSlackReply(reply: Reply, encode?: EncodeAction): SlackMessage {
+  let shown = reply;
+  let message = renderOnce(shown, encode);
+  // A page whose hits do not all fit shows the ones that do, says so in its range, and its
+  // More button starts at the first one left out (with buttons to press, that is).
+  while (encode && message.partsLeft > 0) {
+    // Parts after the hits (the open-bot hint) that were left out make room by one hit less.
+    const fewer = showFirstHits(shown, message.hitsLeft > 0 ? message.hitsKept : message.hitsKept - 1);
+    if (fewer === shown) break;
+    shown = fewer;
+    message = renderOnce(shown, encode);
+  }
+  return message.message;
+}
+
+function renderOnce(reply: Reply, encode?: EncodeAction): { message: SlackMessage } & Omit<Fitted, 'blocks'> {
   const text = cutEscaped(reply.text, SLACK_MAX_FALLBACK_TEXT);
   const header = reply.tone === 'error' ? `${WARNING}${cutEscaped(reply.text, SLACK_MAX_SECTION_TEXT - WARNING.length)}` : text;
+  const { blocks, ...counts } = replyBlocks(reply, header.trim() ? section(header) : undefined, SLACK_MAX_BLOCKS, encode);
   return {
-    response_type: reply.visibility === 'public' ? 'in_channel' : 'ephemeral',
-    text: text.trim() ? text : ELLIPSIS,
-    blocks: replyBlocks(reply, header.trim() ? section(header) : undefined, SLACK_MAX_BLOCKS, encode),
+    message: { response_type: reply.visibility === 'public' ? 'in_channel' : 'ephemeral', text: text.trim() ? text : ELLIPSIS, blocks },
+    ...counts,
   };
 }
 
@@ -188,7 +203,7 @@ export function renderSlackReply(reply: Reply, encode?: EncodeAction): SlackMess
 export function renderSlackHome(reply: Reply): SlackHomeView {
   const title = plainCut(reply.text, SLACK_MAX_HEADER_TEXT);
   const header: SlackBlock | undefined = title ? { type: 'header', text: { type: 'plain_text', text: title } } : undefined;
-  return { type: 'home', blocks: replyBlocks(reply, header, SLACK_MAX_HOME_BLOCKS) };
+  return { type: 'home', blocks: replyBlocks(reply, header, SLACK_MAX_HOME_BLOCKS).blocks };
 }
 
 interface Group {
@@ -197,10 +212,20 @@ interface Group {
   hit: boolean;
 }
 
+/** Blocks that fit, and how many of the hits among them were kept and left out. */
+interface Fitted {
+  blocks: SlackBlock[];
+  hitsKept: number;
+  hitsLeft: number;
+  /** Groups left out, hits or not. */
+  partsLeft: number;
+}
+
 /** Keeps at most `max` blocks; the last one then says what was left out. */
-function fitBlocks(groups: readonly Group[], max: number, surfaceLimit: number): SlackBlock[] {
+function fitBlocks(groups: readonly Group[], max: number, surfaceLimit: number): Fitted {
   const all = groups.flatMap((group) => group.blocks);
-  if (all.length <= max) return all;
+  const hitCount = groups.filter((group) => group.hit).length;
+  if (all.length <= max) return { blocks: all, hitsKept: hitCount, hitsLeft: 0, partsLeft: 0 };
   const kept: SlackBlock[] = [];
   let index = 0;
   for (; index < groups.length; index += 1) {
@@ -214,5 +239,5 @@ function fitBlocks(groups: readonly Group[], max: number, surfaceLimit: number):
     hits === left.length
       ? `${ELLIPSIS} ${hits} more result${hits === 1 ? '' : 's'} not shown — narrow the search to see them`
       : `${ELLIPSIS} ${left.length} more part${left.length === 1 ? '' : 's'} not shown (Slack shows at most ${surfaceLimit} blocks)`;
-  return [...kept, context(note)];
+  return { blocks: [...kept, context(note)], hitsKept: hitCount - hits, hitsLeft: hits, partsLeft: left.length };
 }

@@ -181,10 +181,11 @@ export function homeOpenedUser(event: unknown): string | undefined {
 }
 
 /** The invocation a pressed button stands for: its command and text, as the person who pressed it. */
-export function blockActionInvocation(payload: BlockActionPayload, request: { command: string; text: string }): Invocation {
+export function blockActionInvocation(payload: BlockActionPayload, request: { command: string; text: string; offset?: number }): Invocation {
   return {
     command: request.command,
     text: request.text,
+    ...(request.offset !== undefined ? { offset: request.offset } : {}),
     user: { platform: SLACK_PLATFORM, id: payload.userId, name: payload.userName },
     origin: { platform: SLACK_PLATFORM, ...(payload.channelId ? { channel: payload.channelId } : {}) },
     ...(payload.triggerId ? { idempotencyKey: `slack:trigger:${payload.triggerId}` } : {}),

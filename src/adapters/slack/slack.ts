@@ -8,7 +8,7 @@ import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { App, SocketModeReceiver } from '@slack/bolt';
 import type { SlackConfig } from '../../config.ts';
-import { StartupError, commandName, createInFlight, dispatchWithin, reply, safeDispatch, type Reply } from '../../core/index.ts';
+import { StartupError, commandName, createInFlight, dispatchWithin, reply, safeDispatch, type Reply, type ReplyAction } from '../../core/index.ts';
 import { createActionIds, expiredButton } from '../action-ids.ts';
 import { reportFatal, type Adapter, type AdapterDeps } from '../adapter.ts';
 import { boltLogger } from './bolt-logger.ts';
@@ -69,7 +69,7 @@ export function createSlackAdapter(config: SlackConfig, deps: AdapterDeps, optio
   const permalinkBudgetMs = options.permalinkBudgetMs ?? PERMALINK_BUDGET_MS;
   const inFlight = createInFlight();
   const actionIds = createActionIds('t', 2000);
-  const encode = (action: { command: string; text: string }) => actionIds.encode(action);
+  const encode = (action: ReplyAction) => actionIds.encode(action);
   const web = createSlackWebApi(config, logger, permalinkBudgetMs);
   let app: App | undefined;
   let home: HomeTab | undefined;

@@ -26,6 +26,11 @@ export interface Invocation {
    * invocation with the same key returns the first result instead of a new note.
    */
   idempotencyKey?: string;
+  /**
+   * Where a continued list of hits starts (0-based): a pressed button's
+   * `ReplyAction.offset`. Commands without lists ignore it.
+   */
+  offset?: number;
 }
 
 /** One line of a list in a reply (profile items, help lines). */
@@ -47,7 +52,26 @@ export type ReplySection =
       hits: SearchHit[];
       /** The number the first hit is shown with: 1 unless this is a later page (`6` for hits 6-10). */
       first?: number;
+      /** When these hits are one page of a longer ranking: what a renderer that shows fewer needs (see `showFirstHits`). */
+      paging?: HitsPaging;
     };
+
+/**
+ * A page of a ranked list, described so that a renderer that cannot show all
+ * of its hits can hand the reply to `showFirstHits`: the summary's range and
+ * the More button then follow what is shown, and the hits left out come first
+ * on the next press.
+ */
+export interface HitsPaging {
+  /** How many results the whole ranking has. */
+  total: number;
+  /** The reply's summary without its range: `31 results for "libgit2"` (the reply's text adds ` (6-10 of 31)`). */
+  summary: string;
+  /** The button that shows the hits after the last one shown; its `offset` is set to the first hit not shown. */
+  more: Omit<ReplyAction, 'offset'>;
+  /** No button points past this many results (the command's paging depth). */
+  end: number;
+}
 
 /**
  * A button on a reply: pressing it dispatches `command` with `text` as the
@@ -62,6 +86,8 @@ export interface ReplyAction {
   command: string;
   /** The text it runs with: `libgit2 page:2`. */
   text: string;
+  /** For a button that continues a list of hits: the 0-based position of the first hit it asks for (`Invocation.offset`). */
+  offset?: number;
 }
 
 /** What a command returns; each adapter renders it in its own way. */

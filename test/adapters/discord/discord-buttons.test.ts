@@ -126,4 +126,16 @@ describe('action ids', () => {
     expect(ids.decode('someone else')).toBeUndefined();
     expect(ids.decode('ti:not json')).toBeUndefined();
   });
+
+  it('carry where a continued list starts, and take only a plain position back', () => {
+    const ids = createActionIds('t', 100, 2);
+    const short = ids.encode({ command: 'find', text: 'libgit2', offset: 23 });
+    expect(short).toBe('ti:["find","libgit2",23]');
+    expect(ids.decode(short)).toEqual({ command: 'find', text: 'libgit2', offset: 23 });
+    const long = { command: 'find', text: 'z'.repeat(120), offset: 7 };
+    expect(ids.decode(ids.encode(long))).toEqual(long);
+    // Not the same button as the one for another offset.
+    expect(ids.encode({ ...long, offset: 8 })).not.toBe(ids.encode(long));
+    for (const bad of ['-1', '1.5', '"3"', 'null', '1e400']) expect(ids.decode(`ti:["find","x",${bad}]`), bad).toBeUndefined();
+  });
 });

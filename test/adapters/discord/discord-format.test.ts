@@ -8,7 +8,7 @@ import {
   renderSpans,
   type DiscordEmbed,
 } from '../../../src/adapters/discord/discord-format.ts';
-import { reply, type SearchHit } from '../../../src/core/index.ts';
+import { hitsPage, reply, type SearchHit } from '../../../src/core/index.ts';
 import { discordMessageProblems } from '../../helpers/fake-discord.ts';
 
 function hit(i: number, overrides: Partial<SearchHit> = {}): SearchHit {
@@ -167,6 +167,39 @@ describe('renderDiscordReply', () => {
     const out = renderDiscordReply(reply('30 results', { sections: [{ type: 'hits', hits }] }));
     expect(out.embeds[0]!.fields).toHaveLength(25);
     expect(out.embeds[0]!.footer).toEqual({ text: '5 more not shown' });
+  });
+
+  it('shows the hits of a page that fit, says so in its range, and points More results at the first one left out', () => {
+    const paged = (offset: number, count: number, total: number, title = (i: number) => `T${i} ${'long title '.repeat(20)}`) => {
+      const hits = Array.from({ length: count }, (_, i) => hit(offset + i, { title: title(offset + i), snippet: [{ text: 'lorem ipsum '.repeat(80) }] }));
+      const page = hitsPage({
+        hits,
+        offset,
+        paging: { total, summary: `${total} results for "x"`, more: { id: 'find:more', label: 'More results', command: 'find', text: 'x' }, end: 1000 },
+      });
+      return reply(page.text, { sections: [page.section], actions: page.actions });
+    };
+    const customId = (action: { text: string; offset?: number }) => `${action.text}@${action.offset}`;
+    const out = renderDiscordReply(paged(10, 30, 60), customId);
+    expect(discordMessageProblems(out)).toEqual([]);
+    const [embed] = out.embeds;
+    const shown = embed!.fields!.length;
+    expect(shown).toBeLessThan(25);
+    expect(embed!.title).toBe(`60 results for "x" (11-${10 + shown} of 60)`);
+    expect(embed!.fields![0]!.name).toMatch(/^11\. T10 /);
+    expect(embed!.footer).toBeUndefined();
+    expect(out.components).toEqual([{ type: 1, components: [{ type: 2, style: 2, label: 'More results', custom_id: `x@${10 + shown}` }] }]);
+    // A last page that does not fit gets a button; more than 25 short hits are cut at 25 the same way.
+    const last = renderDiscordReply(paged(50, 10, 60), customId);
+    expect(last.components?.[0]?.components[0]?.custom_id).toBe(`x@${50 + last.embeds[0]!.fields!.length}`);
+    const many = renderDiscordReply(paged(0, 40, 40, (i) => `t${i}`), customId);
+    expect(many.embeds[0]!.fields!.length).toBeLessThanOrEqual(25);
+    expect(many.embeds[0]!.title).toBe(`40 results for "x" (1-${many.embeds[0]!.fields!.length} of 40)`);
+    // A hit too big to share the embed is still shown, alone: a press always moves on.
+    const huge = reply('1 result', { sections: [{ type: 'text', text: 'word '.repeat(3000) }, paged(0, 3, 3).sections[0]!] });
+    const alone = renderDiscordReply(huge, customId);
+    expect(discordMessageProblems(alone)).toEqual([]);
+    expect(alone.embeds[0]!.fields!.length).toBeGreaterThanOrEqual(1);
   });
 
   it('escapes stored text everywhere, so no mention survives', () => {

@@ -16,7 +16,7 @@ import {
   saveToNotesInvocation,
   slashCommandInvocation,
 } from '../../../src/adapters/slack/slack-payload.ts';
-import { reply, type SearchHit } from '../../../src/core/index.ts';
+import { hitsPage, reply, type ReplyAction, type SearchHit } from '../../../src/core/index.ts';
 import { messageShortcutPayload, slackMessageProblems } from '../../helpers/fake-slack.ts';
 
 function hit(overrides: Partial<SearchHit> = {}): SearchHit {
@@ -249,6 +249,49 @@ describe('renderSlackReply', () => {
       type: 'context',
       elements: [{ type: 'mrkdwn', text: '… 17 more results not shown — narrow the search to see them' }],
     });
+  });
+});
+
+describe('a page of hits that does not fit', () => {
+  const encode = (action: ReplyAction) => JSON.stringify([action.text, action.offset]);
+  const paged = (offset: number, count: number, total: number) => {
+    const hits = Array.from({ length: count }, (_, i) => hit({ id: `a${offset + i}`, title: `hit ${offset + i}` }));
+    const page = hitsPage({
+      hits,
+      offset,
+      paging: { total, summary: `${total} results for "x"`, more: { id: 'find:more', label: 'More results', command: 'find', text: 'x' }, end: 1000 },
+    });
+    return reply(page.text, { sections: [page.section], actions: page.actions });
+  };
+  const titles = (blocks: SlackBlock[]) => blocks.flatMap((b) => (b.type === 'section' && /^\d+\. /.test(b.text.text) ? [b.text.text.split(' ')[0]] : []));
+
+  it('shows the hits that fit, says so in its range, and points More results at the first one left out', () => {
+    const message = renderSlackReply(paged(0, 50, 60), encode);
+    expect(slackMessageProblems(message)).toEqual([]);
+    // 1 header + 23 hits of 2 blocks + the button.
+    expect(message.text).toBe('60 results for "x" (1-23 of 60)');
+    expect(sectionText(message.blocks[0])).toBe('60 results for "x" (1-23 of 60)');
+    expect(titles(message.blocks)).toEqual(Array.from({ length: 23 }, (_, i) => `${i + 1}.`));
+    expect(message.blocks.at(-1)).toMatchObject({ type: 'actions', elements: [{ value: '["x",23]' }] });
+    expect(JSON.stringify(message.blocks)).not.toContain('not shown');
+    // A later page numbers on from where the last press began; it reached the end, so it was measured
+    // without a button (24 hits and the note), and gains one.
+    const later = renderSlackReply(paged(23, 37, 60), encode);
+    expect(slackMessageProblems(later)).toEqual([]);
+    expect(later.text).toBe('60 results for "x" (24-47 of 60)');
+    expect(titles(later.blocks)).toEqual(Array.from({ length: 24 }, (_, i) => `${i + 24}.`));
+    expect(later.blocks.at(-1)).toMatchObject({ type: 'actions', elements: [{ value: '["x",47]' }] });
+  });
+
+  it('gives a last page that does not fit a More results button', () => {
+    const message = renderSlackReply(paged(30, 30, 60), encode);
+    expect(slackMessageProblems(message)).toEqual([]);
+    expect(message.text).toBe('60 results for "x" (31-54 of 60)');
+    expect(message.blocks.at(-1)).toMatchObject({ type: 'actions', elements: [{ value: '["x",54]' }] });
+    // Without buttons to press (a direct message), it says what is left out instead.
+    const plain = renderSlackReply(paged(30, 30, 60));
+    expect(plain.text).toBe('60 results for "x" (31-60 of 60)');
+    expect(JSON.stringify(plain.blocks)).toContain('more results not shown');
   });
 });
 
