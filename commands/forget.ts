@@ -20,9 +20,8 @@ export const forget = defineCommand({
       // A note the person may not read is answered as missing: nothing hidden is confirmed to exist.
       forgotten = await ctx.kb.forgetNote(id, invocation.user);
     } catch (error) {
-      if (error instanceof StoreReadOnlyError) {
-        throw new UserError('store-read-only', `forget: not deleted: the note store is read-only (${error.detail}) — ${error.hint}.`);
-      }
+      // Refused for good: dispatch says so, with what would fix it.
+      if (error instanceof StoreReadOnlyError) throw error;
       if (error instanceof StoreUnavailableError) {
         throw new UserError('store-unavailable', 'forget: not deleted: the note store is unavailable — please try again in a moment.');
       }

@@ -53,9 +53,8 @@ export const note = defineCommand({
         ...(invocation.idempotencyKey ? { idempotencyKey: invocation.idempotencyKey } : {}),
       });
     } catch (error) {
-      if (error instanceof StoreReadOnlyError) {
-        throw new UserError('store-read-only', `note: not saved: the note store is read-only (${error.detail}) — ${error.hint}.`);
-      }
+      // Refused for good: dispatch says so, with what would fix it.
+      if (error instanceof StoreReadOnlyError) throw error;
       if (error instanceof StoreUnavailableError) {
         throw new UserError('store-unavailable', 'note: not saved: the note store is unavailable — please try again in a moment.');
       }

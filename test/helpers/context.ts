@@ -13,6 +13,7 @@ import {
   openNoteStore,
   silentLogger,
   type Dispatcher,
+  type Logger,
   type Invocation,
   type NoteStore,
   type NotesVisibleTo,
@@ -45,6 +46,8 @@ export interface TestContextOptions {
   notesVisibleTo?: NotesVisibleTo;
   /** Clock for the knowledge base (note creation times, relative dates). */
   now?: () => Date;
+  /** Where the knowledge base and dispatcher log; default: nowhere. */
+  logger?: Logger;
 }
 
 export interface TestContext {
@@ -82,7 +85,7 @@ export async function makeDataDir(options: Pick<TestContextOptions, 'profile' | 
 
 export async function createTestContext(options: TestContextOptions = {}): Promise<TestContext> {
   const dataDir = await makeDataDir(options);
-  const logger = silentLogger();
+  const logger = options.logger ?? silentLogger();
   const store = options.store ?? (await openNoteStore('memory://', { logger }));
   const kb = await KnowledgeBase.open({
     dataDir,

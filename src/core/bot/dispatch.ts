@@ -3,7 +3,7 @@
  * suggests one), checks permission once, runs it, turns errors into replies a
  * person can read, and adds the open-bot hint.
  */
-import { StoreUnavailableError, UserError } from '../domain/errors.ts';
+import { StoreReadOnlyError, StoreUnavailableError, UserError } from '../domain/errors.ts';
 import type { Person } from '../domain/types.ts';
 import type { Logger } from '../util/logger.ts';
 import { reply, type Command, type CommandContext, type Completion, type Invocation, type Reply } from './command.ts';
@@ -74,6 +74,10 @@ function buildDispatcher(
       return await command.run(ctx, invocation);
     } catch (error) {
       if (error instanceof UserError) return reply(error.message, { tone: 'error' });
+      if (error instanceof StoreReadOnlyError) {
+        logger.warn({ err: error.message, command: name }, 'store refuses writes');
+        return reply(readOnlyRefusal(name, error), { tone: 'error' });
+      }
       if (error instanceof StoreUnavailableError) {
         logger.warn({ err: error.message, command: name }, 'store unavailable');
         return reply(`${name}: the note store is unavailable right now — please try again in a moment`, { tone: 'error' });
@@ -108,6 +112,14 @@ function buildDispatcher(
     // The open-bot hint's memory is shared: a person is told once, whichever view answered.
     withCommands: (extra) => buildDispatcher([...commands, ...extra], context, logger, options, withOpenHint),
   };
+}
+
+/**
+ * What a write refused by a read-only store is answered with, whichever command it was:
+ * nothing changed, what refused, and what would make it writable.
+ */
+export function readOnlyRefusal(name: string, error: StoreReadOnlyError): string {
+  return `${name}: nothing was changed — the note store refuses writes (${error.detail}); ${error.hint}.`;
 }
 
 function unknownCommand(name: string, listed: readonly Command[]): Reply {

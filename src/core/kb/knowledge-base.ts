@@ -8,7 +8,7 @@ import { setImmediate as yieldToLoop } from 'node:timers/promises';
 import type { Origin, Person } from '../domain/types.ts';
 import { streamArticles, type LoadArticlesOptions, type LoadProgress } from '../sources/article-loader.ts';
 import { readArticle, readArticleTextSync, type Article, type ArticleProblem } from '../sources/articles.ts';
-import { StoreUnavailableError, UserError } from '../domain/errors.ts';
+import { StoreReadOnlyError, StoreUnavailableError, UserError } from '../domain/errors.ts';
 import type { Logger } from '../util/logger.ts';
 import type { NoteChange, NoteStore } from '../store/note-store.ts';
 import { extractTags, newNoteId, noteIdForKey, noteTitle, type Note } from '../domain/notes.ts';
@@ -140,6 +140,8 @@ export class KnowledgeBase {
   readonly dataDir: string;
   readonly store: NoteStore;
   private readonly logger: Logger;
+  /** Whether a read-only store's refusal to remember what /resurface showed was logged. */
+  private warnedResurfaceReadOnly = false;
   /** The clock: note creation times, and what relative dates (`after:7d`) count back from. */
   readonly now: () => Date;
   private readonly readRule: ReadRule;
@@ -719,7 +721,17 @@ export class KnowledgeBase {
       hit: (doc, terms, score) => index.hit(doc, new Set(terms), score),
       memory: this.store,
     };
-    return resurface(source, { viewer, texts, visible: this.visibleTo(viewer), now: this.now() });
+    const outcome = await resurface(source, { viewer, texts, visible: this.visibleTo(viewer), now: this.now() });
+    if (outcome.rememberError !== undefined) {
+      const error = outcome.rememberError;
+      // A store that refuses writes for good refuses every /resurface: said once, not on every call.
+      const readOnly = error instanceof StoreReadOnlyError;
+      if (!readOnly || !this.warnedResurfaceReadOnly) {
+        this.logger.warn({ err: (error as Error).message }, 'resurface: could not remember what was shown; it may be offered again within 30 days');
+      }
+      if (readOnly) this.warnedResurfaceReadOnly = true;
+    }
+    return outcome;
   }
 
   private useProfile(profile: Profile): void {

@@ -64,6 +64,14 @@ export interface ResurfaceOutcome {
    * of those looked at (all of them when fewer than the limit are shown).
    */
   quiet: number;
+  /**
+   * Whether the store took the note of what is shown now. Remembering is best
+   * effort: a store that refuses writes (read-only) still resurfaces, and what
+   * it could not remember may then come back within 30 days.
+   */
+  remembered: boolean;
+  /** Why it could not remember, when it could not (for the log). */
+  rememberError?: unknown;
 }
 
 /** The store key that says `doc` was resurfaced to `viewer` (document ids can be long paths: hashed). */
@@ -132,6 +140,13 @@ export async function resurface(source: ResurfaceSource, request: ResurfaceReque
     });
   }
   const at = request.now.toISOString();
-  await Promise.all(chosen.map((c) => source.memory.remember(resurfacedKey(request.viewer, c.doc.id), at, RESURFACE_QUIET_MS)));
-  return { hits: chosen.map((c) => source.hit(c.doc, c.terms, c.score)), related: ranked.length, quiet };
+  const writes = await Promise.allSettled(chosen.map((c) => source.memory.remember(resurfacedKey(request.viewer, c.doc.id), at, RESURFACE_QUIET_MS)));
+  const refused = writes.find((write): write is PromiseRejectedResult => write.status === 'rejected');
+  return {
+    hits: chosen.map((c) => source.hit(c.doc, c.terms, c.score)),
+    related: ranked.length,
+    quiet,
+    remembered: !refused,
+    ...(refused ? { rememberError: refused.reason } : {}),
+  };
 }

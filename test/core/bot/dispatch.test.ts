@@ -5,6 +5,8 @@
 import { describe, expect, it } from 'vitest';
 import {
   OPEN_BOT_HINT,
+  StoreReadOnlyError,
+  StoreUnavailableError,
   closestName,
   createDispatcher,
   defineCommand,
@@ -170,5 +172,26 @@ describe('the open-bot hint', () => {
   it('still answers when the store cannot remember', async () => {
     const broken: Memory = { remember: async () => Promise.reject(new Error('down')), recall: async () => undefined };
     expect((await dispatcher([], broken).dispatch(call('help', ''))).text).toBe('help ran');
+  });
+});
+
+describe('store refusals, answered once for every command', () => {
+  const failing = (name: string, error: Error) => say(name, true, { run: async () => Promise.reject(error) });
+  const readOnly = new StoreReadOnlyError('notes: put refused: the store is read-only (sqlite:///srv/n.sqlite: attempt to write a readonly database)', {
+    detail: 'sqlite:///srv/n.sqlite: attempt to write a readonly database',
+    hint: 'make the file writable',
+  });
+
+  it('a store that refuses writes: nothing changed, what refused, and what would fix it', async () => {
+    const gate = createDispatcher([failing('stash', readOnly)], { kb: undefined as never, searchLimit: 5, noteWriters: [] }, silentLogger());
+    expect(await gate.dispatch(call('stash', 'x', OWNER))).toMatchObject({
+      tone: 'error',
+      text: 'stash: nothing was changed — the note store refuses writes (sqlite:///srv/n.sqlite: attempt to write a readonly database); make the file writable.',
+    });
+  });
+
+  it('a store that is down for now: try again in a moment', async () => {
+    const gate = createDispatcher([failing('stash', new StoreUnavailableError('timed out'))], { kb: undefined as never, searchLimit: 5, noteWriters: [] }, silentLogger());
+    expect((await gate.dispatch(call('stash', 'x', OWNER))).text).toBe('stash: the note store is unavailable right now — please try again in a moment');
   });
 });

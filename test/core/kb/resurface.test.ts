@@ -101,7 +101,7 @@ describe('resurface', () => {
     // All five shown: nothing new until the quiet period is over, on the knowledge base's clock.
     await resurface(src, { viewer: OWNER, texts: TOPICS, visible: everything, now: NOW });
     const none = await resurface(src, { viewer: OWNER, texts: TOPICS, visible: everything, now: new Date(NOW.getTime() + 29 * DAY) });
-    expect(none).toEqual({ hits: [], related: 5, quiet: 5 });
+    expect(none).toEqual({ hits: [], related: 5, quiet: 5, remembered: true });
     const later = await resurface(src, { viewer: OWNER, texts: TOPICS, visible: everything, now: new Date(NOW.getTime() + 31 * DAY) });
     expect(ids(later).slice(0, 2)).toEqual(ids(first));
   });
@@ -118,6 +118,17 @@ describe('resurface', () => {
     expect(await b.recall(resurfacedKey(OWNER, shown.hits[0]!.id))).toBe(NOW.toISOString());
     expect(resurfacedKey(OWNER, `article:${'deep/'.repeat(100)}x.md`).length).toBeLessThan(100);
     expect(RESURFACE_QUIET_MS).toBe(30 * DAY);
+  });
+
+  it('still resurfaces when the store will not remember, and says so in the outcome', async () => {
+    const refused = new Error('notes: remember refused: the store is read-only');
+    const src = await source();
+    const forgetful: ResurfaceSource = { ...src, memory: { recall: (key) => src.memory.recall(key), remember: () => Promise.reject(refused) } };
+    const first = await resurface(forgetful, { viewer: OWNER, texts: TOPICS, visible: everything, now: NOW, limit: 2 });
+    expect(first.hits).toHaveLength(2);
+    expect(first).toMatchObject({ remembered: false, rememberError: refused });
+    // Nothing was remembered: the same ones come again.
+    expect(ids(await resurface(forgetful, { viewer: OWNER, texts: TOPICS, visible: everything, now: NOW, limit: 2 }))).toEqual(ids(first));
   });
 
   it('never shows what the viewer may not read', async () => {
