@@ -20,7 +20,7 @@ import { markdownText, snippetText, type TextBlock } from './markdown-text.ts';
  * Bump when parsing gives other text, titles, dates or tags for the same file:
  * an index snapshot built under another version is rebuilt rather than loaded.
  */
-export const ARTICLE_FORMAT_VERSION = 7;
+export const ARTICLE_FORMAT_VERSION = 8;
 
 /** The most of a file that is read and indexed: a write-up is rarely a tenth of it; a log pasted in can be 20 MB. */
 export const MAX_ARTICLE_BYTES = 1024 * 1024;

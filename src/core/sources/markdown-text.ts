@@ -176,7 +176,8 @@ export function markdownText(source: string, options: MarkdownTextOptions = {}):
               text += ' ';
               break;
             case 'image':
-              if (!inComment) text += ` ${plainInline(child.children ?? [])} `;
+              // In a heading an image is a badge or an icon (`# name [![npm version](…)](…)`), not part of its name.
+              if (!inComment && depth === 0) text += ` ${plainInline(child.children ?? [])} `;
               break;
             case 'html_inline':
               // A tag still separates the words on either side (`one<br>two`).
@@ -194,12 +195,22 @@ export function markdownText(source: string, options: MarkdownTextOptions = {}):
         if (!inComment) push(token.content);
         break;
       case 'html_block':
-        // Raw HTML is markup; in MDX a block of JSX holds markdown text between its tags.
-        if (mdx && !inComment) push(withoutJsx(token.content));
+        // A block of HTML is markup around text people remember (`<details>`, `<summary>`,
+        // `<div align="center">`); in MDX a block of JSX holds markdown text between its tags.
+        if (!inComment) push(mdx ? withoutJsx(token.content) : htmlBlockText(token.content));
         break;
     }
   }
   return { blocks, inlineTags: [...tags] };
+}
+
+/** The text of a block of HTML: its tags, comments, scripts and styles dropped, entities decoded. */
+function htmlBlockText(html: string): string {
+  let text = html;
+  if (text.includes('<!--')) text = text.replace(/<!--[\s\S]*?(?:-->|$)/g, ' ');
+  if (/<(?:script|style)/i.test(text)) text = text.replace(/<(script|style)\b[\s\S]*?(?:<\/\1\s*>|$)/gi, ' ');
+  text = text.replace(/<\/?[A-Za-z][^>]*>/g, ' ');
+  return text.includes('&') ? parser.utils.unescapeAll(text) : text;
 }
 
 /** The text of an image's description (its alt text). */

@@ -37,6 +37,26 @@ describe('markdownText', () => {
     ).toEqual(['kept', 'See the pen run git restore <file> or file and " App Name Cluster"', 'todo', 'done', 'Text.', 'The note.']);
   });
 
+  it('keeps the text of a block of HTML, without its tags, comments, scripts and styles (acceptance 30)', () => {
+    expect(
+      texts(
+        '<details>\n<summary>Why fsync stalls happen</summary>\nThe journal waits on quixotic dirty pages &amp; more.\n</details>\n\n' +
+          '<div align="center"><sub>Remember the ionosphere checklist</sub></div>\n\n' +
+          '<!-- a comment\nover lines -->\n\n<script>var hidden = 1;</script>\n<style>p { color: red }</style>\n\nPlain paragraph.\n',
+      ),
+    ).toEqual(['Why fsync stalls happen The journal waits on quixotic dirty pages & more.', 'Remember the ionosphere checklist', 'Plain paragraph.']);
+  });
+
+  it('leaves images out of a heading: a badge is not part of a name (acceptance 31)', () => {
+    const blocks = markdownText(
+      '# fastqueue [![Build Status](https://ci.example/x.svg)](https://ci.example) ![npm version](https://img.shields.io/x.svg)\n\n![diagram of the queue](q.png)\n',
+    ).blocks;
+    expect(blocks).toEqual([
+      { depth: 1, text: 'fastqueue' },
+      { depth: 0, text: 'diagram of the queue' },
+    ]);
+  });
+
   it('reads Obsidian markup as Obsidian shows it', () => {
     expect(
       texts(
