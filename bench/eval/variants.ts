@@ -25,6 +25,7 @@ export const VARIANTS: readonly Variant[] = [
   { name: 'prefix: none', policy: { prefix: 'none' } },
   { name: 'fuzzy: every word', policy: { fuzzy: 'all' } },
   { name: 'fuzzy: none', policy: { fuzzy: 'none' } },
+  { name: "an unknown last word's completions as prefixes (before finding 17)", policy: { unknownCompletions: 'prefix' } },
   { name: 'typo weight 0.5', policy: weights({ fuzzy: 0.5 }) },
   { name: 'typos from 4 letters', policy: { typoLengths: { ...SEARCH_POLICY.typoLengths, one: 4 } } },
   { name: 'typo candidates by frequency', policy: { typoPrior: 1 } },

@@ -96,7 +96,12 @@ function planWord(word: string, last: boolean, policy: SearchPolicy, lexicon: Le
       const distance = length(termId) - word.length;
       return { termId, weight: length(termId) / (length(termId) + 0.3 * distance) };
     });
-    if (members.length > 0) groups.push({ kind: 'prefix', members });
+    // A last word the index does not hold is mistyped or not finished: its completions are
+    // then one more reading of it beside its corrections, weighed as a correction (the document
+    // counts its likeliest reading), not a prefix match added to them (finding 17: "jso" read as
+    // "js" and "so" above "json", "tim" as "trim" above "time").
+    const reading = policy.unknownCompletions === 'reading' && exact === undefined && stemmed.length === 0;
+    if (members.length > 0) groups.push({ kind: reading ? 'fuzzy' : 'prefix', members });
   }
 
   const unknown = exact === undefined && stemmed.length === 0;

@@ -7,7 +7,7 @@
  * Changing what is indexed, or the policy below, changes what a snapshot means:
  * bump this so an old snapshot is rebuilt rather than loaded with the wrong meaning.
  */
-export const SEARCH_OPTIONS_VERSION = 8;
+export const SEARCH_OPTIONS_VERSION = 9;
 
 /** Shortest word (as typed, and as stemmed) that is also matched as the start of longer words. */
 export const MIN_PREFIX_LENGTH = 3;
@@ -60,6 +60,13 @@ export interface SearchPolicy {
    * (`unknown`: a word that exists is taken as meant), every word, or none.
    */
   fuzzy: 'unknown' | 'all' | 'none';
+  /**
+   * How the completions of a last word the index does not hold are weighed:
+   * as prefix matches beside its typo corrections (`prefix`), or as one more
+   * reading of what was meant (`reading`): weighed as a correction, the
+   * document counting its likeliest reading (a completion or a correction).
+   */
+  unknownCompletions: 'prefix' | 'reading';
   /** Shortest word (folded) allowed one typo, and two (when nothing is one typo away). */
   typoLengths: { one: number; two: number };
   /**
@@ -109,6 +116,8 @@ export const SEARCH_POLICY: SearchPolicy = {
   // Completion where people type it: the last word (the eval finds no gain in expanding the others).
   prefix: 'last',
   fuzzy: 'unknown',
+  // "jso", "tim", "rul": a word the index lacks is as likely unfinished as mistyped (finding 17).
+  unknownCompletions: 'reading',
   // A dropped letter makes "term" the unknown "trm": three letters are enough for one typo.
   typoLengths: { one: 3, two: 6 },
   typoPrior: 0,

@@ -21,6 +21,34 @@ describe('search policy', () => {
     expect(ids(index, 'kubx', 10).sort()).toEqual(['article:a.md', 'article:c.md']);
   });
 
+  it("reads an unknown short last word's completions as one more reading beside its typo corrections (finding 17)", () => {
+    const filler = ['one', 'two', 'three', 'four'].map((n) => article(`${n}.md`, n, `unrelated words about ${n}`));
+    const docs = [
+      article('json.md', 'Reading', 'process the json output'),
+      article('js.md', 'Writing', 'process the js output'),
+      article('time.md', 'Clocks', 'inspect the time taken'),
+      article('trim.md', 'Strings', 'inspect the trim result'),
+      ...filler,
+    ];
+    const index = new SearchIndex();
+    index.addAll(docs);
+    // "jso" is one edit from "js" and one letter short of "json": the completion is as likely, and
+    // the longer word the likelier reading. Before, "json" counted as a prefix match (0.3) below the
+    // correction "js" (0.75).
+    expect(ids(index, 'process jso')[0]).toBe('article:json.md');
+    // "tim" is a fine prefix of "time" and one edit from "trim": a prefix is not outweighed by a typo.
+    expect(ids(index, 'inspect tim')[0]).toBe('article:time.md');
+    // Both readings still match.
+    expect(ids(index, 'process jso')).toContain('article:js.md');
+    expect(ids(index, 'inspect tim')).toContain('article:trim.md');
+    // A word the index holds keeps its completions as prefixes, below the word as typed.
+    expect(ids(index, 'process js')[0]).toBe('article:js.md');
+    const before = new SearchIndex({ policy: { unknownCompletions: 'prefix' } });
+    before.addAll(docs);
+    expect(ids(before, 'process jso')[0]).toBe('article:js.md');
+    expect(ids(before, 'inspect tim')[0]).toBe('article:trim.md');
+  });
+
   it('does not fuzz a word the index holds', () => {
     const index = new SearchIndex();
     index.addAll([article('wing.md', 'Wing', 'flaps and slats'), article('wind.md', 'Wind', 'gusts and shear')]);
