@@ -1,6 +1,6 @@
 /**
  * A later page of /find numbers its hits from where it starts (6-10), on every
- * platform's renderer, so "6 results (6-6 of 6)" does not show "1." again.
+ * platform's renderer, so "6 results (6 of 6)" does not show "1." again.
  */
 import { describe, expect, it } from 'vitest';
 import { renderConsoleReply } from '../../src/adapters/console/console-format.ts';

@@ -61,5 +61,7 @@ export function showFirstHits(reply: Reply, shown: number): Reply {
 function summaryOf(paging: HitsPaging, offset: number, count: number): string {
   // The range is left out only when the page is the whole ranking.
   if (offset === 0 && count >= paging.total) return paging.summary;
-  return `${paging.summary} (${offset + 1}-${offset + count} of ${paging.total.toLocaleString('en')})`;
+  // A page of one hit says "(13 of 13)", not "(13-13 of 13)".
+  const range = count === 1 ? `${offset + 1}` : `${offset + 1}-${offset + count}`;
+  return `${paging.summary} (${range} of ${paging.total.toLocaleString('en')})`;
 }

@@ -33,7 +33,8 @@ describe('hitsPage', () => {
     expect(page(0, 5, 31).text).toBe('31 results for "x" (1-5 of 31)');
     expect(page(0, 5, 31).actions).toEqual([{ id: 'find:more', label: 'More results', command: 'find', text: 'x', offset: 5 }]);
     expect(page(5, 5, 31).sections[1]).toMatchObject({ type: 'hits', first: 6 });
-    expect(page(30, 1, 31).text).toBe('31 results for "x" (31-31 of 31)');
+    expect(page(30, 1, 31).text).toBe('31 results for "x" (31 of 31)');
+    expect(page(0, 1, 31).text).toBe('31 results for "x" (1 of 31)');
     expect(page(30, 1, 31).actions).toBeUndefined();
     // No button past the paging depth.
     expect(hitsPage({ hits: [hit(998), hit(999)], offset: 998, paging: paging(5000) }).actions).toEqual([]);
