@@ -6,9 +6,11 @@ import {
   editDistance,
   hasFilters,
   hitsPage,
+  indexTerm,
   parseQuery,
   reply,
   tagTerm,
+  tokenize,
   withPage,
   type CommandContext,
   type Completion,
@@ -49,6 +51,10 @@ export const find = defineCommand({
     const raw = typed.length > SEARCH_QUERY_MAX_LENGTH ? typed.slice(0, SEARCH_QUERY_MAX_LENGTH) : typed;
     const query = parseQuery(raw, ctx.kb.now());
     if (!query.text.trim() && !hasFilters(query)) throw new UserError('usage', 'find: query is empty — try /find libgit2');
+    // Words too common to be indexed ("the") are dropped from every query; with nothing else
+    // left there is nothing to search for. Said before searching: it depends on the words alone.
+    const common = tooCommon(query.text);
+    if (common && !hasFilters(query)) throw new UserError('bad-query', `find: ${common} too common to search for — add a word`);
     const viewer = invocation.user;
     const page = query.page ?? 1;
     const limit = ctx.searchLimit;
@@ -134,6 +140,20 @@ function similarTags(inUse: readonly TagCount[], missing: readonly string[]): Re
     if (out.length >= 3) break;
   }
   return out;
+}
+
+/**
+ * `"the" is` or `"to", "be" and "or" are` when the text has words and none of them
+ * is searched (all are stop words); undefined otherwise.
+ */
+function tooCommon(text: string): string | undefined {
+  const words = tokenize(text);
+  if (words.length === 0 || words.some((word) => indexTerm(word) !== undefined)) return undefined;
+  const distinct = [...new Set(words.map((word) => word.toLowerCase()))];
+  if (distinct.length === 1) return `"${distinct[0]}" is`;
+  if (distinct.length > 4) return `the words "${describe(text)}" are all`;
+  const quoted = distinct.map((word) => `"${word}"`);
+  return `${quoted.slice(0, -1).join(', ')} and ${quoted[quoted.length - 1]} are`;
 }
 
 function describe(raw: string): string {

@@ -32,6 +32,14 @@ describe('/find on the shipped sample data', () => {
     expect(await ctx.run('/find   ')).toMatchObject({ tone: 'error', text: 'find: query is empty — try /find libgit2' });
   });
 
+  it('says that a query of stop words alone is too common to search for, and searches them with a filter', async () => {
+    expect(await ctx.run('/find the')).toMatchObject({ tone: 'error', text: 'find: "the" is too common to search for — add a word' });
+    expect((await ctx.run('/find To be OR to BE')).text).toBe('find: "to", "be" and "or" are too common to search for — add a word');
+    // Words that are searched are searched as before, and a filter lists what it admits (the stop word left out).
+    expect((await ctx.run('/find the libgit2')).text).toMatch(/^\d+ results? for "the libgit2"/);
+    expect(hitsOf(await ctx.run('/find the #libgit2')).map((h) => h.title)).toEqual(['Tuning libgit2 over NFS']);
+  });
+
   it('explains bad filters', async () => {
     expect((await ctx.run('/find kind:')).text).toBe('find: kind: needs a value — use kind:note, kind:article or kind:profile');
     expect((await ctx.run('/find x kind:blog')).text).toBe('find: unknown kind "blog" — use kind:note, kind:article or kind:profile');
