@@ -3,6 +3,7 @@ import {
   UserError,
   defineCommand,
   describeDates,
+  SUGGEST_TYPO_LENGTHS,
   editDistance,
   hasFilters,
   hitsPage,
@@ -11,6 +12,7 @@ import {
   reply,
   tagTerm,
   tokenize,
+  typoBudget,
   withPage,
   type CommandContext,
   type Completion,
@@ -131,11 +133,11 @@ function nothingFound(ctx: CommandContext, query: FindQuery, shown: string, view
   });
 }
 
-/** Tags the viewer may read that are one or two edits from, or start with, a tag that matched nothing. */
+/** Tags the viewer may read that start with, or are within the suggestion typo budget of, a tag that matched nothing. */
 function similarTags(inUse: readonly TagCount[], missing: readonly string[]): ReplyListItem[] {
   const out: ReplyListItem[] = [];
   for (const { tag, count } of inUse) {
-    const near = missing.some((wanted) => tag.startsWith(wanted) || wanted.startsWith(tag) || editDistance(tag, wanted, 2) <= 2);
+    const near = missing.some((wanted) => tag.startsWith(wanted) || wanted.startsWith(tag) || nearWord(tag, wanted));
     if (near) out.push({ text: `/find #${tag}`, detail: plural(count, 'result') });
     if (out.length >= 3) break;
   }
@@ -154,6 +156,12 @@ function tooCommon(text: string): string | undefined {
   if (distinct.length > 4) return `the words "${describe(text)}" are all`;
   const quoted = distinct.map((word) => `"${word}"`);
   return `${quoted.slice(0, -1).join(', ')} and ${quoted[quoted.length - 1]} are`;
+}
+
+/** Whether `other` is within the suggestion typo budget of `typed`. */
+function nearWord(other: string, typed: string): boolean {
+  const allowed = typoBudget(typed, SUGGEST_TYPO_LENGTHS);
+  return allowed > 0 && editDistance(other, typed, allowed) <= allowed;
 }
 
 function describe(raw: string): string {

@@ -6,7 +6,7 @@ export * from './bot/dispatch.ts';
 export { OPEN_BOT_HINT, type Memory } from './bot/open-hint.ts';
 export { closestName } from './bot/suggest.ts';
 export * from './bot/paging.ts';
-export { editDistance } from './text/edit-distance.ts';
+export { editDistance, typoBudget, MATCH_TYPO_LENGTHS, SUGGEST_TYPO_LENGTHS, type TypoLengths } from './text/edit-distance.ts';
 export * from './bot/writers.ts';
 export * from './bot/dispatch-deadline.ts';
 export * from './kb/query.ts';
@@ -15,7 +15,6 @@ export {
   SearchIndex,
   SEARCH_OPTIONS_VERSION,
   SEARCH_POLICY,
-  fuzzyDistance,
   type IndexedDoc,
   type SearchPolicy,
   type SearchQuery,

@@ -2,8 +2,7 @@
  * Telling which topic a person means by the words they typed, as /find
  * matches words: exactly (stemmed), by a prefix, or with a typo.
  */
-import { fuzzyDistance } from '../search/search-index.ts';
-import { editDistance } from '../text/edit-distance.ts';
+import { editDistance, typoBudget } from '../text/edit-distance.ts';
 import { foldCase, indexTerm, tokenize } from '../text/words.ts';
 
 /** The words of a text, folded, stop words kept, joined: equal for texts a person would call the same. */
@@ -33,7 +32,8 @@ const words = (text: string): Word[] => tokenize(stripLinks(text)).map((word) =>
 /**
  * Finds the item a topic names by its words, as /find matches them: every
  * typed word must be in the item, exactly (stemmed), as the start of a word
- * (3 letters or more) or with a typo (one edit for 4-5 letters, two from 6).
+ * (3 letters or more) or with a typo (the bot's typo budget: one edit from 3
+ * letters, two from 6).
  * The best way of matching wins: the whole text, then exact words, then
  * prefixes, then typos; two items at the best level are ambiguous.
  */
@@ -65,10 +65,10 @@ export function matchTopic(query: string, candidates: readonly string[]): TopicM
 function wordLevel(typed: Word, other: Word): number {
   if (typed.folded === other.folded || (typed.term !== undefined && typed.term === other.term)) return 0;
   if (typed.folded.length >= 3 && other.folded.startsWith(typed.folded)) return 1;
-  const allowed = fuzzyDistance(typed.folded);
-  if (allowed !== false && editDistance(typed.folded, other.folded, allowed) <= allowed) return 2;
+  const allowed = typoBudget(typed.folded);
+  if (allowed > 0 && editDistance(typed.folded, other.folded, allowed) <= allowed) return 2;
   // Stems too: a typo in "mirorring" is two letters from "mirror", the stem an index may report.
-  if (allowed !== false && typed.term !== undefined && other.term !== undefined && editDistance(typed.term, other.term, allowed) <= allowed) return 2;
+  if (allowed > 0 && typed.term !== undefined && other.term !== undefined && editDistance(typed.term, other.term, allowed) <= allowed) return 2;
   return Infinity;
 }
 

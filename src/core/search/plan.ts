@@ -4,6 +4,7 @@
  * words it starts, words a typo away), each group capped so that no word can
  * fan out without bound.
  */
+import { typoBudget } from '../text/edit-distance.ts';
 import { stemOf, surfaceTerm, tokenize } from '../text/words.ts';
 import { MAX_FUZZY_EXPANSIONS, MAX_PREFIX_EXPANSIONS, MIN_PREFIX_LENGTH, type MatchKind, type SearchPolicy } from './policy.ts';
 import type { Postings } from './postings.ts';
@@ -105,7 +106,7 @@ function planWord(word: string, last: boolean, policy: SearchPolicy, lexicon: Le
   }
 
   const unknown = exact === undefined && stemmed.length === 0;
-  const distance = word.length >= policy.typoLengths.two ? 2 : word.length >= policy.typoLengths.one ? 1 : 0;
+  const distance = Math.min(2, typoBudget(word, policy.typoLengths));
   const typoAllowed = policy.fuzzy === 'all' || (policy.fuzzy === 'unknown' && unknown);
   if (typoAllowed && distance > 0 && policy.weights.fuzzy > 0) {
     // One edit first; two only when nothing is one edit away: the two-edit neighbours of a word

@@ -9,19 +9,14 @@
  */
 export const SEARCH_OPTIONS_VERSION = 9;
 
+import { MATCH_TYPO_LENGTHS, type TypoLengths } from '../text/edit-distance.ts';
+
 /** Shortest word (as typed, and as stemmed) that is also matched as the start of longer words. */
 export const MIN_PREFIX_LENGTH = 3;
 
 /** Most index terms one query word expands to by prefix, and by typo: the cost of a word stays bounded. */
 export const MAX_PREFIX_EXPANSIONS = 24;
 export const MAX_FUZZY_EXPANSIONS = 12;
-
-/** Edit distance allowed for a query term: none up to 3 characters, 1 up to 5, then 2. */
-export function fuzzyDistance(term: string): number | false {
-  if (term.length <= 3) return false;
-  if (term.length <= 5) return 1;
-  return 2;
-}
 
 /** The kinds of match a query word has in a document, strongest first. */
 export const MATCH_KINDS = ['exact', 'stem', 'prefix', 'fuzzy'] as const;
@@ -67,8 +62,12 @@ export interface SearchPolicy {
    * document counting its likeliest reading (a completion or a correction).
    */
   unknownCompletions: 'prefix' | 'reading';
-  /** Shortest word (folded) allowed one typo, and two (when nothing is one typo away). */
-  typoLengths: { one: number; two: number };
+  /**
+   * Shortest word (folded) allowed one typo, and two (when nothing is one typo
+   * away): the bot's typo budget (`typoBudget`, text/edit-distance.ts) with
+   * these lengths; more than two are not tried.
+   */
+  typoLengths: Readonly<TypoLengths>;
   /**
    * Typo candidates weighed by how common they are: each by (its document
    * frequency / the most common candidate's) to this power; 0 weighs them alike.
@@ -118,8 +117,8 @@ export const SEARCH_POLICY: SearchPolicy = {
   fuzzy: 'unknown',
   // "jso", "tim", "rul": a word the index lacks is as likely unfinished as mistyped (finding 17).
   unknownCompletions: 'reading',
-  // A dropped letter makes "term" the unknown "trm": three letters are enough for one typo.
-  typoLengths: { one: 3, two: 6 },
+  // The bot's one typo budget (text/edit-distance.ts): one edit from 3 letters, two from 6.
+  typoLengths: MATCH_TYPO_LENGTHS,
   typoPrior: 0,
   bm25: { k: 1.2, b: 0.75, d: 0.5 },
   coordination: 1.5,

@@ -19,7 +19,7 @@ import type { DocKind, IndexedDoc, Keep, RankOptions, Ranking, SearchHit } from 
 
 export type { SearchIndexJSON };
 export type { DocKind, HitSource, IndexedDoc, Keep, RankedMatch, RankOptions, Ranking, SearchHit, SearchOutcome, SearchQuery } from './types.ts';
-export { SEARCH_OPTIONS_VERSION, SEARCH_POLICY, fuzzyDistance, type SearchPolicy } from './policy.ts';
+export { SEARCH_OPTIONS_VERSION, SEARCH_POLICY, type SearchPolicy } from './policy.ts';
 
 /** Options for a `SearchIndex`. */
 export interface SearchIndexOptions {

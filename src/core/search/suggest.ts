@@ -5,15 +5,13 @@
  * `keep`, only the documents it keeps are read: nothing a hidden document
  * holds is suggested.
  */
+import { SUGGEST_TYPO_LENGTHS, typoBudget } from '../text/edit-distance.ts';
 import { foldCase, stemOf, surfaceTerm, tokenize } from '../text/words.ts';
 import type { Lexicon } from './plan.ts';
-import { fuzzyDistance } from './policy.ts';
 import type { KeepSlot } from './rank.ts';
 
 /** Most candidate words a completion looks at: each costs a walk over its postings. */
 const MAX_COMPLETION_CANDIDATES = 48;
-/** Most edits a "did you mean" word may be from the word typed. */
-const MAX_SUGGESTION_EDITS = 3;
 
 /** Most documents counted for one word: past this, how many more hold it does not change an order. */
 const COUNT_CAP = 1000;
@@ -55,8 +53,8 @@ function scratchFor(lexicon: Lexicon): { seen: Int32Array; stamp: number } {
 
 /**
  * Up to `limit` "did you mean" words for a query that found nothing: index
- * words near each query word that no kept document holds (up to three edits,
- * about 0.4 per letter), nearer and more common first.
+ * words near each query word that no kept document holds (as many edits as
+ * the suggestion typo budget allows: up to three), nearer and more common first.
  */
 export function didYouMean(lexicon: Lexicon, keep: KeepSlot | undefined, text: string, limit: number): string[] {
   const { postings, vocabulary } = lexicon;
@@ -76,8 +74,8 @@ export function didYouMean(lexicon: Lexicon, keep: KeepSlot | undefined, text: s
   for (const word of words) {
     // A word the index holds is not misspelt (the filters must have excluded it), and one or two
     // letters are too little to guess from.
-    if (word.length < 3 || held(word)) continue;
-    const distance = Math.min(MAX_SUGGESTION_EDITS, Math.max(1, Math.round(word.length * 0.4)));
+    const distance = typoBudget(word, SUGGEST_TYPO_LENGTHS);
+    if (distance === 0 || held(word)) continue;
     for (const [termId, distanceOf] of vocabulary.near(word, distance)) {
       if (typed.has(vocabulary.word(termId))) continue;
       edits.set(termId, Math.min(distanceOf, edits.get(termId) ?? Infinity));
@@ -128,8 +126,8 @@ export function complete(lexicon: Lexicon, keep: KeepSlot | undefined, partial: 
   }
   const candidates = new Map<number, number>();
   vocabulary.withPrefix(prefix, (termId) => candidates.set(termId, 0));
-  const distance = fuzzyDistance(prefix);
-  if (candidates.size === 0 && distance !== false) for (const [termId, edits] of vocabulary.near(prefix, distance)) candidates.set(termId, edits);
+  const distance = typoBudget(prefix);
+  if (candidates.size === 0 && distance > 0) for (const [termId, edits] of vocabulary.near(prefix, distance)) candidates.set(termId, edits);
   const df = (termId: number) => postings.documentFrequency(termId);
   // The likeliest first: nearer, then more common, then shorter.
   const ordered = [...candidates.entries()]

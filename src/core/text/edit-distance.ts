@@ -3,8 +3,38 @@
  * or changed, or two neighbours swapped, each one edit (optimal string
  * alignment, the usual "Damerau-Levenshtein" of spelling correction). The one
  * distance of the bot: typo matching in search, did-you-mean, completions,
- * topic matching, similar tags and command suggestions all count edits alike.
+ * topic matching, similar tags and command suggestions all count edits alike,
+ * and allow a word as many edits as `typoBudget` says.
  */
+
+/** The shortest word (in UTF-16 code units, as `editDistance` counts) allowed one edit, two, and three. */
+export interface TypoLengths {
+  one: number;
+  two: number;
+  three?: number;
+}
+
+/**
+ * Matching a word typed against the words of the documents (search, completions,
+ * topics): none under 3 letters, one from 3 (a dropped letter makes "term" the
+ * unknown "trm"), two from 6. Chosen with `npm run eval`.
+ */
+export const MATCH_TYPO_LENGTHS: Readonly<TypoLengths> = { one: 3, two: 6 };
+
+/**
+ * Suggesting for a word that matched nothing ("did you mean", tags like it,
+ * command names): it is further off, so one more edit from 4 letters: one from
+ * 3 letters, two from 4, three from 7.
+ */
+export const SUGGEST_TYPO_LENGTHS: Readonly<TypoLengths> = { one: 3, two: 4, three: 7 };
+
+/** How many edits `word` may be from the word meant: the one typo budget of the bot (0: none). */
+export function typoBudget(word: string, lengths: Readonly<TypoLengths> = MATCH_TYPO_LENGTHS): number {
+  const n = word.length;
+  if (lengths.three !== undefined && n >= lengths.three) return 3;
+  if (n >= lengths.two) return 2;
+  return n >= lengths.one ? 1 : 0;
+}
 
 const rows: Int32Array[] = [new Int32Array(64), new Int32Array(64), new Int32Array(64)];
 
