@@ -103,18 +103,25 @@ export const find = defineCommand({
   },
 });
 
-/** What to say when nothing the viewer may read matches: which filter emptied it, a spelling, or a tag that does exist. */
+/**
+ * What to say when nothing the viewer may read matches: the span a date filter used,
+ * then which filter emptied it, a spelling, or a tag that does exist. Every count
+ * here is of what the viewer may read, as the search's own are.
+ */
 function nothingFound(ctx: CommandContext, query: FindQuery, shown: string, viewer: Person) {
   const filters = (query.filters ?? []).join(' ');
   const nothing = `Nothing found for "${shown}".`;
+  const count = (part: Partial<FindQuery>) => ctx.kb.search({ text: '', kinds: [], tags: [], ...part }, { viewer, limit: 0 }).total;
+  // The span the dates named, as a reply with hits says it (unless a line below names it).
+  const dated: ReplySection[] = query.dates ? [{ type: 'text', text: `${capitalize(describeDates(query.dates))}.` }] : [];
   // The words match, the filters excluded everything: say that rather than guess at spelling.
   const unfiltered = filters && query.text ? ctx.kb.search({ text: query.text, kinds: [], tags: [] }, { viewer, limit: 1 }).total : 0;
   if (unfiltered > 0) {
     return reply(nothing, {
-      sections: [{ type: 'text', text: `${plural(unfiltered, 'result')} without ${filters} — try /find ${describe(query.text)}` }],
+      sections: [...dated, { type: 'text', text: `${plural(unfiltered, 'result')} without ${filters} — try /find ${describe(query.text)}` }],
     });
   }
-  const sections: ReplySection[] = [];
+  const sections: ReplySection[] = [...dated];
   const inUse = query.tags.length > 0 ? ctx.kb.tags(viewer) : [];
   const known = new Set(inUse.map(({ tag }) => tagTerm(tag)));
   const unknownTags = query.tags.filter((tag) => !known.has(tag));
@@ -124,13 +131,30 @@ function nothingFound(ctx: CommandContext, query: FindQuery, shown: string, view
     if (like.length > 0) sections.push({ type: 'list', title: 'Tags like it', items: like });
     return reply(nothing, { sections });
   }
-  const suggestions = query.text ? ctx.kb.didYouMean(query.text, viewer, 3) : [];
+  if (hasFilters(query) && !hasSearchableText(query.text)) {
+    // Filters alone: the one that admits nothing by itself, else that they do not meet.
+    if (query.dates && count({ dates: query.dates }) === 0) {
+      return reply(nothing, { sections: [{ type: 'text', text: `Nothing is ${describeDates(query.dates)} — try a wider span.` }] });
+    }
+    if (query.kinds.length > 0 && count({ kinds: query.kinds }) === 0) {
+      sections.push({ type: 'text', text: `There is nothing of ${query.kinds.map((kind) => `kind:${kind}`).join(' or ')} to list.` });
+      return reply(nothing, { sections });
+    }
+    sections.push({ type: 'text', text: `Each of ${filters} matches on its own, not all together — try fewer filters.` });
+    return reply(nothing, { sections });
+  }
+  const suggestions = ctx.kb.didYouMean(query.text, viewer, 3);
   return reply(nothing, {
     sections:
       suggestions.length > 0
-        ? [{ type: 'list', title: 'Did you mean', items: suggestions.map((s) => ({ text: filters ? `${s} ${filters}` : s })) }]
-        : [{ type: 'text', text: 'Try fewer or other words, or /tags to see the tags in use.' }],
+        ? [...dated, { type: 'list', title: 'Did you mean', items: suggestions.map((s) => ({ text: filters ? `${s} ${filters}` : s })) }]
+        : [...dated, { type: 'text', text: 'Try fewer or other words, or /tags to see the tags in use.' }],
   });
+}
+
+/** Whether a text has a word that is searched (not only stop words or punctuation). */
+function hasSearchableText(text: string): boolean {
+  return tokenize(text).some((word) => indexTerm(word) !== undefined);
 }
 
 /** Tags the viewer may read that start with, or are within the suggestion typo budget of, a tag that matched nothing. */
@@ -150,7 +174,7 @@ function similarTags(inUse: readonly TagCount[], missing: readonly string[]): Re
  */
 function tooCommon(text: string): string | undefined {
   const words = tokenize(text);
-  if (words.length === 0 || words.some((word) => indexTerm(word) !== undefined)) return undefined;
+  if (words.length === 0 || hasSearchableText(text)) return undefined;
   const distinct = [...new Set(words.map((word) => word.toLowerCase()))];
   if (distinct.length === 1) return `"${distinct[0]}" is`;
   if (distinct.length > 4) return `the words "${describe(text)}" are all`;

@@ -40,6 +40,14 @@ describe('/find on the shipped sample data', () => {
     expect(hitsOf(await ctx.run('/find the #libgit2')).map((h) => h.title)).toEqual(['Tuning libgit2 over NFS']);
   });
 
+  it('says when a kind alone has nothing to list', async () => {
+    // The sample data holds no notes.
+    expect(await ctx.run('/find kind:note')).toMatchObject({
+      text: 'Nothing found for "kind:note".',
+      sections: [{ type: 'text', text: 'There is nothing of kind:note to list.' }],
+    });
+  });
+
   it('explains bad filters', async () => {
     expect((await ctx.run('/find kind:')).text).toBe('find: kind: needs a value — use kind:note, kind:article or kind:profile');
     expect((await ctx.run('/find x kind:blog')).text).toBe('find: unknown kind "blog" — use kind:note, kind:article or kind:profile');
@@ -161,7 +169,26 @@ describe('/find date filters', () => {
   });
 
   it('says when the words match outside the dates', async () => {
-    expect((await ctx.run('/find ferret after:2026')).sections).toEqual([{ type: 'text', text: '9 results without after:2026 — try /find ferret' }]);
+    expect((await ctx.run('/find ferret after:2026')).sections).toEqual([
+      { type: 'text', text: 'Dated 2026-01-01 or later.' },
+      { type: 'text', text: '9 results without after:2026 — try /find ferret' },
+    ]);
+  });
+
+  it('says which filter left nothing when filters alone find nothing, naming the span the dates used', async () => {
+    expect(await ctx.run('/find before:1900')).toMatchObject({
+      text: 'Nothing found for "before:1900".',
+      sections: [{ type: 'text', text: 'Nothing is dated 1900-12-31 or earlier — try a wider span.' }],
+    });
+    expect((await ctx.run('/find #review after:1w')).sections).toEqual([
+      { type: 'text', text: 'Dated 2025-03-08 12:00 UTC or later.' },
+      { type: 'text', text: 'Each of #review after:1w matches on its own, not all together — try fewer filters.' },
+    ]);
+    expect((await ctx.run('/find #vet kind:article')).sections).toEqual([
+      { type: 'text', text: 'Each of #vet kind:article matches on its own, not all together — try fewer filters.' },
+    ]);
+    // Stop words are no words: "the" with a filter is the filter alone.
+    expect((await ctx.run('/find the before:1900')).sections).toEqual([{ type: 'text', text: 'Nothing is dated 1900-12-31 or earlier — try a wider span.' }]);
   });
 });
 

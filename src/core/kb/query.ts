@@ -38,6 +38,12 @@ export interface FindQuery {
 }
 
 const DAY_MS = 86_400_000;
+/**
+ * The earliest year a date filter takes. Write-ups and notes are dated by when they
+ * were written; a bound before 1900 (`after:0001`, `after:1000y`) is a slip, said as such.
+ */
+export const EARLIEST_FILTER_YEAR = 1900;
+const EARLIEST_FILTER_MS = Date.UTC(EARLIEST_FILTER_YEAR, 0, 1);
 /** Highest `page:` accepted: far past any real list, low enough that offsets stay small numbers. */
 export const MAX_PAGE = 10_000;
 
@@ -82,6 +88,13 @@ export function parseQuery(raw: string, now: Date = new Date()): FindQuery {
       if (!span) {
         const shown = value.length > 20 ? `${value.slice(0, 20)}…` : value;
         throw new UserError('bad-query', `find: ${key}:${shown} is not a date — ${dateHelp(key)}`);
+      }
+      if (!(span.from >= EARLIEST_FILTER_MS)) {
+        const shown = value.length > 20 ? `${value.slice(0, 20)}…` : value;
+        throw new UserError(
+          'bad-query',
+          `find: ${key}:${shown} is before ${EARLIEST_FILTER_YEAR}, the earliest date a filter takes — try ${key}:${EARLIEST_FILTER_YEAR}`,
+        );
       }
       // Repeated bounds: the narrowest wins.
       if (key === 'after') {
@@ -139,11 +152,13 @@ export function withPage(raw: string, page: number): string {
 /**
  * The span a date names: `2024`, `2024-06`, `2024-06-15` (also with `/`, and
  * months and days of one digit), or `7d`, `3w`, `6m`, `1y` before `now` (an
- * instant: `from` and `to` equal). Undefined when it is not a date.
+ * instant: `from` and `to` equal; -Infinity when it reaches back further than a
+ * Date holds). Undefined when it is not a date.
  */
 export function parseDate(value: string, now: Date): { from: number; to: number } | undefined {
-  const relative = /^(\d{1,4})([dwmy])$/i.exec(value);
+  const relative = /^(\d+)([dwmy])$/i.exec(value);
   if (relative) {
+    // Any count: one that reaches back past 1900 (or past what a Date holds) is refused as too early.
     const count = Number(relative[1]);
     const unit = relative[2]!.toLowerCase();
     const at = new Date(now.getTime());
@@ -153,20 +168,27 @@ export function parseDate(value: string, now: Date): { from: number; to: number 
     else if (unit === 'm') at.setUTCMonth(at.getUTCMonth() - count);
     else at.setUTCFullYear(at.getUTCFullYear() - count);
     const ms = at.getTime();
-    return Number.isNaN(ms) ? undefined : { from: ms, to: ms };
+    return Number.isNaN(ms) ? { from: -Infinity, to: -Infinity } : { from: ms, to: ms };
   }
   const calendar = /^(\d{4})(?:[-/](\d{1,2})(?:[-/](\d{1,2}))?)?$/.exec(value);
   if (!calendar) return undefined;
   const year = Number(calendar[1]);
-  if (calendar[2] === undefined) return { from: Date.UTC(year, 0, 1), to: Date.UTC(year + 1, 0, 1) };
+  if (calendar[2] === undefined) return { from: utc(year, 0, 1), to: utc(year + 1, 0, 1) };
   const month = Number(calendar[2]);
   if (month < 1 || month > 12) return undefined;
-  if (calendar[3] === undefined) return { from: Date.UTC(year, month - 1, 1), to: Date.UTC(year, month, 1) };
+  if (calendar[3] === undefined) return { from: utc(year, month - 1, 1), to: utc(year, month, 1) };
   const day = Number(calendar[3]);
-  const from = Date.UTC(year, month - 1, day);
+  const from = utc(year, month - 1, day);
   // 2024-02-30 is no day (Date.UTC would roll it over into March).
   if (day < 1 || new Date(from).getUTCDate() !== day) return undefined;
   return { from, to: from + DAY_MS };
+}
+
+/** Midnight UTC of a day; unlike `Date.UTC`, years 0-99 are those years, not 1900-1999. */
+function utc(year: number, month: number, day: number): number {
+  const at = new Date(0);
+  at.setUTCFullYear(year, month, day);
+  return at.getTime();
 }
 
 /**

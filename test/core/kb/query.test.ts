@@ -34,6 +34,26 @@ describe('parseQuery: date filters', () => {
     expect(parseQuery('before:1Y', NOW).dates).toEqual({ to: Date.parse('2023-06-15T12:00:00Z') });
   });
 
+  it('takes any count of days, weeks, months or years back to 1900, and says so past it', () => {
+    // 10,000 days is back in 1997: as good a bound as 9,999 days or 100 years.
+    expect(parseQuery('after:10000d', NOW).dates).toEqual({ from: NOW.getTime() - 10_000 * 86_400_000 });
+    expect(parseQuery('after:0100y', NOW).dates).toEqual({ from: Date.parse('1924-06-15T12:00:00Z') });
+    const early = (key: string, value: string) => `find: ${key}:${value} is before 1900, the earliest date a filter takes — try ${key}:1900`;
+    expect(refusal('after:1000y')).toBe(early('after', '1000y'));
+    expect(refusal('before:99999d')).toBe(early('before', '99999d'));
+    expect(refusal('after:2000m')).toBe(early('after', '2000m'));
+    // Past what a Date holds is as early.
+    expect(refusal(`after:${'9'.repeat(30)}w`)).toBe(early('after', `${'9'.repeat(20)}…`));
+  });
+
+  it('takes years from 1900 on; an earlier year (0001 is not 1901) gets its own reason', () => {
+    expect(parseQuery('after:1900 before:1900-02', NOW).dates).toEqual({ from: day('1900-01-01'), to: day('1900-03-01') });
+    expect(parseQuery('after:9999', NOW).dates).toEqual({ from: day('9999-01-01') });
+    expect(refusal('after:0001')).toBe('find: after:0001 is before 1900, the earliest date a filter takes — try after:1900');
+    expect(refusal('before:1899-12-31')).toBe('find: before:1899-12-31 is before 1900, the earliest date a filter takes — try before:1900');
+    expect(refusal('after:0099-06')).toMatch(/^find: after:0099-06 is before 1900/);
+  });
+
   it('combines with words, tags and kinds, and keeps the narrowest of repeated bounds', () => {
     const query = parseQuery('libgit2 #Git after:2023 kind:article after:2024-03 before:2025 before:2024-10 nfs', NOW);
     expect(query).toMatchObject({
@@ -99,5 +119,8 @@ describe('document dates', () => {
     expect(describeDates(parseQuery('after:7d', NOW).dates!)).toBe('dated 2024-06-08 12:00 UTC or later');
     expect(describeDates(parseQuery('before:30d', NOW).dates!)).toBe('dated before 2024-05-16 12:00 UTC');
     expect(parseDate('2024-06-15', NOW)).toEqual({ from: day('2024-06-15'), to: day('2024-06-16') });
+    // Years 0-99 are those years (Date.UTC would make 0001 into 1901).
+    expect(new Date(parseDate('0001', NOW)!.from).getUTCFullYear()).toBe(1);
+    expect(describeDates(parseQuery('before:1900', NOW).dates!)).toBe('dated 1900-12-31 or earlier');
   });
 });
