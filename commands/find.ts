@@ -10,6 +10,7 @@ import {
   indexTerm,
   parseQuery,
   reply,
+  tagCovers,
   tagTerm,
   tokenize,
   typoBudget,
@@ -123,8 +124,8 @@ function nothingFound(ctx: CommandContext, query: FindQuery, shown: string, view
   }
   const sections: ReplySection[] = [...dated];
   const inUse = query.tags.length > 0 ? ctx.kb.tags(viewer) : [];
-  const known = new Set(inUse.map(({ tag }) => tagTerm(tag)));
-  const unknownTags = query.tags.filter((tag) => !known.has(tag));
+  // A tag is in use when something carries it or a tag nested under it (#lsm for #lsm/compaction).
+  const unknownTags = query.tags.filter((tag) => !inUse.some((used) => tagCovers(tag, used.tag)));
   if (unknownTags.length > 0) {
     const like = similarTags(inUse, unknownTags);
     sections.push({ type: 'text', text: `Nothing is tagged ${unknownTags.map((t) => `#${t}`).join(' or ')} — /tags lists the tags in use.` });
@@ -161,7 +162,10 @@ function hasSearchableText(text: string): boolean {
 function similarTags(inUse: readonly TagCount[], missing: readonly string[]): ReplyListItem[] {
   const out: ReplyListItem[] = [];
   for (const { tag, count } of inUse) {
-    const near = missing.some((wanted) => tag.startsWith(wanted) || wanted.startsWith(tag) || nearWord(tag, wanted));
+    // A nested tag whose last part is the one asked for counts too: #compaction names #lsm/compaction.
+    const near = missing.some(
+      (wanted) => tag.startsWith(wanted) || wanted.startsWith(tag) || nearWord(tag, wanted) || nestedAs(tag, wanted),
+    );
     if (near) out.push({ text: `/find #${tag}`, detail: plural(count, 'result') });
     if (out.length >= 3) break;
   }
@@ -180,6 +184,12 @@ function tooCommon(text: string): string | undefined {
   if (distinct.length > 4) return `the words "${describe(text)}" are all`;
   const quoted = distinct.map((word) => `"${word}"`);
   return `${quoted.slice(0, -1).join(', ')} and ${quoted[quoted.length - 1]} are`;
+}
+
+/** Whether a tag has a nested part (after a `/`) that starts with `wanted`: #lsm/compaction for #compaction. */
+function nestedAs(tag: string, wanted: string): boolean {
+  const folded = tagTerm(tag) ?? tag;
+  return folded.split('/').slice(1).some((part) => part.startsWith(wanted));
 }
 
 /** Whether `other` is within the suggestion typo budget of `typed`. */

@@ -77,3 +77,67 @@ describe('/tags', () => {
     }
   });
 });
+
+/** An Obsidian vault (it holds `.obsidian/`) with nested tags, inline and in front matter. */
+const VAULT: Record<string, string> = {
+  'vault/.obsidian/app.json': '{}',
+  'vault/LSM trees.md': 'Log-structured merge trees #lsm\n',
+  'vault/Leveled compaction.md': 'Leveled compaction rewrites less often #lsm/compaction\n',
+  'vault/Tiered.md': '---\ntags: [LSM/Compaction/tiered]\n---\nTiered compaction\n',
+  'vault/Engines.md': '---\ntags: [storage/engines]\n---\nStorage engines\n',
+  'vault/Lsmx.md': 'Not nested, only longer #lsmx\n',
+};
+
+describe('nested tags (Obsidian)', () => {
+  let ctx: TestContext;
+  beforeAll(async () => {
+    ctx = await createTestContext({ profile: '# Current topics\n- x\n', articles: VAULT });
+    await ctx.run('/note bloom filters per level #lsm/compaction');
+  });
+  afterAll(() => ctx.close());
+
+  const titles = async (q: string) =>
+    (await ctx.run(`/find ${q}`)).sections.flatMap((s) => (s.type === 'hits' ? s.hits.map((h) => h.title) : [])).sort();
+
+  it('#tag finds what carries it or a tag nested under it, as Obsidian\'s tag search does', async () => {
+    expect(await titles('#lsm')).toEqual(['LSM trees', 'Leveled compaction', 'Tiered', 'bloom filters per level #lsm/compaction']);
+    expect(await titles('#LSM/')).toEqual(await titles('#lsm'));
+    expect(await titles('#lsm/compaction')).toEqual(['Leveled compaction', 'Tiered', 'bloom filters per level #lsm/compaction']);
+    expect(await titles('#lsm/compaction/tiered')).toEqual(['Tiered']);
+    expect(await titles('#lsm kind:note')).toEqual(['bloom filters per level #lsm/compaction']);
+    expect(await titles('#lsmx')).toEqual(['Lsmx']);
+  });
+
+  it('a nested part alone is not the tag (#compaction), but the reply names the nested tags', async () => {
+    const reply = await ctx.run('/find #compaction');
+    expect(reply.text).toBe('Nothing found for "#compaction".');
+    expect(reply.sections).toEqual([
+      { type: 'text', text: 'Nothing is tagged #compaction — /tags lists the tags in use.' },
+      {
+        type: 'list',
+        title: 'Tags like it',
+        items: [
+          { text: '/find #lsm/compaction', detail: '2 results' },
+          { text: '/find #lsm/compaction/tiered', detail: '1 result' },
+        ],
+      },
+    ]);
+    // A tag that exists only as the parent of nested ones is in use: the reply names the other filter.
+    expect((await ctx.run('/find #storage kind:note')).sections).toEqual([
+      { type: 'text', text: 'Each of #storage kind:note matches on its own, not all together — try fewer filters.' },
+    ]);
+  });
+
+  it('/tags keeps the "/" as written and lists the nested tags under a prefix', async () => {
+    const reply = await ctx.run('/tags lsm');
+    expect(reply.sections[0]).toMatchObject({
+      type: 'list',
+      items: [
+        { text: '/find #lsm/compaction', detail: '1 article, 1 note' },
+        { text: '/find #lsm', detail: '1 article' },
+        { text: '/find #lsm/compaction/tiered', detail: '1 article' },
+        { text: '/find #lsmx', detail: '1 article' },
+      ],
+    });
+  });
+});

@@ -20,7 +20,7 @@ import { topicWords, wordsNeeded } from './topic-match.ts';
 import { SearchIndex, type IndexedDoc, type SearchOutcome } from '../search/search-index.ts';
 import type { SearchHit } from '../domain/types.ts';
 import { samePerson } from '../domain/people.ts';
-import { documentSpan, hasFilters, inRange, type FindQuery } from './query.ts';
+import { documentSpan, hasFilters, inRange, tagCovers, type FindQuery } from './query.ts';
 import { DEFAULT_READ_RULE, canForgetNote, canReadNote, readsAllNotes, type ReadRule } from './read-rule.ts';
 import {
   articleMtimes,
@@ -474,7 +474,7 @@ export class KnowledgeBase {
     return (doc) =>
       (kinds.length === 0 || kinds.includes(doc.kind)) &&
       // Tags are kept as written; the query's are folded (#café finds café).
-      tags.every((tag) => doc.tags.some((docTag) => docTag === tag || tagTerm(docTag) === tag)) &&
+      tags.every((tag) => doc.tags.some((docTag) => tagCovers(tag, docTag))) &&
       (dates === undefined || inRange(this.spanOf(doc), dates));
   }
 

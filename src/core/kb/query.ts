@@ -117,7 +117,8 @@ export function parseQuery(raw: string, now: Date = new Date()): FindQuery {
       continue;
     }
     if (token.startsWith('#')) {
-      const tag = tagTerm(token.replace(/^#+/, ''));
+      // `#lsm/` is `#lsm` (a tag never ends with `/`: notes.ts drops it from #hashtags too).
+      const tag = tagTerm(token.replace(/^#+/, '').replace(/\/+$/, ''));
       if (!tag) throw new UserError('bad-query', 'find: # needs a tag name after it — e.g. /find #git');
       if (!tags.includes(tag)) {
         tags.push(tag);
@@ -136,6 +137,17 @@ export function parseQuery(raw: string, now: Date = new Date()): FindQuery {
   const dates: DateRange | undefined =
     after || before ? { ...(after ? { from: after.at } : {}), ...(before ? { to: before.at } : {}) } : undefined;
   return { text: words.join(' '), kinds, tags, ...(dates ? { dates } : {}), ...(page ? { page } : {}), filters };
+}
+
+/**
+ * Whether a query's tag (folded) finds a document's tag (as written): the tag
+ * itself, or one nested under it as Obsidian nests tags (`#lsm` finds
+ * `#lsm/compaction`, as Obsidian's tag search does; `#compaction` does not).
+ */
+export function tagCovers(wanted: string, tag: string): boolean {
+  if (tag === wanted) return true;
+  const folded = tagTerm(tag);
+  return folded !== undefined && (folded === wanted || folded.startsWith(`${wanted}/`));
 }
 
 /** Whether a query has any filter (a filter alone lists what it admits, newest first). */
