@@ -116,11 +116,6 @@ export class Postings<T = unknown> {
     return this.alive[slot] === 1 ? this.records[slot] : undefined;
   }
 
-  setRecord(slot: number, record: T): void {
-    if (this.alive[slot] !== 1) throw new Error(`search: no document in slot ${slot}`);
-    this.records[slot] = record;
-  }
-
   /** The live documents' records, in slot order. */
   *liveRecords(): Generator<T> {
     for (let slot = 0; slot < this.ids.length; slot += 1) {
@@ -238,91 +233,6 @@ export class Postings<T = unknown> {
     this.distinct[slot] = distinct;
     this.totalPostings += distinct;
     return slot;
-  }
-
-  /**
-   * Fills an empty index in one go (a snapshot's): the slots' ids and field
-   * lengths, then each term's list per field, slots ascending.
-   */
-  load(ids: readonly string[], lengths: ReadonlyArray<ArrayLike<number>>, terms: Iterable<[string, Array<ArrayLike<number> | undefined>]>, onNewTerm?: (term: string, termId: number) => void): void {
-    if (this.ids.length > 0) throw new Error('search: load needs an empty index');
-    this.ensureSlots(ids.length);
-    ids.forEach((id, slot) => {
-      this.ids.push(id);
-      this.slots.set(id, slot);
-      this.alive[slot] = 1;
-      for (let field = 0; field < FIELD_COUNT; field += 1) {
-        const length = lengths[field]?.[slot] ?? 0;
-        this.lengths[field]![slot] = length;
-        this.lengthSums[field] = this.lengthSums[field]! + length;
-      }
-    });
-    this.live = ids.length;
-    for (const [term, fields] of terms) {
-      const termId = this.termIds.get(term) ?? this.newTerm(term);
-      onNewTerm?.(term, termId);
-      for (let field = 0; field < FIELD_COUNT; field += 1) {
-        const flat = fields[field];
-        if (!flat || flat.length === 0) continue;
-        const at = termId * FIELD_COUNT + field;
-        const count = flat.length / 2;
-        this.move(at, count);
-        const start = this.starts[at]!;
-        for (let i = 0; i < count; i += 1) {
-          const slot = flat[2 * i]!;
-          this.docs[start + i] = slot;
-          this.tfs[start + i] = flat[2 * i + 1]!;
-          this.distinct[slot] = this.distinct[slot]! + 1;
-        }
-        this.counts[at] = count;
-        this.totalPostings += count;
-      }
-    }
-  }
-
-  /**
-   * Each term with its lists per field as flat `[slot, tf, slot, tf, …]`
-   * arrays, live documents only and renumbered from 0 in slot order (the ids
-   * in that order come first): what a snapshot keeps.
-   */
-  *entries(): Generator<[string, Array<number[] | undefined>]> {
-    const slotMap = this.liveSlotMap();
-    for (let termId = 0; termId < this.terms.length; termId += 1) {
-      const fields: Array<number[] | undefined> = [];
-      let any = false;
-      for (let field = 0; field < FIELD_COUNT; field += 1) {
-        const at = termId * FIELD_COUNT + field;
-        const start = this.starts[at]!;
-        const end = start + this.counts[at]!;
-        const flat: number[] = [];
-        for (let i = start; i < end; i += 1) {
-          const slot = slotMap[this.docs[i]!]!;
-          if (slot >= 0) flat.push(slot, this.tfs[i]!);
-        }
-        fields.push(flat.length > 0 ? flat : undefined);
-        if (flat.length > 0) any = true;
-      }
-      if (any) yield [this.terms[termId]!, fields];
-    }
-  }
-
-  /** The live documents' ids and field lengths, in slot order (as `entries` numbers them). */
-  liveSlots(): { ids: string[]; lengths: number[][] } {
-    const ids: string[] = [];
-    const lengths: number[][] = this.lengths.map(() => []);
-    for (let slot = 0; slot < this.ids.length; slot += 1) {
-      if (this.alive[slot] !== 1) continue;
-      ids.push(this.ids[slot]!);
-      this.lengths.forEach((field, fieldId) => lengths[fieldId]!.push(field[slot]!));
-    }
-    return { ids, lengths };
-  }
-
-  private liveSlotMap(): Int32Array {
-    const map = new Int32Array(this.ids.length).fill(-1);
-    let next = 0;
-    for (let slot = 0; slot < this.ids.length; slot += 1) if (this.alive[slot] === 1) map[slot] = next++;
-    return map;
   }
 
   /** Whether removed documents still hold postings (a vacuum would drop them). */

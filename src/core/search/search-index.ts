@@ -11,13 +11,11 @@ import { planQuery, type Lexicon } from './plan.ts';
 import { SEARCH_POLICY, type SearchPolicy } from './policy.ts';
 import { Postings } from './postings.ts';
 import { Scorer, modeOf, type KeepSlot } from './rank.ts';
-import { loadPostingsJSON, postingsProblem, postingsToJSON, type PostingsJSON, type SearchIndexJSON } from './serialize.ts';
 import { makeSnippet } from './snippet.ts';
 import { complete, didYouMean } from './suggest.ts';
 import { Vocabulary } from './vocabulary.ts';
 import type { DocKind, IndexedDoc, Keep, RankOptions, Ranking, SearchHit } from './types.ts';
 
-export type { SearchIndexJSON };
 export type { DocKind, HitSource, IndexedDoc, Keep, RankedMatch, RankOptions, Ranking, SearchHit, SearchOutcome, SearchQuery } from './types.ts';
 export { SEARCH_OPTIONS_VERSION, SEARCH_POLICY, type SearchPolicy } from './policy.ts';
 
@@ -228,27 +226,6 @@ export class SearchIndex {
     return index;
   }
 
-  /** Serialises the index (for a snapshot). */
-  toJSON(): SearchIndexJSON {
-    return { index: postingsToJSON(this.lexicon.postings), docs: [...this.all()] };
-  }
-
-  /** Restores an index saved with `toJSON` under the same options version. */
-  static async fromJSON(json: SearchIndexJSON, options: SearchIndexOptions = {}): Promise<SearchIndex> {
-    const problem = postingsProblem(json.index);
-    if (problem) throw new Error(`search: cannot load the saved index (${problem})`);
-    const index = new SearchIndex(options);
-    const { postings, vocabulary } = index.lexicon;
-    loadPostingsJSON(postings, json.index as PostingsJSON, (term, termId) => vocabulary.add(term, termId));
-    for (const doc of json.docs) {
-      const slot = postings.slotOf(doc.id);
-      if (slot === undefined) throw new Error(`search: cannot load the saved index (document ${doc.id} has no postings entry)`);
-      postings.setRecord(slot, index.keptForm(doc));
-    }
-    if (postings.documentCount !== json.docs.length) throw new Error('search: cannot load the saved index (documents and postings differ)');
-    return index;
-  }
-
   private keepSlot(keep: Keep | undefined): KeepSlot | undefined {
     if (!keep) return undefined;
     const { postings } = this.lexicon;
@@ -261,7 +238,7 @@ export class SearchIndex {
   /** An article's text is left out of memory when it can be read back. */
   private keptForm(doc: IndexedDoc): IndexedDoc {
     if (!this.loadText || doc.kind !== 'article' || !doc.source.path) return doc;
-    // One string for label and path (a snapshot's JSON would otherwise hold two copies).
+    // One string for label and path (a snapshot would otherwise hold two copies).
     const source = doc.source.label === doc.source.path ? { ...doc.source, label: doc.source.path } : doc.source;
     return { ...doc, text: '', source };
   }

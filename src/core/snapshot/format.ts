@@ -9,7 +9,7 @@
  *   articles u32       the article reading's version (ARTICLE_FORMAT_VERSION) it was built under
  *   links    u32       which ARTICLES_URL template made the articles' links (linksStamp; 0: none)
  *   sections, up to the tail, each:
- *     tag    4 bytes   ASCII: SRCS (sources), IBIN (index, binary) or IJSN (index, JSON text)
+ *     tag    4 bytes   ASCII: SRCS (sources) or IBIN (the index, SearchIndex.toBinary)
  *     length u32       payload bytes, then the payload, zero-padded to a multiple of 8
  *   crc      u32       CRC-32 of every byte before it
  *   end      4 bytes   "end\n"
@@ -32,7 +32,7 @@ const HEADER_BYTES = 16 + 4 + 4 + 8 + 4 + 4;
 /** Bump when this layout changes. */
 export const SNAPSHOT_FORMAT = 4;
 
-export type SectionTag = 'SRCS' | 'IBIN' | 'IJSN';
+export type SectionTag = 'SRCS' | 'IBIN';
 
 export interface SnapshotContainer {
   format: number;

@@ -3,9 +3,9 @@
  * with a stamp of the search options and of the files and notes it was built
  * from (sources.ts), so a start can load it and re-index only what changed.
  *
- * Saving runs after changes settle (debounced) and yields to the event loop
- * between slices, so a command is never queued behind a whole 100k-document
- * serialisation; the file is replaced atomically (write, fsync, rename).
+ * Saving runs after changes settle (debounced); the index's bytes are its
+ * binary form (`SearchIndex.toBinary`, no JSON to build or parse), and the
+ * file is replaced atomically (write, fsync, rename).
  */
 import { createHash } from 'node:crypto';
 import type { Dirent } from 'node:fs';
@@ -16,7 +16,7 @@ import { setImmediate as yieldToLoop } from 'node:timers/promises';
 import { isArticlePath, isListedPath, listArticleFiles, statListedFile, statProblemReason, toPosix, type ListingProblem } from '../sources/article-files.ts';
 import { ARTICLE_FORMAT_VERSION } from '../sources/articles.ts';
 import type { Logger } from '../util/logger.ts';
-import { SEARCH_OPTIONS_VERSION, SearchIndex, type SearchIndexJSON, type SearchIndexOptions } from '../search/search-index.ts';
+import { SEARCH_OPTIONS_VERSION, SearchIndex, type SearchIndexOptions } from '../search/search-index.ts';
 import { SnapshotFormatError, crc32Of, decodeContainer, encodeContainerHead, encodeSectionHead, encodeTail, linksStamp, padding, type SectionTag } from './format.ts';
 import { LEGACY_SNAPSHOT_NAME, isOwnedSnapshotPath, isSnapshotHead, snapshotTargetProblem } from './snapshot-file.ts';
 import { articleStamps, decodeSources, encodeSources, type ArticleStamps, type SnapshotSources } from './sources.ts';
@@ -31,18 +31,8 @@ export interface Snapshot {
   /** ISO time it was written. */
   savedAt: string;
   sources: SnapshotSources;
-  /** How the index is kept: the search index's own bytes, or (until it has them) its JSON form. */
-  indexForm: 'binary' | 'json';
   /** Rebuilds the search index from the file's bytes. */
   restore(options?: SearchIndexOptions): Promise<SearchIndex>;
-}
-
-/** The search index's binary form (contract 1), where it has one. */
-interface BinaryIndex {
-  toBinary?: () => Uint8Array;
-}
-interface BinaryIndexClass {
-  fromBinary?: (bytes: Uint8Array, options?: SearchIndexOptions) => SearchIndex | Promise<SearchIndex>;
 }
 
 /** A fingerprint of the parsed profile, for `SnapshotSources.profile`. */
@@ -246,21 +236,16 @@ export async function readSnapshot(file: string, logger?: Logger, options: Snaps
     }
     const sourcesSection = container.sections.get('SRCS');
     const binary = container.sections.get('IBIN');
-    const json = container.sections.get('IJSN');
-    if (sourcesSection?.length !== 1 || (!binary && !json)) throw new SnapshotFormatError('a section is missing');
-    const fromBinary = (SearchIndex as unknown as BinaryIndexClass).fromBinary;
-    if (binary && !fromBinary) throw new SnapshotFormatError('holds a binary index this version cannot read', 'other-format');
+    if (sourcesSection?.length !== 1) throw new SnapshotFormatError('a section is missing');
+    // Earlier builds could keep the index as JSON text (section IJSN): not read any more.
+    if (!binary) throw new SnapshotFormatError('holds no binary index (an older layout)', 'other-format');
     const sources = decodeSources(sourcesSection[0]!);
     return {
       version: container.version,
       format: container.format,
       savedAt: new Date(container.savedAt).toISOString(),
       sources,
-      indexForm: binary ? 'binary' : 'json',
-      restore: async (options = {}) =>
-        binary
-          ? await fromBinary!.call(SearchIndex, joined(binary), options)
-          : SearchIndex.fromJSON(JSON.parse(Buffer.from(joined(json!)).toString('utf8')) as SearchIndexJSON, options),
+      restore: async (options = {}) => SearchIndex.fromBinary(joined(binary), options),
     };
   } catch (error) {
     const reason = error instanceof Error ? error.message : String(error);
@@ -303,13 +288,9 @@ async function removeLegacySnapshot(file: string, logger?: Logger): Promise<void
   }
 }
 
-/** Entries of a large array serialised per slice before yielding to the event loop. */
-const SLICE = 2000;
-
 /**
- * Writes a snapshot of `index` built from `sources`. The index's bytes come from
- * the search index (its binary form; its JSON form serialised slice by slice,
- * yielding between slices, until it has one); the file appears under its name
+ * Writes a snapshot of `index` built from `sources`. The index's bytes are the
+ * search index's binary form (`toBinary`); the file appears under its name
  * only once complete and on disk.
  */
 export async function writeSnapshot(file: string, index: SearchIndex, sources: SnapshotSources, options: SnapshotOptions = {}): Promise<void> {
@@ -334,8 +315,7 @@ export async function writeSnapshot(file: string, index: SearchIndex, sources: S
     };
     await write(encodeContainerHead({ version: SEARCH_OPTIONS_VERSION, articleFormat: ARTICLE_FORMAT_VERSION, links: linksStamp(options.linkTemplate), savedAt: Date.now() }));
     await section('SRCS', encodeSources(sources));
-    // Piece by piece as the index produces them: the file is never held whole in memory.
-    for await (const [tag, piece] of indexPieces(index)) await section(tag, piece);
+    await section('IBIN', index.toBinary());
     await handle.write(encodeTail(crc));
     await handle.sync();
   } catch (error) {
@@ -352,36 +332,6 @@ export async function writeSnapshot(file: string, index: SearchIndex, sources: S
     throw error;
   }
   await rename(temp, file);
-}
-
-/**
- * The index's bytes: its binary form where the search index has one (one IBIN
- * section), else its JSON text in slices (IJSN sections, read back as one),
- * yielding to the event loop between slices.
- */
-async function* indexPieces(index: SearchIndex): AsyncGenerator<[SectionTag, Uint8Array]> {
-  const toBinary = (index as unknown as BinaryIndex).toBinary;
-  if (toBinary) {
-    yield ['IBIN', toBinary.call(index)];
-    return;
-  }
-  const { index: raw, docs } = index.toJSON();
-  const { index: terms, ...header } = raw as { index: unknown[] } & Record<string, unknown>;
-  const text = (value: string): [SectionTag, Uint8Array] => ['IJSN', Buffer.from(value, 'utf8')];
-  yield text(`{"index":${JSON.stringify(header).slice(0, -1)},"index":[`);
-  for await (const slice of sliced(terms)) yield text(slice);
-  yield text(']},"docs":[');
-  for await (const slice of sliced(docs)) yield text(slice);
-  yield text(']}');
-}
-
-/** A large array as JSON text in slices (joined by commas), yielding to the event loop between them. */
-async function* sliced(items: readonly unknown[]): AsyncGenerator<string> {
-  for (let from = 0; from < items.length; from += SLICE) {
-    const slice = items.slice(from, from + SLICE).map((item) => JSON.stringify(item)).join(',');
-    yield from === 0 ? slice : `,${slice}`;
-    await yieldToLoop();
-  }
 }
 
 /**

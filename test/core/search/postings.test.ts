@@ -72,27 +72,4 @@ describe('postings', () => {
     expect(postings.hasTerm('w0')).toBe(false);
     expect(listOf(postings, 'a', FIELD_ID.text)).toHaveLength(1800);
   });
-
-  it('saves live documents only, renumbered, and loads them back the same', () => {
-    const postings = new Postings();
-    postings.add('a', fields({ x: 1 }, { y: 2 }), [1, 2, 0]);
-    postings.add('b', fields({}, { y: 1 }, { t: 1 }), [0, 1, 1]);
-    postings.add('c', fields({}, { z: 4 }), [0, 4, 0]);
-    postings.remove('b');
-    const { ids, lengths } = postings.liveSlots();
-    const entries = [...postings.entries()];
-    expect(ids).toEqual(['a', 'c']);
-    expect(entries).toEqual([
-      ['x', [[0, 1], undefined, undefined]],
-      ['y', [undefined, [0, 2], undefined]],
-      ['z', [undefined, [1, 4], undefined]],
-    ]);
-    const loaded = new Postings();
-    loaded.load(ids, lengths, entries);
-    expect(listOf(loaded, 'y', FIELD_ID.text)).toEqual([['a', 2]]);
-    expect(listOf(loaded, 'z', FIELD_ID.text)).toEqual([['c', 4]]);
-    expect(loaded.averageLength(FIELD_ID.text)).toBe(3);
-    loaded.add('d', fields({}, { y: 1 }), [0, 1, 0]);
-    expect(listOf(loaded, 'y', FIELD_ID.text)).toEqual([['a', 2], ['d', 1]]);
-  });
 });

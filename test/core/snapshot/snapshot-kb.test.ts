@@ -1,4 +1,4 @@
-import { rm, stat, unlink, utimes, writeFile } from 'node:fs/promises';
+import { readFile, rm, stat, unlink, utimes, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { pino } from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -135,7 +135,7 @@ describe('knowledge base with an index snapshot', () => {
     await (await open()).close();
     const stale = encodeContainer({ version: SEARCH_OPTIONS_VERSION + 1, articleFormat: ARTICLE_FORMAT_VERSION, savedAt: Date.now() }, [
       ['SRCS', encodeSources({ profile: '', articles: { paths: '', mtimes: new Float64Array(0) }, notes: {} })],
-      ['IJSN', Buffer.from('{"index":{},"docs":[]}')],
+      ['IBIN', Buffer.from('TKIX not read: the stamp is checked first')],
     ]);
     await writeFile(snapshot, stale);
     const kb = await open();
@@ -182,6 +182,41 @@ describe('knowledge base with an index snapshot', () => {
       const again = await open();
       expect(again.loadReport).toMatchObject({ from: 'snapshot' });
       expect(titles(again, 'packfile')).toEqual(['libgit2 over NFS']);
+      await again.close();
+    }
+  });
+
+  it('an old JSON snapshot (the old default .index-snapshot.json, or INDEX_SNAPSHOT naming one) is ignored with at most one warning, never crashes, and is replaced', async () => {
+    // What the versions before the binary layout wrote: JSON text, the stamp first, then the index.
+    const oldJson = JSON.stringify({
+      version: 4,
+      format: 2,
+      savedAt: '2025-01-01T00:00:00.000Z',
+      sources: { profile: '', articles: { 'articles/git/nfs.md': 1 }, notes: {} },
+      index: { layout: 'tinker-postings-1', ids: ['article:articles/git/nfs.md'], lengths: [[3], [5], [0]], index: [['packfil', [null, [0, 1], null]]] },
+      docs: [{ id: 'article:articles/git/nfs.md', kind: 'article', title: 'libgit2 over NFS', text: '', tags: [], source: { label: 'git/nfs.md' } }],
+    });
+    const { dataDir, storeUrl } = await setup();
+    const legacyDefault = path.join(dataDir, '.index-snapshot.json');
+    const chosen = path.join(dataDir, 'index.json');
+    for (const [file, configured] of [[legacyDefault, path.join(dataDir, DEFAULT_SNAPSHOT_NAME)], [chosen, chosen]] as const) {
+      await writeFile(file, oldJson);
+      const lines: string[] = [];
+      const logger = pino({ level: 'info' }, { write: (line: string) => void lines.push(line) });
+      const kb = await KnowledgeBase.open({ dataDir, store: await openNoteStore(storeUrl, { logger }), logger, snapshot: configured });
+      try {
+        expect(kb.loadReport, file).toMatchObject({ from: 'cold' });
+        expect(titles(kb, 'packfile')).toEqual(['libgit2 over NFS']);
+        const warnings = lines.map((line) => JSON.parse(line) as { level: number; msg: string }).filter((line) => line.level >= 40);
+        expect(warnings.length, `${file}: ${warnings.map((line) => line.msg).join('; ')}`).toBeLessThanOrEqual(1);
+      } finally {
+        await kb.close();
+      }
+      // The old default is gone; a chosen path now holds a binary snapshot that the next start loads.
+      if (file === legacyDefault) await expect(stat(legacyDefault)).rejects.toThrow();
+      else expect((await readFile(chosen)).subarray(0, 16).toString('latin1')).toBe('tinker snapshot\n');
+      const again = await KnowledgeBase.open({ dataDir, store: await openNoteStore(storeUrl, { logger: silentLogger() }), logger: silentLogger(), snapshot: configured });
+      expect(again.loadReport).toMatchObject({ from: 'snapshot' });
       await again.close();
     }
   });

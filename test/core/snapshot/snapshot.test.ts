@@ -6,7 +6,7 @@ import { pino } from 'pino';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { SEARCH_OPTIONS_VERSION, SearchIndex, silentLogger, type IndexedDoc, type Logger } from '../../../src/core/index.ts';
 import { ARTICLE_FORMAT_VERSION } from '../../../src/core/sources/articles.ts';
-import { decodeContainer, encodeContainer } from '../../../src/core/snapshot/format.ts';
+import { decodeContainer, encodeContainer, type SectionTag } from '../../../src/core/snapshot/format.ts';
 import {
   articleMtimes,
   articleMtimesOffThread,
@@ -130,35 +130,20 @@ describe('index snapshot', () => {
     expect(restored.rank('word7 replication', { limit: 10 })).toEqual(index.rank('word7 replication', { limit: 10 }));
   });
 
-  it('uses the search index\'s own bytes (toBinary/fromBinary) as soon as it has them: section IBIN', async () => {
-    // Contract 1 until search lands it: the container must carry whatever bytes the index gives.
-    const proto = SearchIndex.prototype as unknown as { toBinary?: () => Uint8Array };
-    const statics = SearchIndex as unknown as { fromBinary?: (bytes: Uint8Array, options?: object) => Promise<SearchIndex> };
-    const hadOwn = { toBinary: proto.toBinary, fromBinary: statics.fromBinary };
-    const own = !hadOwn.toBinary && !hadOwn.fromBinary;
-    if (own) {
-      proto.toBinary = function (this: SearchIndex) {
-        return Buffer.from(JSON.stringify(this.toJSON()));
-      };
-      statics.fromBinary = async (bytes, options) => SearchIndex.fromJSON(JSON.parse(Buffer.from(bytes).toString('utf8')), options);
-    }
-    try {
-      const file = await tempFile('snap.bin');
-      const index = indexOf(300);
-      await writeSnapshot(file, index, sourcesOf(index, ''));
-      const bytes = await readFile(file);
-      expect(bytes.includes(Buffer.from('IBIN'))).toBe(true);
-      expect(bytes.includes(Buffer.from('IJSN'))).toBe(false);
-      const snapshot = await readSnapshot(file);
-      expect(snapshot?.indexForm).toBe('binary');
-      const restored = await snapshot!.restore();
-      expect(restored.rank('word7 replication', { limit: 5 })).toEqual(index.rank('word7 replication', { limit: 5 }));
-    } finally {
-      if (own) {
-        delete proto.toBinary;
-        delete statics.fromBinary;
-      }
-    }
+  it('does not read the JSON index of an earlier layout (section IJSN, no IBIN): another version\'s, rebuilt without a warning', async () => {
+    const file = await tempFile('snap.bin');
+    const index = indexOf(3);
+    const older = encodeContainer({ version: SEARCH_OPTIONS_VERSION, articleFormat: ARTICLE_FORMAT_VERSION, savedAt: 0 }, [
+      ['SRCS', encodeSources(sourcesOf(index, ''))],
+      ['IJSN' as SectionTag, Buffer.from('{"index":{"layout":"tinker-postings-1","ids":[],"lengths":[[],[],[]],"index":[]},"docs":[]}')],
+    ]);
+    await writeFile(file, older);
+    const { logger, lines } = recordingLogger();
+    expect(await readSnapshot(file, logger)).toBeUndefined();
+    expect(lines().map((line) => [line.level, line.msg])).toEqual([[30, 'snapshot: written by another version of tinker; rebuilding']]);
+    // It is a snapshot: the next save replaces it with one that loads.
+    await writeSnapshot(file, index, sourcesOf(index, ''));
+    expect((await (await readSnapshot(file))?.restore())?.size).toBe(3);
   });
 
   it('keeps sources compactly and exactly: unicode paths, fractional mtimes, none at all', () => {
