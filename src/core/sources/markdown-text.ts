@@ -75,6 +75,23 @@ function commentMarkRule(state: StateInline, silent: boolean): boolean {
   return true;
 }
 
+/**
+ * `==highlight==` (Obsidian, and markdown-it-mark's syntax): the marks are dropped and still separate
+ * words (`x==y`), so the first word of a highlight is found as typed.
+ */
+function highlightMarkRule(state: StateInline, silent: boolean): boolean {
+  const src = state.src;
+  let end = state.pos;
+  while (src.charCodeAt(end) === 0x3d /* = */) end += 1;
+  if (end - state.pos < 2) return false;
+  if (!silent) state.pending += ' ';
+  state.pos = end;
+  return true;
+}
+
+/** An Obsidian block id at the end of a block (`… are durable. ^blockref123`): a place to link to, not text. */
+const BLOCK_ID = /(?:^|[ \t])\^[A-Za-z0-9-]+[ \t]*$/;
+
 // NOTE: @types/markdown-it-footnote types the plugin against markdown-it's CommonJS typings; it is the same function.
 const parser = new MarkdownIt({ html: true }).use(footnote as unknown as PluginSimple);
 // Link targets are never shown or searched: no URL parsing and re-encoding per link (~2% of a parse),
@@ -84,6 +101,7 @@ parser.normalizeLinkText = (text) => text;
 parser.validateLink = () => true;
 parser.inline.ruler.before('link', WIKILINK, wikilinkRule);
 parser.inline.ruler.before('emphasis', COMMENT_MARK, commentMarkRule);
+parser.inline.ruler.before('emphasis', 'highlight_mark', highlightMarkRule);
 
 /** `> [!note]`, `> [!tip]-`, `> [!faq]+ Title`: the marker at the start of a callout. */
 const CALLOUT_MARKER = /^\[![\w-]+\][+-]?[ \t]*/;
@@ -187,7 +205,7 @@ export function markdownText(source: string, options: MarkdownTextOptions = {}):
         }
         opensQuote = false;
         opensItem = false;
-        push(text);
+        push(text.includes('^') ? text.replace(BLOCK_ID, '') : text);
         break;
       }
       case 'fence':
@@ -237,6 +255,8 @@ export function snippetText(body: string, options: MarkdownTextOptions & { keepO
   let text = outsideCode(options.mdx ? withoutEsm(body) : body, (prose) => {
     let rest = options.mdx ? withoutJsx(prose) : prose;
     if (rest.includes('<!--')) rest = rest.replace(/<!--[\s\S]*?-->/g, ' ');
+    if (rest.includes('==')) rest = rest.replace(/={2,}/g, ' ');
+    if (rest.includes('^')) rest = rest.replace(/(?:^|[ \t])\^[A-Za-z0-9-]+[ \t]*$/gm, '');
     return rest.includes('<') ? rest.replace(/<\/?[A-Za-z][^>]*>/g, ' ') : rest;
   });
   if (text.includes('%%')) text = text.replace(/%%[\s\S]*?(?:%%|$)/g, ' ');
@@ -264,13 +284,13 @@ export function snippetText(body: string, options: MarkdownTextOptions & { keepO
 const FENCE_OPEN = /^ {0,3}(`{3,}|~{3,})([^\n]*)$/gm;
 
 /**
- * `edit` (which only takes out tags, comments and `{expressions}`) applied to the
+ * `edit` (which only takes out tags, comments, `{expressions}`, highlight marks and block ids) applied to the
  * text outside fenced code blocks and inline code spans; the code is left as it is.
  * A search for fences only where there is one.
  */
 function outsideCode(text: string, edit: (prose: string) => string): string {
-  // Nothing a tag or an expression could take: no need to tell code from prose.
-  if (!text.includes('<') && !text.includes('{')) return text;
+  // Nothing the edit could take (a tag, an expression, a highlight mark, a block id): no need to tell code from prose.
+  if (!text.includes('<') && !text.includes('{') && !text.includes('==') && !text.includes('^')) return text;
   if (!text.includes('```') && !text.includes('~~~')) return outsideCodeSpans(text, edit);
   let out = '';
   let from = 0;
@@ -298,8 +318,8 @@ function outsideCodeSpans(text: string, edit: (prose: string) => string): string
   let out = '';
   let from = 0;
   for (let match = span.exec(text); match; match = span.exec(text)) {
-    // A span with no tag or brace in it loses nothing to the edit (most of them).
-    if (!/[<>{}]/.test(match[0])) continue;
+    // A span with nothing the edit takes in it loses nothing to it (most of them).
+    if (!/[<>{}^]|==/.test(match[0])) continue;
     out += edit(text.slice(from, match.index)) + match[0];
     from = match.index + match[0].length;
   }

@@ -57,6 +57,15 @@ describe('markdownText', () => {
     ]);
   });
 
+  it('drops highlight marks and block ids, and a mark still separates words (acceptance 39, 40)', () => {
+    expect(texts('Term numbers are ==monotonically increasing== and votes are durable. ^blockref123\n\nx==iotanine and `a == b`\n\n^own-line-id\n')).toEqual([
+      'Term numbers are monotonically increasing and votes are durable.',
+      'x iotanine and a == b',
+    ]);
+    const snippet = snippetText('Term numbers are ==monotonically increasing== and durable. ^blockref123\nx==iotanine and `a == b`\n');
+    expect(snippet.replace(/\s+/g, ' ').trim()).toBe('Term numbers are monotonically increasing and durable. x iotanine and a == b');
+  });
+
   it('reads Obsidian markup as Obsidian shows it', () => {
     expect(
       texts(
