@@ -33,7 +33,8 @@ export interface QueryDoc {
   text: string;
 }
 
-// The separators of MiniSearch's default tokenizer (and tinker's): white space and punctuation.
+// The separators of MiniSearch's default tokenizer: white space and punctuation (tinker's also splits at
+// symbols such as = and +; the queries keep MiniSearch's words, so no baseline is asked for a word it cannot split out).
 const TOKEN = /[^\n\r\p{Z}\p{P}]+/gu;
 const WORD = /^\p{L}{3,}$/u;
 const STOP_WORDS = new Set<string>(ENGLISH_STOP_WORDS);

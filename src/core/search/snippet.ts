@@ -102,8 +102,11 @@ function scannedWords(flat: string, lower: string, words: ReadonlySet<string>): 
   const matches: Match[] = [];
   for (const word of words) {
     if (!word) continue;
+    const endsInPlus = word.endsWith('+');
     for (let at = lower.indexOf(word); at !== -1; at = lower.indexOf(word, at + 1)) {
-      if (separatesWords(flat, at - 1) && separatesWords(flat, at + word.length)) matches.push({ start: at, end: at + word.length, term: word });
+      // A word ending in + (c++) is whole only where its + belong to it (not in c+++).
+      const whole = separatesWords(flat, at - 1) && separatesWords(flat, at + word.length) && (!endsInPlus || !separatesWords(flat, at + word.length - 1));
+      if (whole) matches.push({ start: at, end: at + word.length, term: word });
     }
   }
   matches.sort((a, b) => a.start - b.start);

@@ -7,11 +7,18 @@ import { eng } from 'stopword';
 
 const STOP_WORDS = new Set<string>(eng);
 
-// Same separators as MiniSearch's default tokenizer: white space and punctuation.
-const WORD = /[^\n\r\p{Z}\p{P}]+/gu;
-// The same rule spelled out for ASCII text (space and the ASCII characters of \p{P}; `$+<=>^`|~` are
-// symbols, not punctuation, so they stay inside words): a third of the cost of the Unicode classes.
-const ASCII_WORD = /[^\n\r !"#%&'()*,\-./:;?@[\\\]_{}]+/g;
+/**
+ * What separates words: white space and control characters, punctuation, and the symbols of
+ * maths, currency and modifiers (\p{Sm}\p{Sc}\p{Sk}: in ASCII `+<=>|~$^` and the backtick), so
+ * `synchronous=FULL`, `==betatwo`, `--size=6144`, `a+b`, `$HOME` and `Vec<T>` are words apart; in ASCII
+ * only letters and digits make words. Other symbols (\p{So}: emoji, ©, °) stay inside words.
+ * One exception: one or two `+` ending a word (followed by a separator other than `+`, or the end)
+ * belong to it, so C++, g++ and notepad++ are words of their own (and `a+b`, `++x`, `x+++` split).
+ */
+const SEPARATORS = String.raw`\p{Z}\p{Cc}\p{P}\p{Sm}\p{Sc}\p{Sk}`;
+const WORD = new RegExp(`[^${SEPARATORS}]+(?:\\+{1,2}(?=(?!\\+)[${SEPARATORS}]|$))?`, 'gu');
+// The same rule spelled out for ASCII text: a third of the cost of the Unicode classes.
+const ASCII_WORD = /[A-Za-z0-9]+(?:\+{1,2}(?![A-Za-z0-9+]))?/g;
 
 const NON_ASCII = /[^\x00-\x7f]/;
 
@@ -24,11 +31,12 @@ function isAscii(text: string): boolean {
   return !NON_ASCII.test(text);
 }
 
-/** ASCII_WORD's separators, by character code. */
-const ASCII_SEPARATOR = new Uint8Array(128);
-for (const char of '\n\r !"#%&\'()*,-./:;?@[\\]_{}') ASCII_SEPARATOR[char.charCodeAt(0)] = 1;
+/** ASCII separators, by character code: all but letters and digits. */
+const ASCII_SEPARATOR = new Uint8Array(128).fill(1);
+for (let code = 0; code < 128; code += 1) if (/[A-Za-z0-9]/.test(String.fromCharCode(code))) ASCII_SEPARATOR[code] = 0;
 
-const SEPARATOR = /[\n\r\p{Z}\p{P}]/u;
+const PLUS = 0x2b;
+const SEPARATOR = new RegExp(`[${SEPARATORS}]`, 'u');
 const separatorCache = new Map<number, boolean>();
 
 /**
@@ -36,6 +44,25 @@ const separatorCache = new Map<number, boolean>();
  * the text counts as a separator). Both halves of a surrogate pair answer for their character.
  */
 export function separatesWords(text: string, index: number): boolean {
+  if (index < 0 || index >= text.length) return true;
+  if (text.charCodeAt(index) === PLUS) return !endsWord(text, index);
+  return separates(text, index);
+}
+
+/** Whether the `+` at `index` is one of the one or two ending a word (C++). */
+function endsWord(text: string, index: number): boolean {
+  let before = 0;
+  while (before < 2 && text.charCodeAt(index - before - 1) === PLUS) before += 1;
+  let after = 0;
+  while (after < 2 && text.charCodeAt(index + after + 1) === PLUS) after += 1;
+  if (before + 1 + after > 2) return false;
+  const start = index - before;
+  const end = index + after + 1;
+  return start > 0 && !separates(text, start - 1) && separates(text, end);
+}
+
+/** The separators without the `+` exception (outside the text counts as one). */
+function separates(text: string, index: number): boolean {
   if (index < 0 || index >= text.length) return true;
   const code = text.charCodeAt(index);
   if (code < 128) return ASCII_SEPARATOR[code] === 1;
@@ -45,7 +72,7 @@ export function separatesWords(text: string, index: number): boolean {
     separatorCache.set(code, separates);
   }
   if (code >= 0xd800 && code <= 0xdfff) {
-    // A character outside the BMP (a few punctuation marks are): test the whole code point.
+    // A character outside the BMP (a few punctuation marks and symbols are): test the whole code point.
     const start = code >= 0xdc00 && index > 0 ? index - 1 : index;
     const point = text.codePointAt(start)!;
     return point > 0xffff && SEPARATOR.test(String.fromCodePoint(point));
@@ -100,8 +127,19 @@ function asciiWords(text: string): string[] {
   const words: string[] = [];
   let start = -1;
   for (let i = 0; i < text.length; i += 1) {
-    if (ASCII_SEPARATOR[text.charCodeAt(i)] === 1) {
-      if (start >= 0) words.push(text.slice(start, i));
+    const code = text.charCodeAt(i);
+    if (ASCII_SEPARATOR[code] === 1) {
+      if (start >= 0) {
+        let end = i;
+        if (code === PLUS) {
+          // One or two `+` ending the word, then a separator other than `+` (or the end): C++.
+          let after = i;
+          while (after - i < 3 && text.charCodeAt(after) === PLUS) after += 1;
+          if (after - i <= 2 && (after === text.length || (ASCII_SEPARATOR[text.charCodeAt(after)] === 1 && text.charCodeAt(after) !== PLUS))) end = after;
+        }
+        words.push(text.slice(start, end));
+        i = Math.max(i, end - 1);
+      }
       start = -1;
     } else if (start < 0) {
       start = i;

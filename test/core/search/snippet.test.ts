@@ -28,6 +28,23 @@ describe('snippets', () => {
     expect(strong(makeSnippet('configuration\u{10100}rubies and more', terms('rubies')))).toEqual(['rubies']);
   });
 
+  it('marks words glued to = and + as the index splits them, and C++ whole (acceptance 39)', async () => {
+    expect(strong(makeSnippet('PRAGMA synchronous=FULL and --max-old-space-size=6144 x==iotanine', terms('full', '6144', 'iotanine')))).toEqual(['FULL', '6144', 'iotanine']);
+    expect(strong(makeSnippet('C++, c+++ and c++d or c', terms('c')))).toEqual(['c', 'c', 'c']);
+    expect(strong(makeSnippet('C++, c+++ and c++d or c', terms('c++')))).toEqual(['C++']);
+    const { SearchIndex } = await import('../../../src/core/search/search-index.ts');
+    const index = new SearchIndex();
+    const text = 'Tokens: =alphaone ==betatwo ===gammathree ++etaseven foo=thetaeight x==iotanine; PRAGMA synchronous=FULL; --max-old-space-size=6144';
+    index.upsert({ id: 'tok', kind: 'article', title: 'Tokens', text, tags: [], source: { label: 'tok' } });
+    index.upsert({ id: 'cpp', kind: 'article', title: 'Languages', text: 'Templates in C++ and generics in Rust', tags: [], source: { label: 'cpp' } });
+    for (const word of ['betatwo', 'gammathree', 'etaseven', 'thetaeight', 'iotanine', 'full', '6144']) {
+      const match = index.rank(word, 5).matches[0];
+      expect(match?.id, word).toBe('tok');
+      expect(strong(index.hit(index.get('tok')!, new Set(match!.terms), match!.score).snippet).map(foldCase), word).toEqual([word]);
+    }
+    expect(index.rank('c++', 5).matches.map((match) => match.id)).toEqual(['cpp']);
+  });
+
   it('finds words in text whose folding moves characters (Hangul, combining marks)', () => {
     expect(strong(makeSnippet('한국어 텍스트 and a cafe\u0301 on the cache', terms('cache', 'café')))).toEqual(['cafe\u0301', 'cache']);
   });

@@ -1,8 +1,23 @@
 import { describe, expect, it } from 'vitest';
-import { foldCase, foldedWords, indexTerm, tokenize } from '../../../src/core/text/words.ts';
+import { foldCase, foldedWords, indexTerm, separatesWords, tokenize, tokenizeWithOffsets } from '../../../src/core/text/words.ts';
 
-// The rule every tokenizer of tinker follows (MiniSearch's default): white space and punctuation separate words.
-const UNICODE_RULE = /[^\n\r\p{Z}\p{P}]+/gu;
+// The rule every tokenizer of tinker follows: white space, control characters, punctuation and the symbols of maths,
+// currency and modifiers separate words; one or two `+` ending a word (then a separator other than `+`) belong to it.
+const SEPARATORS = String.raw`\p{Z}\p{Cc}\p{P}\p{Sm}\p{Sc}\p{Sk}`;
+const UNICODE_RULE = new RegExp(`[^${SEPARATORS}]+(?:\\+{1,2}(?=(?!\\+)[${SEPARATORS}]|$))?`, 'gu');
+
+/** The words separatesWords marks out, character by character. */
+function wordsBySeparators(text: string): string[] {
+  const words: string[] = [];
+  let start = -1;
+  for (let i = 0; i <= text.length; i += 1) {
+    if (separatesWords(text, i)) {
+      if (start >= 0) words.push(text.slice(start, i));
+      start = -1;
+    } else if (start < 0) start = i;
+  }
+  return words;
+}
 
 describe('text', () => {
   it('splits ASCII text exactly where the Unicode rule does, character by character', () => {
@@ -10,8 +25,41 @@ describe('text', () => {
       const text = `ab${String.fromCharCode(code)}cd`;
       expect(tokenize(text), `character ${code}`).toEqual(text.match(UNICODE_RULE));
     }
-    const sample = 'git-lfs: "fetch" (a+b) x=1 $HOME ~/.ssh <tag> a|b 50% [link](http://x.io/a_b) it\'s {c} @me #tag\tend';
+    const sample = 'git-lfs: "fetch" (a+b) x=1 $HOME ~/.ssh <tag> a|b 50% [link](http://x.io/a_b) it\'s {c} @me #tag\tend C++, g++ x+++y';
     expect(tokenize(sample)).toEqual(sample.match(UNICODE_RULE));
+  });
+
+  it('separates words at every ASCII character but letters and digits (acceptance 39)', () => {
+    const note = 'Tokens: =alphaone ==betatwo ===gammathree ~~deltafour~~ **epsilonfive** --zetasix ++etaseven foo=thetaeight x==iotanine';
+    expect(tokenize(note)).toEqual(['Tokens', 'alphaone', 'betatwo', 'gammathree', 'deltafour', 'epsilonfive', 'zetasix', 'etaseven', 'foo', 'thetaeight', 'x', 'iotanine']);
+    expect(tokenize('PRAGMA synchronous=FULL; --max-old-space-size=6144')).toEqual(['PRAGMA', 'synchronous', 'FULL', 'max', 'old', 'space', 'size', '6144']);
+    expect(tokenize('$HOME ~/x Vec<T> a|b x^2 `cmd` tab\tstop a\u0001b')).toEqual(['HOME', 'x', 'Vec', 'T', 'a', 'b', 'x', '2', 'cmd', 'tab', 'stop', 'a', 'b']);
+    expect(tokenize('x ≤ y→z 5€ naïve=ok')).toEqual(['x', 'y', 'z', '5', 'naïve', 'ok']);
+    expect(tokenize('emoji 🚀launch © 30°C')).toEqual(['emoji', '🚀launch', '©', '30°C']);
+  });
+
+  it('keeps one or two + ending a word in it (C++, g++), and splits at any other +', () => {
+    expect(tokenize('C++ and g++, (notepad++) a+ c+++ a+b ++x c++d')).toEqual(['C++', 'and', 'g++', 'notepad++', 'a+', 'c', 'a', 'b', 'x', 'c', 'd']);
+    expect(foldedWords('C++ and g++, (notepad++) a+ c+++ a+b ++x c++d')).toEqual(['c++', 'and', 'g++', 'notepad++', 'a+', 'c', 'a', 'b', 'x', 'c', 'd']);
+    expect(tokenize('C++ and é++ é+++')).toEqual(['C++', 'and', 'é++', 'é']);
+    expect(indexTerm('C++')).toBe('c++');
+  });
+
+  it('agrees everywhere: the ASCII and Unicode rules, folded words, offsets and separatesWords, on every short text', () => {
+    const alphabet = ['a', 'B', '+', '=', ' ', 'é'];
+    const texts: string[] = [''];
+    for (let length = 1; length <= 5; length += 1) {
+      for (const text of texts.filter((t) => t.length === length - 1)) for (const char of alphabet) texts.push(text + char);
+    }
+    for (const text of texts) {
+      const expected = text.match(UNICODE_RULE) ?? [];
+      expect(tokenize(text), text).toEqual(expected);
+      expect(foldedWords(text), text).toEqual(expected.map(foldCase));
+      expect(tokenizeWithOffsets(text).map(({ word, start, end }) => [word, text.slice(start, end)]), text).toEqual(expected.map((word) => [word, word]));
+      expect(wordsBySeparators(text), text).toEqual(expected);
+      // The ASCII path beside the Unicode one: the same words before a non-ASCII word.
+      if (!/é/.test(text)) expect(tokenize(`${text} é`), text).toEqual([...expected, 'é']);
+    }
   });
 
   it('splits non-ASCII text with the Unicode rule', () => {
