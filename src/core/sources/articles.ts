@@ -20,7 +20,7 @@ import { markdownText, snippetText, type TextBlock } from './markdown-text.ts';
  * Bump when parsing gives other text, titles, dates or tags for the same file:
  * an index snapshot built under another version is rebuilt rather than loaded.
  */
-export const ARTICLE_FORMAT_VERSION = 8;
+export const ARTICLE_FORMAT_VERSION = 9;
 
 /** The most of a file that is read and indexed: a write-up is rarely a tenth of it; a log pasted in can be 20 MB. */
 export const MAX_ARTICLE_BYTES = 1024 * 1024;
@@ -65,8 +65,8 @@ export interface ArticleContext {
 /** Parses one article's source. Throws with a short reason when it cannot. */
 export function parseArticle(relativePath: string, source: string, context: ArticleContext = {}): Article {
   if (source.includes('\u0000')) throw new Error('not a text file');
-  const { data: meta, body } = splitFrontMatter(source);
-  const { blocks, inlineTags } = markdownText(body, { mdx: /\.mdx$/i.test(relativePath) });
+  const { data: meta, body, format } = splitFrontMatter(source);
+  const { blocks, inlineTags } = markdownText(body, { mdx: /\.mdx$/i.test(relativePath), templates: format !== undefined });
   const names = namesOf(relativePath);
   const metaTitle = scalarText(meta.title);
   const opening: TextBlock | undefined = !metaTitle && !context.vault && blocks[0]?.depth === 1 ? blocks[0] : undefined;
@@ -289,8 +289,10 @@ export function readArticleTextSync(dataDir: string, relativePath: string | unde
   try {
     const read = readBytesSync(path.join(dataDir, relativePath), options.maxBytes ?? MAX_ARTICLE_BYTES);
     const source = decodeText(read.size > read.bytes.length ? wholeLines(read.bytes) : read.bytes);
-    return snippetText(withoutFrontMatter(source), {
+    const body = withoutFrontMatter(source);
+    return snippetText(body, {
       mdx: /\.mdx$/i.test(relativePath),
+      templates: body.length < source.length - (source.charCodeAt(0) === 0xfeff ? 1 : 0),
       keepOpeningHeading: options.vault ?? isInVaultOnDisk(dataDir, relativePath),
     });
   } catch {

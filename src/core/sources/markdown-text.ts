@@ -13,6 +13,8 @@ import MarkdownIt from 'markdown-it';
 import footnote from 'markdown-it-footnote';
 import type { PluginSimple, StateInline, Token } from 'markdown-it';
 import { extractTags } from '../domain/notes.ts';
+import { outsideCode, replaceBetween } from './outside-code.ts';
+import { withoutTemplates } from './site-templates.ts';
 
 /** One block of text: a heading, a paragraph, a table cell, a code block. */
 export interface TextBlock {
@@ -33,6 +35,8 @@ export interface MarkdownText {
 export interface MarkdownTextOptions {
   /** Read the source as MDX: import/export blocks, JSX tags and `{expressions}` are not text. */
   mdx?: boolean;
+  /** The file has front matter: Liquid, shortcodes and kramdown attribute lists are not text (site-templates.ts). */
+  templates?: boolean;
 }
 
 const WIKILINK = 'wikilink';
@@ -137,7 +141,7 @@ function inlineHtmlText(html: string, mdx: boolean): string {
 /** Parses markdown into its blocks of text and its inline tags. */
 export function markdownText(source: string, options: MarkdownTextOptions = {}): MarkdownText {
   const mdx = options.mdx ?? false;
-  const tokens = parser.parse(mdx ? withoutEsm(source) : source, {});
+  const tokens = parser.parse(mdx ? withoutEsm(source) : options.templates ? withoutTemplates(source) : source, {});
   const blocks: TextBlock[] = [];
   const tags = new Set<string>();
   let inComment = false;
@@ -205,7 +209,9 @@ export function markdownText(source: string, options: MarkdownTextOptions = {}):
         }
         opensQuote = false;
         opensItem = false;
-        push(text.includes('^') ? text.replace(BLOCK_ID, '') : text);
+        // A block id ends the block's text, never its code (`git log ^main`).
+        const last = children[children.length - 1];
+        push(last?.type === 'text' && BLOCK_ID.test(last.content) ? text.replace(BLOCK_ID, '') : text);
         break;
       }
       case 'fence':
@@ -225,10 +231,15 @@ export function markdownText(source: string, options: MarkdownTextOptions = {}):
 /** The text of a block of HTML: its tags, comments, scripts and styles dropped, entities decoded. */
 function htmlBlockText(html: string): string {
   let text = html;
-  if (text.includes('<!--')) text = text.replace(/<!--[\s\S]*?(?:-->|$)/g, ' ');
-  if (/<(?:script|style)/i.test(text)) text = text.replace(/<(script|style)\b[\s\S]*?(?:<\/\1\s*>|$)/gi, ' ');
-  text = text.replace(/<\/?[A-Za-z][^>]*>/g, ' ');
+  if (text.includes('<!--')) text = replaceBetween(text, '<!--', '-->', () => ' ', true);
+  text = withoutScripts(text);
+  text = text.replace(/<\/?[A-Za-z][^<>]*>/g, ' ');
   return text.includes('&') ? parser.utils.unescapeAll(text) : text;
+}
+
+/** HTML without its scripts and styles, which hold code, not text. */
+function withoutScripts(html: string): string {
+  return /<(?:script|style)/i.test(html) ? html.replace(/<(script|style)\b[\s\S]*?(?:<\/\1\s*>|$)/gi, ' ') : html;
 }
 
 /** The text of an image's description (its alt text). */
@@ -252,13 +263,18 @@ function plainInline(children: readonly Token[]): string {
  */
 export function snippetText(body: string, options: MarkdownTextOptions & { keepOpeningHeading?: boolean } = {}): string {
   // Code, fenced or in backticks, keeps its tags and braces, as the index keeps them (MDX reads no JSX there either).
-  let text = outsideCode(options.mdx ? withoutEsm(body) : body, (prose) => {
-    let rest = options.mdx ? withoutJsx(prose) : prose;
-    if (rest.includes('<!--')) rest = rest.replace(/<!--[\s\S]*?-->/g, ' ');
-    if (rest.includes('==')) rest = rest.replace(/={2,}/g, ' ');
-    if (rest.includes('^')) rest = rest.replace(/(?:^|[ \t])\^[A-Za-z0-9-]+[ \t]*$/gm, '');
-    return rest.includes('<') ? rest.replace(/<\/?[A-Za-z][^>]*>/g, ' ') : rest;
-  });
+  const source = options.mdx ? withoutEsm(body) : options.templates ? withoutTemplates(body) : body;
+  let text = outsideCode(
+    source,
+    (prose) => {
+      let rest = options.mdx ? withoutJsx(prose) : prose;
+      if (rest.includes('<!--')) rest = replaceBetween(rest, '<!--', '-->', () => ' ');
+      if (rest.includes('==')) rest = rest.replace(/={2,}/g, ' ');
+      if (rest.includes('^')) rest = rest.replace(/(?:^|[ \t])\^[A-Za-z0-9-]+[ \t]*$/gm, '');
+      return rest.includes('<') ? withoutScripts(rest).replace(/<\/?[A-Za-z][^<>]*>/g, ' ') : rest;
+    },
+    /[<>{}^]|==/,
+  );
   if (text.includes('%%')) text = text.replace(/%%[\s\S]*?(?:%%|$)/g, ' ');
   // The heading that is the title is not repeated (in an Obsidian vault the file name is the title).
   if (!options.keepOpeningHeading) text = text.replace(/^\s*#[ \t]+.*(?:\r?\n|$)/, '');
@@ -272,58 +288,12 @@ export function snippetText(body: string, options: MarkdownTextOptions & { keepO
       // Table cells: the pipes between them become spaces.
       .replace(/^ {0,3}\|(.*)\|?[ \t]*$/gm, (_row, cells: string) => cells.replace(/\s*\|\s*/g, '  '));
   }
-  if (text.includes('](')) text = text.replace(/!?\[([^\]]*)\]\([^)]*\)/g, '$1');
+  if (text.includes('](')) text = text.replace(/!?\[([^\][]*)\]\([^()]*\)/g, '$1');
   if (text.includes('[!')) text = text.replace(/^((?: {0,3}>[ \t]?)+)\[![\w-]+\][+-]?[ \t]*/gm, '$1');
   if (text.includes('[^')) text = text.replace(/\[\^[^\]\s]+\]:?/g, '');
   return text
     .replace(/^\s{0,3}(?:#{1,6}\s+|(?:>\s?)+|[-*+]\s+(?:\[[ xX]\]\s+)?|\d+[.)]\s+)/gm, '')
     .replace(/(\*\*|__|\*|`+|~~)/g, '');
-}
-
-/** The opening line of a fenced code block: its fence and info string. */
-const FENCE_OPEN = /^ {0,3}(`{3,}|~{3,})([^\n]*)$/gm;
-
-/**
- * `edit` (which only takes out tags, comments, `{expressions}`, highlight marks and block ids) applied to the
- * text outside fenced code blocks and inline code spans; the code is left as it is.
- * A search for fences only where there is one.
- */
-function outsideCode(text: string, edit: (prose: string) => string): string {
-  // Nothing the edit could take (a tag, an expression, a highlight mark, a block id): no need to tell code from prose.
-  if (!text.includes('<') && !text.includes('{') && !text.includes('==') && !text.includes('^')) return text;
-  if (!text.includes('```') && !text.includes('~~~')) return outsideCodeSpans(text, edit);
-  let out = '';
-  let from = 0;
-  FENCE_OPEN.lastIndex = 0;
-  for (let open = FENCE_OPEN.exec(text); open; open = FENCE_OPEN.exec(text)) {
-    const fence = open[1]!;
-    // A backtick fence's info string holds no backtick (else the line is inline code).
-    if (fence[0] === '`' && open[2]!.includes('`')) continue;
-    const closing = new RegExp(`^ {0,3}${fence[0]}{${fence.length},}[ \\t\\r]*$`, 'gm');
-    closing.lastIndex = open.index + open[0].length;
-    const close = closing.exec(text);
-    // An unclosed fence runs to the end.
-    const end = close ? close.index + close[0].length : text.length;
-    out += outsideCodeSpans(text.slice(from, open.index), edit) + text.slice(open.index, end);
-    from = end;
-    FENCE_OPEN.lastIndex = end;
-  }
-  return out + outsideCodeSpans(text.slice(from), edit);
-}
-
-/** `edit` applied to the text between inline code spans (`` `{ x }` ``), which keep what they hold. */
-function outsideCodeSpans(text: string, edit: (prose: string) => string): string {
-  if (!text.includes('`')) return edit(text);
-  const span = /(`+)(?!`)[\s\S]*?[^`]\1(?!`)/g;
-  let out = '';
-  let from = 0;
-  for (let match = span.exec(text); match; match = span.exec(text)) {
-    // A span with nothing the edit takes in it loses nothing to it (most of them).
-    if (!/[<>{}^]|==/.test(match[0])) continue;
-    out += edit(text.slice(from, match.index)) + match[0];
-    from = match.index + match[0].length;
-  }
-  return out + edit(text.slice(from));
 }
 
 /** MDX text without its `{expressions}` (nested ones too) and JSX tags. */

@@ -78,6 +78,18 @@ describe('a Jekyll site', () => {
     expect(await top(ctx, 'where_exp')).toMatchObject({ title: 'Liquid Filters Cheatsheet', date: '2014-01-15', tags: ['liquid', 'templates'] });
   });
 
+  it('reads Liquid and kramdown as Jekyll shows them: no tags, {% highlight %} as code, captions kept (acceptance 43)', async () => {
+    const ctx = await archive('jekyll');
+    const post = await top(ctx, 'capybara migrations');
+    expect(post.title).toBe('Liquid heavy post');
+    expect(post.snippet).toContain('Intro about capybara migrations and more, see the guide.');
+    expect(post.snippet).toContain('def capybara_method; end');
+    expect(post.snippet).toContain('a capybara figure');
+    expect(post.snippet).toContain('{{ page.title }}');
+    for (const raw of ['{%', '{:', 'TOC', 'site.baseurl', 'post_url', 'wombat']) expect(post.snippet).not.toContain(raw);
+    for (const word of ['endhighlight', 'baseurl', 'wombat', 'toc']) expect(hitsOf(await ctx.run(`/find ${word}`)), word).toEqual([]);
+  });
+
   it('links to the permalink with ARTICLES_URL', async () => {
     const ctx = await archive('jekyll', 'https://blog.example.org/{permalink}');
     expect((await top(ctx, 'hosted repository')).url).toBe('https://blog.example.org/about/');
@@ -94,6 +106,17 @@ describe('a Hugo site', () => {
     expect(post.snippet).not.toContain('+++');
     expect(await top(ctx, 'page bundle')).toMatchObject({ title: 'Bundle Post', date: '2023-11-02', tags: ['photos'] });
     expect(await top(ctx, 'notebook')).toMatchObject({ title: 'Home' });
+  });
+});
+
+describe('Hugo shortcodes', () => {
+  it('are not text, but what they show is: a figure\'s title, a notice\'s words (acceptance 43)', async () => {
+    const ctx = await archive('hugo');
+    const post = await top(ctx, 'tapir');
+    expect(post.title).toBe('The tapir rollout');
+    expect(post.snippet.replace(/\s+/g, ' ')).toContain('The tapir rollout Tapir diagram went well. Tapir caches must be warmed.');
+    for (const raw of ['{{', 'figure', 'notice', 'youtube', 'w7Ft2ymGmfc']) expect(post.snippet).not.toContain(raw);
+    expect(hitsOf(await ctx.run('/find youtube'))).toEqual([]);
   });
 });
 

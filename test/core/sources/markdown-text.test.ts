@@ -66,6 +66,24 @@ describe('markdownText', () => {
     expect(snippet.replace(/\s+/g, ' ').trim()).toBe('Term numbers are monotonically increasing and durable. x iotanine and a == b');
   });
 
+  it('keeps a block id rule off code: `git log ^main` at the end of a block stays (review 47)', () => {
+    expect(texts('Exclude merged work with `git log ^main`\n')).toEqual(['Exclude merged work with git log ^main']);
+  });
+
+  it('agrees with the snippet on a block of HTML: scripts and styles are in neither (review 43)', () => {
+    const source = '<div>\nshown words\n<script>var hiddenScript = 1;</script>\n<style>.hiddenStyle {}</style>\n</div>\n';
+    expect(texts(source)).toEqual(['shown words']);
+    expect(snippetText(source).replace(/\s+/g, ' ').trim()).toBe('shown words');
+  });
+
+  it('reads a megabyte of unclosed tags, comments and links in one pass, not one per opening (review 42)', () => {
+    for (const unit of ['<a ', '<!-- ', '[x ', '](y ', '{% ', '{{ ']) {
+      const source = unit.repeat(Math.ceil(1_000_000 / unit.length));
+      expect(markdownText(source, { templates: true }).blocks.length, unit).toBeGreaterThanOrEqual(0);
+      expect(snippetText(source, { templates: true }).length, unit).toBeGreaterThan(0);
+    }
+  });
+
   it('reads Obsidian markup as Obsidian shows it', () => {
     expect(
       texts(
