@@ -109,6 +109,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ConfigResult {
   } else if (storeFile && !dataDirProblem && !statSync(dataDir, { throwIfNoEntry: false })) {
     // The default store lives in DATA_DIR, which may hold it (the file is created there) but must exist.
     errors.push(`DATA_DIR: ${dataDir} does not exist — create it with your profile.md (the notes file notes.sqlite is made there), or set DATA_DIR to the folder that holds profile.md and articles/`);
+  } else if (storeFile && !dataDirProblem && sqliteFolderProblem(storeFile)?.startsWith('cannot create')) {
+    // STORE_URL is unset: the person chose DATA_DIR, so the message names it and the way out.
+    errors.push(
+      `DATA_DIR: ${dataDir} is not writable for this user, so the notes file notes.sqlite cannot be made there — make it writable, or set STORE_URL to a file in a writable folder (STORE_URL=sqlite:///var/lib/tinker/notes.sqlite)`,
+    );
   }
 
   const noteWriters: string[] = [];

@@ -1,4 +1,5 @@
-import { mkdir, readFile, rm, symlink, writeFile } from 'node:fs/promises';
+import { execFileSync } from 'node:child_process';
+import { chmod, mkdir, readFile, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -260,6 +261,34 @@ describe('DATA_DIR and INDEX_SNAPSHOT on disk', () => {
     ]);
     // With a store elsewhere, the missing profile is reported at start-up.
     expect(config({ DATA_DIR: notYet, STORE_URL: 'redis://127.0.0.1:6379' }).dataDir).toBe(notYet);
+  });
+});
+
+describe('a folder the notes file cannot be made in (acceptance 45)', () => {
+  it('names DATA_DIR when STORE_URL is unset, STORE_URL when it is set, and what to do', async () => {
+    const dir = await makeTempDir('tinker-unwritable-');
+    await writeFile(path.join(dir, 'profile.md'), '# Now\n');
+    // Root writes through mode bits; an immutable folder refuses root too.
+    const asRoot = process.getuid?.() === 0;
+    if (asRoot) execFileSync('chattr', ['+i', dir]);
+    else await chmod(dir, 0o555);
+    try {
+      expect(loadConfig({ DATA_DIR: dir })).toEqual({
+        ok: false,
+        errors: [
+          `DATA_DIR: ${dir} is not writable for this user, so the notes file notes.sqlite cannot be made there — make it writable, or set STORE_URL to a file in a writable folder (STORE_URL=sqlite:///var/lib/tinker/notes.sqlite)`,
+        ],
+      });
+      const file = path.join(dir, 'mine.sqlite');
+      expect(loadConfig({ DATA_DIR: dir, STORE_URL: `sqlite://${file}` })).toEqual({
+        ok: false,
+        errors: [`STORE_URL: cannot create ${file}: ${dir} is not writable for this user — make it writable, or point STORE_URL at a file in a writable folder`],
+      });
+    } finally {
+      if (asRoot) execFileSync('chattr', ['-i', dir]);
+      else await chmod(dir, 0o755);
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 });
 

@@ -86,8 +86,14 @@ const HASHTAG = new RegExp(`(^|[\\s(])#(${TAG_START}${TAG_PART}*)`, 'gu');
 /** The tag a `#word` stands for, or undefined when it is none (a bare number such as #42 is an issue reference). */
 function hashtagTag(word: string): string | undefined {
   const tag = normalizeTag(word.replace(/[-/]+$/, ''));
-  return tag && !/^\d+$/.test(tag) ? tag : undefined;
+  return tag && !/^\d+$/.test(tag) && !HEX_COLOUR.test(tag) ? tag : undefined;
 }
+
+/**
+ * `#ff0000`, `#1e1e1e`, `#c0ffee80`: a colour, not a tag (six or eight hex digits, at least one a digit).
+ * Three-digit colours stay tags: `#e2e` and `#b2b` are what engineers tag with.
+ */
+const HEX_COLOUR = /^(?=[a-f]*\d)(?:[\da-f]{6}|[\da-f]{8})$/;
 
 /**
  * `#hashtags` in a text: a `#` at the start or after a space or `(`, then a

@@ -8,7 +8,7 @@
  */
 import { homedir } from 'node:os';
 import path from 'node:path';
-import { statSync } from 'node:fs';
+import { accessSync, constants, existsSync, statSync } from 'node:fs';
 
 /** What a store URL names. */
 export type StoreTarget =
@@ -98,10 +98,22 @@ export function sqliteFolderProblem(file: string): string | undefined {
     const info = statSync(folder, { throwIfNoEntry: false });
     if (!info) return `the folder ${folder} does not exist — create it, or point STORE_URL at a file in an existing folder`;
     if (!info.isDirectory()) return `${folder} is not a folder — point STORE_URL at a file in a folder`;
+    if (!existsSync(file) && !mayWrite(folder)) {
+      return `cannot create ${file}: ${folder} is not writable for this user — make it writable, or point STORE_URL at a file in a writable folder`;
+    }
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     if (code === 'ENOTDIR') return `${folder} is not a folder (a part of its path is a file) — point STORE_URL at a file in a folder`;
     return `the folder ${folder} cannot be read (${code ?? String(error)})`;
   }
   return undefined;
+}
+
+function mayWrite(folder: string): boolean {
+  try {
+    accessSync(folder, constants.W_OK);
+    return true;
+  } catch {
+    return false;
+  }
 }

@@ -23,6 +23,10 @@ describe('notes', () => {
     expect(extractTags('Fix #Git and #nfs-perf, see #42 and a#b (#wrap)')).toEqual(['git', 'nfs-perf', 'wrap']);
   });
 
+  it('takes a colour for a colour, not a tag: #ff0000 and #1e1e1e are not tags, #e2e and #deadbeef are (acceptance 47)', () => {
+    expect(extractTags('color #ff0000 and #1e1e1e and #C0FFEE80, tests #e2e #b2b #deadbeef #f00')).toEqual(['e2e', 'b2b', 'deadbeef', 'f00']);
+  });
+
   it('makes readable ids; the same idempotency key always gives the same id', () => {
     expect(isNoteId(newNoteId())).toBe(true);
     expect(noteIdForKey('slack:msg:C1:123.4')).toBe(noteIdForKey('slack:msg:C1:123.4'));
