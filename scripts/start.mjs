@@ -1,7 +1,7 @@
 /**
  * `npm start`: brings dist/ up to date with the sources (see build.mjs), then
- * runs the bot from it, and stops it as on SIGTERM when the process that
- * started it goes away (see watchParent).
+ * runs the bot from it, and, under `npm start`, stops it as on SIGTERM when
+ * npm's shell goes away (see watchParent).
  */
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -26,7 +26,7 @@ function watchParent() {
   let unhandled = 0;
   const timer = setInterval(() => {
     if (process.ppid === parent) return;
-    // main.ts handles SIGTERM once it has a store to close; until then the signal's default (exit) is as good, after a while.
+    // main.ts handles SIGTERM once its store is open; until then the signal's default (exit) is as good, after a while.
     if (process.listenerCount('SIGTERM') === 0 && (unhandled += 1) < UNHANDLED_CHECKS) return;
     clearInterval(timer);
     process.stderr.write(`tinker: the process that started this one (pid ${parent}) is gone — stopping as on SIGTERM\n`);
@@ -36,7 +36,20 @@ function watchParent() {
   timer.unref();
 }
 
-watchParent();
+/**
+ * Whether npm's `start` script runs this process: npm (7 and later, through
+ * @npmcli/run-script) sets npm_lifecycle_event to the script's name and
+ * npm_lifecycle_script to its command in the script's environment. Only then
+ * does a new parent mean that npm's shell went away. Started any other way
+ * (`node scripts/start.mjs` under a supervisor, `nohup … &`, `setsid`,
+ * start-stop-daemon --background) the starter chose how the bot is parented, and
+ * a launcher that exits after the spawn is not a reason to stop.
+ */
+function startedByNpmStart(env) {
+  return env.npm_lifecycle_event === 'start' && typeof env.npm_lifecycle_script === 'string' && /\bscripts\/start\.mjs\b/.test(env.npm_lifecycle_script);
+}
+
+if (startedByNpmStart(process.env)) watchParent();
 
 try {
   await ensureBuilt();

@@ -35,11 +35,31 @@ async function main(): Promise<number> {
   const logger = createLogger(config.logLevel ?? (consoleOnly ? 'warn' : 'info'));
 
   const store = await openNoteStore(config.storeUrl, { logger });
+  // The shutdown handlers come first, so that a SIGTERM or SIGINT during start-up (a supervisor, npm's
+  // shell gone: scripts/start.mjs) also stops what has started so far and closes the store, rather than
+  // the signal's default ending the process while the index or its snapshot is being built.
+  const running: Adapter[] = [];
+  let kb: KnowledgeBase | undefined;
+  let watcher: { close(): Promise<void> } | undefined;
+  let stopping: Promise<void> | undefined;
+  const stop = (signal: string) => {
+    stopping ??= (async () => {
+      logger.info({ signal }, 'tinker: stopping');
+      for (const adapter of running.reverse()) await adapter.stop().catch((error: unknown) => logger.warn({ err: error }, `${adapter.name}: stop failed`));
+      await watcher?.close();
+      // The knowledge base closes the store (after its load settles: a cold build stops at its next batch).
+      await (kb ? kb.close() : store.close());
+    })();
+    return stopping;
+  };
+  process.once('SIGINT', () => void stop('SIGINT').then(() => process.exit(0)));
+  process.once('SIGTERM', () => void stop('SIGTERM').then(() => process.exit(0)));
+
   const startParsingWorker = parsingWorkerStarter();
   if (!startParsingWorker) {
     logger.warn(`articles: the parsing worker script is missing (${fileURLToPath(PARSING_WORKER_SCRIPT)}); a first index parses the write-ups on the main thread`);
   }
-  const kb = KnowledgeBase.start({
+  kb = KnowledgeBase.start({
     dataDir: config.dataDir,
     store,
     logger,
@@ -60,9 +80,11 @@ async function main(): Promise<number> {
     // was saved (re-indexed a moment after the index answers), so piped commands see them.
     await (consoleOnly ? kb.ready.then(() => kb.checked) : within(kb.ready, INDEX_WAIT_MS));
   } catch (error) {
-    await store.close();
+    if (!stopping) await store.close();
     throw error;
   }
+  // Stopped while the index was loading: the handler above closes everything and exits.
+  if (stopping) return stopping.then(() => 0);
   kb.ready.then(
     // Logged once the files are checked too, so the load report counts the write-ups re-indexed.
     () => kb.checked.then(() => logger.info({ ...kb.counts(), store: store.label, load: kb.loadReport }, 'tinker: knowledge base loaded')),
@@ -71,7 +93,7 @@ async function main(): Promise<number> {
       void store.close().finally(() => process.exit(1));
     },
   );
-  const watcher = watchDataDir(kb, logger);
+  watcher = watchDataDir(kb, logger);
   const dispatcher = createDispatcher(
     commands,
     { kb, searchLimit: config.searchLimit, noteWriters: config.noteWriters },
@@ -84,19 +106,6 @@ async function main(): Promise<number> {
     );
   }
 
-  const running: Adapter[] = [];
-  let stopping: Promise<void> | undefined;
-  const stop = (signal: string) => {
-    stopping ??= (async () => {
-      logger.info({ signal }, 'tinker: stopping');
-      for (const adapter of running.reverse()) await adapter.stop().catch((error: unknown) => logger.warn({ err: error }, `${adapter.name}: stop failed`));
-      await watcher.close();
-      await kb.close();
-    })();
-    return stopping;
-  };
-  process.once('SIGINT', () => void stop('SIGINT').then(() => process.exit(0)));
-  process.once('SIGTERM', () => void stop('SIGTERM').then(() => process.exit(0)));
 
   if (consoleOnly) {
     // Says that RESURFACE_SCHEDULE does nothing here (the digest is a Slack direct message).

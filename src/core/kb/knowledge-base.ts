@@ -173,6 +173,8 @@ export class KnowledgeBase {
   private readonly snapshotDelayMs: number | undefined;
   private snapshots: SnapshotScheduler | undefined;
   private readonly changeListeners = new Set<() => void>();
+  /** Set by close(): a cold build still running stops at the next batch (a signal during start-up). */
+  private closing = false;
 
   private constructor(options: KnowledgeBaseOptions) {
     this.dataDir = options.dataDir;
@@ -255,11 +257,14 @@ export class KnowledgeBase {
           if (next.value.thread === 'worker') parsedOnWorkers += next.value.articles.length + next.value.problems.length;
           this.index.addAll(next.value.articles.map(articleDoc));
           await yieldToLoop();
+          if (this.closing) break;
         }
       } finally {
-        // Stops the workers if indexing failed half-way.
+        // Stops the workers if indexing failed half-way (or the knowledge base is closing).
         await articles!.return?.();
       }
+      // Closed during a cold build: a half index is neither used nor saved as a snapshot.
+      if (this.closing) return;
       for (const note of notes) this.indexNote(note);
     }
     this.indexing = false;
@@ -785,7 +790,14 @@ export class KnowledgeBase {
     return [...this.notes.values()].sort((a, b) => b.createdAt.localeCompare(a.createdAt));
   }
 
+  /**
+   * Stops what runs (a cold build stops at its next batch, unsaved), saves pending
+   * changes and closes the store; safe while the knowledge base is still loading.
+   */
   async close(): Promise<void> {
+    this.closing = true;
+    // The load may still read the store; it settles before the store is closed (a rejection was reported by whoever awaited it).
+    await this.ready.catch(() => {});
     await this.checked;
     await Promise.allSettled([...this.inFlight.values()]);
     // Saves pending changes, so the next start need not re-index them.

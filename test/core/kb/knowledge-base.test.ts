@@ -1,4 +1,5 @@
 import { mkdir, rm, writeFile } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { KnowledgeBase, openNoteStore, parseQuery, silentLogger, spansToText, type Logger, type SearchHit } from '../../../src/core/index.ts';
@@ -164,6 +165,41 @@ describe('a DATA_DIR without an articles folder', () => {
       await mkdir(path.join(dataDir, 'articles'));
       await open();
       expect(warnings).toHaveLength(1);
+    } finally {
+      await rm(dataDir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('close() while the knowledge base is still loading', () => {
+  it('lets the load settle before the store is closed, and saves no half index as a snapshot', async () => {
+    const dataDir = await makeDataDir({ articles: ARTICLES });
+    try {
+      const store = await openNoteStore(`sqlite://${path.join(dataDir, 'notes.sqlite')}`, { logger: silentLogger() });
+      // The notes come in only when the test says: the load waits there, as on a slow store.
+      let releaseNotes!: () => void;
+      const notesIn = new Promise<void>((resolve) => (releaseNotes = resolve));
+      const events: string[] = [];
+      const held = Object.assign(Object.create(store) as typeof store, {
+        loadAll: async () => {
+          await notesIn;
+          events.push('notes loaded');
+          return store.loadAll();
+        },
+        close: async () => {
+          events.push('store closed');
+          await store.close();
+        },
+      });
+      const snapshot = path.join(dataDir, 'index.snapshot');
+      const kb = KnowledgeBase.start({ dataDir, store: held, logger: silentLogger(), snapshot, snapshotDelayMs: 0 });
+      const closed = kb.close();
+      releaseNotes();
+      await closed;
+      await kb.ready;
+      expect(events).toEqual(['notes loaded', 'store closed']);
+      expect(kb.indexing).toBe(true);
+      expect(existsSync(snapshot)).toBe(false);
     } finally {
       await rm(dataDir, { recursive: true, force: true });
     }
