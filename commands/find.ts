@@ -11,6 +11,7 @@ import {
   parseQuery,
   reply,
   tagCovers,
+  tagHasPart,
   tagTerm,
   tokenize,
   typoBudget,
@@ -162,10 +163,8 @@ function hasSearchableText(text: string): boolean {
 function similarTags(inUse: readonly TagCount[], missing: readonly string[]): ReplyListItem[] {
   const out: ReplyListItem[] = [];
   for (const { tag, count } of inUse) {
-    // A nested tag whose last part is the one asked for counts too: #compaction names #lsm/compaction.
-    const near = missing.some(
-      (wanted) => tag.startsWith(wanted) || wanted.startsWith(tag) || nearWord(tag, wanted) || nestedAs(tag, wanted),
-    );
+    // A tag with a part that starts with the one asked for counts too: #compaction names #lsm/compaction.
+    const near = missing.some((wanted) => tagHasPart(tagTerm(tag) ?? tag, wanted) || wanted.startsWith(tag) || nearWord(tag, wanted));
     if (near) out.push({ text: `/find #${tag}`, detail: plural(count, 'result') });
     if (out.length >= 3) break;
   }
@@ -184,12 +183,6 @@ function tooCommon(text: string): string | undefined {
   if (distinct.length > 4) return `the words "${describe(text)}" are all`;
   const quoted = distinct.map((word) => `"${word}"`);
   return `${quoted.slice(0, -1).join(', ')} and ${quoted[quoted.length - 1]} are`;
-}
-
-/** Whether a tag has a nested part (after a `/`) that starts with `wanted`: #lsm/compaction for #compaction. */
-function nestedAs(tag: string, wanted: string): boolean {
-  const folded = tagTerm(tag) ?? tag;
-  return folded.split('/').slice(1).some((part) => part.startsWith(wanted));
 }
 
 /** Whether `other` is within the suggestion typo budget of `typed`. */

@@ -1,6 +1,22 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestContext, type TestContext } from '../helpers/context.ts';
 
+/**
+ * Every line of a /tags reply, with the total its /find link returns: the count beside a
+ * tag must be what its /find lists (review 40), "3 articles, 1 note" being 4.
+ */
+async function countsAndFinds(ctx: TestContext, command: string): Promise<{ line: string; counted: number; found: number }[]> {
+  const list = (await ctx.run(command)).sections[0];
+  if (list?.type !== 'list') throw new Error(`${command}: no list`);
+  const out = [];
+  for (const item of list.items) {
+    const counted = [...(item.detail ?? '').matchAll(/(\d+) (?:article|note)/g)].reduce((sum, m) => sum + Number(m[1]), 0);
+    const found = Number(/^(\d+) results? for/.exec((await ctx.run(item.text)).text)?.[1] ?? 0);
+    out.push({ line: item.text, counted, found });
+  }
+  return out;
+}
+
 const ARTICLES: Record<string, string> = {
   'a.md': '---\ntitle: A\ntags: [database, postgres]\n---\ntext\n',
   'b.md': '---\ntitle: B\ntags: [Database, big-data]\n---\ntext\n',
@@ -19,7 +35,7 @@ describe('/tags', () => {
 
   it('lists the tags in use with counts, most used first, each as the /find that lists it', async () => {
     const reply = await ctx.run('/tags');
-    expect(reply).toMatchObject({ tone: 'ok', visibility: 'ephemeral', text: '6 tags in use, most used first' });
+    expect(reply).toMatchObject({ tone: 'ok', visibility: 'ephemeral', text: '7 tags in use, most used first' });
     expect(reply.sections).toEqual([
       {
         type: 'list',
@@ -28,6 +44,8 @@ describe('/tags', () => {
           { text: '/find #cafe', detail: '2 articles' },
           { text: '/find #postgres', detail: '1 article, 1 note' },
           { text: '/find #big-data', detail: '1 article' },
+          // Only a parent here (#data/etl): /find #data finds what #data/etl is on.
+          { text: '/find #data', detail: '1 note' },
           { text: '/find #data/etl', detail: '1 note' },
           { text: '/find #🚀', detail: '1 note' },
         ],
@@ -36,12 +54,16 @@ describe('/tags', () => {
     // Every line finds what it counts.
     expect((await ctx.run('/find #postgres')).text).toBe('2 results for "#postgres"');
     expect((await ctx.run('/find #cafe')).text).toBe('2 results for "#cafe"');
+    for (const line of await countsAndFinds(ctx, '/tags')) expect(line.found, line.line).toBe(line.counted);
   });
 
   it('narrows by a prefix of the tag or of a part of it, with or without #', async () => {
     const reply = await ctx.run('/tags data');
-    expect(reply.text).toBe('3 tags matching "data", most used first');
-    expect(reply.sections[0]).toMatchObject({ type: 'list', items: [{ text: '/find #database' }, { text: '/find #big-data' }, { text: '/find #data/etl' }] });
+    expect(reply.text).toBe('4 tags matching "data", most used first');
+    expect(reply.sections[0]).toMatchObject({
+      type: 'list',
+      items: [{ text: '/find #database' }, { text: '/find #big-data' }, { text: '/find #data' }, { text: '/find #data/etl' }],
+    });
     expect(reply.sections[0]).not.toHaveProperty('title');
     expect((await ctx.run('/tags #ETL')).sections[0]).toMatchObject({ items: [{ text: '/find #data/etl' }] });
     expect((await ctx.run('/tags 🚀')).sections[0]).toMatchObject({ items: [{ text: '/find #🚀' }] });
@@ -117,7 +139,7 @@ describe('nested tags (Obsidian)', () => {
         type: 'list',
         title: 'Tags like it',
         items: [
-          { text: '/find #lsm/compaction', detail: '2 results' },
+          { text: '/find #lsm/compaction', detail: '3 results' },
           { text: '/find #lsm/compaction/tiered', detail: '1 result' },
         ],
       },
@@ -133,11 +155,26 @@ describe('nested tags (Obsidian)', () => {
     expect(reply.sections[0]).toMatchObject({
       type: 'list',
       items: [
-        { text: '/find #lsm/compaction', detail: '1 article, 1 note' },
-        { text: '/find #lsm', detail: '1 article' },
+        // Each counts what its /find lists: #lsm also what is nested under it.
+        { text: '/find #lsm', detail: '3 articles, 1 note' },
+        { text: '/find #lsm/compaction', detail: '2 articles, 1 note' },
         { text: '/find #lsm/compaction/tiered', detail: '1 article' },
         { text: '/find #lsmx', detail: '1 article' },
       ],
     });
+    expect(await titles('#lsm')).toHaveLength(4);
+  });
+
+  it('/tags lists a tag used only as a parent (#storage of #storage/engines), and every count is what its /find lists', async () => {
+    expect((await ctx.run('/tags storage')).sections[0]).toMatchObject({
+      type: 'list',
+      items: [
+        { text: '/find #storage', detail: '1 article' },
+        { text: '/find #storage/engines', detail: '1 article' },
+      ],
+    });
+    const lines = await countsAndFinds(ctx, '/tags');
+    expect(lines.map((line) => line.line)).toContain('/find #lsm/compaction/tiered');
+    for (const line of lines) expect(line.found, line.line).toBe(line.counted);
   });
 });

@@ -20,7 +20,7 @@ import { topicWords, wordsNeeded } from './topic-match.ts';
 import { SearchIndex, type IndexedDoc, type SearchOutcome } from '../search/search-index.ts';
 import type { SearchHit } from '../domain/types.ts';
 import { samePerson } from '../domain/people.ts';
-import { documentSpan, hasFilters, inRange, tagCovers, type FindQuery } from './query.ts';
+import { coveringTags, documentSpan, hasFilters, inRange, tagCovers, tagHasPart, type FindQuery } from './query.ts';
 import { DEFAULT_READ_RULE, canForgetNote, canReadNote, readsAllNotes, type ReadRule } from './read-rule.ts';
 import {
   articleMtimes,
@@ -54,11 +54,6 @@ function hasSearchableWords(text: string): boolean {
 /** Plain code-point order: the same on every Node build, whatever its ICU data. */
 function byCodePoint(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
-}
-
-/** Whether a tag (folded) starts with a prefix, or has a part after `-`, `/`, `_` or `.` that does. */
-function tagHasPrefix(tag: string, prefix: string): boolean {
-  return tag.startsWith(prefix) || tag.split(/[-/_.]/).some((part) => part.startsWith(prefix));
 }
 
 /** What a new note is made of. */
@@ -527,6 +522,9 @@ export class KnowledgeBase {
    * The tags on what the viewer may read, most used first (then alphabetically),
    * optionally only those that start with `prefix` or have a part that does
    * (`data` finds #database and #big-data). Tags that fold alike (#café, #cafe) count as one.
+   * A document counts once under each tag that finds it (query.ts coveringTags): under
+   * `#lsm/compaction` and under `#lsm`, which is listed even when nothing carries it alone,
+   * so that a tag's count is what `/find #tag` lists for this viewer.
    */
   tags(viewer: Person, prefix = ''): TagCount[] {
     const wanted = tagTerm(prefix.trim().replace(/^#+/, '')) ?? '';
@@ -535,17 +533,16 @@ export class KnowledgeBase {
     for (const doc of this.index.all()) {
       if (doc.tags.length === 0 || !keep(doc)) continue;
       const seen = new Set<string>();
-      for (const tag of doc.tags) {
-        const key = tagTerm(tag);
-        if (!key || seen.has(key)) continue;
+      for (const { key, written } of doc.tags.flatMap(coveringTags)) {
+        if (seen.has(key)) continue;
         seen.add(key);
-        if (wanted && !tagHasPrefix(key, wanted)) continue;
+        if (wanted && !tagHasPart(key, wanted)) continue;
         let entry = counts.get(key);
-        if (!entry) counts.set(key, (entry = { tag, count: 0, notes: 0, articles: 0, forms: new Map() }));
+        if (!entry) counts.set(key, (entry = { tag: written, count: 0, notes: 0, articles: 0, forms: new Map() }));
         entry.count += 1;
         if (doc.kind === 'note') entry.notes += 1;
         else if (doc.kind === 'article') entry.articles += 1;
-        entry.forms.set(tag, (entry.forms.get(tag) ?? 0) + 1);
+        entry.forms.set(written, (entry.forms.get(written) ?? 0) + 1);
       }
     }
     return [...counts.values()]

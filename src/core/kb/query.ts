@@ -139,15 +139,45 @@ export function parseQuery(raw: string, now: Date = new Date()): FindQuery {
   return { text: words.join(' '), kinds, tags, ...(dates ? { dates } : {}), ...(page ? { page } : {}), filters };
 }
 
+/*
+ * Nested tags, as Obsidian nests them: `#lsm/compaction/tiered` is under `#lsm/compaction`,
+ * which is under `#lsm`. These three functions are the one place that says what that means
+ * for /find #tag, /tags and "Tags like it", so that a count beside `/find #lsm` is what it lists.
+ */
+
+/**
+ * The tags a document's tag (as written) is found by, folded: itself and each tag it
+ * is nested under, outermost first (`lsm/compaction` → `lsm`, `lsm/compaction`); an
+ * empty part (`lsm/`, `a//b`) is no level. Each comes with its written form (`LSM/x` → `LSM`).
+ */
+export function coveringTags(tag: string): { key: string; written: string }[] {
+  const parts = tag.split('/').filter(Boolean);
+  const out: { key: string; written: string }[] = [];
+  for (let i = 1; i <= parts.length; i += 1) {
+    const written = parts.slice(0, i).join('/');
+    const key = tagTerm(written);
+    if (key) out.push({ key, written });
+  }
+  return out;
+}
+
 /**
  * Whether a query's tag (folded) finds a document's tag (as written): the tag
- * itself, or one nested under it as Obsidian nests tags (`#lsm` finds
- * `#lsm/compaction`, as Obsidian's tag search does; `#compaction` does not).
+ * itself, or one nested under it (`#lsm` finds `#lsm/compaction`, as Obsidian's
+ * tag search does; `#compaction` does not: see tagHasPart).
  */
 export function tagCovers(wanted: string, tag: string): boolean {
   if (tag === wanted) return true;
-  const folded = tagTerm(tag);
-  return folded !== undefined && (folded === wanted || folded.startsWith(`${wanted}/`));
+  return coveringTags(tag).some((covering) => covering.key === wanted);
+}
+
+/**
+ * Whether a tag (folded) starts with a prefix, or has a part after `-`, `/`, `_` or
+ * `.` that does: what `/tags data` lists (#database, #big-data, #data/etl) and what
+ * "Tags like it" offers for a tag that is only a nested part (#compaction: #lsm/compaction).
+ */
+export function tagHasPart(tag: string, prefix: string): boolean {
+  return tag.startsWith(prefix) || tag.split(/[-/_.]/).some((part) => part.startsWith(prefix));
 }
 
 /** Whether a query has any filter (a filter alone lists what it admits, newest first). */

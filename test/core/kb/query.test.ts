@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { UserError, describeDates, documentSpan, inRange, parseDate, parseQuery, withPage } from '../../../src/core/index.ts';
+import { UserError, coveringTags, describeDates, documentSpan, inRange, parseDate, parseQuery, tagCovers, tagHasPart, withPage } from '../../../src/core/index.ts';
 
 const NOW = new Date('2024-06-15T12:00:00Z');
 const day = (iso: string) => Date.parse(`${iso}T00:00:00Z`);
@@ -122,5 +122,25 @@ describe('document dates', () => {
     // Years 0-99 are those years (Date.UTC would make 0001 into 1901).
     expect(new Date(parseDate('0001', NOW)!.from).getUTCFullYear()).toBe(1);
     expect(describeDates(parseQuery('before:1900', NOW).dates!)).toBe('dated 1900-12-31 or earlier');
+  });
+});
+
+describe('nested tags: one rule for /find #tag, /tags and "Tags like it"', () => {
+  it('a tag is found by itself and each tag it is nested under, folded, with its written form', () => {
+    expect(coveringTags('lsm/compaction/tiered').map((c) => c.key)).toEqual(['lsm', 'lsm/compaction', 'lsm/compaction/tiered']);
+    expect(coveringTags('Café/Notes')).toEqual([
+      { key: 'cafe', written: 'Café' },
+      { key: 'cafe/notes', written: 'Café/Notes' },
+    ]);
+    expect(coveringTags('lsm/').map((c) => c.key)).toEqual(['lsm']);
+    expect(tagCovers('lsm', 'lsm/compaction')).toBe(true);
+    expect(tagCovers('lsm', 'lsmx')).toBe(false);
+    expect(tagCovers('compaction', 'lsm/compaction')).toBe(false);
+  });
+
+  it('a part (after -, /, _ or .) that starts with the prefix is enough for /tags and "Tags like it"', () => {
+    expect(tagHasPart('lsm/compaction', 'compaction')).toBe(true);
+    expect(tagHasPart('big-data', 'data')).toBe(true);
+    expect(tagHasPart('database', 'base')).toBe(false);
   });
 });
