@@ -24,13 +24,19 @@ export const home = defineCommand({
     if (topics.length > 0) {
       // Counts while a first start indexes would be too low: left out, as /topics does.
       const counting = !ctx.kb.indexing;
-      const items = topics.map((item): ReplyListItem => {
+      const listItem = (item: (typeof topics)[number]): ReplyListItem => {
         const shown: ReplyListItem = item.url ? { text: item.text, url: item.url } : { text: item.text };
         if (!counting) return shown;
         const { notes, articles } = ctx.kb.topicMatches(item.topic ?? item.text, viewer);
         return { ...shown, detail: `${plural(articles, 'article')}, ${plural(notes, 'note')}` };
-      });
-      sections.push({ type: 'list', title: current!.title, items });
+      };
+      // A current section split by sub-headings (`## Now` over `### Work`, `### Personal`): a list for each.
+      const groups = (current!.groups ?? []).filter((group) => group.items.length > 0);
+      if (groups.length > 0) {
+        for (const group of groups) sections.push({ type: 'list', title: `${current!.title} › ${group.title}`, items: group.items.map(listItem) });
+      } else {
+        sections.push({ type: 'list', title: current!.title, items: topics.map(listItem) });
+      }
     } else {
       sections.push({ type: 'text', text: 'No current topics yet — the owner adds one with /topics add <topic>.' });
     }

@@ -12,9 +12,11 @@ import {
   type Person,
   type Profile,
   type ProfileEditAction,
+  type ProfileItem,
   type ProfileSection,
   type Reply,
   type ReplyListItem,
+  type ReplySection,
 } from '../src/core/index.ts';
 
 const SECTIONS = ['current', 'planned', 'interests', 'reading'] as const;
@@ -119,8 +121,19 @@ async function editTopics(ctx: CommandContext, action: ProfileEditAction, topic:
   }
   // The section the edit went to, found the way the edit found it.
   const section = findSection(ctx.kb.profile, TARGETS[action]);
-  const items = section?.title === outcome.section ? section.items.map((item) => (item.url ? { text: item.text, url: item.url } : { text: item.text })) : [];
-  return reply(outcome.summary, { sections: items.length > 0 ? [{ type: 'list', title: outcome.section, items }] : [] });
+  return reply(outcome.summary, { sections: section?.title === outcome.section ? itemLists(section, shownItem) : [] });
+}
+
+const shownItem = (item: ProfileItem): ReplyListItem => (item.url ? { text: item.text, url: item.url } : { text: item.text });
+
+/**
+ * A section's items as reply lists: one per sub-heading, titled by it, when the
+ * section is split by sub-headings (`## Now` over `### Work`, `### Personal`); else one titled by the section.
+ */
+function itemLists(section: ProfileSection, show: (item: ProfileItem) => ReplyListItem): ReplySection[] {
+  const groups = (section.groups ?? []).filter((group) => group.items.length > 0);
+  if (groups.length > 0) return groups.map((group) => ({ type: 'list' as const, title: group.title, items: group.items.map(show) }));
+  return section.items.length > 0 ? [{ type: 'list' as const, title: section.title, items: section.items.map(show) }] : [];
 }
 
 function show(ctx: CommandContext, wanted: string): Reply {
@@ -131,14 +144,15 @@ function show(ctx: CommandContext, wanted: string): Reply {
   const isCurrent = section === current;
   // While a first start indexes a large archive, counts would be too low: leave them out and say so.
   const counting = isCurrent && !ctx.kb.indexing;
-  const items: ReplyListItem[] = section.items.map((item) => {
-    const shown: ReplyListItem = item.url ? { text: item.text, url: item.url } : { text: item.text };
+  const lists = itemLists(section, (item) => {
+    const shown = shownItem(item);
     if (!counting) return shown;
     // A topic is counted by its own words; its sub-bullets are detail.
     // The reply is posted to the channel: count only what everyone there may read.
     const { notes, articles } = ctx.kb.topicMatches(item.topic ?? item.text, EVERYONE);
     return { ...shown, detail: `${plural(articles, 'article')}, ${plural(notes, 'note')}` };
   });
+  const items = section.items;
   if (items.length === 0 && section.paragraphs.length === 0) {
     return reply(`${section.title}: nothing listed yet.`, { visibility: 'public' });
   }
@@ -148,7 +162,7 @@ function show(ctx: CommandContext, wanted: string): Reply {
       ...(section.paragraphs.length > 0 && items.length === 0
         ? [{ type: 'text' as const, text: section.paragraphs.join('\n\n') }]
         : []),
-      ...(items.length > 0 ? [{ type: 'list' as const, title: section.title, items }] : []),
+      ...lists,
       ...(isCurrent && !counting && items.length > 0
         ? [{ type: 'text' as const, text: 'Still indexing: counts of matching articles and notes in a few seconds.' }]
         : []),

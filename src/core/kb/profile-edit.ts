@@ -8,7 +8,7 @@
  */
 import type { List, ListItem, RootContent } from 'mdast';
 import { parseMarkdown, plainText } from '../sources/markdown.ts';
-import { findSection, parseProfile, type Profile, type ProfileSection } from '../sources/profile.ts';
+import { findSection, parseProfile, profileBlocks, type Profile, type ProfileSection } from '../sources/profile.ts';
 import { matchTopic, wordKey } from './topic-match.ts';
 
 export type ProfileEditAction = 'add' | 'plan' | 'start' | 'done';
@@ -54,15 +54,33 @@ interface Line {
   eol: string;
 }
 
+/** A heading's lines (0-based). */
+interface HeadingLines {
+  line: number;
+  endLine: number;
+  depth: number;
+  /** Its text, as the profile's section or group is titled. */
+  title: string;
+}
+
+/** A heading of the file (or what stands before the first one) and the blocks under it. */
+interface Part {
+  heading?: HeadingLines;
+  nodes: RootContent[];
+}
+
 /** A section of the file with the line numbers (0-based) it spans. */
 interface Block {
   section: ProfileSection;
   /** The heading's first line, or undefined for what stands before the first heading. */
-  heading?: { line: number; endLine: number; depth: number };
-  /** First and last line of the section, heading included. */
+  heading?: HeadingLines;
+  /** First and last line of the section, heading and sub-sections included. */
   start: number;
   end: number;
+  /** Every block of the section, its sub-sections' included. */
   nodes: RootContent[];
+  /** The section's own part, then one per sub-heading it is split by (the groups of its ProfileSection). */
+  parts: [Part, ...Part[]];
 }
 
 /** A top-level list item of a section, with its lines. */
@@ -73,6 +91,8 @@ interface Item {
   end: number;
   /** The item's own text (its first paragraph), plain. */
   text: string;
+  /** The sub-heading it stands under, in a section split by sub-headings. */
+  group?: string;
 }
 
 /**
@@ -180,7 +200,7 @@ class ProfileDocument {
     const taken = this.itemLines(item);
     if (to === 'done') taken[0] = `${taken[0]!.replace(/\s+$/, '')} (done ${today})`;
     const toTitle = this.title(to);
-    const lines = this.insert(to, taken, item);
+    const lines = this.insert(to, taken, item, item.group);
     const summary = to === 'done' ? `Moved "${item.text}" from ${fromTitle} to ${toTitle} (${today}).` : `Moved "${item.text}" from ${fromTitle} to ${toTitle}.`;
     return edited(lines, summary, item.text, toTitle);
   }
@@ -188,13 +208,16 @@ class ProfileDocument {
   /** The section's top-level list items, in order. */
   private items(block: Block): Item[] {
     const items: Item[] = [];
-    for (const node of block.nodes) {
-      if (node.type !== 'list') continue;
-      for (const child of node.children) {
-        const [first] = child.children;
-        const text = first === undefined ? '' : first.type === 'list' ? plainText(child) : plainText(first);
-        if (!text) continue;
-        items.push({ list: node, node: child, start: startLine(child), end: endLine(child), text });
+    for (const part of block.parts) {
+      const group = part === block.parts[0] ? undefined : part.heading?.title;
+      for (const node of part.nodes) {
+        if (node.type !== 'list') continue;
+        for (const child of node.children) {
+          const [first] = child.children;
+          const text = first === undefined ? '' : first.type === 'list' ? plainText(child) : plainText(first);
+          if (!text) continue;
+          items.push({ list: node, node: child, start: startLine(child), end: endLine(child), text, ...(group !== undefined ? { group } : {}) });
+        }
       }
     }
     return items;
@@ -211,25 +234,29 @@ class ProfileDocument {
   /**
    * The file's lines with `content` (an item: its first line without a marker,
    * then its continuation lines at column 0) appended to the target section's
-   * last list, and `removed` taken out of its list. Creates the section when the
-   * profile has none.
+   * last list, and `removed` taken out of its list. In a section split by
+   * sub-headings, it goes to the last list of the sub-section named `group`
+   * (the one the item comes from), else of the first sub-section. Creates the
+   * section when the profile has none.
    */
-  private insert(target: Target, content: string[], removed?: Item): Line[] {
+  private insert(target: Target, content: string[], removed?: Item, group?: string): Line[] {
     const block = this.block(target);
     const eol = this.eol();
     const inserts: { at: number; lines: string[] }[] = [];
-    const list = block && [...block.nodes].reverse().find((node): node is List => node.type === 'list');
-    if (block && list) {
+    const [, ...subs] = block?.parts ?? [];
+    const part = block && (subs.find((sub) => group !== undefined && wordKey(sub.heading!.title) === wordKey(group)) ?? subs[0] ?? block.parts[0]);
+    const list = part && [...part.nodes].reverse().find((node): node is List => node.type === 'list');
+    if (part && list) {
       const last = list.children.at(-1)!;
       const lastStart = startLine(last);
       const marker = parseMarker(this.lines[lastStart]!.text) ?? defaultMarker();
       const bullet = nextMarker(marker);
       const lines = indentItem(bullet, content);
       inserts.push({ at: endLine(last) + 1, lines: list.spread ? ['', ...lines] : lines });
-    } else if (block) {
+    } else if (part) {
       // A section with no list yet: the item goes after its last line of text (or its heading).
-      const after = block.nodes.length > 0 ? endLine(block.nodes.at(-1)!) : block.heading!.endLine;
-      const blank = block.nodes.length > 0 || this.blankAfterHeading();
+      const after = part.nodes.length > 0 ? endLine(part.nodes.at(-1)!) : part.heading!.endLine;
+      const blank = part.nodes.length > 0 || this.blankAfterHeading();
       inserts.push({ at: after + 1, lines: [...(blank ? [''] : []), ...indentItem(this.newBullet(), content)] });
     } else {
       inserts.push(this.newSection(target, indentItem(this.newBullet(), content)));
@@ -303,8 +330,8 @@ class ProfileDocument {
 
   /** Whether the profile leaves a blank line under its headings: as under its first heading over a list, else its first heading over anything. */
   private blankAfterHeading(): boolean {
-    const headed = this.blocks.filter((block) => block.heading && block.nodes.length > 0);
-    const example = headed.find((block) => block.nodes[0]!.type === 'list') ?? headed[0];
+    const headed = this.blocks.flatMap((block) => block.parts).filter((part) => part.heading && part.nodes.length > 0);
+    const example = headed.find((part) => part.nodes[0]!.type === 'list') ?? headed[0];
     if (!example) return true;
     const next = this.lines[example.heading!.endLine + 1];
     return next !== undefined && isBlank(next.text);
@@ -389,29 +416,23 @@ function applyChanges(
   return out;
 }
 
-/** Lines (0-based) of each section, in file order; the Profile's sections in the same order. */
+/** Lines (0-based) of each section, in file order; the Profile's sections in the same order (both from `profileBlocks`). */
 function sectionBlocks(nodes: readonly RootContent[], profile: Profile, lineCount: number): Block[] {
-  const headings = nodes.filter((node) => node.type === 'heading');
-  // parseProfile opens one section per top-level heading, and at most one before the first.
-  const lead = profile.sections.length - headings.length;
-  const blocks: Block[] = [];
-  let open: Block | undefined;
-  let headingIndex = 0;
-  for (const node of nodes) {
-    if (node.type === 'heading') {
-      if (open) open.end = startLine(node) - 1;
-      const section = profile.sections[lead + headingIndex++]!;
-      open = { section, heading: { line: startLine(node), endLine: endLine(node), depth: node.depth }, start: startLine(node), end: lineCount - 1, nodes: [] };
-      blocks.push(open);
-      continue;
-    }
-    if (!open) {
-      if (lead === 0) continue;
-      open = { section: profile.sections[0]!, start: 0, end: lineCount - 1, nodes: [] };
-      blocks.push(open);
-    }
-    open.nodes.push(node);
-  }
+  const split = profileBlocks(nodes);
+  const blocks = split.map((block, i): Block => {
+    const parts = block.parts.map((part): Part => {
+      const heading = part.heading;
+      return heading
+        ? { heading: { line: startLine(heading), endLine: endLine(heading), depth: heading.depth, title: plainText(heading) || 'Untitled' }, nodes: part.nodes }
+        : { nodes: part.nodes };
+    }) as Block['parts'];
+    const heading = parts[0].heading;
+    return { section: profile.sections[i]!, ...(heading ? { heading } : {}), start: heading ? heading.line : 0, end: lineCount - 1, nodes: parts.flatMap((part) => part.nodes), parts };
+  });
+  blocks.forEach((block, i) => {
+    const next = blocks[i + 1];
+    if (next) block.end = next.start - 1;
+  });
   return blocks;
 }
 

@@ -3,7 +3,7 @@
  */
 import { readFile } from 'node:fs/promises';
 import { decodeText } from '../util/decode.ts';
-import type { List, RootContent } from 'mdast';
+import type { Heading, List, RootContent } from 'mdast';
 import { StartupError } from '../domain/errors.ts';
 import { firstLink, parseMarkdown, plainText } from './markdown.ts';
 
@@ -38,6 +38,32 @@ export interface ProfileSection {
   items: ProfileItem[];
   /** Paragraphs and other text that is not a list. */
   paragraphs: string[];
+  /**
+   * The sub-headings the section is split by (`## Now` over `### Work` and `### Personal`),
+   * each with its own items and text, in file order; set only when it has some. The
+   * section's `items` and `paragraphs` hold theirs too (see `profileBlocks`).
+   */
+  groups?: ProfileGroup[];
+}
+
+/** A sub-heading of a section and what stands under it. */
+export interface ProfileGroup {
+  /** The sub-heading's text: `Work`. */
+  title: string;
+  items: ProfileItem[];
+  paragraphs: string[];
+}
+
+/** A heading of the profile's markdown and the blocks under it until the next heading. */
+export interface ProfilePart {
+  /** Undefined for what stands before the first heading. */
+  heading?: Heading;
+  nodes: RootContent[];
+}
+
+/** A section as markdown: its own part (heading and blocks), then the parts of the sub-headings it takes in. */
+export interface ProfileBlock {
+  parts: [ProfilePart, ...ProfilePart[]];
 }
 
 export interface Profile {
@@ -47,38 +73,89 @@ export interface Profile {
 /** Title of the section that holds what stands before the first heading. */
 const LEAD_TITLE = 'Overview';
 
-/** Parses a profile page. Heading level and bullet style do not matter. */
+/**
+ * Parses a profile page. Heading level and bullet style do not matter; a
+ * section split by sub-headings keeps them as groups (see `profileBlocks`).
+ */
 export function parseProfile(markdown: string): Profile {
   const tree = parseMarkdown(markdown);
   const sections: ProfileSection[] = [];
   const slugs = new Set<string>();
-  const open = (title: string): ProfileSection => {
+  for (const block of profileBlocks(tree.children)) {
+    const [own, ...subs] = block.parts;
+    const title = own.heading ? headingTitle(own.heading) : LEAD_TITLE;
     const base = slugify(title) || 'section';
     let slug = base;
     // NOTE: the slug names the section's items in the search index; a repeated heading must not share them.
     for (let n = 2; slugs.has(slug); n++) slug = `${base}-${n}`;
     slugs.add(slug);
     const kind = classifyHeading(slug)?.kind;
-    const section: ProfileSection = kind ? { title, slug, kind, items: [], paragraphs: [] } : { title, slug, items: [], paragraphs: [] };
+    const content = partContent(own.nodes);
+    const section: ProfileSection = kind ? { title, slug, kind, ...content } : { title, slug, ...content };
+    if (subs.length > 0) {
+      section.groups = subs.map((part) => ({ title: headingTitle(part.heading!), ...partContent(part.nodes) }));
+      for (const group of section.groups) {
+        section.items.push(...group.items);
+        section.paragraphs.push(...group.paragraphs);
+      }
+    }
     sections.push(section);
-    return section;
-  };
-  let current: ProfileSection | undefined;
-  for (const node of tree.children) {
-    if (node.type === 'heading') {
-      current = open(plainText(node) || 'Untitled');
-      continue;
-    }
-    if (node.type === 'yaml' || node.type === 'thematicBreak' || node.type === 'html') continue;
-    if (node.type === 'list') {
-      const items = listItems(node);
-      if (items.length > 0) (current ??= open(LEAD_TITLE)).items.push(...items);
-    } else {
-      const text = plainText(node);
-      if (text) (current ??= open(LEAD_TITLE)).paragraphs.push(text);
-    }
   }
   return { sections };
+}
+
+/**
+ * The profile's sections as markdown, in file order: one per heading, except
+ * the sub-headings a section takes in. A section takes in the deeper headings
+ * that follow it when its heading tells what it is for (`## Now`, `## Later`,
+ * `## Books`) and nothing stands under it before the first of them: `## Now`
+ * over `### Work` and `### Personal` is one current section with two groups.
+ * A sub-heading that names another kind outright (`### Done` under `## Now`)
+ * starts a section of its own, as does a heading no deeper than the section's;
+ * a heading that tells nothing (`# Jane Doe`) or that has text or a list under
+ * it (`## About` over a line) takes in none. What stands before the first
+ * heading is a block only when it has items or text, as `parseProfile` makes it a section.
+ */
+export function profileBlocks(nodes: readonly RootContent[]): ProfileBlock[] {
+  const lead: ProfileBlock = { parts: [{ nodes: [] }] };
+  const blocks: ProfileBlock[] = [];
+  for (const node of nodes) {
+    if (node.type === 'heading') {
+      const open = blocks.at(-1);
+      if (open && takesIn(open, node)) open.parts.push({ heading: node, nodes: [] });
+      else blocks.push({ parts: [{ heading: node, nodes: [] }] });
+    } else {
+      (blocks.at(-1) ?? lead).parts.at(-1)!.nodes.push(node);
+    }
+  }
+  return hasContent(partContent(lead.parts[0].nodes)) ? [lead, ...blocks] : blocks;
+}
+
+function takesIn(block: ProfileBlock, heading: Heading): boolean {
+  const own = block.parts[0];
+  if (!own.heading || heading.depth <= own.heading.depth) return false;
+  const kind = classifyHeading(slugify(headingTitle(own.heading)))?.kind;
+  if (!kind || hasContent(partContent(own.nodes))) return false;
+  const sub = classifyHeading(slugify(headingTitle(heading)));
+  return !sub || sub.weak || sub.kind === kind;
+}
+
+const headingTitle = (heading: Heading) => plainText(heading) || 'Untitled';
+
+/** The list items and texts of a heading's blocks. */
+function partContent(nodes: readonly RootContent[]): { items: ProfileItem[]; paragraphs: string[] } {
+  const items: ProfileItem[] = [];
+  const paragraphs: string[] = [];
+  for (const node of nodes) {
+    if (node.type === 'yaml' || node.type === 'thematicBreak' || node.type === 'html' || node.type === 'heading') continue;
+    if (node.type === 'list') {
+      items.push(...listItems(node));
+    } else {
+      const text = plainText(node);
+      if (text) paragraphs.push(text);
+    }
+  }
+  return { items, paragraphs };
 }
 
 function listItems(list: List): ProfileItem[] {
@@ -165,7 +242,7 @@ const KIND_NAMES: readonly SectionKind[] = ['current', 'planned', 'reading', 'in
 /** Kinds that are not what the owner works on now: never the default section. */
 const NOT_CURRENT: ReadonlySet<SectionKind | undefined> = new Set(['planned', 'reading', 'interests', 'about', 'past']);
 
-const hasContent = (section: ProfileSection) => section.items.length > 0 || section.paragraphs.length > 0;
+const hasContent = (section: Pick<ProfileSection, 'items' | 'paragraphs'>) => section.items.length > 0 || section.paragraphs.length > 0;
 
 /**
  * Finds the section a user asked for: `current` → "Current topics" (or "Now",

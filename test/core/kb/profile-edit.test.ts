@@ -160,3 +160,90 @@ describe('editProfileText keeps the profile\'s own style', () => {
     expect(ok('\uFEFF# Now\r- Raft\r', 'add', 'Gossip')).toBe('\uFEFF# Now\r- Raft\r- Gossip\r');
   });
 });
+
+describe('editProfileText on sections split by sub-headings', () => {
+  const SPLIT = [
+    '# About',
+    'I write software.',
+    '',
+    '## Now',
+    '### Work',
+    '- Shard rebalancer',
+    '### Personal',
+    '- Garden irrigation controller',
+    '',
+    '## Books',
+    '1. The Pragmatic Programmer',
+    '',
+  ].join('\n');
+
+  it('marks a topic of any sub-section done into a "## Done" after Now, not inside it', () => {
+    const shard = ok(SPLIT, 'done', 'shard');
+    expect(shard).toBe(
+      SPLIT.replace('### Work\n- Shard rebalancer\n', '### Work\n').replace(
+        '- Garden irrigation controller\n\n',
+        '- Garden irrigation controller\n\n## Done\n- Shard rebalancer (done 2025-03-14)\n\n',
+      ),
+    );
+    const garden = ok(SPLIT, 'done', 'garden irrigation');
+    expect(garden).toBe(
+      SPLIT.replace('### Personal\n- Garden irrigation controller\n\n', '### Personal\n\n## Done\n- Garden irrigation controller (done 2025-03-14)\n\n'),
+    );
+    const parsed = parseProfile(garden);
+    expect(findSection(parsed, 'current')?.items.map((i) => i.text)).toEqual(['Shard rebalancer']);
+    expect(findSection(parsed, 'done')?.items.map((i) => i.text)).toEqual(['Garden irrigation controller (done 2025-03-14)']);
+    // A second one joins the Done section the first made.
+    expect(ok(shard, 'done', 'garden')).toBe(
+      shard.replace('### Personal\n- Garden irrigation controller\n', '### Personal\n').replace('(done 2025-03-14)\n', '(done 2025-03-14)\n- Garden irrigation controller (done 2025-03-14)\n'),
+    );
+  });
+
+  it('adds a current topic to the first sub-section, and refuses one that stands in any of them', () => {
+    expect(diff(SPLIT, ok(SPLIT, 'add', 'Home lab'))).toEqual({ removed: [], added: ['- Home lab'] });
+    expect(ok(SPLIT, 'add', 'Home lab')).toBe(SPLIT.replace('- Shard rebalancer\n', '- Shard rebalancer\n- Home lab\n'));
+    expect(edit(SPLIT, 'add', 'garden irrigation CONTROLLER')).toEqual({ ok: false, message: 'topics: "Garden irrigation controller" is already in Now — nothing changed' });
+    // A first sub-section with nothing under it yet gets the item under its heading.
+    expect(ok('## Now\n### Work\n### Personal\n- Garden\n', 'add', 'Raft')).toBe('## Now\n### Work\n- Raft\n### Personal\n- Garden\n');
+  });
+
+  const BOTH = [
+    '## Now',
+    '### Work',
+    '- Shard rebalancer',
+    '### Personal',
+    '- Garden irrigation controller',
+    '',
+    '## Later',
+    '### Work',
+    '- Multi-region failover',
+    '### Personal',
+    '- Learn Zig',
+    '### Someday',
+    '- Sailing',
+    '',
+    '## Books',
+    '- SICP',
+    '',
+  ].join('\n');
+
+  it('starts a planned topic in the current sub-section of the same name, else the first', () => {
+    expect(ok(BOTH, 'start', 'zig')).toBe(
+      BOTH.replace('- Garden irrigation controller\n', '- Garden irrigation controller\n- Learn Zig\n').replace('### Personal\n- Learn Zig\n', '### Personal\n'),
+    );
+    expect(ok(BOTH, 'start', 'failover')).toBe(
+      BOTH.replace('- Shard rebalancer\n', '- Shard rebalancer\n- Multi-region failover\n').replace('### Work\n- Multi-region failover\n', '### Work\n'),
+    );
+    expect(ok(BOTH, 'start', 'sailing')).toBe(BOTH.replace('- Shard rebalancer\n', '- Shard rebalancer\n- Sailing\n').replace('### Someday\n- Sailing\n', '### Someday\n'));
+    expect(ok(BOTH, 'plan', 'Rust')).toBe(BOTH.replace('- Multi-region failover\n', '- Multi-region failover\n- Rust\n'));
+  });
+
+  it('writes Done after Later at the level of Now, or into a split Done section\'s sub-section of the same name', () => {
+    expect(ok(BOTH, 'done', 'garden')).toBe(
+      BOTH.replace('### Personal\n- Garden irrigation controller\n', '### Personal\n').replace('- Sailing\n\n', '- Sailing\n\n## Done\n- Garden irrigation controller (done 2025-03-14)\n\n'),
+    );
+    const splitDone = `${BOTH}\n## Done\n### Work\n- Paxos (done 2025-01-02)\n### Personal\n- Bread (done 2025-02-03)\n`;
+    expect(ok(splitDone, 'done', 'garden')).toBe(
+      splitDone.replace('### Personal\n- Garden irrigation controller\n', '### Personal\n').replace('- Bread (done 2025-02-03)\n', '- Bread (done 2025-02-03)\n- Garden irrigation controller (done 2025-03-14)\n'),
+    );
+  });
+});

@@ -243,3 +243,71 @@ describe('loadProfile', () => {
     }
   });
 });
+
+describe('a section split by sub-headings', () => {
+  const SPLIT = [
+    '# About',
+    'I write software.',
+    '',
+    '## Now',
+    '### Work',
+    '- Shard rebalancer',
+    '### Personal',
+    '- Garden irrigation controller',
+    '',
+    '## Later',
+    '### Work',
+    '- Multi-region failover',
+    '### Personal',
+    '- Learn Zig',
+    '',
+    '## Books',
+    '1. The Pragmatic Programmer',
+    '',
+  ].join('\n');
+
+  it('reads the items under the sub-headings of an empty "Now" or "Later" as that section\'s, grouped by sub-heading', () => {
+    const profile = parseProfile(SPLIT);
+    expect(profile.sections.map((s) => s.title)).toEqual(['About', 'Now', 'Later', 'Books']);
+    const current = findSection(profile, 'current')!;
+    expect(current.title).toBe('Now');
+    expect(current.items.map((i) => i.text)).toEqual(['Shard rebalancer', 'Garden irrigation controller']);
+    expect(current.groups).toEqual([
+      { title: 'Work', items: [{ text: 'Shard rebalancer' }], paragraphs: [] },
+      { title: 'Personal', items: [{ text: 'Garden irrigation controller' }], paragraphs: [] },
+    ]);
+    const planned = findSection(profile, 'planned')!;
+    expect(planned.title).toBe('Later');
+    expect(planned.items.map((i) => i.text)).toEqual(['Multi-region failover', 'Learn Zig']);
+    expect(planned.groups?.map((g) => g.title)).toEqual(['Work', 'Personal']);
+    expect(findSection(profile, 'reading')?.items).toEqual([{ text: 'The Pragmatic Programmer' }]);
+    expect(findSection(profile, 'about')?.groups).toBeUndefined();
+  });
+
+  it('lets only an empty section that tells what it is for take in deeper headings', () => {
+    // A name over the whole profile tells nothing: every section stays its own.
+    const named = parseProfile('# Jane Doe\n## Now\n- Raft\n## Books\n- SICP\n');
+    expect(named.sections.map((s) => s.title)).toEqual(['Jane Doe', 'Now', 'Books']);
+    expect(findSection(named, 'current')?.items).toEqual([{ text: 'Raft' }]);
+    // An empty "About me" does not take in "Now", which names another kind outright.
+    const about = parseProfile('# About me\n## Now\n- Raft\n## Reading\n- SICP\n');
+    expect(about.sections.map((s) => s.title)).toEqual(['About me', 'Now', 'Reading']);
+    expect(findSection(about, 'current')?.title).toBe('Now');
+    // A section with a list or text of its own keeps its sub-headings apart, as before.
+    expect(parseProfile('## Now\n- Raft\n### Side projects\n- Chess engine\n').sections.map((s) => s.title)).toEqual(['Now', 'Side projects']);
+    expect(parseProfile('## Now\nMostly on call.\n### Work\n- Raft\n').sections.map((s) => s.title)).toEqual(['Now', 'Work']);
+    // A sub-heading of another kind is a section of its own, and so is what follows it.
+    const done = parseProfile('## Now\n### Work\n- Raft\n### Done\n- Paxos\n### Personal\n- Garden\n');
+    expect(done.sections.map((s) => [s.title, s.items.map((i) => i.text)])).toEqual([
+      ['Now', ['Raft']],
+      ['Done', ['Paxos']],
+      ['Personal', ['Garden']],
+    ]);
+    // A heading as deep as the section's ends it.
+    expect(parseProfile('## Now\n## Side stuff\n- Garden\n').sections.map((s) => s.title)).toEqual(['Now', 'Side stuff']);
+    // Deeper levels too, each sub-heading a group.
+    const deep = parseProfile('# Current topics\n## Work\n### Storage\n- Raft\n## Home\n- Garden\n');
+    expect(deep.sections.map((s) => s.title)).toEqual(['Current topics']);
+    expect(deep.sections[0]!.groups?.map((g) => [g.title, g.items.length])).toEqual([['Work', 0], ['Storage', 1], ['Home', 1]]);
+  });
+});
