@@ -38,8 +38,11 @@ function sized<T extends Float64Array | Int32Array>(buffer: T, size: number): T 
  * Scores word plans. The arrays (a score per document and lists of the
  * documents written) are kept between searches and cleared where they were
  * written: allocating them per search (several MB at 100k documents) made the
- * young-generation collections that set the p99. Every score written is
- * positive (idf and BM25 are), so 0 means "not yet".
+ * young-generation collections that set the p99. 0 means "not yet": a slot is
+ * pushed on a stack when its value leaves 0, and only a positive amount is
+ * ever written (a member weighted 0 is skipped, so idf and BM25 stay
+ * positive), so a value never returns to 0 and no slot is pushed twice: no
+ * stack outgrows the slot count.
  */
 export class Scorer {
   /** Per slot: the query's score so far, and the words it matched (fractions with `partialWords`). */
@@ -132,6 +135,7 @@ export class Scorer {
           const slot = inGroup[j]!;
           const score = weight * group[slot]!;
           group[slot] = 0;
+          if (!(score > 0)) continue;
           const before = kind[slot]!;
           if (before === 0) inKind[kindCount++] = slot;
           if (score > before) kind[slot] = score;
@@ -197,20 +201,28 @@ export class Scorer {
           // Postings of a removed document stay until the next vacuum.
           if (alive[slot] !== 1) continue;
           const tf = tfs[i]!;
+          const score = factor * (d + (tf * (k + 1)) / (tf + constant + slope * lengths[slot]!));
+          if (!(score > 0)) continue;
           if (group[slot] === 0) inGroup[count++] = slot;
-          group[slot] = group[slot]! + factor * (d + (tf * (k + 1)) / (tf + constant + slope * lengths[slot]!));
+          group[slot] = group[slot]! + score;
         }
         continue;
       }
       let held = 0;
       for (const { termId, weight } of g.members) {
+        // A form weighted 0 (a typo's other forms when stems weigh 0) adds nothing: a document
+        // holding only such forms does not hold the group, nor count in its document frequency
+        // (it was listed once per form, so more holders than documents made idf negative).
+        if (!(weight > 0)) continue;
         const listed = postings.count(termId, fieldId);
         const start = postings.start(termId, fieldId);
         const end = start + listed;
         for (let i = start; i < end; i += 1) {
           const slot = docs[i]!;
+          const added = weight * tfs[i]!;
+          if (!(added > 0)) continue;
           if (frequency[slot] === 0) holders[held++] = slot;
-          frequency[slot] = frequency[slot]! + weight * tfs[i]!;
+          frequency[slot] = frequency[slot]! + added;
         }
       }
       if (held === 0) continue;
@@ -220,8 +232,10 @@ export class Scorer {
         const tf = frequency[slot]!;
         frequency[slot] = 0;
         if (alive[slot] !== 1) continue;
+        const score = factor * (d + (tf * (k + 1)) / (tf + constant + slope * lengths[slot]!));
+        if (!(score > 0)) continue;
         if (group[slot] === 0) inGroup[count++] = slot;
-        group[slot] = group[slot]! + factor * (d + (tf * (k + 1)) / (tf + constant + slope * lengths[slot]!));
+        group[slot] = group[slot]! + score;
       }
     }
     return count;

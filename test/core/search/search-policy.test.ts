@@ -232,6 +232,40 @@ describe('search policy', () => {
   });
 });
 
+describe('forms weighted 0', () => {
+  // With stems weighed 0 (the eval's "words as typed only"), a typo's other forms weigh 0. A
+  // document holding only those forms was counted once per form among the group's holders: more
+  // holders than documents made idf negative, the scores 0 or below were taken for "not yet", and
+  // each query word listed the document again until the list of scored documents overflowed
+  // (TypeError reading an id past its end: `npm run eval -- --variants --typos=any`, "rus team style").
+  const docs = [
+    article('rust.md', 'Rust', 'rust'),
+    ...['one', 'two', 'three'].map((n) => article(`${n}.md`, n, 'rusts rusted rusting')),
+  ];
+  const index = new SearchIndex({ policy: { weights: { exact: 1, stem: 0, prefix: 0.3, fuzzy: 0.75 } } });
+  index.addAll(docs);
+
+  it('do not match: a document holding only forms weighted 0 is not found by the word', () => {
+    // "rusk" is one typo from "rust", whose other forms (rusts, rusted, rusting) weigh 0 here.
+    const ranked = index.rank('rusk', { limit: 10 });
+    expect(ranked.matches.map((m) => m.id)).toEqual(['article:rust.md']);
+    expect(ranked.total).toBe(1);
+    expect(ranked.matches[0]!.score).toBeGreaterThan(0);
+  });
+
+  it('do not list a document once per query word', () => {
+    // Four typos of "rust": each word found the documents again.
+    const ranked = index.rank('rusk rusq rusz rusj', { limit: 10 });
+    expect(ranked.matches.map((m) => m.id)).toEqual(['article:rust.md']);
+    expect(ranked.total).toBe(1);
+    // The shipped policy weighs the other forms: every document holds a reading of the word.
+    const shipped = new SearchIndex();
+    shipped.addAll(docs);
+    expect(shipped.rank('rusk rusq rusz rusj', { limit: 10 }).matches.map((m) => m.id)[0]).toBe('article:rust.md');
+    expect(shipped.rank('rusk rusq rusz rusj', { limit: 10 }).total).toBe(4);
+  });
+});
+
 describe('what a reader may not see', () => {
   const docs: IndexedDoc[] = [
     article('public.md', 'Deploys', 'blue green deploys with a canary'),
