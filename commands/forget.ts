@@ -8,6 +8,7 @@ export const forget = defineCommand({
   option: { name: 'id', description: 'The note id shown when it was saved', required: true, maxLength: 40 },
   visibility: 'ephemeral',
   writes: true,
+  refused: 'not deleted',
   async run(ctx, invocation) {
     const id = invocation.text.trim().replace(/^note[:\s]+/i, '').toLowerCase();
     if (!id) throw new UserError('usage', 'forget: which note? — try /forget k3v9x2ma7q (the id /note replied with)');

@@ -23,6 +23,7 @@ export const note = defineCommand({
   },
   visibility: 'ephemeral',
   writes: true,
+  refused: 'not saved',
   async run(ctx, invocation) {
     const { text, shared } = readShareFlag(cleanNoteText(invocation.text));
     if (!text) {

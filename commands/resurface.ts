@@ -23,7 +23,7 @@ export const resurface = defineCommand({
       throw new UserError('usage', 'resurface: the profile lists no current topics — try /resurface <words>, e.g. /resurface libgit2');
     }
     const subject = words ? `"${words.length > 60 ? `${words.slice(0, 59)}…` : words}"` : 'your current topics';
-    const { hits, related, quiet, remembered } = await ctx.kb.resurface(invocation.user, words ? [words] : topics);
+    const { hits, related, quiet, notRemembered } = await ctx.kb.resurface(invocation.user, words ? [words] : topics);
     if (hits.length === 0 && related === 0) {
       return reply(`Nothing older than 30 days is about ${subject}.`, {
         sections: [{ type: 'text', text: 'Notes and write-ups come back here once they are 30 days old; /find shows newer ones.' }],
@@ -38,9 +38,12 @@ export const resurface = defineCommand({
         { type: 'hits', hits },
         {
           type: 'text',
-          text: remembered
-            ? 'Each is left out of your /resurface for the next 30 days.'
-            : 'The note store refuses writes just now, so these may come back in your next /resurface.',
+          text:
+            notRemembered === 'read-only'
+              ? 'The note store refuses writes, so these may come back in your next /resurface.'
+              : notRemembered === 'unavailable'
+                ? 'The note store is unavailable right now, so these may come back in your next /resurface.'
+                : 'Each is left out of your /resurface for the next 30 days.',
         },
       ],
     });

@@ -47,12 +47,12 @@ describe('a read-only SQLite store', () => {
       {
         tone: 'ok',
         text: '2 notes from over 30 days ago on "herons"',
-        last: 'The note store refuses writes just now, so these may come back in your next /resurface.',
+        last: 'The note store refuses writes, so these may come back in your next /resurface.',
       },
       {
         tone: 'ok',
         text: '2 notes from over 30 days ago on "herons"',
-        last: 'The note store refuses writes just now, so these may come back in your next /resurface.',
+        last: 'The note store refuses writes, so these may come back in your next /resurface.',
       },
     ]);
     const warnings = outcome.warnings as Array<{ msg: string; err: string }>;
@@ -75,11 +75,17 @@ describe('a read-only SQLite store', () => {
     expect(reads.resurfaceAsSlack).toMatchObject({ tone: 'ok', text: 'Nothing older than 30 days is about "herons".' });
   });
 
-  it('writes get the one refusal, naming what refused and what would make it writable; nothing is lost', () => {
+  it('writes get the one refusal, saying what did not happen, what refused and what would make it writable; nothing is lost', () => {
     const detail = `sqlite://${file}: attempt to write a readonly database`;
-    expect(outcome.note).toEqual({ tone: 'error', text: `note: nothing was changed — the note store refuses writes (${detail}); ${SQLITE_HINT}.` });
-    expect(outcome.forget).toEqual({ tone: 'error', text: `forget: nothing was changed — the note store refuses writes (${detail}); ${SQLITE_HINT}.` });
-    expect(outcome.notes).toBe(2);
+    expect(outcome.note).toEqual({ tone: 'error', text: `note: not saved — the note store refuses writes (${detail}); ${SQLITE_HINT}.` });
+    expect(outcome.forget).toEqual({ tone: 'error', text: `forget: not deleted — the note store refuses writes (${detail}); ${SQLITE_HINT}.` });
+    const after = outcome.after as { stored: string[]; forgotten?: string; found: string; refusedFound: string };
+    // The refused note is neither in the store nor searchable; the note /forget was refused for is in both.
+    expect(after.stored.sort()).toEqual(['grey herons wade in the shallows #birds', 'herons nest in colonies #birds']);
+    expect(after.forgotten).toMatch(/herons/);
+    // The two notes and the profile's topic.
+    expect(after.found).toBe('3 results for "herons"');
+    expect(after.refusedFound).toBe('Nothing found for "refused".');
   });
 });
 
@@ -111,10 +117,15 @@ async function runBot(url: string, user: { uid?: number; gid?: number }): Promis
     const note = await ctx.run('/note refused #x');
     const id = (await store.loadAll())[0].id;
     const forget = await ctx.run('/forget ' + id);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-    const notes = (await store.loadAll()).length;
+    // Each reply came once the store had answered: what is there now is what the commands left.
+    const after = {
+      stored: (await store.loadAll()).map((n) => n.text),
+      forgotten: (await store.get(id))?.text,
+      found: (await ctx.run('/find herons')).text,
+      refusedFound: (await ctx.run('/find refused')).text,
+    };
     await ctx.close();
-    process.stdout.write(JSON.stringify({ resurface, reads, note: { tone: note.tone, text: note.text }, forget: { tone: forget.tone, text: forget.text }, notes, warnings }));
+    process.stdout.write(JSON.stringify({ resurface, reads, note: { tone: note.tone, text: note.text }, forget: { tone: forget.tone, text: forget.text }, after, warnings }));
   `;
   const child = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], {
     cwd: REPO_ROOT,

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import type { Person, Reply } from '../../src/core/index.ts';
+import { StoreUnavailableError, openNoteStore, silentLogger, type NoteStore, type Person, type Reply } from '../../src/core/index.ts';
 import { createTestContext, type TestContext } from '../helpers/context.ts';
 
 const DAY = 86_400_000;
@@ -28,7 +28,7 @@ afterEach(async () => {
 });
 
 /** The real core and commands on a temporary DATA_DIR, with a clock the test moves. */
-async function open(options: { profile?: string } = {}): Promise<Bench> {
+async function open(options: { profile?: string; store?: NoteStore } = {}): Promise<Bench> {
   const clock = { now: new Date('2025-03-01T09:00:00Z') };
   const ctx = await createTestContext({ articles: ARTICLES, noteWriters: ['slack:UOWNER'], now: () => clock.now, ...options });
   bench = {
@@ -78,6 +78,15 @@ describe('/resurface', () => {
     expect(later).toHaveLength(5);
     expect(later).toEqual(expect.arrayContaining(titles(first)));
     expect(later).toEqual(expect.arrayContaining(['Disaster recovery, this month', 'libgit2 NFS performance tuning, round two']));
+  });
+
+  it('says when a store that is down for now could not remember its picks, and not that it refuses writes', async () => {
+    const store = await openNoteStore('memory://', { logger: silentLogger() });
+    const down = Object.assign(Object.create(store) as NoteStore, { remember: () => Promise.reject(new StoreUnavailableError('notes: remember timed out')) });
+    const b = await open({ store: down });
+    const reply = await b.run('/resurface libgit2');
+    expect(titles(reply)).toContain('Tuning libgit2 over NFS');
+    expect(reply.sections.at(-1)).toEqual({ type: 'text', text: 'The note store is unavailable right now, so these may come back in your next /resurface.' });
   });
 
   it('takes words instead of the topics, typos included', async () => {

@@ -162,6 +162,12 @@ export interface Command {
    * only NOTE_WRITERS (and the console) run it. The one permission check.
    */
   writes: boolean | ((text: string) => boolean);
+  /**
+   * What a write the note store refused means for this command, in a few words:
+   * `not saved` (/note, and Slack's "Save to notes", which is /note), `not deleted`
+   * (/forget). Default: `nothing was changed`. Dispatch words the rest of the refusal.
+   */
+  refused?: string;
   /** `false` keeps it out of /help, the Slack manifest and Discord's command list (the home tab's `home`). */
   listed?: false;
   /**

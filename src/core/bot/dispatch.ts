@@ -76,7 +76,7 @@ function buildDispatcher(
       if (error instanceof UserError) return reply(error.message, { tone: 'error' });
       if (error instanceof StoreReadOnlyError) {
         logger.warn({ err: error.message, command: name }, 'store refuses writes');
-        return reply(readOnlyRefusal(name, error), { tone: 'error' });
+        return reply(readOnlyRefusal(name, error, command.refused), { tone: 'error' });
       }
       if (error instanceof StoreUnavailableError) {
         logger.warn({ err: error.message, command: name }, 'store unavailable');
@@ -116,10 +116,11 @@ function buildDispatcher(
 
 /**
  * What a write refused by a read-only store is answered with, whichever command it was:
- * nothing changed, what refused, and what would make it writable.
+ * what did not happen (the command's own words, e.g. `not saved`), what refused, and
+ * what would make it writable.
  */
-export function readOnlyRefusal(name: string, error: StoreReadOnlyError): string {
-  return `${name}: nothing was changed — the note store refuses writes (${error.detail}); ${error.hint}.`;
+export function readOnlyRefusal(name: string, error: StoreReadOnlyError, refused = 'nothing was changed'): string {
+  return `${name}: ${refused} — the note store refuses writes (${error.detail}); ${error.hint}.`;
 }
 
 function unknownCommand(name: string, listed: readonly Command[]): Reply {

@@ -5,6 +5,7 @@
  * the store (`remember`), so every process sharing it agrees.
  */
 import { createHash } from 'node:crypto';
+import { StoreReadOnlyError, StoreUnavailableError } from '../domain/errors.ts';
 import type { Person, SearchHit } from '../domain/types.ts';
 import type { IndexedDoc } from '../search/search-index.ts';
 import { topicWords, wordsCovered, wordsNeeded } from './topic-match.ts';
@@ -66,11 +67,14 @@ export interface ResurfaceOutcome {
   quiet: number;
   /**
    * Whether the store took the note of what is shown now. Remembering is best
-   * effort: a store that refuses writes (read-only) still resurfaces, and what
-   * it could not remember may then come back within 30 days.
+   * effort: a store that refuses writes (read-only) or is down just now still
+   * resurfaces, and what it could not remember may then come back within 30 days.
+   * Any other failure (not a store error: a bug) is thrown, not hidden here.
    */
   remembered: boolean;
-  /** Why it could not remember, when it could not (for the log). */
+  /** Why it could not, when it could not: the store refuses writes (read-only), or does not answer just now. */
+  notRemembered?: 'read-only' | 'unavailable';
+  /** The store's error, when it could not remember (for the log). */
   rememberError?: unknown;
 }
 
@@ -141,12 +145,18 @@ export async function resurface(source: ResurfaceSource, request: ResurfaceReque
   }
   const at = request.now.toISOString();
   const writes = await Promise.allSettled(chosen.map((c) => source.memory.remember(resurfacedKey(request.viewer, c.doc.id), at, RESURFACE_QUIET_MS)));
-  const refused = writes.find((write): write is PromiseRejectedResult => write.status === 'rejected');
+  const failures = writes.flatMap((write) => (write.status === 'rejected' ? [write.reason as unknown] : []));
+  // Best effort is for the store's own refusals; anything else is a bug, for dispatch to log with its cause.
+  const bug = failures.find((error) => !(error instanceof StoreUnavailableError));
+  if (bug !== undefined) throw bug;
+  const refused = failures[0];
   return {
     hits: chosen.map((c) => source.hit(c.doc, c.terms, c.score)),
     related: ranked.length,
     quiet,
-    remembered: !refused,
-    ...(refused ? { rememberError: refused.reason } : {}),
+    remembered: refused === undefined,
+    ...(refused !== undefined
+      ? { notRemembered: failures.some((error) => error instanceof StoreReadOnlyError) ? ('read-only' as const) : ('unavailable' as const), rememberError: refused }
+      : {}),
   };
 }

@@ -190,6 +190,14 @@ describe('store refusals, answered once for every command', () => {
     });
   });
 
+  it('a store that refuses writes: the command says in its own words what did not happen', async () => {
+    const note = { ...failing('stash', readOnly), refused: 'not saved' };
+    const gate = createDispatcher([note], { kb: undefined as never, searchLimit: 5, noteWriters: [] }, silentLogger());
+    expect((await gate.dispatch(call('stash', 'x', OWNER))).text).toBe(
+      'stash: not saved — the note store refuses writes (sqlite:///srv/n.sqlite: attempt to write a readonly database); make the file writable.',
+    );
+  });
+
   it('a store that is down for now: try again in a moment', async () => {
     const gate = createDispatcher([failing('stash', new StoreUnavailableError('timed out'))], { kb: undefined as never, searchLimit: 5, noteWriters: [] }, silentLogger());
     expect((await gate.dispatch(call('stash', 'x', OWNER))).text).toBe('stash: the note store is unavailable right now — please try again in a moment');

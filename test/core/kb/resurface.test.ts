@@ -2,7 +2,7 @@ import { rm } from 'node:fs/promises';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { resurface, resurfacedKey, RESURFACE_QUIET_MS, type ResurfaceSource } from '../../../src/core/kb/resurface.ts';
-import { SearchIndex, openNoteStore, silentLogger, type IndexedDoc, type NoteStore, type Person } from '../../../src/core/index.ts';
+import { SearchIndex, StoreReadOnlyError, StoreUnavailableError, openNoteStore, silentLogger, type IndexedDoc, type NoteStore, type Person } from '../../../src/core/index.ts';
 import { documentSpan } from '../../../src/core/kb/query.ts';
 import { makeTempDir } from '../../helpers/context.ts';
 
@@ -121,14 +121,27 @@ describe('resurface', () => {
   });
 
   it('still resurfaces when the store will not remember, and says so in the outcome', async () => {
-    const refused = new Error('notes: remember refused: the store is read-only');
+    const refused = new StoreReadOnlyError('notes: remember refused: the store is read-only', { detail: 'sqlite:///x: readonly', hint: 'make it writable' });
     const src = await source();
     const forgetful: ResurfaceSource = { ...src, memory: { recall: (key) => src.memory.recall(key), remember: () => Promise.reject(refused) } };
     const first = await resurface(forgetful, { viewer: OWNER, texts: TOPICS, visible: everything, now: NOW, limit: 2 });
     expect(first.hits).toHaveLength(2);
-    expect(first).toMatchObject({ remembered: false, rememberError: refused });
+    expect(first).toMatchObject({ remembered: false, notRemembered: 'read-only', rememberError: refused });
     // Nothing was remembered: the same ones come again.
     expect(ids(await resurface(forgetful, { viewer: OWNER, texts: TOPICS, visible: everything, now: NOW, limit: 2 }))).toEqual(ids(first));
+  });
+
+  it('tells a store that is down for now from one that refuses writes, and throws what is not a store error', async () => {
+    const src = await source();
+    const failingWith = (error: Error): ResurfaceSource => ({ ...src, memory: { recall: (key) => src.memory.recall(key), remember: () => Promise.reject(error) } });
+    const down = new StoreUnavailableError('notes: remember timed out');
+    expect(await resurface(failingWith(down), { viewer: OWNER, texts: TOPICS, visible: everything, now: NOW, limit: 2 })).toMatchObject({
+      remembered: false,
+      notRemembered: 'unavailable',
+      rememberError: down,
+    });
+    const bug = new TypeError('Cannot read properties of undefined');
+    await expect(resurface(failingWith(bug), { viewer: OWNER, texts: TOPICS, visible: everything, now: NOW, limit: 2 })).rejects.toBe(bug);
   });
 
   it('never shows what the viewer may not read', async () => {

@@ -51,11 +51,11 @@ describe('a read-only SQLite store', () => {
     const reply = await context.run('/note refused #x');
     expect(reply).toMatchObject({
       tone: 'error',
-      text: `note: nothing was changed — the note store refuses writes (${label}: attempt to write a readonly database); ${SQLITE_HINT}.`,
+      text: `note: not saved — the note store refuses writes (${label}: attempt to write a readonly database); ${SQLITE_HINT}.`,
     });
     expect(await context.run(`/forget ${id}`)).toMatchObject({
       tone: 'error',
-      text: `forget: nothing was changed — the note store refuses writes (${label}: attempt to write a readonly database); ${SQLITE_HINT}.`,
+      text: `forget: not deleted — the note store refuses writes (${label}: attempt to write a readonly database); ${SQLITE_HINT}.`,
     });
     expect((await context.run('/find herons')).text).toBe('1 result for "herons"');
     expect((await store.loadAll()).map((n) => n.text)).toEqual(['kept before #x']);
