@@ -52,6 +52,7 @@ export const note = defineCommand({
         ...(shared ? { shared: true } : {}),
         source: invocation.origin,
         ...(invocation.idempotencyKey ? { idempotencyKey: invocation.idempotencyKey } : {}),
+        ...(invocation.notTags?.length ? { notTags: invocation.notTags } : {}),
       });
     } catch (error) {
       // Refused for good: dispatch says so, with what would fix it.

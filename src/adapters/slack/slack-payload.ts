@@ -3,7 +3,7 @@
  * Payloads are `unknown` until checked here. Pure.
  */
 import type { Invocation, Person } from '../../core/index.ts';
-import { messageToPlainText, unescapeSlack } from './slack-text.ts';
+import { channelLinkNames, messageToPlainText, unescapeSlack } from './slack-text.ts';
 
 export const SLACK_PLATFORM = 'slack';
 
@@ -150,7 +150,13 @@ export function saveToNotesInvocation(payload: MessageShortcutPayload, permalink
     author: payload.author,
     origin: { platform: SLACK_PLATFORM, channel: payload.channelId, ...(permalink ? { permalink } : {}) },
     idempotencyKey: `slack:msg:${payload.channelId}:${payload.messageTs}`,
+    ...notTags(channelLinkNames(payload.messageText)),
   };
+}
+
+/** A channel link reads as `#name` in the note, but is no tag of it (acceptance 42). */
+function notTags(names: string[]): { notTags?: string[] } {
+  return names.length > 0 ? { notTags: names } : {};
 }
 
 export function parseBlockAction(body: unknown): BlockActionPayload {

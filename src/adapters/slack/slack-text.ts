@@ -42,6 +42,20 @@ export function messageToPlainText(text: string): string {
   return unescapeSlack(plain);
 }
 
+/**
+ * The channel names a message's channel links show (`<#C123|general>` → `general`):
+ * messageToPlainText writes them as `#general`, which are not the author's tags.
+ * A link without a name (`<#C123>`) reads as `#C123` and is not one either.
+ */
+export function channelLinkNames(text: string): string[] {
+  const names = new Set<string>();
+  for (const [, inner = ''] of text.matchAll(/<#([^<>]*)>/g)) {
+    const [target, label] = splitOnce(inner, '|');
+    names.add(unescapeSlack(label ?? target));
+  }
+  return [...names];
+}
+
 function splitOnce(text: string, separator: string): [string, string | undefined] {
   const at = text.indexOf(separator);
   return at < 0 ? [text, undefined] : [text.slice(0, at), text.slice(at + 1)];

@@ -27,6 +27,12 @@ export interface Invocation {
    */
   idempotencyKey?: string;
   /**
+   * `#words` in the text that are not tags, as written after the `#`: the channel
+   * links of a Slack message saved with "Save to notes" (`<#C123|general>` reads as
+   * `#general`, the channel's name, which its author did not mean as a tag).
+   */
+  notTags?: readonly string[];
+  /**
    * Where a continued list of hits starts (0-based): a pressed button's
    * `ReplyAction.offset`. Commands without lists ignore it.
    */

@@ -56,6 +56,13 @@ function byCodePoint(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }
 
+/** A note's tags: its #hashtags, but for the #words it says are not tags. */
+function tagsOf(text: string, notTags: readonly string[] = []): string[] {
+  if (notTags.length === 0) return extractTags(text);
+  const excluded = new Set(notTags.flatMap((word) => extractTags(`#${word}`)));
+  return extractTags(text).filter((tag) => !excluded.has(tag));
+}
+
 /** What a new note is made of. */
 export interface NewNote {
   text: string;
@@ -66,6 +73,8 @@ export interface NewNote {
   /** Readable by everyone (`/note --share`). */
   shared?: boolean;
   idempotencyKey?: string;
+  /** `#words` in the text that are not tags (as after the `#`): a Slack message's channel links. */
+  notTags?: readonly string[];
 }
 
 /** Options of a search: whose eyes, how many, from where. */
@@ -584,7 +593,7 @@ export class KnowledgeBase {
     const note: Note = {
       id,
       text: input.text,
-      tags: extractTags(input.text),
+      tags: tagsOf(input.text, input.notTags),
       author: input.author,
       ...(input.savedBy && !samePerson(input.savedBy, input.author) ? { savedBy: input.savedBy } : {}),
       source: input.source,

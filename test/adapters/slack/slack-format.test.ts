@@ -337,5 +337,8 @@ describe('payloads', () => {
       origin: { platform: 'slack', channel: 'C7', permalink: 'https://perma' },
       idempotencyKey: 'slack:msg:C7:1.2',
     });
+    // A channel link reads as #name, and is said not to be a tag (acceptance 42).
+    const linked = parseMessageShortcut(messageShortcutPayload({ response_url: 'http://x', text: 'in <#C1|eng> and <#C2> &amp; <#C1|eng> #t', channel_id: 'C7', ts: '1.3' }));
+    expect(saveToNotesInvocation(linked)).toMatchObject({ text: 'in #eng and #C2 & #eng #t', notTags: ['eng', 'C2'] });
   });
 });

@@ -5,7 +5,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createSlackAdapter, type SlackAdapter } from '../../../src/adapters/slack/slack.ts';
-import { noteIdForKey, silentLogger } from '../../../src/core/index.ts';
+import { noteIdForKey, parseQuery, silentLogger, type Person } from '../../../src/core/index.ts';
 import { createTestContext, type TestContext } from '../../helpers/context.ts';
 import {
   BOT_TOKEN,
@@ -36,6 +36,7 @@ let adapter: SlackAdapter;
 let eventsUrl: string;
 
 const OWNER = 'U0OWNER';
+const OWNER_PERSON: Person = { platform: 'slack', id: OWNER, name: 'owner' };
 const STRANGER = 'U0STRANGER';
 
 beforeAll(async () => {
@@ -257,6 +258,23 @@ describe('"Save to notes" message shortcut over HTTP', () => {
     expect((await fake.waitForResponse(responseId, { index: 2 })).text).toBe(`Already saved note ${id} (#git).`);
     expect(ctx.kb.allNotes().filter((n) => n.source.channel === 'C0SHORT')).toHaveLength(1);
     expect(await ctx.store.get(id)).toMatchObject({ id, idempotencyKey: 'slack:msg:C0SHORT:1716200000.000100' });
+  });
+
+  it('reads a channel link as #name in the note, but not as a tag of it (acceptance 42)', async () => {
+    const responseId = 'shortcut-channel';
+    const payload = messageShortcutPayload({
+      response_url: fake.responseUrl(responseId),
+      text: 'ask <@U024BE7LH> in <#C123|general> and <#C0OPS|ops> about the runbook #ops-runbook #standup',
+      channel_id: 'C0CHAN',
+      ts: '1716200001.000100',
+    });
+    await postSigned(eventsUrl, interactiveBody(payload));
+    const id = noteIdForKey('slack:msg:C0CHAN:1716200001.000100');
+    expect((await fake.waitForResponse(responseId)).text).toBe(`Saved note ${id} (#ops-runbook #standup).`);
+    expect(ctx.kb.note(id)).toMatchObject({ text: 'ask @U024BE7LH in #general and #ops about the runbook #ops-runbook #standup', tags: ['ops-runbook', 'standup'] });
+    expect(ctx.kb.tags(OWNER_PERSON).map((entry) => entry.tag)).not.toContain('general');
+    // Still found by its words.
+    expect(ctx.kb.search(parseQuery('general runbook'), { viewer: OWNER_PERSON, limit: 5 }).hits.map((hit) => hit.id)).toContain(`note:${id}`);
   });
 
   it('still saves the message when chat.getPermalink fails, just without the link', async () => {
