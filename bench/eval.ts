@@ -15,9 +15,10 @@ import { REPO_ROOT, SHARED_CORPORA, WORK_DIR, requireCorpus } from './corpus.ts'
 import { ARCHIVES, isArchiveName, loadArchive, type ArchiveName } from './eval/archives.ts';
 import { TYPO_STYLES, type TypoStyle } from './eval/typos.ts';
 import { BASELINES } from './eval/baselines.ts';
+import { ALPHA } from './eval/paired.ts';
 import { RankCache } from './eval/rank-cache.ts';
 import { MODELS, MODEL_DESCRIPTIONS, type ModelName } from './eval/query-models.ts';
-import { adHocTable, knownItemTable, rowLabel, targetLines, variantsTable, verdictLine, type ReportLayout } from './eval/report.ts';
+import { adHocTable, knownItemTable, pairedLine, rowLabel, targetLines, variantsTable, verdictLine, type ReportLayout } from './eval/report.ts';
 import { evaluateArchive, QUERY_WORDS, type ArchiveResult } from './eval/run.ts';
 import { tinkerSystem } from './eval/systems.ts';
 import type { System } from './eval/types.ts';
@@ -112,6 +113,7 @@ function describe(flags: EvalFlags, results: readonly ArchiveResult[]): string {
         : '(--typos=two: two keyboard edits in one word of 4+ letters). Words are surface words (lower case, 3+ letters, not stop words).',
     ...flags.models.map((model) => `  ${model}: ${MODEL_DESCRIPTIONS[model]}`),
     `hit@k: the target is in the top k; MRR: mean 1/rank (0 below 100). Systems: tinker (the shipped SearchIndex, as /find ranks), MiniSearch defaults, MiniSearch { fuzzy: 0.2, prefix: true } (MS f+p), plain BM25 (k1 1.2, b 0.75, lower-cased tokens, title + text). "− best": tinker's hit@5 minus the best baseline's.`,
+    `Paired test: tinker against each baseline on the same queries, exact McNemar (two-sided sign test on the queries only one of the two hits at 5, or at 1); a cell reads mark, baseline, queries won/lost against it, p. ▲: significantly (p < ${ALPHA}) above every baseline; ▼: significantly below the one named; =: within noise of the one named (the best baseline, or when tinker is above all, the least clear). p is per test, not corrected for the rows × baselines tested: about 1 test in 20 passes by chance where nothing differs.`,
   ];
   for (const result of results) {
     const bySystem = Object.entries(result.systemSeconds)
@@ -126,7 +128,7 @@ function printArchive(result: ArchiveResult, layout: ReportLayout, flags: EvalFl
   const out: string[] = [];
   const heading = (text: string) => (layout.markdown ? `#### ${text}` : `== ${text} ==`);
   if (result.rows.length > 0) {
-    out.push(heading(`${result.name}: known-item (${result.docs} documents)`), knownItemTable(result, layout), '', verdictLine(result, layout));
+    out.push(heading(`${result.name}: known-item (${result.docs} documents)`), knownItemTable(result, layout), '', verdictLine(result, layout), pairedLine(result, layout));
   }
   if (result.adHoc) {
     out.push('', heading(`${result.name}: ad hoc (${result.adHoc[layout.subject]!.strict.n} judged queries; codes 1-4 relevant, gain 5 − code; "-1 rel." also counts code -1 as gain 4)`));

@@ -1,9 +1,12 @@
 /**
  * The evaluation's tables, as plain text or markdown: one per archive (rows =
  * model × words × typo, columns = each system's hit@5, then hit@1 and MRR),
- * a line on whether tinker is above every baseline, and the issue's targets.
+ * a line on whether tinker is above every baseline, one on whether its
+ * differences from them are beyond noise (paired tests, paired.ts), and the
+ * issue's targets.
  */
 import { fmt, table } from '../stats.ts';
+import { ALPHA, formatP, pairedHits, standingOf, type PairedHits } from './paired.ts';
 import { MODELS, type ModelName } from './query-models.ts';
 import type { ArchiveResult, KnownItemRow } from './run.ts';
 
@@ -52,12 +55,76 @@ export function rowLabel(row: KnownItemRow): string {
 const SHORT_NAMES: Record<string, string> = { MiniSearch: 'MS', 'MS fuzzy+prefix': 'MS f+p' };
 const short = (name: string) => SHORT_NAMES[name] ?? name;
 
+/**
+ * Where a row stands on the paired test: `above` every baseline (more hits
+ * than each, significantly or not), within `noise` (not above every one,
+ * significantly below none), or significantly `below` at least one.
+ */
+export type RowStanding = 'above' | 'noise' | 'below';
+
+/** The subject against every baseline on one row, query by query, at hit@k. */
+export interface RowComparison {
+  /** Per baseline: the queries only the subject hits (wins), only the baseline hits (losses), and p. */
+  versus: Record<string, PairedHits>;
+  standing: RowStanding;
+  /** Significantly above every baseline. */
+  significant: boolean;
+  /** The subject and the best baseline hit every target: nothing to win (as in aboveEveryBaseline). */
+  ceiling: boolean;
+  /**
+   * The baseline that decides the row's mark, shown in the table: the one the
+   * subject is most clearly below (smallest p) when significantly below one;
+   * else the best baseline when the subject is not above all (none ahead by more);
+   * else the one the subject is least clearly above (largest p).
+   */
+  shown: string;
+  /** ▲ significantly above every baseline, ▼ significantly below one, = within noise of one. */
+  mark: '▲' | '▼' | '=';
+}
+
+export function compareRow(row: KnownItemRow, subject: string, baselines: readonly string[], k: 1 | 5 = 5): RowComparison {
+  const own = row.ranks[subject]!;
+  const versus = Object.fromEntries(baselines.map((b) => [b, pairedHits(own, row.ranks[b]!, k)]));
+  const pairs = baselines.map((name) => ({ name, pair: versus[name]!, standing: standingOf(versus[name]!) }));
+  const lead = (pair: PairedHits) => pair.wins - pair.losses;
+  const below = pairs.filter((p) => p.standing === 'below').sort((a, b) => a.pair.p - b.pair.p);
+  const notAhead = pairs.filter((p) => lead(p.pair) <= 0).sort((a, b) => lead(a.pair) - lead(b.pair));
+  const leastClear = [...pairs].sort((a, b) => b.pair.p - a.pair.p);
+  const shown = (below[0] ?? notAhead[0] ?? leastClear[0])!.name;
+  const significant = pairs.every((p) => p.standing === 'above');
+  const standing = below.length > 0 ? 'below' : notAhead.length > 0 ? 'noise' : 'above';
+  return {
+    versus,
+    standing,
+    significant,
+    ceiling: standing === 'noise' && row.figures[subject]![k === 1 ? 'hit1' : 'hit5'] === 1,
+    shown,
+    mark: below.length > 0 ? '▼' : significant ? '▲' : '=',
+  };
+}
+
+/** A row's paired-test cell: mark, the deciding baseline, the discordant queries won/lost against it, p. */
+export function pairedCell(comparison: RowComparison): string {
+  const pair = comparison.versus[comparison.shown]!;
+  return `${comparison.mark} ${short(comparison.shown)} +${pair.wins}/−${pair.losses} ${formatP(pair.p)}`;
+}
+
 /** The known-item table of one archive. */
 export function knownItemTable(result: ArchiveResult, layout: ReportLayout): string {
   const systems = [layout.subject, ...layout.baselines];
   const bold = (text: string) => (layout.markdown ? `**${text}**` : text);
   const group = (metric: string) => systems.map((s) => (layout.markdown ? `${metric} ${short(s)}` : short(s)));
-  const header = ['query model', 'n', ...group('hit@5'), layout.markdown ? `${short(layout.subject)} − best` : '− best', ...group('hit@1'), ...group('MRR')];
+  const paired = (metric: string) => (layout.markdown ? `${metric} paired test` : 'paired test');
+  const header = [
+    'query model',
+    'n',
+    ...group('hit@5'),
+    layout.markdown ? `${short(layout.subject)} − best` : '− best',
+    paired('hit@5'),
+    ...group('hit@1'),
+    paired('hit@1'),
+    ...group('MRR'),
+  ];
   const rows = result.rows.map((row) => {
     const best5 = Math.max(...systems.map((s) => row.figures[s]!.hit5));
     const cell = (s: string, key: 'hit1' | 'hit5' | 'mrr') => {
@@ -69,7 +136,9 @@ export function knownItemTable(result: ArchiveResult, layout: ReportLayout): str
       String(row.figures[layout.subject]!.n),
       ...systems.map((s) => cell(s, 'hit5')),
       signed(marginOf(row, layout.subject, layout.baselines).margin),
+      pairedCell(compareRow(row, layout.subject, layout.baselines, 5)),
       ...systems.map((s) => cell(s, 'hit1')),
+      pairedCell(compareRow(row, layout.subject, layout.baselines, 1)),
       ...systems.map((s) => cell(s, 'mrr')),
     ];
   });
@@ -81,8 +150,8 @@ export function knownItemTable(result: ArchiveResult, layout: ReportLayout): str
   const k = systems.length;
   const groups = [
     ' '.repeat(span(0, 2)),
-    'hit@5'.padEnd(span(2, k + 1)).slice(0, span(2, k + 1)),
-    'hit@1'.padEnd(span(3 + k, k)),
+    'hit@5'.padEnd(span(2, k + 2)),
+    'hit@1'.padEnd(span(4 + k, k + 1)),
     'MRR',
   ];
   return `${groups.join('  ')}\n${body}`;
@@ -116,6 +185,45 @@ export function verdictLine(result: ArchiveResult, layout: Pick<ReportLayout, 's
   const head = `${result.name}: ${layout.subject}'s hit@5 above every baseline on ${above} of ${rows} rows${tied}`;
   if (misses.length === 0) return `${head}: target met.`;
   return `${head}; below or tied on ${misses.length} (target MISSED): ${misses.join('; ')}.`;
+}
+
+/** An archive's rows by where they stand on the paired test on hit@5 (each with its label and comparison). */
+export function standings(
+  result: ArchiveResult,
+  layout: Pick<ReportLayout, 'subject' | 'baselines'>,
+): Record<RowStanding, Array<{ label: string; comparison: RowComparison }>> {
+  const out: Record<RowStanding, Array<{ label: string; comparison: RowComparison }>> = { above: [], noise: [], below: [] };
+  for (const row of result.rows) {
+    const comparison = compareRow(row, layout.subject, layout.baselines, 5);
+    out[comparison.standing].push({ label: rowLabel(row), comparison });
+  }
+  return out;
+}
+
+/**
+ * Whether the subject's differences from the baselines are beyond noise:
+ * rows above every baseline (how many significantly), rows within noise (the
+ * ones below 1.000 named, with the deciding baseline), rows significantly
+ * below one (named).
+ */
+export function pairedLine(result: ArchiveResult, layout: Pick<ReportLayout, 'subject' | 'baselines'>): string {
+  if (result.rows.length === 0) return '';
+  const { above, noise, below } = standings(result, layout);
+  const named = (entry: { label: string; comparison: RowComparison }) => {
+    const { shown, versus } = entry.comparison;
+    const pair = versus[shown]!;
+    return `${entry.label} (${short(shown)} +${pair.wins}/−${pair.losses} ${formatP(pair.p)})`;
+  };
+  const significant = above.filter((entry) => entry.comparison.significant).length;
+  const ceiling = noise.filter((entry) => entry.comparison.ceiling).length;
+  const open = noise.filter((entry) => !entry.comparison.ceiling);
+  const noiseParts = [...(ceiling > 0 ? [`${ceiling} tied at 1.000`] : []), ...open.map(named)];
+  return (
+    `${result.name}, paired test on hit@5 (exact McNemar, p < ${ALPHA} each): ` +
+    `above every baseline on ${above.length} of ${result.rows.length} rows (significantly above every one on ${significant}); ` +
+    `within noise on ${noise.length}${noiseParts.length ? ` (${noiseParts.join('; ')})` : ''}; ` +
+    `significantly below a baseline on ${below.length}${below.length ? `: ${below.map(named).join('; ')}` : ''}.`
+  );
 }
 
 /** Pooled figure over rows (each row weighed by its n). */
@@ -161,7 +269,7 @@ export function adHocTable(result: ArchiveResult, systems: readonly string[], ma
 /** `--variants`: one row per variant; per model its mean hit@5 over the model's rows, then pooled hit@1 and MRR. */
 export function variantsTable(result: ArchiveResult, layout: ReportLayout): string {
   const models = MODELS.filter((model) => result.rows.some((row) => row.model === model));
-  const header = ['variant', ...models.map((m) => `${m} hit@5`), 'hit@1', 'MRR', 'rows won (or all 1.000)', ...(result.adHoc ? ['nDCG@10'] : [])];
+  const header = ['variant', ...models.map((m) => `${m} hit@5`), 'hit@1', 'MRR', 'rows won (or all 1.000)', 'rows sig. below', ...(result.adHoc ? ['nDCG@10'] : [])];
   const rowsOf = (model: ModelName) => result.rows.filter((row) => row.model === model);
   const rows = layout.variants.map((variant) => [
     variant === layout.subject ? `${variant} (shipped)` : variant,
@@ -172,6 +280,7 @@ export function variantsTable(result: ArchiveResult, layout: ReportLayout): stri
       const { above, ceiling, rows: total } = aboveEveryBaseline(result, { subject: variant, baselines: layout.baselines });
       return `${above + ceiling}/${total}`;
     })(),
+    String(standings(result, { subject: variant, baselines: layout.baselines }).below.length),
     ...(result.adHoc ? [fmt(result.adHoc[variant]?.strict.ndcg10)] : []),
   ]);
   const baselineRows = layout.baselines.map((baseline) => [
@@ -179,6 +288,7 @@ export function variantsTable(result: ArchiveResult, layout: ReportLayout): stri
     ...models.map((model) => fmt(pooled(rowsOf(model), baseline, 'hit5'))),
     fmt(pooled(result.rows, baseline, 'hit1')),
     fmt(pooled(result.rows, baseline, 'mrr')),
+    '',
     '',
     ...(result.adHoc ? [fmt(result.adHoc[baseline]?.strict.ndcg10)] : []),
   ]);

@@ -29,6 +29,12 @@ export interface KnownItemRow {
   /** Documents the model can make such a query for (the sample is drawn from them). */
   eligible: number;
   figures: Record<string, KnownItemFigures>;
+  /**
+   * Per system, the target's rank for each query of the row (0-based, -1 not
+   * within KNOWN_ITEM_DEPTH), in the same query order for every system: the
+   * paired tests (paired.ts) compare systems query by query.
+   */
+  ranks: Record<string, number[]>;
   /** Typo rows: the figures by kind of edit (drop, insert, substitute, swap), per system. */
   byTypoKind?: Record<string, Record<string, KnownItemFigures>>;
   /** A few of the first system's losses, for the search engineer. */
@@ -130,7 +136,8 @@ export function evaluateArchive(archive: Archive, systems: readonly System[], op
         const names = runners.map((runner) => runner.name);
         const against = names.map((name, i) => i > 0 && (options.baselines?.includes(name) ?? true));
         const losses = lossesOf(queries, ranks, names, against, options.losses ?? MAX_LOSSES);
-        rows.push({ model, words: count, typo, eligible: cell.eligible, figures, ...(typo ? { byTypoKind: byKind(queries, ranks, names) } : {}), losses });
+        const ranksBySystem = Object.fromEntries(names.map((name, i) => [name, ranks[i]!]));
+        rows.push({ model, words: count, typo, eligible: cell.eligible, figures, ranks: ranksBySystem, ...(typo ? { byTypoKind: byKind(queries, ranks, names) } : {}), losses });
       }
     }
   }
