@@ -4,6 +4,7 @@ import {
   canWrite,
   defineCommand,
   findSection,
+  findSectionOrGroup,
   foldCase,
   matchTopic,
   reply,
@@ -139,28 +140,34 @@ function itemLists(section: ProfileSection, show: (item: ProfileItem) => ReplyLi
 function show(ctx: CommandContext, wanted: string): Reply {
   const profile = ctx.kb.profile;
   const current = findSection(profile, 'current');
-  const section = wanted ? findSection(profile, wanted) : current;
-  if (!section) throw new UserError(wanted ? 'not-found' : 'usage', missing(profile, wanted));
+  const found = wanted ? findSectionOrGroup(profile, wanted) : current && { section: current };
+  if (!found) throw new UserError(wanted ? 'not-found' : 'usage', missing(profile, wanted));
+  const { section, group } = found;
   const isCurrent = section === current;
   // While a first start indexes a large archive, counts would be too low: leave them out and say so.
   const counting = isCurrent && !ctx.kb.indexing;
-  const lists = itemLists(section, (item) => {
+  const showItem = (item: ProfileItem): ReplyListItem => {
     const shown = shownItem(item);
     if (!counting) return shown;
     // A topic is counted by its own words; its sub-bullets are detail.
     // The reply is posted to the channel: count only what everyone there may read.
     const { notes, articles } = ctx.kb.topicMatches(item.topic ?? item.text, EVERYONE);
     return { ...shown, detail: `${plural(articles, 'article')}, ${plural(notes, 'note')}` };
-  });
-  const items = section.items;
-  if (items.length === 0 && section.paragraphs.length === 0) {
-    return reply(`${section.title}: nothing listed yet.`, { visibility: 'public' });
+  };
+  // A sub-heading asked for by name (`/topics personal`) is shown alone, under its section's name, as the home tab titles it.
+  const title = group ? `${section.title} › ${group.title}` : section.title;
+  const { items, paragraphs } = group ?? section;
+  const lists: ReplySection[] = group
+    ? items.length > 0 ? [{ type: 'list', title, items: items.map(showItem) }] : []
+    : itemLists(section, showItem);
+  if (items.length === 0 && paragraphs.length === 0) {
+    return reply(`${title}: nothing listed yet.`, { visibility: 'public' });
   }
-  return reply(section.title, {
+  return reply(title, {
     visibility: 'public',
     sections: [
-      ...(section.paragraphs.length > 0 && items.length === 0
-        ? [{ type: 'text' as const, text: section.paragraphs.join('\n\n') }]
+      ...(paragraphs.length > 0 && items.length === 0
+        ? [{ type: 'text' as const, text: paragraphs.join('\n\n') }]
         : []),
       ...lists,
       ...(isCurrent && !counting && items.length > 0

@@ -32,7 +32,7 @@ export { openNoteStore, KeyvNoteStore, redactUrl, type NoteStore, type NoteChang
 export { exportNotes, importNotes, noteToMarkdown, noteFromMarkdown, type ExportResult, type ImportResult } from './store/export.ts';
 export { NOTE_MAX_LENGTH, characterCount, extractTags, hasContent, isNoteId, noteTitle, newNoteId, noteIdForKey, type Note } from './domain/notes.ts';
 export { cleanNoteText } from './domain/notes.ts';
-export { parseProfile, loadProfile, findSection, slugify, type Profile, type ProfileSection, type ProfileItem } from './sources/profile.ts';
+export { parseProfile, loadProfile, findSection, findSectionOrGroup, slugify, type Profile, type ProfileSection, type ProfileGroup, type ProfileMatch, type ProfileItem } from './sources/profile.ts';
 export { parseArticle, type Article } from './sources/articles.ts';
 export { normalizeTag } from './domain/tags.ts';
 export { loadArticles, streamArticles, type ArticleBatch, type LoadArticlesOptions, type LoadProgress } from './sources/article-loader.ts';

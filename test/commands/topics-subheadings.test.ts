@@ -61,6 +61,19 @@ describe('/topics on a current section split by sub-headings', () => {
     expect((await c.dispatcher.complete('topics', 'done ', OWNER)).map((o) => o.value)).toEqual(['done Shard rebalancer', 'done Garden irrigation controller']);
   });
 
+  it('shows one sub-heading asked for by name, under its section\'s name, counted as the section is', async () => {
+    const c = await open();
+    const personal = await c.run('/topics personal');
+    expect(personal.text).toBe('Now › Personal');
+    expect(lists(personal)).toEqual([['Now › Personal', 'Garden irrigation controller | 1 article, 0 notes']]);
+    expect(renderConsoleReply(personal)).toBe(['Now › Personal', '  - Garden irrigation controller (1 article, 0 notes)'].join('\n'));
+    const work = await c.run('/topics Work');
+    expect(work.text).toBe('Now › Work');
+    expect(lists(work)).toEqual([['Now › Work', 'Shard rebalancer | 1 article, 0 notes']]);
+    // The section's own name still shows all of it.
+    expect(lists(await c.run('/topics now')).map(([title]) => title)).toEqual(['Work', 'Personal']);
+  });
+
   it('marks a topic done into "## Done" after Now, every other line as it was', async () => {
     const c = await open();
     const done = await run(c, '/topics done shard');

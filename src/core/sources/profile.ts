@@ -278,22 +278,62 @@ function namedKind(key: string): SectionKind | undefined {
 }
 
 function matchSection(sections: readonly ProfileSection[], key: string): ProfileSection | undefined {
+  return matchPart(sections, key, false)?.section;
+}
+
+/** A section, or one sub-heading group of a section split by them, as `/topics <word>` names it. */
+export interface ProfileMatch {
+  section: ProfileSection;
+  /** The group named, when the word named a sub-heading (`personal` for `### Personal` under `## Now`) rather than the section. */
+  group?: ProfileGroup;
+}
+
+/**
+ * Finds what `/topics <word>` shows: a section as `findSection` finds it, or
+ * a sub-heading group of a section split by them (`personal` → `## Now` ›
+ * `### Personal`). A group is named by its heading's words as a section is
+ * (its slug, its start, the start of a word), each tier after the same tier
+ * of sections; a word that names a kind (`planned`, `current`) names the
+ * whole section; a group's heading has no kind of its own.
+ */
+export function findSectionOrGroup(profile: Profile, wanted: string): ProfileMatch | undefined {
+  const key = slugify(wanted);
+  if (!key) return undefined;
+  if (namedKind(key) === 'current') {
+    const section = currentSection(profile);
+    return section && { section };
+  }
+  return matchPart(profile.sections, key, true);
+}
+
+function matchPart(sections: readonly ProfileSection[], key: string, withGroups: boolean): ProfileMatch | undefined {
   const named = namedKind(key);
   const said = classifyHeading(key)?.kind;
-  const tiers: ((s: ProfileSection) => boolean)[] = [
-    (s) => s.slug === key,
-    (s) => named !== undefined && s.kind === named && !classifyHeading(s.slug)?.weak,
-    (s) => s.slug.startsWith(key),
-    (s) => s.slug.split('-').some((word) => word.startsWith(key) || (key.startsWith(word) && word.length >= 4)),
-    (s) => named !== undefined && s.kind === named,
-    (s) => said !== undefined && s.kind === said,
+  const exact = (slug: string) => slug === key;
+  const starts = (slug: string) => slug.startsWith(key);
+  const wordStarts = (slug: string) => slug.split('-').some((word) => word.startsWith(key) || (key.startsWith(word) && word.length >= 4));
+  const ofSection = (test: (s: ProfileSection) => boolean) => (m: ProfileMatch) => !m.group && test(m.section);
+  const ofGroup = (test: (slug: string) => boolean) => (m: ProfileMatch) => m.group !== undefined && test(slugify(m.group.title));
+  // A kind named outright (`planned` → `## Later`) beats a group of that name; a group's name beats a kind read from the word (`work`).
+  const tiers: ((m: ProfileMatch) => boolean)[] = [
+    ofSection((s) => exact(s.slug)),
+    ofSection((s) => named !== undefined && s.kind === named && !classifyHeading(s.slug)?.weak),
+    ofGroup(exact),
+    ofSection((s) => starts(s.slug)),
+    ofGroup(starts),
+    ofSection((s) => wordStarts(s.slug)),
+    ofGroup(wordStarts),
+    ofSection((s) => named !== undefined && s.kind === named),
+    ofSection((s) => said !== undefined && s.kind === said),
   ];
-  let empty: ProfileSection | undefined;
+  const candidates: ProfileMatch[] = sections.map((section) => ({ section }));
+  if (withGroups) for (const section of sections) for (const group of section.groups ?? []) candidates.push({ section, group });
+  let empty: ProfileMatch | undefined;
   for (const tier of tiers) {
-    for (const section of sections) {
-      if (!tier(section)) continue;
-      if (hasContent(section)) return section;
-      empty ??= section;
+    for (const candidate of candidates) {
+      if (!tier(candidate)) continue;
+      if (hasContent(candidate.group ?? candidate.section)) return candidate;
+      empty ??= candidate;
     }
   }
   return empty;

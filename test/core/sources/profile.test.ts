@@ -1,7 +1,7 @@
 import { readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { findSection, loadProfile, parseProfile, type Profile } from '../../../src/core/index.ts';
+import { findSection, findSectionOrGroup, loadProfile, parseProfile, type Profile } from '../../../src/core/index.ts';
 import { SHIPPED_DATA, makeTempDir } from '../../helpers/context.ts';
 
 describe('parseProfile on the shipped data/profile.md', async () => {
@@ -309,5 +309,30 @@ describe('a section split by sub-headings', () => {
     const deep = parseProfile('# Current topics\n## Work\n### Storage\n- Raft\n## Home\n- Garden\n');
     expect(deep.sections.map((s) => s.title)).toEqual(['Current topics']);
     expect(deep.sections[0]!.groups?.map((g) => [g.title, g.items.length])).toEqual([['Work', 0], ['Storage', 1], ['Home', 1]]);
+  });
+
+  it('finds a sub-heading group by its heading\'s words, under its section, after a section of that name or kind', () => {
+    const profile = parseProfile(SPLIT);
+    const found = (wanted: string) => {
+      const match = findSectionOrGroup(profile, wanted);
+      return match && [match.section.title, match.group?.title];
+    };
+    // The first group of that name in file order: Now's Personal before Later's.
+    expect(found('personal')).toEqual(['Now', 'Personal']);
+    expect(found('Pers')).toEqual(['Now', 'Personal']);
+    // `work` read as a kind was the whole current section; a group of that name is what it says.
+    expect(found('work')).toEqual(['Now', 'Work']);
+    // A kind named outright, or a section's own name, is still the whole section.
+    expect(found('planned')).toEqual(['Later', undefined]);
+    expect(found('current')).toEqual(['Now', undefined]);
+    expect(found('now')).toEqual(['Now', undefined]);
+    expect(found('books')).toEqual(['Books', undefined]);
+    expect(found('gardening')).toBeUndefined();
+    // findSection itself still names sections only (the edits find their target by it).
+    expect(findSection(profile, 'personal')).toBeUndefined();
+    // A group with nothing under it yields to one with items, as an empty section does.
+    const deep = parseProfile('# Current topics\n## Work\n### Storage\n- Raft\n## Home\n- Garden\n');
+    expect(findSectionOrGroup(deep, 'home')?.group?.items).toEqual([{ text: 'Garden' }]);
+    expect(findSectionOrGroup(deep, 'storage')?.group?.title).toBe('Storage');
   });
 });
