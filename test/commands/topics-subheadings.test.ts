@@ -74,6 +74,20 @@ describe('/topics on a current section split by sub-headings', () => {
     expect(lists(await c.run('/topics now')).map(([title]) => title)).toEqual(['Work', 'Personal']);
   });
 
+  it('labels a /find hit on a topic under a sub-heading with it, and finds it by it', async () => {
+    const c = await open();
+    const sources = async (line: string) => {
+      const found = await c.run(line);
+      const hits = found.sections.find((s) => s.type === 'hits');
+      return hits?.type === 'hits' ? hits.hits.filter((h) => h.kind === 'profile').map((h) => [h.title, h.source.label]) : [];
+    };
+    expect(await sources('/find irrigation')).toEqual([['Garden irrigation controller', 'profile › Now › Personal']]);
+    expect(await sources('/find rebalancer')).toEqual([['Shard rebalancer', 'profile › Now › Work']]);
+    expect(await sources('/find personal')).toEqual([['Garden irrigation controller', 'profile › Now › Personal']]);
+    // An item of a section that is not split keeps its one-part label.
+    expect(await sources('/find pragmatic')).toEqual([['The Pragmatic Programmer', 'profile › Books']]);
+  });
+
   it('marks a topic done into "## Done" after Now, every other line as it was', async () => {
     const c = await open();
     const done = await run(c, '/topics done shard');

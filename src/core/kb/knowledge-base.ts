@@ -15,6 +15,7 @@ import { extractTags, newNoteId, noteIdForKey, noteTitle, type Note } from '../d
 import { loadProfile, parseProfile, type Profile } from '../sources/profile.ts';
 import type { ProfileEdit, ProfileEditOutcome } from './profile-edit.ts';
 import { editProfileFile, localDate, serializeProfileWork } from './profile-file.ts';
+import { profileDocs, profileStamp } from './profile-docs.ts';
 import { resurface, type ResurfaceOutcome, type ResurfaceSource } from './resurface.ts';
 import { topicWords, wordsNeeded } from './topic-match.ts';
 import { SearchIndex, type IndexedDoc, type SearchOutcome } from '../search/search-index.ts';
@@ -28,7 +29,6 @@ import {
   createSnapshotScheduler,
   diffArticles,
   diffSources,
-  hashProfile,
   readSnapshot,
   sourcesOf,
   writeSnapshot,
@@ -313,7 +313,7 @@ export class KnowledgeBase {
     const { index } = snapshot;
     // Notes saved while the snapshot loaded are in `notes`: the diff picks them up.
     const current = {
-      profile: hashProfile(this.profileValue),
+      profile: profileStamp(this.profileValue),
       articles: snapshot.sources.articles,
       notes: Object.fromEntries([...this.notes.values()].map((note) => [note.id, note.createdAt])),
     };
@@ -372,7 +372,7 @@ export class KnowledgeBase {
   /** Writes the index snapshot now (the scheduler calls this once changes settle). */
   async saveSnapshot(): Promise<void> {
     if (!this.snapshotFile || this.indexing) return;
-    await writeSnapshot(this.snapshotFile, this.index, sourcesOf(this.index, hashProfile(this.profileValue)), this.snapshotOptions());
+    await writeSnapshot(this.snapshotFile, this.index, sourcesOf(this.index, profileStamp(this.profileValue)), this.snapshotOptions());
   }
 
   /** What the snapshot must have been made under: the links in it come from ARTICLES_URL. */
@@ -746,7 +746,7 @@ export class KnowledgeBase {
   }
 
   private useProfile(profile: Profile): void {
-    if (hashProfile(profile) === hashProfile(this.profileValue)) return;
+    if (profileStamp(profile) === profileStamp(this.profileValue)) return;
     this.profileValue = profile;
     this.index.removeWhere((doc) => doc.kind === 'profile');
     this.indexProfile();
@@ -813,30 +813,7 @@ export class KnowledgeBase {
   }
 
   private indexProfile(): void {
-    const docs: IndexedDoc[] = [];
-    for (const section of this.profileValue.sections) {
-      section.items.forEach((item, i) => {
-        docs.push({
-          id: `profile:${section.slug}:${i}`,
-          kind: 'profile',
-          title: item.text,
-          text: section.title,
-          tags: [],
-          source: { label: `profile › ${section.title}`, ...(item.url ? { url: item.url } : {}) },
-        });
-      });
-      if (section.items.length === 0 && section.paragraphs.length > 0) {
-        docs.push({
-          id: `profile:${section.slug}`,
-          kind: 'profile',
-          title: section.title,
-          text: section.paragraphs.join('\n'),
-          tags: [],
-          source: { label: `profile › ${section.title}` },
-        });
-      }
-    }
-    this.index.addAll(docs);
+    this.index.addAll(profileDocs(this.profileValue));
   }
 
   private reportProblems(problems: readonly ArticleProblem[], partial: readonly ArticleProblem[] = []): void {
