@@ -62,6 +62,10 @@ describe('a read-only SQLite store', () => {
     expect(resurfaceWarnings[0]!.err).toContain('the store is read-only');
   });
 
+  it('the scheduled digest is sent, unclaimed, though the store cannot record that it was', () => {
+    expect(outcome.digest).toEqual({ outcome: 'sent unclaimed', text: '2 notes from over 30 days ago on "herons"' });
+  });
+
   it('read commands answer, the open-bot hint included, as the home tab does for a Slack user', () => {
     const reads = outcome.reads as Record<string, { tone: string; text: string; hint?: boolean }>;
     expect(reads.home).toMatchObject({ tone: 'ok', text: 'tinker: what the owner works on, the latest notes, and the commands' });
@@ -95,6 +99,7 @@ async function runBot(url: string, user: { uid?: number; gid?: number }): Promis
     import { Writable } from 'node:stream';
     import { pino } from 'pino';
     import { OPEN_BOT_HINT, openNoteStore } from './src/core/index.ts';
+    import { sendDigestOnce } from './src/core/kb/resurface-schedule.ts';
     import { createTestContext } from './test/helpers/context.ts';
     const warnings = [];
     const logger = pino({ level: 'warn' }, new Writable({ write(chunk, _enc, done) { for (const line of String(chunk).split('\\n')) if (line) warnings.push(JSON.parse(line)); done(); } }));
@@ -108,6 +113,12 @@ async function runBot(url: string, user: { uid?: number; gid?: number }): Promis
       const last = r.sections.at(-1);
       resurface.push({ tone: r.tone, text: r.text, last: last && last.type === 'text' ? last.text : undefined });
     }
+    // The scheduled digest claims its occurrence in the store before it sends: refused here, it is sent all the same.
+    let digestText;
+    const digest = await sendDigestOnce(store, new Date('2025-06-02T09:00:00Z'), async () => {
+      digestText = (await ctx.run('/resurface herons')).text;
+      return true;
+    }, { jitterMs: 0 });
     const reads = {};
     reads.home = brief(await ctx.run('/home', slack));
     reads.find = brief(await ctx.run('/find herons', slack));
@@ -125,7 +136,7 @@ async function runBot(url: string, user: { uid?: number; gid?: number }): Promis
       refusedFound: (await ctx.run('/find refused')).text,
     };
     await ctx.close();
-    process.stdout.write(JSON.stringify({ resurface, reads, note: { tone: note.tone, text: note.text }, forget: { tone: forget.tone, text: forget.text }, after, warnings }));
+    process.stdout.write(JSON.stringify({ resurface, digest: { outcome: digest, text: digestText }, reads, note: { tone: note.tone, text: note.text }, forget: { tone: forget.tone, text: forget.text }, after, warnings }));
   `;
   const child = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], {
     cwd: REPO_ROOT,

@@ -3,6 +3,7 @@
  * Europe/Berlin`): when it is due, and a timer that runs it then. What is sent
  * and to whom is the caller's (main.ts): this knows days, times and time zones.
  */
+import { StoreReadOnlyError } from '../domain/errors.ts';
 import type { Logger } from '../util/logger.ts';
 
 const DAY_NAMES = ['sun', 'mon', 'tue', 'wed', 'thu', 'fri', 'sat'] as const;
@@ -164,24 +165,43 @@ export interface DigestMemory {
 /** How long the store remembers that an occurrence was sent (longer than any clock skew between processes). */
 const SENT_TTL_MS = 2 * 86_400_000;
 
+/** What became of an occurrence: `sent unclaimed` is sent, but the store refused to record it (read-only). */
+export type DigestOutcome = 'sent' | 'sent unclaimed' | 'sent elsewhere' | 'nothing to send';
+
 /**
  * Sends the digest due at `occurrence` unless another process sharing the
  * store has: the occurrence is claimed in the store first, after a random
  * pause of up to `jitterMs` so that processes woken by the same clock do not
  * all read "not sent" at once. `send` returns false when there was nothing to send.
+ *
+ * A store that refuses writes for good (StoreReadOnlyError) still answers
+ * reads, and the digest is reading: it is sent unclaimed (`onUnclaimed` hears
+ * why). The next occurrence has its own claim and is sent as usual; what the
+ * store cannot record is that this one went out, so another process sharing
+ * the store sends it too, and what it showed may come back in the next one
+ * (its /resurface cannot remember it either, and says so). Any other failure
+ * to claim is thrown, and nothing is sent.
  */
 export async function sendDigestOnce(
   memory: DigestMemory,
   occurrence: Date,
   send: () => Promise<boolean>,
-  options: { jitterMs?: number; pid?: number } = {},
-): Promise<'sent' | 'sent elsewhere' | 'nothing to send'> {
+  options: { jitterMs?: number; pid?: number; onUnclaimed?: (error: StoreReadOnlyError) => void } = {},
+): Promise<DigestOutcome> {
   const jitter = Math.random() * (options.jitterMs ?? 3000);
   if (jitter > 0) await new Promise((resolve) => setTimeout(resolve, jitter));
   const key = `digest:resurface:${occurrence.toISOString()}`;
   if ((await memory.recall(key)) !== undefined) return 'sent elsewhere';
-  await memory.remember(key, { by: options.pid ?? process.pid, at: new Date().toISOString() }, SENT_TTL_MS);
-  return (await send()) ? 'sent' : 'nothing to send';
+  let claimed = true;
+  try {
+    await memory.remember(key, { by: options.pid ?? process.pid, at: new Date().toISOString() }, SENT_TTL_MS);
+  } catch (error) {
+    if (!(error instanceof StoreReadOnlyError)) throw error;
+    claimed = false;
+    options.onUnclaimed?.(error);
+  }
+  if (!(await send())) return 'nothing to send';
+  return claimed ? 'sent' : 'sent unclaimed';
 }
 
 export interface ResurfaceDigestOptions<Message> {
@@ -214,7 +234,14 @@ export function startResurfaceDigest<Message>(options: ResurfaceDigestOptions<Me
           await options.deliver(message);
           return true;
         },
-        options.jitterMs !== undefined ? { jitterMs: options.jitterMs } : {},
+        {
+          ...(options.jitterMs !== undefined ? { jitterMs: options.jitterMs } : {}),
+          onUnclaimed: (error) =>
+            options.logger.warn(
+              { err: error.message, occurrence: occurrence.toISOString() },
+              'resurface: the store refuses writes, so the digest is sent without being marked sent; another process sharing the store may send it too',
+            ),
+        },
       );
       options.logger.info({ occurrence: occurrence.toISOString(), outcome }, `resurface: digest ${outcome}`);
     },

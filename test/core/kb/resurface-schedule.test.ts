@@ -1,6 +1,15 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { nextOccurrence, parseResurfaceSchedule, sendDigestOnce, startDigestTimer, type ResurfaceSchedule } from '../../../src/core/kb/resurface-schedule.ts';
-import { openNoteStore, silentLogger } from '../../../src/core/index.ts';
+import { pino } from 'pino';
+import {
+  nextOccurrence,
+  parseResurfaceSchedule,
+  sendDigestOnce,
+  startDigestTimer,
+  startResurfaceDigest,
+  type DigestMemory,
+  type ResurfaceSchedule,
+} from '../../../src/core/kb/resurface-schedule.ts';
+import { StoreReadOnlyError, StoreUnavailableError, openNoteStore, silentLogger } from '../../../src/core/index.ts';
 
 function schedule(text: string): ResurfaceSchedule {
   const parsed = parseResurfaceSchedule(text);
@@ -106,6 +115,73 @@ describe('sendDigestOnce', () => {
     expect(await sendDigestOnce(store, at, send, { jitterMs: 0 })).toBe('sent elsewhere');
     expect(await sendDigestOnce(store, new Date('2025-06-09T09:00:00Z'), async () => false, { jitterMs: 0 })).toBe('nothing to send');
     expect(sent).toBe(1);
+    await store.close();
+  });
+
+  it('sends an occurrence the store refuses to record (read-only), unclaimed; other failures to claim send nothing', async () => {
+    const store = await openNoteStore('memory://', { logger: silentLogger() });
+    const refusing = (error: Error): DigestMemory => ({ recall: (key) => store.recall(key), remember: async () => Promise.reject(error) });
+    const readOnly = new StoreReadOnlyError('notes: write refused: the store is read-only (sqlite:///srv/notes.sqlite: attempt to write a readonly database)', {
+      detail: 'sqlite:///srv/notes.sqlite: attempt to write a readonly database',
+      hint: 'make the file writable',
+    });
+    const at = new Date('2025-06-02T09:00:00Z');
+    let sent = 0;
+    const send = async () => {
+      sent += 1;
+      return true;
+    };
+    const heard: string[] = [];
+    expect(await sendDigestOnce(refusing(readOnly), at, send, { jitterMs: 0, onUnclaimed: (error) => void heard.push(error.detail) })).toBe('sent unclaimed');
+    expect(heard).toEqual(['sqlite:///srv/notes.sqlite: attempt to write a readonly database']);
+    // Nothing recorded it, so the same occurrence is sent again by whoever asks (another process sharing the store).
+    expect(await sendDigestOnce(refusing(readOnly), at, send, { jitterMs: 0 })).toBe('sent unclaimed');
+    expect(sent).toBe(2);
+    expect(await sendDigestOnce(refusing(readOnly), at, async () => false, { jitterMs: 0 })).toBe('nothing to send');
+    // A store that is down (it may have recorded it elsewhere) or a bug: not sent, the error goes to the timer's log.
+    await expect(sendDigestOnce(refusing(new StoreUnavailableError('notes: write timed out')), at, send, { jitterMs: 0 })).rejects.toThrow('notes: write timed out');
+    await expect(sendDigestOnce(refusing(new TypeError('bug')), at, send, { jitterMs: 0 })).rejects.toThrow('bug');
+    expect(sent).toBe(2);
+    await store.close();
+  });
+});
+
+describe('startResurfaceDigest over a store that refuses writes (fake clock)', () => {
+  afterEach(() => {
+    vi.useRealTimers();
+  });
+
+  it('delivers each occurrence and warns that it could not be marked sent', async () => {
+    vi.useFakeTimers();
+    vi.setSystemTime(new Date('2025-06-02T08:00:00Z'));
+    const store = await openNoteStore('memory://', { logger: silentLogger() });
+    const memory: DigestMemory = {
+      recall: (key) => store.recall(key),
+      remember: async () => {
+        throw new StoreReadOnlyError('notes: write refused: the store is read-only (test)', { detail: 'test', hint: 'none' });
+      },
+    };
+    const warnings: Array<{ msg: string; occurrence: string }> = [];
+    const logger = pino({ level: 'warn' }, { write: (line: string) => void warnings.push(JSON.parse(line) as { msg: string; occurrence: string }) });
+    const delivered: string[] = [];
+    const digest = startResurfaceDigest({
+      schedule: schedule('daily 09:00 UTC'),
+      memory,
+      logger,
+      jitterMs: 0,
+      compose: async () => `digest of ${new Date().toISOString().slice(0, 10)}`,
+      deliver: async (message) => void delivered.push(message),
+    });
+    try {
+      await vi.advanceTimersByTimeAsync(2 * 86_400_000);
+    } finally {
+      digest.stop();
+    }
+    expect(delivered).toEqual(['digest of 2025-06-02', 'digest of 2025-06-03']);
+    expect(warnings.map((w) => [w.msg, w.occurrence])).toEqual([
+      ['resurface: the store refuses writes, so the digest is sent without being marked sent; another process sharing the store may send it too', '2025-06-02T09:00:00.000Z'],
+      ['resurface: the store refuses writes, so the digest is sent without being marked sent; another process sharing the store may send it too', '2025-06-03T09:00:00.000Z'],
+    ]);
     await store.close();
   });
 });
