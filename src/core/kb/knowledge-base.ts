@@ -179,6 +179,8 @@ export class KnowledgeBase {
   private readonly changeListeners = new Set<() => void>();
   /** Set by close(): a cold build still running stops at the next batch (a signal during start-up). */
   private closing = false;
+  /** Snapshot saves abandoned in a row because the index changed meanwhile. */
+  private abandonedSaves = 0;
 
   private constructor(options: KnowledgeBaseOptions) {
     this.dataDir = options.dataDir;
@@ -369,10 +371,21 @@ export class KnowledgeBase {
     }
   }
 
-  /** Writes the index snapshot now (the scheduler calls this once changes settle). */
-  async saveSnapshot(): Promise<void> {
-    if (!this.snapshotFile || this.indexing) return;
-    await writeSnapshot(this.snapshotFile, this.index, sourcesOf(this.index, profileStamp(this.profileValue)), this.snapshotOptions());
+  /**
+   * Writes the index snapshot now (the scheduler calls this once changes settle);
+   * false when a change to the index came in during the save and abandoned it
+   * (that change schedules the next one). After two saves abandoned in a row,
+   * the next is encoded in one go, so a steady stream of changes cannot put the
+   * snapshot off for ever. Undefined: no snapshot to save (none configured, or still building).
+   */
+  async saveSnapshot(): Promise<boolean | undefined> {
+    if (!this.snapshotFile || this.indexing) return undefined;
+    const saved = await writeSnapshot(this.snapshotFile, this.index, sourcesOf(this.index, profileStamp(this.profileValue)), {
+      ...this.snapshotOptions(),
+      atOnce: this.abandonedSaves >= 2,
+    });
+    this.abandonedSaves = saved ? 0 : this.abandonedSaves + 1;
+    return saved;
   }
 
   /** What the snapshot must have been made under: the links in it come from ARTICLES_URL. */

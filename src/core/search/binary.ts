@@ -51,12 +51,38 @@ function wellFormed(text: string): string {
   return string.isWellFormed?.() === false ? string.toWellFormed!() : text;
 }
 
-/** The bytes of an index without removed documents (its postings packed, slot i = docs[i]). */
+/** How much an encoding slice does before it pauses: documents, postings, strings of a table. */
+const DOCS_PER_SLICE = 4000;
+const POSTINGS_PER_SLICE = 200_000;
+const STRINGS_PER_SLICE = 4000;
+
+const encoder = new TextEncoder();
+
+/** The bytes of an index without removed documents (its postings packed, slot i = docs[i]), in one piece. */
 export function encodeIndex(postings: Postings<IndexedDoc>, vocabulary: Vocabulary): Uint8Array {
   const arenas = postings.arenas();
-  const slotIds = postings.ids as readonly string[];
   // About 3 bytes a posting and 150 a document: one buffer, seldom grown.
-  const out = new ByteWriter(arenas.total * 3 + slotIds.length * 160 + 4096);
+  const out = new ByteWriter(arenas.total * 3 + postings.ids.length * 160 + 4096);
+  for (const _ of encodeSlices(out, postings, vocabulary));
+  return out.bytes();
+}
+
+/**
+ * The same bytes as `encodeIndex`, in pieces: each piece is what one slice of
+ * the work wrote (a few milliseconds of it at most, possibly nothing), so a
+ * caller can give the event loop a turn between pieces. The index must not
+ * change until the last piece is taken (the caller checks, and drops the rest).
+ */
+export function* encodeIndexPieces(postings: Postings<IndexedDoc>, vocabulary: Vocabulary): Generator<Uint8Array> {
+  const out = new ByteWriter(1 << 20);
+  for (const _ of encodeSlices(out, postings, vocabulary)) yield out.take(Math.max(1 << 16, out.size));
+  yield out.take(64);
+}
+
+/** Writes the index into `out`, pausing (yielding) after each slice of the work. */
+function* encodeSlices(out: ByteWriter, postings: Postings<IndexedDoc>, vocabulary: Vocabulary): Generator<void> {
+  const arenas = postings.arenas();
+  const slotIds = postings.ids as readonly string[];
   for (const byte of MAGIC) out.u8(byte);
   out.u32(BINARY_LAYOUT);
 
@@ -79,7 +105,9 @@ export function encodeIndex(postings: Postings<IndexedDoc>, vocabulary: Vocabula
   const aliases: string[] = [];
   const mtimes: number[] = [];
   const extras: string[] = [];
-  slotIds.forEach((id, slot) => {
+  for (let slot = 0; slot < n; slot += 1) {
+    if (slot > 0 && slot % DOCS_PER_SLICE === 0) yield;
+    const id = slotIds[slot]!;
     const doc = postings.recordAt(slot);
     if (!doc) throw new Error(`search: no document kept for ${id}`);
     kinds[slot] = KINDS.indexOf(doc.kind);
@@ -122,31 +150,81 @@ export function encodeIndex(postings: Postings<IndexedDoc>, vocabulary: Vocabula
       extras.push(wellFormed(extra));
     }
     flags[slot] = flag;
-  });
+  }
+  yield;
   out.array(kinds);
   out.array(flags);
   out.array(dateSources);
-  for (const table of [ids, titles, texts, dates, labels, paths, urls, noteIds, tags, aliases, extras]) out.strings(table);
+  for (const table of [ids, titles, texts, dates, labels, paths, urls, noteIds, tags, aliases, extras]) yield* stringTable(out, table);
   out.varints(tagCounts);
   out.varints(aliasCounts);
   out.array(Float64Array.from(mtimes));
+  yield;
 
   // Postings: slot gaps within each list, then frequencies.
-  out.strings(postings.terms.map(wellFormed));
+  yield* stringTable(out, postings.terms.map(wellFormed));
   out.varints(arenas.counts, arenas.lists);
   for (const lengths of postings.lengths) out.varints(lengths, n);
+  yield;
   out.varint(arenas.total);
-  out.lists(arenas.docs, arenas.starts, arenas.counts, arenas.lists, arenas.total, true);
-  out.smallLists(arenas.tfs, arenas.starts, arenas.counts, arenas.lists, arenas.total);
+  for (const [from, to, total] of listSlices(arenas.counts, arenas.lists)) {
+    out.lists(arenas.docs, arenas.starts, arenas.counts, from, to, total, true);
+    yield;
+  }
+  out.u32(arenas.total);
+  const overflow: number[] = [];
+  for (const [from, to, total] of listSlices(arenas.counts, arenas.lists)) {
+    out.smallLists(arenas.tfs, arenas.starts, arenas.counts, from, to, total, overflow);
+    yield;
+  }
+  out.varints(overflow);
 
   // Vocabulary.
   const vocabularyParts = vocabulary.packed();
-  out.strings(vocabularyParts.stems.map(wellFormed));
+  yield* stringTable(out, vocabularyParts.stems.map(wellFormed));
   out.varints(vocabularyParts.stemOf);
   out.array(vocabularyParts.order);
   out.array(vocabularyParts.deleteKeys);
   out.array(vocabularyParts.deleteValues);
-  return out.bytes();
+}
+
+/** Runs of whole lists of about `POSTINGS_PER_SLICE` postings: [first list, end, postings in them]. */
+function* listSlices(counts: Uint32Array, lists: number): Generator<[number, number, number]> {
+  let from = 0;
+  let total = 0;
+  for (let list = 0; list < lists; list += 1) {
+    total += counts[list]!;
+    if (total >= POSTINGS_PER_SLICE) {
+      yield [from, list + 1, total];
+      from = list + 1;
+      total = 0;
+    }
+  }
+  if (from < lists) yield [from, lists, total];
+}
+
+/**
+ * `ByteWriter.strings`, encoded a slice of strings at a time (the same bytes:
+ * the strings are well-formed, so UTF-8 of the whole is the pieces' UTF-8 back to back).
+ */
+function* stringTable(out: ByteWriter, values: readonly string[]): Generator<void> {
+  if (values.length <= STRINGS_PER_SLICE) {
+    out.strings(values);
+    return;
+  }
+  const lengths = new Uint32Array(values.length);
+  for (let i = 0; i < values.length; i += 1) lengths[i] = values[i]!.length;
+  out.varints(lengths);
+  const pieces: Uint8Array[] = [];
+  let size = 0;
+  for (let from = 0; from < values.length; from += STRINGS_PER_SLICE) {
+    const piece = encoder.encode(values.slice(from, from + STRINGS_PER_SLICE).join(''));
+    pieces.push(piece);
+    size += piece.length;
+    yield;
+  }
+  out.u32(size);
+  for (const piece of pieces) out.raw(piece);
 }
 
 /** Fields of a document (and its source) that the columns do not hold, as JSON; undefined when there are none. */

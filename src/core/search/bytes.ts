@@ -29,6 +29,18 @@ export class ByteWriter {
     return this.buffer.subarray(0, this.length);
   }
 
+  /** What was written since the last `take`, handed over (a view); writing goes on in a new buffer of about `expected` bytes. */
+  take(expected = 1 << 16): Uint8Array {
+    const taken = this.buffer.subarray(0, this.length);
+    this.buffer = new Uint8Array(Math.max(64, expected));
+    this.length = 0;
+    return taken;
+  }
+
+  get size(): number {
+    return this.length;
+  }
+
   u8(value: number): void {
     this.room(1);
     this.buffer[this.length++] = value;
@@ -59,15 +71,15 @@ export class ByteWriter {
 
   /**
    * Lists of values as varints, lists back to back, without copying them out
-   * first: the lists are `values[starts[i] … starts[i] + counts[i])`. With
-   * `gaps`, each value is written as its difference from the one before in its
-   * list (they ascend). The caller writes the count.
+   * first: the lists `from` up to `to` are `values[starts[i] … starts[i] + counts[i])`,
+   * `total` values in all. With `gaps`, each value is written as its difference
+   * from the one before in its list (they ascend). The caller writes the count.
    */
-  lists(values: Uint16Array | Uint32Array, starts: Uint32Array, counts: Uint32Array, lists: number, total: number, gaps: boolean): void {
+  lists(values: Uint16Array | Uint32Array, starts: Uint32Array, counts: Uint32Array, from: number, to: number, total: number, gaps: boolean): void {
     this.room(total * 5);
     const buffer = this.buffer;
     let at = this.length;
-    for (let list = 0; list < lists; list += 1) {
+    for (let list = from; list < to; list += 1) {
       let previous = 0;
       const end = starts[list]! + counts[list]!;
       for (let i = starts[list]!; i < end; i += 1) {
@@ -85,16 +97,16 @@ export class ByteWriter {
   }
 
   /**
-   * Frequencies in one byte each (lists back to back, as `lists` takes them),
-   * 255 meaning "255 or more: see the overflow", then the overflow's values
-   * as varints: nearly every frequency is small, and bytes need no decoding.
+   * Frequencies in one byte each (lists `from` up to `to` back to back, as
+   * `lists` takes them, `total` values), 255 meaning "255 or more: see the
+   * overflow", pushed to `overflow`. The caller writes the count of all lists'
+   * values first (u32) and the overflow after them (`varints`): nearly every
+   * frequency is small, and bytes need no decoding.
    */
-  smallLists(values: Uint16Array, starts: Uint32Array, counts: Uint32Array, lists: number, total: number): void {
-    this.u32(total);
+  smallLists(values: Uint16Array, starts: Uint32Array, counts: Uint32Array, from: number, to: number, total: number, overflow: number[]): void {
     this.room(total);
-    const overflow: number[] = [];
     let at = this.length;
-    for (let list = 0; list < lists; list += 1) {
+    for (let list = from; list < to; list += 1) {
       const end = starts[list]! + counts[list]!;
       for (let i = starts[list]!; i < end; i += 1) {
         const value = values[i]!;
@@ -107,7 +119,6 @@ export class ByteWriter {
       }
     }
     this.length = at;
-    this.varints(overflow);
   }
 
   /** Each value as a varint, after its count. */
@@ -131,6 +142,13 @@ export class ByteWriter {
   array(values: Uint8Array | Uint16Array | Uint32Array | Int32Array | Float64Array): void {
     this.u32(values.length);
     const bytes = new Uint8Array(values.buffer, values.byteOffset, values.byteLength);
+    this.room(bytes.length);
+    this.buffer.set(bytes, this.length);
+    this.length += bytes.length;
+  }
+
+  /** Bytes as they are (no count). */
+  raw(bytes: Uint8Array): void {
     this.room(bytes.length);
     this.buffer.set(bytes, this.length);
     this.length += bytes.length;
@@ -232,26 +250,36 @@ export class ByteReader {
     this.need(total);
     const out = new Uint32Array(total);
     const bytes = this.bytes;
+    const length = bytes.length;
     let at = this.at;
     let i = 0;
+    // NOTE: the hottest loop of a start from a snapshot (a varint per posting, millions at 100k
+    // documents): the bounds are checked once per list, not per byte. A read past the end gives
+    // undefined, which ends a varint (undefined >= 0x80 is false) and is caught after the list.
     for (let list = 0; list < counts.length; list += 1) {
       const end = i + counts[list]!;
       if (end > total) throw new Error('search: the saved postings do not fit together');
       let previous = 0;
       for (; i < end; i += 1) {
-        if (at >= bytes.length) throw new Error('search: the saved index ends too soon');
         let byte = bytes[at++]!;
-        let value = byte & 0x7f;
-        for (let shift = 7; byte >= 0x80; shift += 7) {
-          if (at >= bytes.length || shift > 28) throw new Error('search: the saved index ends too soon');
-          byte = bytes[at++]!;
-          value |= (byte & 0x7f) << shift;
+        if (byte >= 0x80) {
+          let value = byte & 0x7f;
+          let shift = 7;
+          do {
+            byte = bytes[at++]!;
+            value |= (byte & 0x7f) << shift;
+            shift += 7;
+          } while (byte >= 0x80 && shift < 35);
+          if (byte >= 0x80) throw new Error('search: a saved number is too long');
+          previous += value >>> 0;
+        } else {
+          previous += byte;
         }
-        previous += value >>> 0;
         if (previous >= below) throw new Error('search: a saved posting names a document that is not there');
         out[i] = previous;
         occurrences[previous] = occurrences[previous]! + 1;
       }
+      if (at > length) throw new Error('search: the saved index ends too soon');
     }
     if (i !== total) throw new Error('search: the saved postings do not fit together');
     this.at = at;

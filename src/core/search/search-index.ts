@@ -5,7 +5,7 @@
  * ranking under a `SearchPolicy`.
  */
 import { stemOf, surfaceTerm } from '../text/words.ts';
-import { decodeIndex, encodeIndex } from './binary.ts';
+import { decodeIndex, encodeIndex, encodeIndexPieces } from './binary.ts';
 import { DocumentReader } from './document-terms.ts';
 import { planQuery, type Lexicon } from './plan.ts';
 import { SEARCH_POLICY, type SearchPolicy } from './policy.ts';
@@ -43,6 +43,7 @@ export class SearchIndex {
   private readonly loadText: ((doc: IndexedDoc) => string | undefined) | undefined;
   /** Called after every change; settable so an owner can start listening once loading is over. */
   onChange: (() => void) | undefined;
+  private changes = 0;
 
   constructor(options: SearchIndexOptions = {}) {
     this.policy = { ...SEARCH_POLICY, ...options.policy };
@@ -74,6 +75,11 @@ export class SearchIndex {
     return this.lexicon.postings.documentCount;
   }
 
+  /** Counts the changes (adds, replacements, removals): a save in slices checks that none came in between. */
+  get revision(): number {
+    return this.changes;
+  }
+
   has(id: string): boolean {
     return this.lexicon.postings.slotOf(id) !== undefined;
   }
@@ -94,6 +100,7 @@ export class SearchIndex {
     postings.remove(doc.id);
     const { fields, lengths } = this.reader.read(doc);
     postings.addTermIds(doc.id, fields, lengths, this.keptForm(doc));
+    this.changes += 1;
     this.onChange?.();
   }
 
@@ -104,6 +111,7 @@ export class SearchIndex {
 
   remove(id: string): boolean {
     if (this.lexicon.postings.remove(id) === undefined) return false;
+    this.changes += 1;
     this.onChange?.();
     return true;
   }
@@ -213,6 +221,17 @@ export class SearchIndex {
     if (postings.hasDead) postings.vacuum();
     // Read after the vacuum: it renumbers the vocabulary's terms.
     return encodeIndex(postings, this.lexicon.vocabulary);
+  }
+
+  /**
+   * `toBinary`'s bytes in pieces, each one a slice of the work (milliseconds),
+   * so a save can yield to the event loop between them. Valid only while the
+   * index does not change (`revision`): a caller that sees a change drops them.
+   */
+  binaryPieces(): Generator<Uint8Array> {
+    const { postings } = this.lexicon;
+    if (postings.hasDead) postings.vacuum();
+    return encodeIndexPieces(postings, this.lexicon.vocabulary);
   }
 
   /** Restores an index saved with `toBinary` under the same options version; throws with a short reason on bytes it cannot read. */

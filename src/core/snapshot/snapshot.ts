@@ -17,7 +17,7 @@ import { isArticlePath, isListedPath, listArticleFiles, statListedFile, statProb
 import { ARTICLE_FORMAT_VERSION } from '../sources/articles.ts';
 import type { Logger } from '../util/logger.ts';
 import { SEARCH_OPTIONS_VERSION, SearchIndex, type SearchIndexOptions } from '../search/search-index.ts';
-import { SnapshotFormatError, crc32Of, decodeContainer, encodeContainerHead, encodeSectionHead, encodeTail, linksStamp, padding, type SectionTag } from './format.ts';
+import { SnapshotFormatError, crc32Of, decodeContainer, encodeContainerHead, encodeSectionHead, encodeTail, linksStamp, padding } from './format.ts';
 import { LEGACY_SNAPSHOT_NAME, isOwnedSnapshotPath, isSnapshotHead, snapshotTargetProblem } from './snapshot-file.ts';
 import { articleStamps, decodeSources, encodeSources, type ArticleStamps, type SnapshotSources } from './sources.ts';
 
@@ -288,13 +288,46 @@ async function removeLegacySnapshot(file: string, logger?: Logger): Promise<void
   }
 }
 
+/** How a snapshot is written. */
+export interface WriteSnapshotOptions extends SnapshotOptions {
+  /** Encode the index in one go, without yielding to the event loop (and so without a change to abandon it for). */
+  atOnce?: boolean;
+}
+
 /**
- * Writes a snapshot of `index` built from `sources`. The index's bytes are the
- * search index's binary form (`toBinary`); the file appears under its name
- * only once complete and on disk.
+ * Writes a snapshot of `index` built from `sources` (taken from it in the same
+ * turn of the event loop as this call). The index's bytes are the search
+ * index's binary form (`binaryPieces`), encoded a slice at a time with a turn
+ * of the event loop between slices, so commands are answered during a save of
+ * a large index. The file appears under its name only once complete and on disk.
+ *
+ * NOTE: a change to the index while it is being encoded (a /note, a file edited)
+ * abandons the save: nothing is written, the file keeps the last snapshot (the
+ * change's own `onChange` schedules the next save), and this returns false.
+ * Encoding from a copy would have kept the save, at the price of copying the
+ * posting arrays at every save; a change within the second or two a 100k save
+ * takes is rare, and `atOnce` (no yielding) is there for a caller that must not be
+ * overtaken for ever.
  */
-export async function writeSnapshot(file: string, index: SearchIndex, sources: SnapshotSources, options: SnapshotOptions = {}): Promise<void> {
+export async function writeSnapshot(file: string, index: SearchIndex, sources: SnapshotSources, options: WriteSnapshotOptions = {}): Promise<boolean> {
+  const revision = index.revision;
   refuseToReplace(file);
+  const sourceBytes = encodeSources(sources);
+  // The index first, in memory (as one buffer before): its length heads its section.
+  const pieces: Uint8Array[] = [];
+  let length = 0;
+  const encoding = index.binaryPieces();
+  try {
+    for (const piece of encoding) {
+      if (piece.length > 0) pieces.push(piece);
+      length += piece.length;
+      if (options.atOnce) continue;
+      await yieldToLoop();
+      if (index.revision !== revision) return false;
+    }
+  } finally {
+    encoding.return(undefined);
+  }
   const temp = `${file}.${process.pid}.tmp`;
   let handle: Awaited<ReturnType<typeof open>>;
   try {
@@ -308,14 +341,14 @@ export async function writeSnapshot(file: string, index: SearchIndex, sources: S
       crc = crc32Of(bytes, crc);
       await handle.write(bytes);
     };
-    const section = async (tag: SectionTag, payload: Uint8Array) => {
-      await write(encodeSectionHead(tag, payload.byteLength));
-      await write(payload);
-      await write(padding(payload.byteLength));
-    };
     await write(encodeContainerHead({ version: SEARCH_OPTIONS_VERSION, articleFormat: ARTICLE_FORMAT_VERSION, links: linksStamp(options.linkTemplate), savedAt: Date.now() }));
-    await section('SRCS', encodeSources(sources));
-    await section('IBIN', index.toBinary());
+    await write(encodeSectionHead('SRCS', sourceBytes.byteLength));
+    await write(sourceBytes);
+    await write(padding(sourceBytes.byteLength));
+    // One section for the whole index, written piece by piece: it is read back as one view, no copy.
+    await write(encodeSectionHead('IBIN', length));
+    for (const piece of pieces) await write(piece);
+    await write(padding(length));
     await handle.write(encodeTail(crc));
     await handle.sync();
   } catch (error) {
@@ -332,6 +365,7 @@ export async function writeSnapshot(file: string, index: SearchIndex, sources: S
     throw error;
   }
   await rename(temp, file);
+  return true;
 }
 
 /**
@@ -360,8 +394,8 @@ export interface SnapshotScheduler {
 }
 
 export interface SnapshotSchedulerOptions {
-  /** Writes one snapshot. */
-  save: () => Promise<void>;
+  /** Writes one snapshot; false: abandoned (the index changed meanwhile, and that change schedules the next). */
+  save: () => Promise<boolean | void>;
   logger: Logger;
   /** Quiet time after the last change before saving; default 30 s. */
   delayMs?: number;
@@ -377,6 +411,8 @@ export function createSnapshotScheduler(options: SnapshotSchedulerOptions): Snap
   let dirty = false;
   let running: Promise<void> | undefined;
   let closed = false;
+  /** The last save was abandoned (the index changed during it). */
+  let abandoned = false;
 
   const run = async (): Promise<void> => {
     if (running) await running.catch(() => {});
@@ -385,8 +421,17 @@ export function createSnapshotScheduler(options: SnapshotSchedulerOptions): Snap
     firstChangeAt = undefined;
     const started = Date.now();
     running = options.save().then(
-      () => options.logger.debug({ ms: Date.now() - started }, 'snapshot: saved'),
+      (saved) => {
+        abandoned = saved === false;
+        if (abandoned) {
+          dirty = true;
+          options.logger.debug({ ms: Date.now() - started }, 'snapshot: the index changed during the save; saving again later');
+        } else {
+          options.logger.debug({ ms: Date.now() - started }, 'snapshot: saved');
+        }
+      },
       (error: unknown) => {
+        abandoned = false;
         dirty = true;
         options.logger.warn({ err: (error as Error).message }, 'snapshot: save failed; will retry after the next change');
       },
@@ -410,6 +455,11 @@ export function createSnapshotScheduler(options: SnapshotSchedulerOptions): Snap
       clearTimeout(timer);
       if (force) dirty = true;
       await run();
+      // A save abandoned because of a change during it: again (the owner's third try does not yield, so it ends).
+      for (let again = 0; again < 2 && dirty && abandoned; again += 1) {
+        clearTimeout(timer);
+        await run();
+      }
     },
     async close() {
       closed = true;

@@ -84,6 +84,22 @@ describe('the index in binary', () => {
     expect(restored.complete('lev', 3)).toEqual(['levels']);
   });
 
+  it('gives the same bytes in pieces (a save yields between them) as in one go', () => {
+    const many: IndexedDoc[] = Array.from({ length: 14_000 }, (_, i) => ({
+      ...DOCS[i % DOCS.length]!,
+      id: `${DOCS[i % DOCS.length]!.id}-${i}`,
+      text: `${DOCS[i % DOCS.length]!.text} word${i % 997} term${i % 31} doc${i}`,
+    }));
+    const index = indexOf(many);
+    index.remove(many[5]!.id);
+    const pieces = [...index.binaryPieces()];
+    expect(pieces.filter((piece) => piece.length > 0).length).toBeGreaterThan(3);
+    expect(Buffer.concat(pieces).equals(Buffer.from(index.toBinary()))).toBe(true);
+    const restored = SearchIndex.fromBinary(Buffer.concat(pieces));
+    expect(restored.size).toBe(13_999);
+    for (const query of QUERIES) expect(restored.rank(query, 5)).toEqual(index.rank(query, 5));
+  });
+
   it('reads an empty index', () => {
     const restored = SearchIndex.fromBinary(new SearchIndex().toBinary());
     expect(restored.size).toBe(0);

@@ -5,6 +5,7 @@ import { Worker } from 'node:worker_threads';
 import { pino } from 'pino';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { SEARCH_OPTIONS_VERSION, SearchIndex, silentLogger, type IndexedDoc, type Logger } from '../../../src/core/index.ts';
+import { Postings } from '../../../src/core/search/postings.ts';
 import { ARTICLE_FORMAT_VERSION } from '../../../src/core/sources/articles.ts';
 import { decodeContainer, encodeContainer, type SectionTag } from '../../../src/core/snapshot/format.ts';
 import {
@@ -310,6 +311,74 @@ describe('index snapshot', () => {
     expect(diffSources(saved, { ...saved, articles: articleStamps([['c.md', 3], ['a.md', 1], ['b.md', 2]]) }).changedArticles).toEqual([]);
     expect(hashProfile({ sections: [] })).toBe(hashProfile({ sections: [] }));
     expect(hashProfile({ sections: [] })).not.toBe(hashProfile({ sections: [{ title: 'x' }] }));
+  });
+
+  it('encodes the index for a save over many turns of the event loop, so commands are answered meanwhile', async () => {
+    const file = await tempFile('snap.bin');
+    const index = indexOf(12_000);
+    let turn = 0;
+    let ticking = true;
+    const tick = () => {
+      turn += 1;
+      if (ticking) setImmediate(tick);
+    };
+    setImmediate(tick);
+    // The turn each document was read in for the save (the encoder reads each one once).
+    const turns = new Set<number>();
+    const recordAt = Postings.prototype.recordAt;
+    const spy = vi.spyOn(Postings.prototype, 'recordAt').mockImplementation(function (this: Postings, slot: number) {
+      turns.add(turn);
+      return recordAt.call(this, slot);
+    });
+    try {
+      expect(await writeSnapshot(file, index, sourcesOf(index, 'p'))).toBe(true);
+    } finally {
+      spy.mockRestore();
+      ticking = false;
+    }
+    // One synchronous encoding would read them all in one turn.
+    expect(turns.size).toBeGreaterThan(1);
+    const restored = await (await readSnapshot(file))!.restore();
+    expect(restored.size).toBe(12_000);
+    expect(restored.rank('word7 replication', { limit: 10 })).toEqual(index.rank('word7 replication', { limit: 10 }));
+  });
+
+  it('a change during a save abandons it: the file keeps the last whole snapshot, and the next save has the change', async () => {
+    const file = await tempFile('snap.bin');
+    const index = indexOf(12_000);
+    expect(await writeSnapshot(file, index, sourcesOf(index, 'p'))).toBe(true);
+    const note = (id: string): IndexedDoc => ({ id: `note:${id}`, kind: 'note', title: id, text: `zebra ${id}`, tags: [], date: '2026-01-01T00:00:00.000Z', source: { label: id, noteId: id } });
+    index.upsert(note('first'));
+    const saving = writeSnapshot(file, index, sourcesOf(index, 'p'));
+    // A /note arriving while the save runs.
+    setImmediate(() => index.upsert(note('second')));
+    expect(await saving).toBe(false);
+    const old = (await readSnapshot(file))!;
+    const before = await old.restore();
+    expect(before.size).toBe(12_000);
+    expect(before.has('note:first')).toBe(false);
+    expect(old.sources.notes).toEqual({});
+    expect(await writeSnapshot(file, index, sourcesOf(index, 'p'))).toBe(true);
+    const now = (await readSnapshot(file))!;
+    const after = await now.restore();
+    expect(after.size).toBe(12_002);
+    expect(Object.keys(now.sources.notes).sort()).toEqual(['first', 'second']);
+    expect(after.rank('zebra', { limit: 5 })).toEqual(index.rank('zebra', { limit: 5 }));
+    // Encoded at once, a save is not overtaken by a change made after it starts.
+    const atOnce = writeSnapshot(file, index, sourcesOf(index, 'p'), { atOnce: true });
+    setImmediate(() => index.upsert(note('third')));
+    expect(await atOnce).toBe(true);
+    expect((await (await readSnapshot(file))!.restore()).size).toBe(12_002);
+  });
+
+  it('saves again when a save was abandoned by a change during it, on flush too', async () => {
+    const results = [false, true];
+    const save = vi.fn(async () => results.shift());
+    const scheduler = createSnapshotScheduler({ save, logger: silentLogger(), delayMs: 3_600_000 });
+    scheduler.schedule();
+    await scheduler.flush();
+    expect(save).toHaveBeenCalledTimes(2);
+    await scheduler.close();
   });
 
   it('saves once after changes settle, and on flush', async () => {
