@@ -36,6 +36,8 @@ export interface FakeGuild {
   name: string;
   /** Text channels in the guild. */
   channels: { id: string; name: string }[];
+  /** Roles beside @everyone. */
+  roles?: { id: string; name: string }[];
 }
 
 export interface FakeDiscordOptions {
@@ -320,7 +322,7 @@ export class FakeDiscord {
   /** A message context-menu interaction on a message written by `author`. */
   messageCommand(
     name: string,
-    target: { id: string; content: string; author: FakeUser },
+    target: { id: string; content: string; author: FakeUser; mentions?: FakeUser[]; mentionRoles?: string[] },
     where: Where = {},
   ): InteractionPayload {
     const channelId = where.channelId ?? '2200000000000000001';
@@ -333,6 +335,9 @@ export class FakeDiscord {
         messages: {
           [target.id]: {
             ...messagePayload({ id: target.id, channelId, author: apiUser(target.author), content: target.content }),
+            // As Discord sends them: the users mentioned in full, the roles by id.
+            mentions: (target.mentions ?? []).map(apiUser),
+            mention_roles: target.mentionRoles ?? [],
             ...(where.guildId ? { guild_id: where.guildId } : {}),
           },
         },
@@ -621,7 +626,16 @@ function guildPayload(guild: FakeGuild, bot: FakeUser): Record<string, unknown> 
     verification_level: 0,
     default_message_notifications: 0,
     explicit_content_filter: 0,
-    roles: [{ id: guild.id, name: '@everyone', color: 0, hoist: false, position: 0, permissions: '0', managed: false, mentionable: false, flags: 0 }],
+    roles: [{ id: guild.id, name: '@everyone' }, ...(guild.roles ?? [])].map((role, position) => ({
+      ...role,
+      color: 0,
+      hoist: false,
+      position,
+      permissions: '0',
+      managed: false,
+      mentionable: false,
+      flags: 0,
+    })),
     emojis: [],
     stickers: [],
     features: [],

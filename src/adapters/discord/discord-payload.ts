@@ -3,6 +3,7 @@
  */
 import { Message, messageLink, type APIMessage, type APIUser, type User } from 'discord.js';
 import type { Invocation, Person } from '../../core/index.ts';
+import { messageToPlainText, type MentionNames } from './discord-text.ts';
 
 export const DISCORD_PLATFORM = 'discord';
 
@@ -42,16 +43,36 @@ export function chatInputInvocation(facts: ChatInputFacts): Invocation {
 /** What "Save to notes" needs from the target message. */
 export interface SavedMessageFacts {
   invoker: AnyUser;
-  message: { id: string; channelId: string; content: string; author: AnyUser };
+  message: {
+    id: string;
+    channelId: string;
+    /** As Discord sends it: `<#123>`, `<@123>` and the like in it (see `messageToPlainText`). */
+    content: string;
+    author: AnyUser;
+    /** The users the message mentions, as Discord sends them with it. */
+    mentions?: readonly AnyUser[];
+  };
   guildId: string | null;
+  /** Names of the channels and roles (and users) it mentions, where the client knows them. */
+  names?: MentionNames;
 }
 
-/** Builds the `note` invocation for "Save to notes" on a message. */
+/**
+ * Builds the `note` invocation for "Save to notes" on a message. The text is
+ * the message as a reader sees it (`#general`, `@Bob B`, `:party:`, a timestamp
+ * as an ISO instant); the channel names it shows are no tags (acceptance 42,
+ * as for Slack): `Invocation.notTags`.
+ */
 export function savedMessageInvocation(facts: SavedMessageFacts): Invocation {
   const { message } = facts;
+  const mentioned = new Map((message.mentions ?? []).map((user) => [user.id, discordPerson(user).name]));
+  const { text, channels } = messageToPlainText(message.content, {
+    ...facts.names,
+    user: (id) => mentioned.get(id) ?? facts.names?.user?.(id),
+  });
   return {
     command: 'note',
-    text: message.content,
+    text,
     user: discordPerson(facts.invoker),
     author: discordPerson(message.author),
     origin: {
@@ -62,15 +83,16 @@ export function savedMessageInvocation(facts: SavedMessageFacts): Invocation {
         : messageLink(message.channelId, message.id),
     },
     idempotencyKey: `discord:message:${message.id}`,
+    ...(channels.length > 0 ? { notTags: channels } : {}),
   };
 }
 
 /** The target of a message command: a cached `Message`, or the raw API object when its channel is not cached. */
 export function targetFacts(target: Message | APIMessage): SavedMessageFacts['message'] {
   if (target instanceof Message) {
-    return { id: target.id, channelId: target.channelId, content: target.content, author: target.author };
+    return { id: target.id, channelId: target.channelId, content: target.content, author: target.author, mentions: [...target.mentions.users.values()] };
   }
-  return { id: target.id, channelId: target.channel_id, content: target.content, author: target.author };
+  return { id: target.id, channelId: target.channel_id, content: target.content, author: target.author, mentions: target.mentions };
 }
 
 /**

@@ -22,6 +22,7 @@ import { reportFatal, type Adapter, type AdapterDeps } from '../adapter.ts';
 import { discordChoices } from './discord-autocomplete.ts';
 import { cannotReachMessage, loginFailure, retryPauseMs } from './discord-connect.ts';
 import { SAVE_TO_NOTES } from './discord-commands.ts';
+import type { MentionNames } from './discord-text.ts';
 import { DISCORD_LIMITS, renderDiscordReply, type DiscordMessage } from './discord-format.ts';
 import { DISCORD_PLATFORM, chatInputInvocation, discordPerson, errorFields, savedMessageInvocation, targetFacts } from './discord-payload.ts';
 
@@ -113,7 +114,12 @@ export function createDiscordAdapter(config: DiscordConfig, deps: AdapterDeps, o
       await interaction.reply({ ...render(makeReply(`Unknown command "${interaction.commandName}".`, { tone: 'error' })), flags: MessageFlags.Ephemeral });
       return;
     }
-    const invocation = savedMessageInvocation({ invoker: interaction.user, message: targetFacts(interaction.targetMessage), guildId: interaction.guildId });
+    const invocation = savedMessageInvocation({
+      invoker: interaction.user,
+      message: targetFacts(interaction.targetMessage),
+      guildId: interaction.guildId,
+      names: mentionNames(interaction),
+    });
     // The confirmation is for the person who saved it only.
     await answer(interaction, invocation, 'ephemeral', true);
   }
@@ -203,6 +209,26 @@ export function createDiscordAdapter(config: DiscordConfig, deps: AdapterDeps, o
         log.warn({ inFlight: inFlight.size }, 'discord: stopping with work still in progress');
       }
       await client.destroy();
+    },
+  };
+}
+
+/**
+ * The names of channels, roles and users a saved message may mention, from the
+ * client's cache (the Guilds intent keeps a guild's channels and roles; users
+ * seen so far). Mentions of what it does not hold read as `#channel`, `@role`, `@user`.
+ */
+function mentionNames(interaction: MessageContextMenuCommandInteraction): MentionNames {
+  const { client } = interaction;
+  return {
+    channel: (id) => {
+      const channel = client.channels.cache.get(id);
+      return channel && 'name' in channel && typeof channel.name === 'string' ? channel.name : undefined;
+    },
+    role: (id) => interaction.guild?.roles.cache.get(id)?.name,
+    user: (id) => {
+      const user = client.users.cache.get(id);
+      return user ? discordPerson(user).name : undefined;
     },
   };
 }

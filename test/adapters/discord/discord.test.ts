@@ -15,6 +15,8 @@ import { FAKE_USER, discordChoicesProblems, snowflake, startFakeDiscord, type Fa
 
 const GUILD = '3300000000000000001';
 const CHANNEL = '2200000000000000009';
+const RUNBOOK_CHANNEL = '2200000000000000010';
+const ONCALL_ROLE = '4400000000000000001';
 const IN_GUILD = { guildId: GUILD, channelId: CHANNEL };
 const EPHEMERAL = 64;
 const BOB: FakeUser = { id: '90000000000000001', username: 'bob', global_name: 'Bob B' };
@@ -29,7 +31,7 @@ async function startBot(
   options: { noteWriters?: string[]; deferAfterMs?: number; slowMs?: number; logger?: Logger; heartbeatIntervalMs?: number } = {},
 ): Promise<Bot> {
   const fake = await startFakeDiscord({
-    guilds: [{ id: GUILD, name: 'home', channels: [{ id: CHANNEL, name: 'general' }] }],
+    guilds: [{ id: GUILD, name: 'home', channels: [{ id: CHANNEL, name: 'general' }, { id: RUNBOOK_CHANNEL, name: 'ops-runbook' }], roles: [{ id: ONCALL_ROLE, name: 'oncall' }] }],
     ...(options.heartbeatIntervalMs ? { heartbeatIntervalMs: options.heartbeatIntervalMs } : {}),
   });
   const ctx = await createTestContext({ noteWriters: options.noteWriters ?? [] });
@@ -331,6 +333,36 @@ describe('discord adapter, end to end through discord.js', () => {
       expectWellFormed(result);
       const note = bot.ctx.kb.allNotes().find((n) => n.text === 'dm thought #dm');
       expect(note?.source.permalink).toBe(`https://discord.com/channels/@me/${dm.channelId}/${messageId}`);
+      // The raw message names the users it mentions; a channel the client does not hold reads #channel, no tag.
+      const mentions = { id: snowflake(), content: 'dm to <@' + BOB.id + '> about <#2200000000000000555> #dm', author: BOB, mentions: [BOB] };
+      expectWellFormed(await bot.fake.interact(bot.fake.messageCommand(SAVE_TO_NOTES, mentions, dm)));
+      const read = bot.ctx.kb.allNotes().find((n) => n.text.startsWith('dm to '));
+      expect([read?.text, read?.tags]).toEqual(['dm to @Bob B about #channel #dm', ['dm']]);
+    });
+
+    it('reads mentions, custom emoji and timestamps as a reader sees them, and makes no tag of a channel', async () => {
+      const content = [
+        'Moved <#' + RUNBOOK_CHANNEL + '> to <#' + CHANNEL + '> and <#2200000000000009999>,',
+        'ask <@' + BOB.id + '> or <@!90000000000000777> in <@&' + ONCALL_ROLE + '> or <@&4400000000000000999>',
+        '<:party:5500000000000000001> <a:spin:5500000000000000002> by <t:1700000000:R> (<t:1700000000:D>) via </deploy:6600000000000000001> #standup',
+      ].join('\n');
+      const result = await bot.fake.interact(bot.fake.messageCommand(SAVE_TO_NOTES, { id: snowflake(), content, author: BOB, mentions: [BOB], mentionRoles: [ONCALL_ROLE] }, IN_GUILD));
+      expectWellFormed(result);
+      expect(embed(result).title).toMatch(/^Saved note /);
+      const note = bot.ctx.kb.allNotes().find((n) => n.text.startsWith('Moved '));
+      expect(note?.text).toBe(
+        [
+          'Moved #ops-runbook to #general and #channel,',
+          'ask @Bob B or @user in @oncall or @role',
+          ':party: :spin: by 2023-11-14T22:13:20Z (2023-11-14T22:13:20Z) via /deploy #standup',
+        ].join('\n'),
+      );
+      // The author's own #standup is a tag; the channels it names are not.
+      expect(note?.tags).toEqual(['standup']);
+      const tags = await run(bot, 'tags', {});
+      expect(JSON.stringify(tags)).not.toMatch(/ops-runbook|#general|2200000000000000010/);
+      const found = await run(bot, 'find', { query: 'runbook oncall' });
+      expect(embed(found).fields?.[0]?.value).toContain('Moved #ops-**runbook** to #general');
     });
 
     it('an empty message (embeds only) is refused with the note error', async () => {
