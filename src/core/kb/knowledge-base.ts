@@ -287,6 +287,7 @@ export class KnowledgeBase {
     }
     // From a snapshot, the index answers now; the write-ups changed since it was saved are
     // re-indexed as soon as their listing is in (a fraction of a second at 100k files).
+    if (snapshot) void this.index.finishRestore();
     if (snapshot) this.checked = this.checkArticles(snapshot.sources.articles, listing ?? articleMtimes(this.dataDir), started);
   }
 

@@ -38,6 +38,8 @@ const HAS_EXTRA = 128;
 const KNOWN_FIELDS = new Set(['id', 'kind', 'title', 'text', 'tags', 'aliases', 'date', 'dateSource', 'source', 'mtimeMs']);
 const KNOWN_SOURCE_FIELDS = new Set(['label', 'url', 'path', 'noteId']);
 
+const NO_TAGS = Object.freeze([]) as unknown as string[];
+
 /** What a binary index holds. */
 export interface BinaryIndex {
   /** Each document is its slot's record. */
@@ -289,7 +291,8 @@ export function decodeIndex(bytes: Uint8Array, stem: Stemmer, kept: (doc: Indexe
     if (path !== undefined) source.path = path;
     if (flag & HAS_NOTE_ID) source.noteId = noteIds[noteId++]!;
     const tagCount = tagCounts[slot]!;
-    const docTags = new Array<string>(tagCount);
+    // Most write-ups have no tags: one shared (frozen) empty list instead of 100k of them.
+    const docTags = tagCount === 0 ? NO_TAGS : new Array<string>(tagCount);
     for (let i = 0; i < tagCount; i += 1) docTags[i] = tags[tag++]!;
     const doc: IndexedDoc = { id, kind, title: titles[slot]!, text: texts[slot]!, tags: docTags, source };
     const aliasCount = aliasCounts[slot]!;

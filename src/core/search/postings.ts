@@ -64,7 +64,13 @@ export class Postings<T = unknown> {
   private garbage = 0;
   /** The external id of each slot (`article:…`), or undefined once removed. */
   ids: Array<string | undefined> = [];
-  private readonly slots = new Map<string, number>();
+  /**
+   * Slot by id. From a snapshot it is filled after the index answers (`fillSlotMap`,
+   * a slice at a time), or at once by the first lookup: 100k ids take tens of ms.
+   */
+  private slotMap = new Map<string, number>();
+  /** Slots below this are in `slotMap`. */
+  private mapped = 0;
   /** What the owner keeps with each live slot (the index: its document), by slot. */
   private records: Array<T | undefined> = [];
   /** 1 for a live slot. */
@@ -79,6 +85,28 @@ export class Postings<T = unknown> {
   private totalPostings = 0;
   /** Called after a vacuum with the old → new term ids (-1: dropped, no live document holds it). */
   onRenumberTerms: ((map: Int32Array) => void) | undefined;
+
+  /** The id → slot map, filled first if a snapshot left it partly filled. */
+  private get slots(): Map<string, number> {
+    if (this.mapped < this.ids.length) this.fillSlotMap(Infinity);
+    return this.slotMap;
+  }
+
+  /**
+   * Maps up to `count` more slots' ids (from a snapshot, where the map is left
+   * empty so the index answers sooner); true once every slot is mapped.
+   */
+  fillSlotMap(count: number): boolean {
+    const ids = this.ids;
+    const end = Math.min(ids.length, this.mapped + count);
+    const map = this.slotMap;
+    for (let slot = this.mapped; slot < end; slot += 1) {
+      const id = ids[slot];
+      if (id !== undefined) map.set(id, slot);
+    }
+    this.mapped = end;
+    return end === ids.length;
+  }
 
   /** Live documents. */
   get documentCount(): number {
@@ -217,7 +245,8 @@ export class Postings<T = unknown> {
     this.ensureSlots(slot + 1);
     this.ids.push(id);
     this.records.push(record);
-    this.slots.set(id, slot);
+    this.slotMap.set(id, slot);
+    this.mapped = this.ids.length;
     this.alive[slot] = 1;
     this.live += 1;
     let distinct = 0;
@@ -257,17 +286,17 @@ export class Postings<T = unknown> {
   static fromPacked<T>(packed: PackedPostings, records?: readonly T[], distinct?: Uint32Array): Postings<T> {
     const postings = new Postings<T>();
     if (records && records.length !== packed.ids.length) throw new Error('search: packed postings and their records do not fit');
-    postings.records = records ? [...records] : new Array<T | undefined>(packed.ids.length);
+    // Taken over, not copied: the reader made them for this.
+    postings.records = records ? (records as Array<T | undefined>) : new Array<T | undefined>(packed.ids.length);
     const n = packed.ids.length;
     const lists = packed.terms.length * FIELD_COUNT;
     if (packed.counts.length !== lists || packed.lengths.length !== FIELD_COUNT || packed.docs.length !== packed.tfs.length) {
       throw new Error('search: packed postings do not fit together');
     }
     postings.ensureSlots(n);
-    packed.ids.forEach((id, slot) => {
-      postings.ids.push(id);
-      postings.slots.set(id, slot);
-    });
+    // The id map is filled later (fillSlotMap), or by the first lookup.
+    postings.ids = packed.ids.slice();
+    postings.mapped = 0;
     postings.alive.fill(1, 0, n);
     postings.live = n;
     for (let field = 0; field < FIELD_COUNT; field += 1) {
@@ -380,8 +409,9 @@ export class Postings<T = unknown> {
     this.alive = alive;
     this.ids = ids;
     this.records = records;
-    this.slots.clear();
-    ids.forEach((id, slot) => this.slots.set(id!, slot));
+    this.slotMap = new Map();
+    this.mapped = 0;
+    this.fillSlotMap(Infinity);
     this.terms = terms;
     this.termIds.clear();
     terms.forEach((term, termId) => this.termIds.set(term, termId));

@@ -245,6 +245,16 @@ export class SearchIndex {
     return index;
   }
 
+  /**
+   * After `fromBinary`: does what the restore left for later so the index could
+   * answer sooner (the map from id to slot), a slice per turn of the event loop.
+   * A lookup before it is over does the rest at once.
+   */
+  async finishRestore(): Promise<void> {
+    const { postings } = this.lexicon;
+    while (!postings.fillSlotMap(20_000)) await new Promise<void>((resolve) => setImmediate(resolve));
+  }
+
   private keepSlot(keep: Keep | undefined): KeepSlot | undefined {
     if (!keep) return undefined;
     const { postings } = this.lexicon;

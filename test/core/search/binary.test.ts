@@ -100,6 +100,23 @@ describe('the index in binary', () => {
     for (const query of QUERIES) expect(restored.rank(query, 5)).toEqual(index.rank(query, 5));
   });
 
+  it('finds, replaces and removes documents by id before the restore is finished (the id map filled later), and after', async () => {
+    const index = indexOf(DOCS);
+    const early = SearchIndex.fromBinary(index.toBinary());
+    // Replaced, not added twice, while no id is mapped yet.
+    early.upsert({ ...DOCS[0]!, title: 'libgit2 over NFS, again' });
+    expect(early.size).toBe(DOCS.length);
+    expect(early.get(DOCS[0]!.id)?.title).toBe('libgit2 over NFS, again');
+    expect(early.remove(DOCS[2]!.id)).toBe(true);
+    expect(early.has(DOCS[2]!.id)).toBe(false);
+    const late = SearchIndex.fromBinary(index.toBinary());
+    await late.finishRestore();
+    for (const doc of DOCS) expect(late.get(doc.id)).toEqual(doc);
+    late.upsert({ ...DOCS[1]!, text: 'changed' });
+    expect(late.size).toBe(DOCS.length);
+    expect(late.rank('changed', 5).matches.map((m) => m.id)).toEqual([DOCS[1]!.id]);
+  });
+
   it('reads an empty index', () => {
     const restored = SearchIndex.fromBinary(new SearchIndex().toBinary());
     expect(restored.size).toBe(0);
