@@ -71,6 +71,8 @@ export class Postings<T = unknown> {
   private slotMap = new Map<string, number>();
   /** Slots below this are in `slotMap`. */
   private mapped = 0;
+  /** Counts additions and removals (a vacuum in slices checks that none came in between). */
+  private edits = 0;
   /** What the owner keeps with each live slot (the index: its document), by slot. */
   private records: Array<T | undefined> = [];
   /** 1 for a live slot. */
@@ -241,6 +243,7 @@ export class Postings<T = unknown> {
   /** Adds a document under a new slot from its distinct term ids and frequencies per field (each term once per field). */
   addTermIds(id: string, fields: ReadonlyArray<FieldPostings | undefined>, lengths: readonly number[], record?: T): number {
     if (this.slots.has(id)) throw new Error(`search: document ${id} is already indexed`);
+    this.edits += 1;
     const slot = this.ids.length;
     this.ensureSlots(slot + 1);
     this.ids.push(id);
@@ -341,6 +344,7 @@ export class Postings<T = unknown> {
   remove(id: string): number | undefined {
     const slot = this.slots.get(id);
     if (slot === undefined) return undefined;
+    this.edits += 1;
     this.slots.delete(id);
     this.ids[slot] = undefined;
     this.records[slot] = undefined;
@@ -357,6 +361,17 @@ export class Postings<T = unknown> {
 
   /** Rebuilds every list without removed documents, renumbering slots and terms (order kept). */
   vacuum(): void {
+    for (const _ of this.vacuumSlices());
+  }
+
+  /**
+   * `vacuum` a slice at a time (about 200,000 postings each), pausing (yielding)
+   * between slices; the new lists replace the old ones only at the end, in one
+   * step, and not at all if the postings changed meanwhile (the caller may also
+   * just stop: nothing is replaced). Returns whether the vacuum was done.
+   */
+  *vacuumSlices(): Generator<void, boolean> {
+    const edits = this.edits;
     const slotMap = new Int32Array(this.ids.length).fill(-1);
     const ids: Array<string | undefined> = [];
     const records: Array<T | undefined> = [];
@@ -374,7 +389,12 @@ export class Postings<T = unknown> {
     const starts = new Uint32Array(Math.max(64, this.terms.length * FIELD_COUNT));
     const counts = new Uint32Array(starts.length);
     let used = 0;
+    let sliced = 0;
     for (let termId = 0; termId < this.terms.length; termId += 1) {
+      if (used - sliced >= 200_000) {
+        sliced = used;
+        yield;
+      }
       const newId = terms.length;
       let any = false;
       for (let field = 0; field < FIELD_COUNT; field += 1) {
@@ -397,6 +417,7 @@ export class Postings<T = unknown> {
       termMap[termId] = newId;
       terms.push(this.terms[termId]!);
     }
+    if (this.edits !== edits) return false;
     const alive = new Uint8Array(Math.max(256, ids.length));
     alive.fill(1, 0, ids.length);
     const remap = (old: Uint32Array) => {
@@ -409,9 +430,9 @@ export class Postings<T = unknown> {
     this.alive = alive;
     this.ids = ids;
     this.records = records;
+    // Filled by the next lookup, or by the caller a slice at a time (fillSlotMap).
     this.slotMap = new Map();
     this.mapped = 0;
-    this.fillSlotMap(Infinity);
     this.terms = terms;
     this.termIds.clear();
     terms.forEach((term, termId) => this.termIds.set(term, termId));
@@ -426,6 +447,7 @@ export class Postings<T = unknown> {
     this.totalPostings = livePostings;
     this.deadPostings = 0;
     this.onRenumberTerms?.(termMap);
+    return true;
   }
 
   private newTerm(term: string): number {

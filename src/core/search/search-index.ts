@@ -228,10 +228,19 @@ export class SearchIndex {
    * so a save can yield to the event loop between them. Valid only while the
    * index does not change (`revision`): a caller that sees a change drops them.
    */
-  binaryPieces(): Generator<Uint8Array> {
+  *binaryPieces(): Generator<Uint8Array> {
     const { postings } = this.lexicon;
-    if (postings.hasDead) postings.vacuum();
-    return encodeIndexPieces(postings, this.lexicon.vocabulary);
+    // Removed documents are vacuumed first, in slices too (100k documents: a quarter of a second in one go).
+    if (postings.hasDead) {
+      const vacuum = postings.vacuumSlices();
+      let step = vacuum.next();
+      for (; !step.done; step = vacuum.next()) yield new Uint8Array(0);
+      // The caller stops at a change between pieces: this is a bug's guard, never a half index.
+      if (!step.value) throw new Error('search: the index changed while it was being saved');
+      while (!postings.fillSlotMap(20_000)) yield new Uint8Array(0);
+    }
+    // Read after the vacuum: it renumbers the vocabulary's terms.
+    yield* encodeIndexPieces(postings, this.lexicon.vocabulary);
   }
 
   /** Restores an index saved with `toBinary` under the same options version; throws with a short reason on bytes it cannot read. */

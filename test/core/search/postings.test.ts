@@ -33,6 +33,30 @@ describe('postings', () => {
     expect(() => postings.add('a', fields({}), [0, 0, 0])).toThrow('search: document a is already indexed');
   });
 
+  it('vacuums in slices, and replaces nothing when a document is added or removed between them', () => {
+    const postings = new Postings();
+    const words = (i: number) => Object.fromEntries(Array.from({ length: 100 }, (_, w) => [`w${(i * 7 + w) % 400}`, 1 + (w % 3)]));
+    for (let i = 0; i < 3000; i += 1) postings.add(`d${i}`, fields({}, words(i)), [0, 150, 0]);
+    postings.remove('d5');
+    const before = listOf(postings, 'w3', FIELD_ID.text);
+    const vacuum = postings.vacuumSlices();
+    // 300,000 postings: more than one slice.
+    expect(vacuum.next().done).toBe(false);
+    postings.remove('d7');
+    let step = vacuum.next();
+    while (!step.done) step = vacuum.next();
+    expect(step.value).toBe(false);
+    expect(postings.hasDead).toBe(true);
+    expect(listOf(postings, 'w3', FIELD_ID.text)).toEqual(before.filter(([id]) => id !== 'd7'));
+    const again = postings.vacuumSlices();
+    step = again.next();
+    while (!step.done) step = again.next();
+    expect(step.value).toBe(true);
+    expect(postings.hasDead).toBe(false);
+    expect(postings.slotOf('d8')).toBe(6);
+    expect(listOf(postings, 'w3', FIELD_ID.text)).toEqual(before.filter(([id]) => id !== 'd7'));
+  });
+
   it('grows lists past their room and compacts the arenas without losing a posting', () => {
     const postings = new Postings();
     for (let i = 0; i < 3000; i += 1) postings.add(`d${i}`, fields({}, { common: 1 + (i % 5), [`rare${i % 300}`]: 1 }), [0, 2, 0]);

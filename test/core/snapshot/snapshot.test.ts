@@ -371,6 +371,24 @@ describe('index snapshot', () => {
     expect((await (await readSnapshot(file))!.restore()).size).toBe(12_002);
   });
 
+  it('a save of an index with removed documents, abandoned by a change during it, leaves the index whole; the next save restores it', async () => {
+    const file = await tempFile('snap.bin');
+    const index = indexOf(20_000);
+    for (let i = 0; i < 100; i += 1) index.remove(`article:articles/a${i * 7}.md`);
+    const expected = new SearchIndex();
+    expected.addAll(docs(20_000).filter((_, i) => i % 7 !== 0 || i >= 700));
+    expected.upsert({ id: 'note:late', kind: 'note', title: 'late', text: 'zebra late', tags: [], source: { label: 'late', noteId: 'late' } });
+    const saving = writeSnapshot(file, index, sourcesOf(index, 'p'));
+    setImmediate(() => index.upsert({ id: 'note:late', kind: 'note', title: 'late', text: 'zebra late', tags: [], source: { label: 'late', noteId: 'late' } }));
+    expect(await saving).toBe(false);
+    expect(existsSync(file)).toBe(false);
+    for (const query of ['word7 replication', 'zebra', 'article 21']) expect(index.rank(query, { limit: 10 })).toEqual(expected.rank(query, { limit: 10 }));
+    expect(await writeSnapshot(file, index, sourcesOf(index, 'p'))).toBe(true);
+    const restored = await (await readSnapshot(file))!.restore();
+    expect(restored.size).toBe(19_901);
+    for (const query of ['word7 replication', 'zebra', 'article 21']) expect(restored.rank(query, { limit: 10 })).toEqual(expected.rank(query, { limit: 10 }));
+  });
+
   it('saves again when a save was abandoned by a change during it, on flush too', async () => {
     const results = [false, true];
     const save = vi.fn(async () => results.shift());
