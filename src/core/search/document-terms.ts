@@ -35,6 +35,8 @@ export class DocumentReader {
     count: 0,
   }));
   private readonly lengths: number[] = new Array<number>(FIELD_COUNT).fill(0);
+  /** The joined forms of a field's text (`foldedWords`), reused. */
+  private readonly joined: string[] = [];
 
   constructor(
     private readonly postings: Postings,
@@ -54,15 +56,22 @@ export class DocumentReader {
       out.count = 0;
       let length = 0;
       const keepStopWords = field === FIELD_ID.tags;
-      for (const word of foldedWords(texts[field] ?? '')) {
+      const joined = this.joined;
+      joined.length = 0;
+      const words = foldedWords(texts[field] ?? '', joined);
+      // The joined forms (nodejs for node.js) come after the words, and are no words of the length.
+      const written = words.length;
+      for (let j = 0; j < joined.length; j += 1) words.push(joined[j]!);
+      for (let w = 0; w < words.length; w += 1) {
+        const word = words[w]!;
         if (!word) continue;
-        let termId = keepStopWords ? this.postings.termId(word) : this.known.get(word);
+        let termId = keepStopWords ? this.postings.termIdOrNew(word, this.onNewTerm) : this.known.get(word);
         if (termId === undefined) {
-          termId = !keepStopWords && isStopWord(word) ? STOP : this.postings.termIdOrNew(word, this.onNewTerm);
-          if (!keepStopWords) this.known.set(word, termId);
+          termId = isStopWord(word) ? STOP : this.postings.termIdOrNew(word, this.onNewTerm);
+          this.known.set(word, termId);
         }
         if (termId === STOP) continue;
-        length += 1;
+        if (w < written) length += 1;
         if (termId >= this.counts.length) this.counts = growUint32(this.counts, Math.max(termId + 1, this.counts.length * 2));
         if (this.counts[termId] === 0) {
           if (out.count === out.ids.length) {

@@ -7,7 +7,7 @@
  * Changing what is indexed, or the policy below, changes what a snapshot means:
  * bump this so an old snapshot is rebuilt rather than loaded with the wrong meaning.
  */
-export const SEARCH_OPTIONS_VERSION = 10;
+export const SEARCH_OPTIONS_VERSION = 11;
 
 import { MATCH_TYPO_LENGTHS, type TypoLengths } from '../text/edit-distance.ts';
 

@@ -2,7 +2,7 @@
  * A snippet of about 200 characters around the best match, matched words marked.
  */
 import type { Span } from '../domain/types.ts';
-import { foldCase, foldInPlace, separatesWords, tokenizeWithOffsets } from '../text/words.ts';
+import { foldCase, foldInPlace, joinedWithOffsets, separatesWords, tokenizeWithOffsets } from '../text/words.ts';
 
 export const SNIPPET_LENGTH = 200;
 
@@ -18,6 +18,7 @@ export function makeSnippet(text: string, matchedWords: ReadonlySet<string>, len
   const folded = foldInPlace(flat);
   const { matches, wordStartFrom, lastWordEnd } =
     folded !== undefined ? scannedWords(flat, folded, matchedWords) : unicodeWords(flat, (word) => (matchedWords.has(foldCase(word)) ? foldCase(word) : null));
+  markJoined(flat, matchedWords, matches);
 
   let start = 0;
   if (matches.length > 0 && flat.length > length) {
@@ -75,6 +76,24 @@ export function makeSnippet(text: string, matchedWords: ReadonlySet<string>, len
   push(flat.slice(cursor, end), false);
   if (end < flat.length) push('…', false);
   return spans;
+}
+
+/**
+ * A matched word the text holds only as a joined pair (nodejs as node.js: `joinedForm`) is
+ * marked there, the pair whole (its parts' own marks give way). Looked for only then: it costs a
+ * tokenizing of the text.
+ */
+function markJoined(flat: string, matchedWords: ReadonlySet<string>, matches: Match[]): void {
+  const found = new Set(matches.map((match) => match.term));
+  const missing = [...matchedWords].filter((word) => word && !found.has(word));
+  if (missing.length === 0) return;
+  const wanted = new Set(missing);
+  const pairs = joinedWithOffsets(flat).filter((pair) => wanted.has(pair.form));
+  if (pairs.length === 0) return;
+  const kept = matches.filter((match) => !pairs.some((pair) => match.start < pair.end && pair.start < match.end));
+  matches.length = 0;
+  matches.push(...kept, ...pairs.map(({ form, start, end }) => ({ start, end, term: form })));
+  matches.sort((a, b) => a.start - b.start);
 }
 
 interface Match {

@@ -112,14 +112,87 @@ export function tokenize(text: string): string[] {
   return text.match(wordPattern(text)) ?? [];
 }
 
-/** The words of a text, each folded (`foldCase`): what indexing reads, at half the cost of folding word by word. */
-export function foldedWords(text: string): string[] {
+/**
+ * The words of a text, each folded (`foldCase`): what indexing reads, at half the cost of folding word by word.
+ * Given `joined`, the joined forms of the text's joined pairs (`joinedForm`) are pushed on it, one per occurrence.
+ */
+export function foldedWords(text: string, joined?: string[]): string[] {
   // Lower-casing moves no word boundary (no letter becomes a space or punctuation): lower-case the
   // whole text, then fold only the words that need more (diacritics).
-  if (!NON_ASCII.test(text)) return asciiWords(text.toLowerCase());
-  const words = text.toLowerCase().match(WORD) ?? [];
+  const lower = text.toLowerCase();
+  if (joined !== undefined) joinedPairs(lower, (form) => joined.push(form));
+  if (!NON_ASCII.test(text)) return asciiWords(lower);
+  const words = lower.match(WORD) ?? [];
   for (let i = 0; i < words.length; i += 1) if (NON_ASCII.test(words[i]!)) words[i] = foldCase(words[i]!);
   return words;
+}
+
+/**
+ * The joined forms (`joinedForm`) of a text's pairs, folded, with where each pair starts and
+ * ends: found from each `.` and `-` between two word characters (a sentence's full stop is
+ * not one), in any script.
+ */
+function joinedPairs(text: string, found: (form: string, start: number, end: number) => void): void {
+  for (let joiner = nextJoiner(text, 0); joiner >= 0; joiner = nextJoiner(text, joiner + 1)) {
+    if (separates(text, joiner - 1) || separates(text, joiner + 1)) continue;
+    let start = joiner - 1;
+    while (!separates(text, start - 1)) start -= 1;
+    let end = joiner + 1;
+    while (!separates(text, end)) end += 1;
+    // Joined to a third word on either side (1.2.3), or a word with + (c++): not a pair standing alone.
+    if (isJoiner(text.charCodeAt(start - 1)) && !separates(text, start - 2)) continue;
+    if (isJoiner(text.charCodeAt(end)) && !separates(text, end + 1)) continue;
+    if (text.charCodeAt(end) === PLUS) continue;
+    const form = joinedForm(foldCase(text.slice(start, joiner)), foldCase(text.slice(joiner + 1, end)), text.charCodeAt(joiner) === DOT);
+    if (form !== undefined) found(form, start, end);
+  }
+}
+
+/** The next `.` or `-` at or after `from` (-1: none). */
+function nextJoiner(text: string, from: number): number {
+  const dot = text.indexOf('.', from);
+  const hyphen = text.indexOf('-', from);
+  return dot < 0 ? hyphen : hyphen < 0 ? dot : Math.min(dot, hyphen);
+}
+
+/**
+ * What joins two words into one written word: a single `.` or `-` between them, no space
+ * (node.js, asp.net, e-mail, real-time, x86-64). `_` is not one: it joins the parts of
+ * identifiers (snake_case), which no one types run together.
+ */
+function isJoiner(code: number): boolean {
+  return code === DOT || code === 0x2d;
+}
+
+const DOT = 0x2e;
+
+/**
+ * The joined form of two words written as one (`node.js`, `e-mail`, `utf-8`): the two run
+ * together (`nodejs`, `email`, `utf8`), as a person types the word. Only for a pair standing
+ * alone: words joined to a third (`1.2.3`, `www.example.com`, `state-of-the-art`) are paths,
+ * versions and phrases, not a word. Not with a digit on both sides of the joiner, which is a
+ * number's (`1.5`, `74.6ms`, `v0.10`, `10-15`, `x86-64`, dates). After a dot (`dot`), only a
+ * short part of up to three characters, as in a name and its ending (`node.js`, `asp.net`,
+ * `socket.io`, `e.g`): a longer one is mostly code's `object.method` or a file's name
+ * (`self.iter`, `package.json`), which no one types run together.
+ */
+export function joinedForm(first: string, second: string, dot = false): string | undefined {
+  // A word with + (c++) is no part of one.
+  if (first.charCodeAt(first.length - 1) === PLUS || second.charCodeAt(second.length - 1) === PLUS) return undefined;
+  if (isDigit(first.charCodeAt(first.length - 1)) && isDigit(second.charCodeAt(0))) return undefined;
+  if (dot && second.length > 3) return undefined;
+  return first + second;
+}
+
+function isDigit(code: number): boolean {
+  return code >= 0x30 && code <= 0x39;
+}
+
+/** The joined pairs of a text (`joinedForm`), folded, with where each is written: for snippets. */
+export function joinedWithOffsets(text: string): Array<{ form: string; start: number; end: number }> {
+  const out: Array<{ form: string; start: number; end: number }> = [];
+  joinedPairs(text, (form, start, end) => out.push({ form, start, end }));
+  return out;
 }
 
 /** ASCII_WORD's words of an ASCII text, by a scan of its character codes: a quarter faster than the regular expression. */
