@@ -22,6 +22,7 @@ import { benchQueries, type BenchQuery } from './queries.ts';
 import { fmt, summarize, table, type Summary } from './stats.ts';
 import { benchParsers, parsersTable } from './parsers.ts';
 import { burstTable, noteBurst } from './note-burst.ts';
+import { checkTargets, targetRows } from './targets.ts';
 
 const args = process.argv.slice(2);
 const quick = args.includes('--quick');
@@ -286,6 +287,10 @@ function report(results: SizeResult[], meta: Record<string, unknown>): string {
     .join('; ');
   return [
     table(header, rows),
+    '',
+    'Targets (issues #13 and #15, this run):',
+    '',
+    table(['target', 'result', ''], targetRows(checkTargets(results))),
     '',
     `node ${String(meta.node)}, ${String(meta.cpus)} × ${String(meta.cpuModel)}, load average ${(meta.loadAverage as number[]).map((x) => x.toFixed(1)).join(' ')} (shared machine: figures are noisy)`,
     `/find: ${QUERY_COUNT} queries of 1-3 words (a third with one typo) after ${WARMUP} warm-up queries, through the real dispatcher (snippets included); /note: ${NOTES} notes into SQLite.`,

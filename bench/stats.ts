@@ -39,9 +39,9 @@ export function fmt(value: number | undefined, digits = 3): string {
   return value.toFixed(Math.min(decimals, 3));
 }
 
-/** A plain-text table, columns padded. */
+/** A markdown table: the first column is labels, the others numbers (right-aligned). */
 export function table(header: readonly string[], rows: ReadonlyArray<readonly string[]>): string {
-  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((row) => (row[i] ?? '').length)));
-  const line = (cells: readonly string[]) => cells.map((cell, i) => (i === 0 ? cell.padEnd(widths[i]!) : cell.padStart(widths[i]!))).join('  ');
-  return [line(header), widths.map((w) => '-'.repeat(w)).join('  '), ...rows.map(line)].join('\n');
+  // Markdown: as readable in a terminal, and the README's Performance section is pasted from it.
+  const line = (cells: readonly string[]) => `| ${cells.map((cell) => cell.replace(/\|/g, '\\|')).join(' | ')} |`;
+  return [line(header), `| ${header.map((_, i) => (i === 0 ? '---' : '---:')).join(' | ')} |`, ...rows.map(line)].join('\n');
 }
