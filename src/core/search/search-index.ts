@@ -261,7 +261,9 @@ export class SearchIndex {
    */
   async finishRestore(): Promise<void> {
     const { postings } = this.lexicon;
-    while (!postings.fillSlotMap(20_000)) await new Promise<void>((resolve) => setImmediate(resolve));
+    // From the next turn on: the caller is about to answer.
+    do await new Promise<void>((resolve) => setImmediate(resolve));
+    while (!postings.fillSlotMap(20_000));
   }
 
   private keepSlot(keep: Keep | undefined): KeepSlot | undefined {

@@ -9,7 +9,7 @@
  */
 import { createHash } from 'node:crypto';
 import type { Dirent } from 'node:fs';
-import { open, readFile, readdir, rename, rm } from 'node:fs/promises';
+import { open, readdir, rename, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { setImmediate as yieldToLoop } from 'node:timers/promises';
@@ -213,7 +213,7 @@ export async function readSnapshot(file: string, logger?: Logger, options: Snaps
   if (isOwnedSnapshotPath(file)) await removeLegacySnapshot(file, logger);
   let bytes: Buffer;
   try {
-    bytes = await readFile(file);
+    bytes = await readWhole(file);
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code !== 'ENOENT') {
       logger?.warn({ file, err: (error as Error).message }, 'snapshot: cannot read it; building the index from the files');
@@ -255,6 +255,30 @@ export async function readSnapshot(file: string, logger?: Logger, options: Snaps
       logger?.warn({ file, reason }, 'snapshot: damaged or not a snapshot; building the index from the files (the next save replaces it)');
     }
     return undefined;
+  }
+}
+
+/**
+ * A file's bytes in as few reads as the system gives them (one, for a file on
+ * disk), not readFile's 512 KB at a time: each of those waits for a turn of a
+ * busy event loop at start-up (the notes and profile load meanwhile), and a 32 MB
+ * snapshot took 0.2 s to come in that way, against 20 ms.
+ */
+async function readWhole(file: string): Promise<Buffer> {
+  const handle = await open(file, 'r');
+  try {
+    const { size } = await handle.stat();
+    const bytes = Buffer.allocUnsafe(size);
+    let at = 0;
+    while (at < size) {
+      const { bytesRead } = await handle.read(bytes, at, size - at, at);
+      // Shorter than its size said (truncated meanwhile): what was read is checked like any other cut-short file.
+      if (bytesRead === 0) return bytes.subarray(0, at);
+      at += bytesRead;
+    }
+    return bytes;
+  } finally {
+    await handle.close();
   }
 }
 
