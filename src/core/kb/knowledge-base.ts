@@ -7,7 +7,8 @@ import path from 'node:path';
 import { setImmediate as yieldToLoop } from 'node:timers/promises';
 import type { Origin, Person } from '../domain/types.ts';
 import { streamArticles, type LoadArticlesOptions, type LoadProgress } from '../sources/article-loader.ts';
-import { readArticle, readArticleTextSync, type Article, type ArticleProblem } from '../sources/articles.ts';
+import { readArticle, type Article, type ArticleProblem } from '../sources/articles.ts';
+import { ArticleTexts } from '../sources/article-texts.ts';
 import { StoreReadOnlyError, StoreUnavailableError, UserError } from '../domain/errors.ts';
 import type { Logger } from '../util/logger.ts';
 import type { NoteChange, NoteStore } from '../store/note-store.ts';
@@ -157,6 +158,8 @@ export class KnowledgeBase {
   private readonly spans = new WeakMap<IndexedDoc, { from: number; to: number } | undefined>();
   /** Articles whose file no longer reads: still found by their last good version, whose text is gone from disk. */
   private readonly unreadable = new Set<string>();
+  /** Article text for snippets, read back from the files (the last few kept while unchanged). */
+  private readonly articleTexts: ArticleTexts;
   // Article text is read back from disk for the few hits shown, not kept in memory.
   index = new SearchIndex({ loadText: (doc) => this.articleText(doc) });
   private readonly linkTemplate: string | undefined;
@@ -184,6 +187,7 @@ export class KnowledgeBase {
 
   private constructor(options: KnowledgeBaseOptions) {
     this.dataDir = options.dataDir;
+    this.articleTexts = new ArticleTexts(options.dataDir);
     this.store = options.store;
     this.logger = options.logger;
     this.now = options.now ?? (() => new Date());
@@ -774,7 +778,7 @@ export class KnowledgeBase {
   private articleText(doc: IndexedDoc): string | undefined {
     // The reason is in the log (a parser's message is longer than a snippet).
     if (doc.source.path !== undefined && this.unreadable.has(doc.source.path)) return UNREADABLE_SNIPPET;
-    return readArticleTextSync(this.dataDir, doc.source.path);
+    return doc.source.path === undefined ? undefined : this.articleTexts.read(doc.source.path, doc.mtimeMs);
   }
 
   /** Re-reads one article (path relative to DATA_DIR); a broken one keeps its last good version. */
