@@ -19,7 +19,7 @@ import type { Logger } from '../util/logger.ts';
 import { SEARCH_OPTIONS_VERSION, SearchIndex, type SearchIndexOptions } from '../search/search-index.ts';
 import { SnapshotFormatError, crc32Of, decodeContainer, encodeContainerHead, encodeSectionHead, encodeTail, linksStamp, padding } from './format.ts';
 import { LEGACY_SNAPSHOT_NAME, isOwnedSnapshotPath, isSnapshotHead, snapshotTargetProblem } from './snapshot-file.ts';
-import { articleStamps, decodeSources, encodeSources, type ArticleStamps, type SnapshotSources } from './sources.ts';
+import { decodeSources, encodeSources, type ArticleStamps, type SnapshotSources } from './sources.ts';
 
 export { articleStamps, diffArticles, diffSources, stampPaths, type ArticleStamps, type SnapshotSources, type SourcesDiff } from './sources.ts';
 
@@ -46,15 +46,27 @@ export function hashProfile(profile: unknown): string {
  * gives them, so an unchanged archive compares equal in one step.
  */
 export function sourcesOf(index: SearchIndex, profile: string): SnapshotSources {
-  const articles: Array<[string, number]> = [];
+  // NOTE: this runs in one go when a save starts (100k documents): two flat arrays, no pair per article.
+  const paths: string[] = [];
+  const mtimes: number[] = [];
   const notes: Record<string, string> = {};
+  let ordered = true;
   for (const doc of index.all()) {
-    if (doc.kind === 'article' && doc.source.path) articles.push([doc.source.path, doc.mtimeMs ?? 0]);
-    else if (doc.kind === 'note' && doc.source.noteId) notes[doc.source.noteId] = doc.date ?? '';
+    const file = doc.kind === 'article' ? doc.source.path : undefined;
+    if (file) {
+      if (ordered && paths.length > 0 && !(paths[paths.length - 1]! < file)) ordered = false;
+      paths.push(file);
+      mtimes.push(doc.mtimeMs ?? 0);
+    } else if (doc.kind === 'note' && doc.source.noteId) {
+      notes[doc.source.noteId] = doc.date ?? '';
+    }
   }
-  // Usually in order already (a cold build indexes in path order); new files come last.
-  if (!articles.every((entry, i) => i === 0 || articles[i - 1]![0] < entry[0])) articles.sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
-  return { profile, articles: articleStamps(articles), notes };
+  // Usually in order, or nearly (a cold build indexes in the order of its folder walk; new files come last).
+  if (!ordered) {
+    const order = Array.from(paths.keys()).sort((a, b) => (paths[a]! < paths[b]! ? -1 : paths[a]! > paths[b]! ? 1 : 0));
+    return { profile, articles: { paths: order.map((i) => paths[i]!).join('\0'), mtimes: Float64Array.from(order, (i) => mtimes[i]!) }, notes };
+  }
+  return { profile, articles: { paths: paths.join('\0'), mtimes: Float64Array.from(mtimes) }, notes };
 }
 
 /**
