@@ -27,11 +27,13 @@ import { DEFAULT_READ_RULE, canForgetNote, canReadNote, readsAllNotes, type Read
 import {
   articleMtimes,
   articleMtimesOffThread,
+  articleStamps,
   createSnapshotScheduler,
   diffArticles,
   diffSources,
   readSnapshot,
   sourcesOf,
+  stampPaths,
   writeSnapshot,
   type ArticleStamps,
   type Snapshot,
@@ -160,6 +162,11 @@ export class KnowledgeBase {
   private readonly unreadable = new Set<string>();
   /** Article text for snippets, read back from the files (the last few kept while unchanged). */
   private readonly articleTexts: ArticleTexts;
+  /**
+   * Files read that are no write-ups (an empty section `_index.md`, articles.ts `isEmptySection`) and their
+   * modification times: not indexed, but kept in the snapshot's stamps, so a start does not read them again as new.
+   */
+  private readonly sections = new Map<string, number>();
   // Article text is read back from disk for the few hits shown, not kept in memory.
   index = new SearchIndex({ loadText: (doc) => this.articleText(doc) });
   private readonly linkTemplate: string | undefined;
@@ -264,6 +271,7 @@ export class KnowledgeBase {
       try {
         for (let next = await articles!.next(); !next.done; next = await articles!.next()) {
           this.reportProblems(next.value.problems, next.value.warnings);
+          for (const section of next.value.sections) this.sections.set(section.path, section.mtimeMs);
           if (next.value.thread === 'worker') parsedOnWorkers += next.value.articles.length + next.value.problems.length;
           this.index.addAll(next.value.articles.map(articleDoc));
           await yieldToLoop();
@@ -354,6 +362,11 @@ export class KnowledgeBase {
     // The cold build warns about a folder it cannot read; a start from the snapshot must too.
     if (mtimes.problems) this.reportProblems(mtimes.problems);
     const { changedArticles, removedArticles } = diffArticles(saved, mtimes);
+    // The saved files the index does not hold are its section pages (nothing else is saved unindexed).
+    const savedPaths = stampPaths(saved);
+    savedPaths.forEach((file, i) => {
+      if (!this.index.has(`article:${file}`)) this.sections.set(file, saved.mtimes[i]!);
+    });
     for (const file of removedArticles) this.removeArticle(file);
     const queue = [...changedArticles];
     await Promise.all(
@@ -385,7 +398,15 @@ export class KnowledgeBase {
    */
   async saveSnapshot(): Promise<boolean | undefined> {
     if (!this.snapshotFile || this.indexing) return undefined;
-    const saved = await writeSnapshot(this.snapshotFile, this.index, sourcesOf(this.index, profileStamp(this.profileValue)), {
+    const sources = sourcesOf(this.index, profileStamp(this.profileValue));
+    if (this.sections.size > 0) {
+      // Section pages are seen as the write-ups are, in the same path order.
+      const entries: Array<[string, number]> = stampPaths(sources.articles).map((file, i) => [file, sources.articles.mtimes[i]!]);
+      for (const entry of this.sections) entries.push(entry);
+      entries.sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
+      sources.articles = articleStamps(entries);
+    }
+    const saved = await writeSnapshot(this.snapshotFile, this.index, sources, {
       ...this.snapshotOptions(),
       atOnce: this.abandonedSaves >= 2,
     });
@@ -790,6 +811,14 @@ export class KnowledgeBase {
       return false;
     }
     this.unreadable.delete(relativePath);
+    if ('section' in result) {
+      // A section page (its text emptied, or a new one): not a write-up; the snapshot keeps it as seen.
+      this.sections.set(relativePath, result.section.mtimeMs);
+      if (this.index.remove(`article:${relativePath}`)) this.changed();
+      else this.snapshots?.schedule();
+      return false;
+    }
+    this.sections.delete(relativePath);
     if (result.warning) this.reportProblems([], [result.warning]);
     this.index.upsert(articleDoc(result.article));
     this.changed();
@@ -798,6 +827,7 @@ export class KnowledgeBase {
 
   removeArticle(relativePath: string): void {
     this.unreadable.delete(relativePath);
+    if (this.sections.delete(relativePath)) this.snapshots?.schedule();
     this.index.remove(`article:${relativePath}`);
     this.changed();
   }
@@ -805,6 +835,7 @@ export class KnowledgeBase {
   /** Drops every article under a folder prefix (`articles/x/`), when the folder was removed. */
   removeArticlesUnder(prefix: string): void {
     for (const file of this.unreadable) if (file.startsWith(prefix)) this.unreadable.delete(file);
+    for (const file of this.sections.keys()) if (file.startsWith(prefix) && this.sections.delete(file)) this.snapshots?.schedule();
     this.index.removeWhere((doc) => doc.kind === 'article' && (doc.source.path?.startsWith(prefix) ?? false));
     this.changed();
   }

@@ -9,7 +9,7 @@ import path from 'node:path';
 import type { Worker, WorkerOptions } from 'node:worker_threads';
 import type { Logger } from '../util/logger.ts';
 import { isInVault, listArticleFiles } from './article-files.ts';
-import { readArticle, type Article, type ArticleProblem, type ArticleResult, type ReadArticleOptions } from './articles.ts';
+import { readArticle, type Article, type ArticleProblem, type ArticleResult, type ReadArticleOptions, type SectionPage } from './articles.ts';
 
 export interface LoadArticlesOptions {
   /**
@@ -48,6 +48,8 @@ export interface ArticleBatch {
   problems: ArticleProblem[];
   /** Files read only in part (too large), and how much. */
   warnings: ArticleProblem[];
+  /** Files read that are no write-ups (an empty section `_index.md`): not indexed, but seen (the snapshot keeps them). */
+  sections: SectionPage[];
   /** Where it was read and parsed: on a worker thread, or on this one. */
   thread: 'worker' | 'main';
 }
@@ -181,7 +183,7 @@ class ArticleLoad {
     // Folders that could not be read come first, in a batch of their own.
     if (listing.problems.length > 0) {
       const problems = listing.problems.map((problem) => ({ path: problem.path, reason: problem.reason }));
-      this.slots.push({ files: [], vaults: [], result: Promise.resolve({ articles: [], problems, warnings: [], thread: 'main' }), resolve: () => {} });
+      this.slots.push({ files: [], vaults: [], result: Promise.resolve({ articles: [], problems, warnings: [], sections: [], thread: 'main' }), resolve: () => {} });
       this.dispatched = 1;
     }
     for (let from = 0; from < files.length; from += BATCH_SIZE) {
@@ -282,11 +284,13 @@ class ArticleLoad {
 }
 
 function batchOf(results: readonly ArticleResult[], thread: ArticleBatch['thread']): ArticleBatch {
-  const batch: ArticleBatch = { articles: [], problems: [], warnings: [], thread };
+  const batch: ArticleBatch = { articles: [], problems: [], warnings: [], sections: [], thread };
   for (const result of results) {
     if ('article' in result) {
       batch.articles.push(result.article);
       if (result.warning) batch.warnings.push(result.warning);
+    } else if ('section' in result) {
+      batch.sections.push(result.section);
     } else {
       batch.problems.push(result.problem);
     }

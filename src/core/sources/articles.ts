@@ -20,7 +20,7 @@ import { markdownText, snippetText, type TextBlock } from './markdown-text.ts';
  * Bump when parsing gives other text, titles, dates or tags for the same file:
  * an index snapshot built under another version is rebuilt rather than loaded.
  */
-export const ARTICLE_FORMAT_VERSION = 9;
+export const ARTICLE_FORMAT_VERSION = 10;
 
 /** The most of a file that is read and indexed: a write-up is rarely a tenth of it; a log pasted in can be 20 MB. */
 export const MAX_ARTICLE_BYTES = 1024 * 1024;
@@ -231,8 +231,33 @@ function firstLine(error: unknown): string {
   return (error instanceof Error ? error.message : String(error)).split('\n')[0] ?? '';
 }
 
-/** One article read and parsed (with a warning when only part of it was read), or why it could not be. */
-export type ArticleResult = { article: Article; warning?: ArticleProblem } | { problem: ArticleProblem };
+/**
+ * A file read that is not a write-up: a Hugo or Zola section's `_index.md` with no text of its
+ * own (front matter only, or blank lines and shortcodes): the section's settings, not a page to find.
+ */
+export interface SectionPage {
+  path: string;
+  mtimeMs: number;
+}
+
+/**
+ * One article read and parsed (with a warning when only part of it was read), a section page
+ * that is none (`SectionPage`: not indexed), or why it could not be read.
+ */
+export type ArticleResult = { article: Article; warning?: ArticleProblem } | { section: SectionPage } | { problem: ArticleProblem };
+
+/** Hugo's and Zola's section index: `_index.md` (any markdown ending) in any folder. */
+export function isSectionIndex(relativePath: string): boolean {
+  return /(?:^|\/)_index\.(?:md|markdown|mdx)$/i.test(relativePath);
+}
+
+/**
+ * Whether a parsed file is a section page and not a write-up: a section index (`isSectionIndex`)
+ * whose body has no text once parsed (an opening heading that became its title counts as none).
+ */
+export function isEmptySection(article: Article): boolean {
+  return isSectionIndex(article.path) && article.text.trim() === '';
+}
 
 /** How to read articles: what parsing needs beyond each file (its vault, the link template). */
 export interface ReadArticleOptions {
@@ -331,6 +356,7 @@ function parsed(
     vault: options.vault ?? isInVaultOnDisk(dataDir, relativePath),
     ...(options.linkTemplate ? { linkTemplate: options.linkTemplate } : {}),
   });
+  if (isEmptySection(article)) return { section: { path: relativePath, mtimeMs: read.mtimeMs } };
   if (!cut) return { article };
   const mb = (bytes: number) => `${(bytes / 2 ** 20).toFixed(1).replace(/\.0$/, '')} MB`;
   return { article, warning: { path: relativePath, reason: `is ${mb(read.size)}; only its first ${mb(read.bytes.length)} is indexed` } };
