@@ -805,6 +805,8 @@ export class KnowledgeBase {
   /** Re-reads one article (path relative to DATA_DIR); a broken one keeps its last good version. */
   async reloadArticle(relativePath: string): Promise<boolean> {
     const result = await readArticle(this.dataDir, relativePath, this.linkTemplate ? { linkTemplate: this.linkTemplate } : {});
+    // Re-read: a kept snippet text is of the version before (an edit within the file system's time resolution keeps its mtime).
+    this.articleTexts.forget(relativePath);
     if ('problem' in result) {
       this.reportProblems([result.problem]);
       if (this.index.has(`article:${relativePath}`)) this.unreadable.add(relativePath);
@@ -827,6 +829,7 @@ export class KnowledgeBase {
 
   removeArticle(relativePath: string): void {
     this.unreadable.delete(relativePath);
+    this.articleTexts.forget(relativePath);
     if (this.sections.delete(relativePath)) this.snapshots?.schedule();
     this.index.remove(`article:${relativePath}`);
     this.changed();
@@ -835,6 +838,7 @@ export class KnowledgeBase {
   /** Drops every article under a folder prefix (`articles/x/`), when the folder was removed. */
   removeArticlesUnder(prefix: string): void {
     for (const file of this.unreadable) if (file.startsWith(prefix)) this.unreadable.delete(file);
+    this.articleTexts.forgetUnder(prefix);
     for (const file of this.sections.keys()) if (file.startsWith(prefix) && this.sections.delete(file)) this.snapshots?.schedule();
     this.index.removeWhere((doc) => doc.kind === 'article' && (doc.source.path?.startsWith(prefix) ?? false));
     this.changed();

@@ -90,11 +90,17 @@ export class ArticleTexts {
     }
   }
 
-  private forget(relativePath: string): void {
+  /** Drops the kept text of a file (re-indexed or removed). */
+  forget(relativePath: string): void {
     const kept = this.kept.get(relativePath);
     if (!kept) return;
     this.kept.delete(relativePath);
     this.keptChars -= kept.text.length;
+  }
+
+  /** Drops the kept texts of every file under a folder (`articles/old/`). */
+  forgetUnder(prefix: string): void {
+    for (const file of [...this.kept.keys()]) if (file.startsWith(prefix)) this.forget(file);
   }
 
   private inVault(relativePath: string): boolean {

@@ -1,4 +1,4 @@
-import { mkdir, rm, writeFile } from 'node:fs/promises';
+import { mkdir, rm, utimes, writeFile } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -144,6 +144,28 @@ describe('an article whose file no longer reads after an edit', () => {
       await writeFile(file, '# First\nbody zebu\n');
       expect(await ctx.kb.reloadArticle('articles/first.md')).toBe(true);
       expect(spansToText(ctx.kb.search(parseQuery('zebu'), { viewer: CONSOLE_USER, limit: 5 }).hits[0]!.snippet)).toBe('body zebu');
+    } finally {
+      await ctx.close();
+    }
+  });
+});
+
+describe('an article re-indexed with its modification time unchanged', () => {
+  it('shows its new text in the snippet, not the one kept from before', async () => {
+    const ctx = await createTestContext({ articles: { 'first.md': '# First\nalpha giraffe' } });
+    try {
+      const file = path.join(ctx.dataDir, 'articles/first.md');
+      const find = (word: string) => ctx.kb.search(parseQuery(word), { viewer: CONSOLE_USER, limit: 5 }).hits;
+      // Whole seconds, as a file system of coarse time resolution keeps them.
+      const second = new Date('2024-05-01T10:00:00Z');
+      await utimes(file, second, second);
+      expect(await ctx.kb.reloadArticle('articles/first.md')).toBe(true);
+      expect(spansToText(find('giraffe')[0]!.snippet)).toBe('alpha giraffe');
+      // Saved again within that second (or by rsync -t, cp -p): the same modification time.
+      await writeFile(file, '# First\nbody zebu\n');
+      await utimes(file, second, second);
+      expect(await ctx.kb.reloadArticle('articles/first.md')).toBe(true);
+      expect(spansToText(find('zebu')[0]!.snippet)).toBe('body zebu');
     } finally {
       await ctx.close();
     }
