@@ -8,6 +8,7 @@
  *
  * Usage: node scripts/build.mjs [--force] [--bench]   (--bench: the benchmark's child, into bench/.work/dist/)
  */
+import { existsSync } from 'node:fs';
 import { mkdir, readdir, rename, rm, stat, utimes, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -68,9 +69,11 @@ export const BENCH = {
   outdir: path.join(ROOT, 'bench', '.work', 'dist'),
 };
 
-/** The sources a build reads: its folders' .ts files (bench/ not recursively) and this script. */
+/** The sources a build reads: its folders' .ts files (bench/ not recursively), this script and the lock files. */
 async function sourceFiles(target) {
-  const files = [fileURLToPath(import.meta.url)];
+  // The lock files too: packages compiled into the bundle (BUNDLED) change only with them, and
+  // npm rewrites node_modules/.package-lock.json at every install.
+  const files = [fileURLToPath(import.meta.url), ...['package.json', 'package-lock.json', 'node_modules/.package-lock.json'].map((file) => path.join(ROOT, file)).filter((file) => existsSync(file))];
   for (const dir of target.sources) {
     // Not recursive for bench/: bench/.work holds the generated corpora (100k files).
     const recursive = dir !== 'bench';

@@ -30,6 +30,16 @@ describe('the build that npm start runs', () => {
     expect(statSync(stamp).mtimeMs).toBeGreaterThan(Date.now() - 60_000);
   });
 
+  it('compiles again after an install, which may have changed the packages compiled in', () => {
+    expect(buildTwice().split(' ')[1]).toBe('fresh');
+    // A build a second old, newer than every source; then an install (npm rewrites
+    // node_modules/.package-lock.json at each one).
+    const now = Date.now();
+    utimesSync(path.join(outdir, '.built'), new Date(now - 1000), new Date(now - 1000));
+    utimesSync(path.join(REPO_ROOT, 'node_modules', '.package-lock.json'), new Date(now), new Date(now));
+    expect(buildTwice()).toBe('built fresh');
+  });
+
   it('builds the benchmark’s child apart, the same way', () => {
     const benchDir = path.join(outdir, 'bench');
     expect(buildTwice('BENCH', benchDir)).toBe('built fresh');
