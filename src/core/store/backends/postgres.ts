@@ -18,6 +18,28 @@ export const POSTGRES_CHANNEL = 'tinker_notes_changes';
 const CONNECT_TIMEOUT_MS = 2000;
 const MAX_RECONNECT_DELAY_MS = 2000;
 
+type Query = (sql: string, values?: unknown) => Promise<unknown[]>;
+
+const CREATE_IF_NOT_EXISTS = /^\s*CREATE\b[^;]*\bIF NOT EXISTS\b/i;
+
+/**
+ * `query`, where a CREATE … IF NOT EXISTS that lost a race counts as done. Two
+ * processes starting at once on a new database both create the tables; the one
+ * that loses gets a duplicate error (unique_violation, duplicate_table or
+ * duplicate_object), which one depends on timing, although what it asked for is there.
+ */
+export function toleratingCreateRace(query: Query): Query {
+  return async (sql, values) => {
+    try {
+      return await query(sql, values);
+    } catch (error) {
+      const code = (error as { code?: unknown } | undefined)?.code;
+      if (CREATE_IF_NOT_EXISTS.test(sql) && (code === '23505' || code === '42P07' || code === '42710')) return [];
+      throw error;
+    }
+  };
+}
+
 const pools = new WeakMap<object, pg.Pool>();
 
 /**
@@ -36,7 +58,7 @@ class TinkerKeyvPostgres extends KeyvPostgres {
   }
 
   // NOTE: called by the parent constructor, before this class's fields exist.
-  override async connect(): Promise<(sql: string, values?: unknown) => Promise<unknown[]>> {
+  override async connect(): Promise<Query> {
     const pool = new pg.Pool({
       connectionString: this.opts.uri,
       connectionTimeoutMillis: CONNECT_TIMEOUT_MS,
@@ -48,7 +70,9 @@ class TinkerKeyvPostgres extends KeyvPostgres {
       (this.logger as Logger | undefined)?.warn({ err: error.message }, 'notes: PostgreSQL connection lost');
     });
     pools.set(this, pool);
-    return async (sql, values) => (await pool.query(sql, values as unknown[] | undefined)).rows;
+    // NOTE: the parent runs its CREATE TABLE through this at connect; a failure there is
+    // emitted as an 'error' nobody listens to yet, which fails every later query.
+    return toleratingCreateRace(async (sql, values) => (await pool.query(sql, values as unknown[] | undefined)).rows);
   }
 
   override async disconnect(): Promise<void> {
@@ -197,10 +221,7 @@ class PostgresChangeFeed implements ChangeFeed {
       `CREATE TABLE IF NOT EXISTS ${CHANGES_TABLE} (seq BIGSERIAL PRIMARY KEY, type TEXT NOT NULL, id TEXT NOT NULL, sender TEXT NOT NULL, at TIMESTAMPTZ NOT NULL DEFAULT now())`,
     ).then(
       () => undefined,
-      (error: { code?: string }) => {
-        // Two processes creating it at once: one of them gets a duplicate error
-        // (unique_violation, duplicate_table or duplicate_object); the table is there.
-        if (error.code === '23505' || error.code === '42P07' || error.code === '42710') return;
+      (error: unknown) => {
         this.tableReady = undefined;
         throw error;
       },
