@@ -101,8 +101,23 @@ function completions(ctx: CommandContext, text: string, writer: boolean): string
     return typedAs(partial, names).slice(0, MAX_COMPLETIONS).map((name) => `${action} ${name}`);
   }
   const lower = typed.toLowerCase();
-  const offers = [...SECTIONS, ...(writer ? EDITS.map((action) => `${action} `) : [])];
-  return offers.filter((offer) => offer.startsWith(lower)).slice(0, MAX_COMPLETIONS);
+  const offers = [...SECTIONS, ...groupNames(ctx.kb.profile), ...(writer ? EDITS.map((action) => `${action} `) : [])];
+  return offers.filter((offer) => offer.toLowerCase().startsWith(lower)).slice(0, MAX_COMPLETIONS);
+}
+
+/**
+ * The sub-headings `/topics <name>` shows on their own (`## Now` › `### Personal`),
+ * each once, and only those that very name finds (not one a section of that name shadows).
+ */
+function groupNames(profile: Profile): string[] {
+  const names = new Set<string>();
+  for (const section of profile.sections) {
+    for (const group of section.groups ?? []) {
+      if (group.items.length === 0 && group.paragraphs.length === 0) continue;
+      if (findSectionOrGroup(profile, group.title)?.group === group) names.add(group.title);
+    }
+  }
+  return [...names];
 }
 
 async function editTopics(ctx: CommandContext, action: ProfileEditAction, topic: string): Promise<Reply> {
@@ -206,7 +221,11 @@ function missing(profile: Profile, wanted: string): string {
       suggest(word, findSection(profile, word));
     }
   }
-  const titles = available.slice(0, MAX_LISTED).map((s) => s.title);
+  const titles = available.slice(0, MAX_LISTED).map((s) => {
+    // A section split by sub-headings: each of them is a /topics word too.
+    const groups = (s.groups ?? []).filter((g) => g.items.length > 0 || g.paragraphs.length > 0).map((g) => g.title);
+    return groups.length > 0 ? `${s.title} (${groups.join(', ')})` : s.title;
+  });
   if (available.length > MAX_LISTED) titles.push(`${available.length - MAX_LISTED} more`);
   const tries = words.length > 0 ? ` — try ${words.map((w) => `/topics ${w}`).join(', ')}` : '';
   return `${problem}${tries} (sections: ${titles.join(', ')})`;

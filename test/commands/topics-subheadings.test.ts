@@ -74,6 +74,20 @@ describe('/topics on a current section split by sub-headings', () => {
     expect(lists(await c.run('/topics now')).map(([title]) => title)).toEqual(['Work', 'Personal']);
   });
 
+  it('offers the sub-headings while /topics is typed, and names them when a word finds nothing', async () => {
+    const c = await open();
+    const offered = async (typed: string, user: Person = OWNER) => (await c.dispatcher.complete('topics', typed, user)).map((o) => o.value);
+    const reader: Person = { platform: 'slack', id: 'UREADER', name: 'reader' };
+    expect(await offered('', reader)).toEqual(['current', 'planned', 'interests', 'reading', 'Work', 'Personal']);
+    expect(await offered('pe')).toEqual(['Personal']);
+    expect(await offered('W')).toEqual(['Work']);
+    // Each offer shows what it names.
+    expect((await c.run('/topics Personal')).text).toBe('Now › Personal');
+
+    const missing = await c.run('/topics gardening');
+    expect(missing.text).toBe('topics: no "gardening" section in the profile — try /topics current, /topics reading (sections: About, Now (Work, Personal), Books)');
+  });
+
   it('labels a /find hit on a topic under a sub-heading with it, and finds it by it', async () => {
     const c = await open();
     const sources = async (line: string) => {
