@@ -82,6 +82,12 @@ const DEFAULTS = { workers: Math.max(1, Math.min(4, availableParallelism() - 1))
 const BATCH_SIZE = 64;
 /** Batches parsed ahead of the consumer, at most: bounds the memory held while indexing lags. */
 const MAX_AHEAD = 16;
+/**
+ * Batches sent to one worker before it answers: with one, a worker that has answered waits for
+ * this thread to take its reply and send the next batch, which it does only between two batches
+ * it indexes, so each thread kept waiting for the other (both idle 20-30 % of a cold start).
+ */
+const IN_FLIGHT = 3;
 /** The order articles are indexed in: `localeCompare`'s (the same collator), without building one per comparison. */
 const byPath = new Intl.Collator().compare;
 
@@ -127,8 +133,8 @@ export function streamArticles(dataDir: string, options: LoadArticlesOptions = {
 
 interface Lane {
   worker: Worker;
-  /** Batch in flight on this worker. */
-  busy: number | undefined;
+  /** Batches sent to this worker and not answered yet, oldest first. */
+  inFlight: number[];
 }
 
 interface Slot {
@@ -203,9 +209,12 @@ class ArticleLoad {
   private pump(): void {
     while (!this.closed && this.dispatched < this.slots.length && this.dispatched - this.consumed < MAX_AHEAD) {
       const batch = this.dispatched;
-      const lane = this.lanes.find((candidate) => candidate.busy === undefined);
+      const lane = this.lanes.reduce<Lane | undefined>(
+        (best, candidate) => (candidate.inFlight.length < IN_FLIGHT && (!best || candidate.inFlight.length < best.inFlight.length) ? candidate : best),
+        undefined,
+      );
       if (lane) {
-        lane.busy = batch;
+        lane.inFlight.push(batch);
         const slot = this.slots[batch]!;
         lane.worker.postMessage({ batch, dataDir: this.dataDir, files: slot.files, vaults: slot.vaults, ...this.readOptions() } satisfies BatchRequest);
       } else if (this.lanes.length === 0 && !this.hereBusy) {
@@ -219,15 +228,15 @@ class ArticleLoad {
       }
       this.dispatched += 1;
     }
-    const done = this.dispatched === this.slots.length && this.lanes.every((lane) => lane.busy === undefined);
+    const done = this.dispatched === this.slots.length && this.lanes.every((lane) => lane.inFlight.length === 0);
     if (done || this.closed) this.stopWorkers();
   }
 
   private startLane(start: (options: WorkerOptions) => Worker): Lane {
     // A larger young generation: parsing makes many short-lived objects, and scavenges were ~15% of the time.
-    const lane: Lane = { worker: start({ resourceLimits: { maxYoungGenerationSizeMb: 16 } }), busy: undefined };
+    const lane: Lane = { worker: start({ resourceLimits: { maxYoungGenerationSizeMb: 16 } }), inFlight: [] };
     lane.worker.on('message', (reply: BatchReply) => {
-      lane.busy = undefined;
+      lane.inFlight = lane.inFlight.filter((batch) => batch !== reply.batch);
       this.slots[reply.batch]?.resolve(batchOf(reply.results, 'worker'));
       this.pump();
     });
@@ -239,9 +248,9 @@ class ArticleLoad {
         'articles: a parsing worker failed; reading its articles on the main thread',
       );
       this.lanes = this.lanes.filter((other) => other !== lane);
-      const orphan = lane.busy;
-      lane.busy = undefined;
-      if (orphan !== undefined && !this.closed) void this.readHere(orphan).then(() => this.pump());
+      const orphans = lane.inFlight;
+      lane.inFlight = [];
+      if (orphans.length > 0 && !this.closed) void Promise.all(orphans.map((orphan) => this.readHere(orphan))).then(() => this.pump());
       else this.pump();
     };
     lane.worker.on('error', drop);

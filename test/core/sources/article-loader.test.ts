@@ -3,11 +3,14 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
+import { Worker, type WorkerOptions } from 'node:worker_threads';
 import { describe, expect, it } from 'vitest';
 import { KnowledgeBase, createDispatcher, loadArticles, openNoteStore, silentLogger, streamArticles, type Invocation } from '../../../src/core/index.ts';
 import { commands } from '../../../commands/index.ts';
 import { parsingWorkerStarter } from '../../../src/parsing-worker.ts';
+import type { BatchReply, BatchRequest } from '../../../src/core/sources/article-loader.ts';
 import { makeTempDir } from '../../helpers/context.ts';
+import type { Logger } from '../../../src/core/util/logger.ts';
 
 const run = promisify(execFile);
 /** How the bot starts a parsing worker (from the sources here: through tsx). */
@@ -59,6 +62,46 @@ describe('loadArticles on worker threads', () => {
       url: 'https://example.com/0',
       text: 'Body 0 with www.example.com and a@b.org',
     });
+  });
+
+  it('keeps the next batches queued on a worker before it answers the first: it never waits for this thread to ask', async () => {
+    const dir = await archive(64 * 6);
+    const events: string[] = [];
+    const recording = (options: Parameters<typeof startWorker>[0]) => {
+      const worker = startWorker(options);
+      const post = worker.postMessage.bind(worker);
+      worker.postMessage = (request: BatchRequest) => {
+        events.push(`sent ${request.batch}`);
+        post(request);
+      };
+      // Registered before the loader's own listener: a reply is logged before the loader answers it.
+      worker.on('message', (reply: BatchReply) => events.push(`reply ${reply.batch}`));
+      return worker;
+    };
+    const batches: number[] = [];
+    for await (const batch of streamArticles(dir, { startWorker: recording, workers: 1, minFilesForWorkers: 0 })) batches.push(batch.articles.length);
+    expect(batches.reduce((sum, n) => sum + n, 0)).toBe(64 * 6);
+    // With one batch at a time the worker idled while this thread indexed (sent 0, reply 0, sent 1, …).
+    const firstReply = events.indexOf('reply 0');
+    expect(events.slice(0, firstReply)).toEqual(['sent 0', 'sent 1', 'sent 2']);
+  });
+
+  it('reads every batch a failed worker held on this thread, in order, and says so', async () => {
+    const dir = await archive(64 * 5);
+    const here = await loadArticles(dir, { workers: 0 });
+    // Takes three batches without answering, and exits on the second.
+    const failing = (options: WorkerOptions) =>
+      new Worker("const { parentPort } = require('node:worker_threads'); let n = 0; parentPort.on('message', () => { if (++n === 2) process.exit(3); });", { ...options, eval: true });
+    const warnings: string[] = [];
+    const logger = { ...silentLogger(), warn: (_: unknown, message?: string) => void warnings.push(String(message)) } as unknown as Logger;
+    const loaded = { articles: [] as typeof here.articles, problems: [] as typeof here.problems, warnings: [] as typeof here.warnings };
+    for await (const batch of streamArticles(dir, { startWorker: failing, workers: 1, minFilesForWorkers: 0, logger })) {
+      loaded.articles.push(...batch.articles);
+      loaded.problems.push(...batch.problems);
+      loaded.warnings.push(...batch.warnings);
+    }
+    expect(loaded).toStrictEqual(here);
+    expect(warnings).toEqual(['articles: a parsing worker failed; reading its articles on the main thread']);
   });
 
   it('reads small folders on this thread', async () => {
