@@ -30,6 +30,10 @@ describe('npm start, a first index of a larger archive', () => {
       .filter((line) => line.startsWith('{'))
       .map((line) => JSON.parse(line) as { msg?: string; load?: unknown })
       .find((entry) => entry.msg === 'tinker: knowledge base loaded');
-    expect(loaded?.load, stderr).toMatchObject({ from: 'cold', parsedOnWorkers: 310 });
+    const load = loaded?.load as { from: string; parsedOnWorkers: number; parsedHere: number } | undefined;
+    expect(load?.from, stderr).toBe('cold');
+    // The first three batches of 64 always go to the worker; the main thread may take later ones while it waits.
+    expect(load!.parsedOnWorkers + load!.parsedHere).toBe(310);
+    expect(load!.parsedOnWorkers).toBeGreaterThanOrEqual(3 * 64);
   });
 });

@@ -139,8 +139,10 @@ export interface LoadReport {
   removed: number;
   /** From a snapshot: start to every file checked and what changed re-indexed (after `ms`, when the index already answered). */
   checkedMs?: number;
-  /** Cold: write-ups read and parsed on worker threads (the rest on this thread). */
+  /** Cold: write-ups read and parsed on worker threads. */
   parsedOnWorkers?: number;
+  /** Cold: write-ups read and parsed on this thread (a small archive, a failed worker, or batches this thread took while it waited for a worker). */
+  parsedHere?: number;
 }
 
 export class KnowledgeBase {
@@ -262,6 +264,7 @@ export class KnowledgeBase {
     let reindexed = 0;
     let removed = 0;
     let parsedOnWorkers = 0;
+    let parsedHere = 0;
     if (snapshot) {
       for (const note of notes) this.notes.set(note.id, note);
       ({ reindexed, removed } = this.useSnapshot(snapshot));
@@ -272,7 +275,9 @@ export class KnowledgeBase {
         for (let next = await articles!.next(); !next.done; next = await articles!.next()) {
           this.reportProblems(next.value.problems, next.value.warnings);
           for (const section of next.value.sections) this.sections.set(section.path, section.mtimeMs);
-          if (next.value.thread === 'worker') parsedOnWorkers += next.value.articles.length + next.value.problems.length;
+          const parsed = next.value.articles.length + next.value.problems.length;
+          if (next.value.thread === 'worker') parsedOnWorkers += parsed;
+          else parsedHere += parsed;
           this.index.addAll(next.value.articles.map(articleDoc));
           await yieldToLoop();
           if (this.closing) break;
@@ -286,7 +291,7 @@ export class KnowledgeBase {
       for (const note of notes) this.indexNote(note);
     }
     this.indexing = false;
-    this.loadReport = { from: snapshot ? 'snapshot' : 'cold', ms: performance.now() - started, reindexed, removed, ...(snapshot ? {} : { parsedOnWorkers }) };
+    this.loadReport = { from: snapshot ? 'snapshot' : 'cold', ms: performance.now() - started, reindexed, removed, ...(snapshot ? {} : { parsedOnWorkers, parsedHere }) };
     await this.store.subscribe?.((change) => void this.applyChange(change));
     if (this.snapshotFile) {
       this.snapshots = createSnapshotScheduler({

@@ -161,8 +161,11 @@ describe('KnowledgeBase cold build from worker threads', () => {
     expect(await find('zebra1')).toMatchObject({ text: 'find: still indexing — try again in a few seconds' });
     await kb.ready;
     expect(kb.counts().articles).toBe(320);
-    // Every write-up (and the two that cannot be read) went through the worker.
-    expect(kb.loadReport).toMatchObject({ from: 'cold', parsedOnWorkers: 322 });
+    // Every write-up (and the two that cannot be read) was parsed; the first three batches always on the worker
+    // (this thread takes the next ones when it would otherwise wait for the worker).
+    expect(kb.loadReport).toMatchObject({ from: 'cold' });
+    expect(kb.loadReport!.parsedOnWorkers! + kb.loadReport!.parsedHere!).toBe(322);
+    expect(kb.loadReport!.parsedOnWorkers).toBeGreaterThanOrEqual(3 * 64);
     for (const n of [1, 200, 319]) {
       const reply = JSON.stringify(await find(`zebra${n}`));
       expect(reply).toContain(`Note-${n}.md`);
