@@ -82,6 +82,8 @@ export interface ArticleListing {
   problems: ListingProblem[];
 }
 
+const DOT = 0x2e;
+
 /** Folders read at once: enough to hide the latency of each, few enough to keep file handles free. */
 const CONCURRENT_READS = 16;
 
@@ -93,27 +95,43 @@ const CONCURRENT_READS = 16;
  */
 export async function listArticleFiles(root: string, folder: string): Promise<ArticleListing> {
   const listing: ArticleListing = { files: [], vaults: new Set(), problems: [] };
-  const pending: string[] = [folder];
-  const relativeOf = (file: string) => toPosix(path.relative(root, file));
-  // A symlink to a markdown file counts as that file; one that cannot be followed is reported.
-  const isLinkedFile = (file: string, relative: string) => statListedFile(file, relative, listing.problems)?.isFile() ?? false;
-  const readOne = async (dir: string): Promise<void> => {
+  // Each folder goes with its path relative to `root`, so a file's is its folder's and its name run
+  // together instead of a path.relative (which resolves both paths) per file: most of the listing's
+  // cost at 100k files. A name holds no separator, so the path is the same; but not when `folder` is
+  // outside `root`, where a path down `folder` may come back to `root` (root/articles listed from root/..).
+  const start = toPosix(path.relative(root, folder));
+  const inside = start === '' || (start !== '..' && !start.startsWith('../') && !path.isAbsolute(start));
+  const relativeOf = (dir: string) => toPosix(path.relative(root, dir));
+  const pending: Array<{ dir: string; relative: string }> = [{ dir: folder, relative: start }];
+  const readOne = async (dir: string, relative: string): Promise<void> => {
     let entries: Dirent[];
     try {
       entries = await readdir(dir, { withFileTypes: true });
     } catch (error) {
       const code = (error as NodeJS.ErrnoException).code;
       // Missing: the root is not there yet, or a folder went between listing its parent and reading it.
-      if (code !== 'ENOENT') listing.problems.push({ path: `${relativeOf(dir)}/`, reason: `cannot read the folder (${code ?? String(error)})` });
+      if (code !== 'ENOENT') listing.problems.push({ path: `${relative}/`, reason: `cannot read the folder (${code ?? String(error)})` });
       return;
     }
+    // path.join(dir, name) for a name read from the folder: the folder normalised once, then the name added.
+    const base = path.join(dir, '.');
+    const dirPrefix = base === '.' ? '' : base.endsWith(path.sep) ? base : base + path.sep;
+    const relativePrefix = relative === '' ? '' : `${relative}/`;
     for (const entry of entries) {
-      const file = path.join(dir, entry.name);
-      if (entry.name === '.obsidian' && entry.isDirectory()) listing.vaults.add(relativeOf(dir));
-      if (!isListedPath(entry.name)) continue;
-      if (entry.isDirectory()) pending.push(file);
-      else if (hasArticleExtension(entry.name) && (entry.isFile() || (entry.isSymbolicLink() && isLinkedFile(file, relativeOf(file))))) {
-        listing.files.push(relativeOf(file));
+      const name = entry.name;
+      // isListedPath for a single name (it holds no `/`).
+      if (name.charCodeAt(0) === DOT) {
+        if (name === '.obsidian' && entry.isDirectory()) listing.vaults.add(relative);
+        continue;
+      }
+      if (name === 'node_modules') continue;
+      if (entry.isDirectory()) {
+        const sub = dirPrefix + name;
+        pending.push({ dir: sub, relative: inside ? relativePrefix + name : relativeOf(sub) });
+      } else if (hasArticleExtension(name)) {
+        const file = inside ? relativePrefix + name : relativeOf(dirPrefix + name);
+        // A symlink to a markdown file counts as that file; one that cannot be followed is reported.
+        if (entry.isFile() || (entry.isSymbolicLink() && (statListedFile(dirPrefix + name, file, listing.problems)?.isFile() ?? false))) listing.files.push(file);
       }
     }
   };
@@ -123,15 +141,15 @@ export async function listArticleFiles(root: string, folder: string): Promise<Ar
   const wake = () => idle.splice(0).forEach((resolve) => resolve());
   const worker = async (): Promise<void> => {
     for (;;) {
-      const dir = pending.pop();
-      if (dir === undefined) {
+      const next = pending.pop();
+      if (next === undefined) {
         if (inFlight === 0) return wake();
         await new Promise<void>((resolve) => idle.push(resolve));
         continue;
       }
       inFlight += 1;
       try {
-        await readOne(dir);
+        await readOne(next.dir, next.relative);
       } finally {
         inFlight -= 1;
         wake();
@@ -154,6 +172,18 @@ export async function listMarkdownFiles(root: string, folder: string): Promise<s
  * `.obsidian/` folder in its own folder or one above it, up to articles/.
  */
 export function isInVault(relativePath: string, vaults: ReadonlySet<string>): boolean {
+  // Asked for every listed file: most archives have no vault, and most paths are plain (no `//`, no
+  // trailing `/`), whose folders are the prefixes up to each `/`, as path.posix.dirname has them.
+  if (vaults.size === 0) return false;
+  if (!relativePath.endsWith('/') && !relativePath.includes('//')) {
+    for (let end = relativePath.lastIndexOf('/'); end > 0; end = relativePath.lastIndexOf('/', end - 1)) {
+      const dir = relativePath.slice(0, end);
+      if (!dir.startsWith('articles')) return false;
+      if (vaults.has(dir)) return true;
+      if (dir === 'articles') return false;
+    }
+    return false;
+  }
   for (let dir = path.posix.dirname(relativePath); dir.startsWith('articles'); dir = path.posix.dirname(dir)) {
     if (vaults.has(dir)) return true;
     if (dir === 'articles') break;
