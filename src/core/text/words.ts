@@ -133,7 +133,14 @@ export function foldedWords(text: string, joined?: string[]): string[] {
  * not one), in any script.
  */
 function joinedPairs(text: string, found: (form: string, start: number, end: number) => void): void {
-  for (let joiner = nextJoiner(text, 0); joiner >= 0; joiner = nextJoiner(text, joiner + 1)) {
+  // The next `.` and the next `-` are each looked for again only once passed: looking for both from
+  // every joiner scanned to the end for the one a text has none of (a.b.c… with no `-`), for each of the other.
+  let dot = text.indexOf('.');
+  let hyphen = text.indexOf('-');
+  while (dot >= 0 || hyphen >= 0) {
+    const joiner = hyphen < 0 || (dot >= 0 && dot < hyphen) ? dot : hyphen;
+    if (joiner === dot) dot = text.indexOf('.', joiner + 1);
+    else hyphen = text.indexOf('-', joiner + 1);
     if (separates(text, joiner - 1) || separates(text, joiner + 1)) continue;
     let start = joiner - 1;
     while (!separates(text, start - 1)) start -= 1;
@@ -146,13 +153,6 @@ function joinedPairs(text: string, found: (form: string, start: number, end: num
     const form = joinedForm(foldCase(text.slice(start, joiner)), foldCase(text.slice(joiner + 1, end)), text.charCodeAt(joiner) === DOT);
     if (form !== undefined) found(form, start, end);
   }
-}
-
-/** The next `.` or `-` at or after `from` (-1: none). */
-function nextJoiner(text: string, from: number): number {
-  const dot = text.indexOf('.', from);
-  const hyphen = text.indexOf('-', from);
-  return dot < 0 ? hyphen : hyphen < 0 ? dot : Math.min(dot, hyphen);
 }
 
 /**
