@@ -36,6 +36,8 @@ export interface EvalFlags {
   models: ModelName[];
   sample: number;
   variants: boolean;
+  /** With --variants: only the variants whose name contains one of these (comma-separated). */
+  variantFilter?: string[];
   markdown: boolean;
   losses: boolean;
   /** Reuse the baselines' answers of earlier runs over the same documents. */
@@ -54,7 +56,7 @@ export function parseFlags(argv: readonly string[]): EvalFlags | string {
     if (unknown.length > 0 || items.length === 0) return `eval: unknown --${name} value "${unknown.join(',') || raw}" — use ${allowed.join(',')}`;
     return allowed.filter((item) => items.includes(item));
   };
-  const known = ['archive', 'archives', 'models', 'n', 'quick', 'variants', 'markdown', 'losses', 'no-cache', 'typos'];
+  const known = ['archive', 'archives', 'models', 'n', 'quick', 'variants', 'markdown', 'losses', 'no-cache', 'typos', 'variant'];
   const stray = argv.filter((arg) => !known.includes(arg.replace(/^--/, '').split('=')[0]!));
   if (stray.length > 0) return `eval: unknown option ${stray[0]} — use --archive=, --models=, --n=, --typos=, --quick, --variants, --markdown, --losses, --no-cache`;
   const archiveList = value('archive') ?? value('archives');
@@ -75,7 +77,8 @@ export function parseFlags(argv: readonly string[]): EvalFlags | string {
     archives,
     models,
     sample,
-    variants: argv.includes('--variants'),
+    variants: argv.includes('--variants') || value('variant') !== undefined,
+    ...(value('variant') !== undefined ? { variantFilter: value('variant')!.split(',').map((item) => item.trim()).filter(Boolean) } : {}),
     markdown: argv.includes('--markdown'),
     losses: argv.includes('--losses'),
     cache: !argv.includes('--no-cache'),
@@ -85,7 +88,7 @@ export function parseFlags(argv: readonly string[]): EvalFlags | string {
 
 function systemsFor(flags: EvalFlags): { systems: System[]; layout: Omit<ReportLayout, 'markdown'> } {
   const tinker = tinkerSystem('tinker');
-  const variants = flags.variants ? VARIANTS.slice(1).map((variant) => tinkerSystem(variant.name, variant.policy)) : [];
+  const variants = flags.variants ? VARIANTS.slice(1).filter((variant) => !flags.variantFilter || flags.variantFilter.some((part) => variant.name.includes(part))).map((variant) => tinkerSystem(variant.name, variant.policy)) : [];
   return {
     // tinker first: the run keeps its losses.
     systems: [tinker, ...BASELINES, ...variants],

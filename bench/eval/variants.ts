@@ -19,6 +19,7 @@ export const VARIANTS: readonly Variant[] = [
   { name: 'stems only (no word as typed)', policy: weights({ exact: 0, stem: 1 }) },
   { name: 'words as typed only (no stems)', policy: weights({ stem: 0 }) },
   { name: 'stem weight 1', policy: weights({ stem: 1 }) },
+  { name: 'stem weight 0.5 (before issue #15)', policy: weights({ stem: 0.5 }) },
   { name: 'kinds of match: best only', policy: { combine: 'max' } },
   { name: 'kinds of match: forms add up, prefix or typo the best', policy: { combine: 'forms' } },
   { name: 'prefix: every word', policy: { prefix: 'all' } },
@@ -35,6 +36,7 @@ export const VARIANTS: readonly Variant[] = [
   { name: 'whole words in coordination', policy: { partialWords: false } },
   { name: 'BM25 (d 0)', policy: { bm25: { ...SEARCH_POLICY.bm25, d: 0 } } },
   { name: 'title boost 1.5', policy: { boost: { ...SEARCH_POLICY.boost, title: 1.5 } } },
+  { name: 'title boost 0.5', policy: { boost: { ...SEARCH_POLICY.boost, title: 0.5 } } },
   { name: 'questions as short queries', policy: { questions: false } },
   { name: 'feedback off (long queries)', policy: { feedback: false } },
 ];

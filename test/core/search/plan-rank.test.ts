@@ -70,9 +70,9 @@ describe('query plans', () => {
       { word: 'kubernetis', groups: [{ kind: 'fuzzy', members: ['kubernetes:0.91'] }] },
       { word: 'trm', groups: [{ kind: 'fuzzy', members: ['term:0.80'] }, { kind: 'fuzzy', members: ['trim:0.80'] }] },
     ]);
-    // A correction's other forms count at half its weight (stem 0.5 / exact 1).
+    // A correction's other forms count at a quarter of its weight (stem 0.25 / exact 1).
     const forms = shape(lexicon, planQuery('configuraton', policy({ prefix: 'none' }), lexicon))[0]!.groups;
-    expect(forms).toEqual([{ kind: 'fuzzy', members: ['configuration:0.93', 'configurations:0.46', 'configure:0.46', 'configured:0.46'] }]);
+    expect(forms).toEqual([{ kind: 'fuzzy', members: ['configuration:0.93', 'configurations:0.23', 'configure:0.23', 'configured:0.23'] }]);
   });
 
   it('drops stop words and repeats, and follows the policy for prefixes and typos', () => {
