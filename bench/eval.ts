@@ -6,7 +6,7 @@
  * bench/eval-results.json.
  *
  *   npm run eval -- --archive=til,rust-blog,cranfield --models=middling,discriminative,rarest,title
- *                   --quick --n=500 --variants --markdown --losses
+ *                   --quick --n=500 --variants --variant=NAME,... --markdown --losses
  */
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
@@ -58,7 +58,7 @@ export function parseFlags(argv: readonly string[]): EvalFlags | string {
   };
   const known = ['archive', 'archives', 'models', 'n', 'quick', 'variants', 'markdown', 'losses', 'no-cache', 'typos', 'variant'];
   const stray = argv.filter((arg) => !known.includes(arg.replace(/^--/, '').split('=')[0]!));
-  if (stray.length > 0) return `eval: unknown option ${stray[0]} — use --archive=, --models=, --n=, --typos=, --quick, --variants, --markdown, --losses, --no-cache`;
+  if (stray.length > 0) return `eval: unknown option ${stray[0]} — use --archive=, --models=, --n=, --typos=, --quick, --variants, --variant=NAME,..., --markdown, --losses, --no-cache`;
   const archiveList = value('archive') ?? value('archives');
   const named = archiveList === undefined ? [...ARCHIVES] : archiveList.split(',').map((item) => item.trim()).filter(Boolean);
   const badArchive = named.find((name) => !isArchiveName(name));
