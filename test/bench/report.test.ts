@@ -140,6 +140,9 @@ describe('eval flags', () => {
     expect(parseFlags(['--n=42'])).toMatchObject({ sample: 42 });
     expect(parseFlags(['--typos=any'])).toMatchObject({ typos: 'any' });
     expect(parseFlags(['--archive=dir:/tmp/vault,til'])).toMatchObject({ archives: ['til', 'dir:/tmp/vault'] });
+    // --variant= picks variants by part of their name, and implies --variants.
+    expect(parseFlags(['--variant=stem weight, title boost'])).toMatchObject({ variants: true, variantFilter: ['stem weight', 'title boost'] });
+    expect(parseFlags([])).not.toHaveProperty('variantFilter');
   });
 
   it('says what is wrong with a bad flag', () => {
@@ -147,6 +150,6 @@ describe('eval flags', () => {
     expect(parseFlags(['--typos=hard'])).toBe('eval: unknown --typos value "hard" — use keyboard, any, two');
     expect(parseFlags(['--models=tfidf'])).toBe('eval: unknown --models value "tfidf" — use middling,discriminative,rarest,title');
     expect(parseFlags(['--n=lots'])).toBe('eval: --n must be a whole number of documents, got "lots"');
-    expect(parseFlags(['--fast'])).toBe('eval: unknown option --fast — use --archive=, --models=, --n=, --typos=, --quick, --variants, --markdown, --losses, --no-cache');
+    expect(parseFlags(['--fast'])).toBe('eval: unknown option --fast — use --archive=, --models=, --n=, --typos=, --quick, --variants, --variant=NAME,..., --markdown, --losses, --no-cache');
   });
 });
