@@ -268,61 +268,89 @@ export function decodeIndex(bytes: Uint8Array, stem: Stemmer, kept: (doc: Indexe
   if (flags.length !== n || dateSources.length !== n || ids.length !== n || titles.length !== n || texts.length !== n || tagCounts.length !== n || aliasCounts.length !== n) {
     throw new Error('search: the saved documents do not fit together');
   }
-  // Where each optional column is read up to (plain counters: this loop runs once per document).
+  // Where each document's entries start in each optional column (a count of the
+  // documents before it that have one): a document is made from these on first use.
+  const dateAt = new Uint32Array(n);
+  const labelAt = new Uint32Array(n);
+  const pathAt = new Uint32Array(n);
+  const urlAt = new Uint32Array(n);
+  const noteIdAt = new Uint32Array(n);
+  const tagAt = new Uint32Array(n);
+  const aliasAt = new Uint32Array(n);
+  const mtimeAt = new Uint32Array(n);
+  const extraAt = new Uint32Array(n);
   let date = 0;
   let label = 0;
-  let pathAt = 0;
+  let path = 0;
   let url = 0;
   let noteId = 0;
   let tag = 0;
   let alias = 0;
   let mtime = 0;
   let extra = 0;
-  const docs: IndexedDoc[] = new Array(n);
   for (let slot = 0; slot < n; slot += 1) {
     const flag = flags[slot]!;
-    const kind = KINDS[kinds[slot]!];
-    if (kind === undefined) throw new Error('search: a saved document of no known kind');
-    const id = ids[slot]!;
-    let path: string | undefined;
-    if (flag & HAS_PATH) path = flag & PATH_FROM_ID ? id.slice(kind.length + 1) : paths[pathAt++];
-    const source: HitSource = { label: flag & LABEL_IS_PATH ? (path ?? '') : labels[label++]! };
-    if (flag & HAS_URL) source.url = urls[url++]!;
-    if (path !== undefined) source.path = path;
-    if (flag & HAS_NOTE_ID) source.noteId = noteIds[noteId++]!;
-    const tagCount = tagCounts[slot]!;
-    // Most write-ups have no tags: one shared (frozen) empty list instead of 100k of them.
-    const docTags = tagCount === 0 ? NO_TAGS : new Array<string>(tagCount);
-    for (let i = 0; i < tagCount; i += 1) docTags[i] = tags[tag++]!;
-    const doc: IndexedDoc = { id, kind, title: titles[slot]!, text: texts[slot]!, tags: docTags, source };
-    const aliasCount = aliasCounts[slot]!;
-    if (aliasCount > 0) {
-      doc.aliases = new Array<string>(aliasCount);
-      for (let i = 0; i < aliasCount; i += 1) doc.aliases[i] = aliases[alias++]!;
-    }
-    if (flag & HAS_DATE) doc.date = dates[date++]!;
+    if (KINDS[kinds[slot]!] === undefined) throw new Error('search: a saved document of no known kind');
     const dateSource = dateSources[slot]!;
-    if (dateSource > 0) {
-      const named = DATE_SOURCES[dateSource - 1];
-      if (named === undefined) throw new Error('search: a saved date of no known source');
-      doc.dateSource = named;
-    }
-    if (flag & HAS_MTIME) doc.mtimeMs = mtimes[mtime++]!;
-    if (flag & HAS_EXTRA) {
-      const fields = JSON.parse(extras[extra++] ?? '{}') as Record<string, unknown>;
-      const { ['\u0000source']: sourceExtra, ...rest } = fields;
-      Object.assign(doc, rest);
-      if (sourceExtra && typeof sourceExtra === 'object') Object.assign(source, sourceExtra);
-    }
-    docs[slot] = kept(doc);
+    if (dateSource > DATE_SOURCES.length) throw new Error('search: a saved date of no known source');
+    dateAt[slot] = date;
+    labelAt[slot] = label;
+    pathAt[slot] = path;
+    urlAt[slot] = url;
+    noteIdAt[slot] = noteId;
+    tagAt[slot] = tag;
+    aliasAt[slot] = alias;
+    mtimeAt[slot] = mtime;
+    extraAt[slot] = extra;
+    if (flag & HAS_DATE) date += 1;
+    if ((flag & LABEL_IS_PATH) === 0) label += 1;
+    if (flag & HAS_PATH && (flag & PATH_FROM_ID) === 0) path += 1;
+    if (flag & HAS_URL) url += 1;
+    if (flag & HAS_NOTE_ID) noteId += 1;
+    tag += tagCounts[slot]!;
+    alias += aliasCounts[slot]!;
+    if (flag & HAS_MTIME) mtime += 1;
+    if (flag & HAS_EXTRA) extra += 1;
   }
   // Every column read exactly to its end, or the file is not what it says.
-  if (date !== dates.length || label !== labels.length || pathAt !== paths.length || url !== urls.length || noteId !== noteIds.length) {
+  if (date !== dates.length || label !== labels.length || path !== paths.length || url !== urls.length || noteId !== noteIds.length) {
     throw new Error('search: the saved documents do not fit together');
   }
   if (tag !== tags.length || alias !== aliases.length || mtime !== mtimes.length || extra !== extras.length) {
     throw new Error('search: the saved documents do not fit together');
   }
+  // The extra fields are parsed now (few documents have any): a broken one fails the load, not a later read.
+  const extraFieldsOf = extras.map((json) => JSON.parse(json) as Record<string, unknown>);
+
+  /** The document of a slot, as it was saved (then in the caller's kept form). */
+  const documentAt = (slot: number): IndexedDoc => {
+    const flag = flags[slot]!;
+    const kind = KINDS[kinds[slot]!]!;
+    const id = ids[slot]!;
+    let docPath: string | undefined;
+    if (flag & HAS_PATH) docPath = flag & PATH_FROM_ID ? id.slice(kind.length + 1) : paths[pathAt[slot]!];
+    const source: HitSource = { label: flag & LABEL_IS_PATH ? (docPath ?? '') : labels[labelAt[slot]!]! };
+    if (flag & HAS_URL) source.url = urls[urlAt[slot]!]!;
+    if (docPath !== undefined) source.path = docPath;
+    if (flag & HAS_NOTE_ID) source.noteId = noteIds[noteIdAt[slot]!]!;
+    const tagCount = tagCounts[slot]!;
+    // Most write-ups have no tags: one shared (frozen) empty list instead of 100k of them.
+    const docTags = tagCount === 0 ? NO_TAGS : tags.slice(tagAt[slot]!, tagAt[slot]! + tagCount);
+    const doc: IndexedDoc = { id, kind, title: titles[slot]!, text: texts[slot]!, tags: docTags, source };
+    const aliasCount = aliasCounts[slot]!;
+    if (aliasCount > 0) doc.aliases = aliases.slice(aliasAt[slot]!, aliasAt[slot]! + aliasCount);
+    if (flag & HAS_DATE) doc.date = dates[dateAt[slot]!]!;
+    const dateSource = dateSources[slot]!;
+    if (dateSource > 0) doc.dateSource = DATE_SOURCES[dateSource - 1]!;
+    if (flag & HAS_MTIME) doc.mtimeMs = mtimes[mtimeAt[slot]!]!;
+    if (flag & HAS_EXTRA) {
+      // Made once per slot (the postings keep it): the parsed fields go to this document.
+      const { ['\u0000source']: sourceExtra, ...rest } = extraFieldsOf[extraAt[slot]!]!;
+      Object.assign(doc, rest);
+      if (sourceExtra && typeof sourceExtra === 'object') Object.assign(source, sourceExtra);
+    }
+    return kept(doc);
+  };
 
   const terms = input.strings();
   const counts = input.varints();
@@ -332,7 +360,7 @@ export function decodeIndex(bytes: Uint8Array, stem: Stemmer, kept: (doc: Indexe
   const slots = input.gapLists(counts, n, distinct);
   const tfs = input.smallLists();
   if (slots.length !== tfs.length) throw new Error('search: the saved postings do not fit together');
-  const postings = Postings.fromPacked<IndexedDoc>({ ids, lengths, terms, counts, docs: slots, tfs }, docs, distinct);
+  const postings = Postings.fromPacked<IndexedDoc>({ ids, lengths, terms, counts, docs: slots, tfs }, documentAt, distinct);
 
   const stems = input.strings();
   const stemOf = Int32Array.from(input.varints());

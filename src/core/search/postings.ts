@@ -75,6 +75,12 @@ export class Postings<T = unknown> {
   private edits = 0;
   /** What the owner keeps with each live slot (the index: its document), by slot. */
   private records: Array<T | undefined> = [];
+  /**
+   * From a snapshot: makes the record of a restored slot (below `lazyCount`) the
+   * first time it is asked for, so that loading builds no object per document.
+   */
+  private lazy: ((slot: number) => T) | undefined;
+  private lazyCount = 0;
   /** 1 for a live slot. */
   alive: Uint8Array = new Uint8Array(256);
   /** Each field's length (terms, repeats counted) by slot. */
@@ -139,18 +145,26 @@ export class Postings<T = unknown> {
   /** What the owner keeps with a live document (by id, or by slot). */
   record(id: string): T | undefined {
     const slot = this.slots.get(id);
-    return slot === undefined ? undefined : this.records[slot];
+    return slot === undefined ? undefined : this.recordOf(slot);
   }
 
   recordAt(slot: number): T | undefined {
-    return this.alive[slot] === 1 ? this.records[slot] : undefined;
+    return this.alive[slot] === 1 ? this.recordOf(slot) : undefined;
+  }
+
+  /** A live slot's record, made now if the snapshot left it for later. */
+  private recordOf(slot: number): T | undefined {
+    const record = this.records[slot];
+    if (record !== undefined || this.lazy === undefined || slot >= this.lazyCount || this.alive[slot] !== 1) return record;
+    return (this.records[slot] = this.lazy(slot));
   }
 
   /** The live documents' records, in slot order. */
   *liveRecords(): Generator<T> {
     for (let slot = 0; slot < this.ids.length; slot += 1) {
-      const record = this.records[slot];
-      if (this.alive[slot] === 1 && record !== undefined) yield record;
+      if (this.alive[slot] !== 1) continue;
+      const record = this.recordOf(slot);
+      if (record !== undefined) yield record;
     }
   }
 
@@ -286,11 +300,18 @@ export class Postings<T = unknown> {
   }
 
   /** An index from its packed form (`packed`); the arrays are taken over, not copied. */
-  static fromPacked<T>(packed: PackedPostings, records?: readonly T[], distinct?: Uint32Array): Postings<T> {
+  static fromPacked<T>(packed: PackedPostings, records?: readonly T[] | ((slot: number) => T), distinct?: Uint32Array): Postings<T> {
     const postings = new Postings<T>();
-    if (records && records.length !== packed.ids.length) throw new Error('search: packed postings and their records do not fit');
-    // Taken over, not copied: the reader made them for this.
-    postings.records = records ? (records as Array<T | undefined>) : new Array<T | undefined>(packed.ids.length);
+    if (Array.isArray(records) && records.length !== packed.ids.length) throw new Error('search: packed postings and their records do not fit');
+    if (typeof records === 'function') {
+      // Each record made on first use (see `recordOf`).
+      postings.lazy = records;
+      postings.lazyCount = packed.ids.length;
+      postings.records = new Array<T | undefined>(packed.ids.length);
+    } else {
+      // Taken over, not copied: the reader made them for this.
+      postings.records = records ? (records as Array<T | undefined>) : new Array<T | undefined>(packed.ids.length);
+    }
     const n = packed.ids.length;
     const lists = packed.terms.length * FIELD_COUNT;
     if (packed.counts.length !== lists || packed.lengths.length !== FIELD_COUNT || packed.docs.length !== packed.tfs.length) {
@@ -379,7 +400,7 @@ export class Postings<T = unknown> {
       if (this.alive[slot] !== 1) continue;
       slotMap[slot] = ids.length;
       ids.push(this.ids[slot]);
-      records.push(this.records[slot]);
+      records.push(this.recordOf(slot));
     }
     const termMap = new Int32Array(this.terms.length).fill(-1);
     const terms: string[] = [];
@@ -430,6 +451,9 @@ export class Postings<T = unknown> {
     this.alive = alive;
     this.ids = ids;
     this.records = records;
+    // Every live record was made above: the slots no longer match the snapshot's.
+    this.lazy = undefined;
+    this.lazyCount = 0;
     // Filled by the next lookup, or by the caller a slice at a time (fillSlotMap).
     this.slotMap = new Map();
     this.mapped = 0;
