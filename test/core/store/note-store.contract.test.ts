@@ -15,7 +15,6 @@ import {
   parseArticle,
   redactUrl,
   silentLogger,
-  type Note,
   type NoteChange,
   type NoteStore,
   exportNotes,
@@ -25,20 +24,10 @@ import {
 } from '../../../src/core/index.ts';
 import { makeDataDir, makeTempDir } from '../../helpers/context.ts';
 import { announceSkip, createTestStore, type StoreKind, type TestStore } from '../../helpers/servers.ts';
+import { makeNote } from '../../helpers/notes.ts';
 
 const logger = silentLogger();
 
-function makeNote(text: string, overrides: Partial<Note> = {}): Note {
-  return {
-    id: newNoteId(),
-    text,
-    tags: [],
-    author: { platform: 'console', id: 'local', name: 'owner' },
-    source: { platform: 'console' },
-    createdAt: new Date().toISOString(),
-    ...overrides,
-  };
-}
 
 async function until(check: () => boolean | Promise<boolean>, timeoutMs = 5000): Promise<void> {
   const deadline = Date.now() + timeoutMs;

@@ -7,9 +7,10 @@
  */
 import pg from 'pg';
 import { afterEach, describe, expect, it } from 'vitest';
-import { newNoteId, openNoteStore, silentLogger, type Note, type NoteStore } from '../../../src/core/index.ts';
+import { openNoteStore, silentLogger, type NoteStore } from '../../../src/core/index.ts';
 import { toleratingCreateRace } from '../../../src/core/store/backends/postgres.ts';
 import { announceSkip, createTestStore, skipReason } from '../../helpers/servers.ts';
+import { makeNote } from '../../helpers/notes.ts';
 
 const logger = silentLogger();
 const OPENED_AT_ONCE = 6;
@@ -20,16 +21,6 @@ afterEach(async () => {
   for (const cleanup of cleanups.splice(0).reverse()) await cleanup().catch(() => {});
 });
 
-function makeNote(text: string): Note {
-  return {
-    id: newNoteId(),
-    text,
-    tags: [],
-    author: { platform: 'console', id: 'local', name: 'owner' },
-    source: { platform: 'console' },
-    createdAt: new Date().toISOString(),
-  };
-}
 
 describe('a CREATE … IF NOT EXISTS that lost the race', () => {
   // Which error the loser gets depends on where in the server's checks the winner committed.

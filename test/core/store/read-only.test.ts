@@ -9,24 +9,15 @@ import path from 'node:path';
 import Keyv from 'keyv';
 import pg from 'pg';
 import { afterEach, describe, expect, it } from 'vitest';
-import { KeyvNoteStore, StoreReadOnlyError, newNoteId, openNoteStore, redactUrl, silentLogger, type Note } from '../../../src/core/index.ts';
+import { KeyvNoteStore, StoreReadOnlyError, openNoteStore, redactUrl, silentLogger } from '../../../src/core/index.ts';
 import { createSqliteAdapter } from '../../../src/core/store/backends/sqlite.ts';
 import { REPO_ROOT, createTestContext, makeTempDir } from '../../helpers/context.ts';
 import { announceSkip, createTestStore, privateServerSkipReason, startPrivateRedis } from '../../helpers/servers.ts';
+import { makeNote } from '../../helpers/notes.ts';
 
 const logger = silentLogger();
 const SQLITE_HINT = 'make the file and its folder writable for the user the bot runs as, or point STORE_URL at a writable store';
 
-function makeNote(text: string): Note {
-  return {
-    id: newNoteId(),
-    text,
-    tags: [],
-    author: { platform: 'console', id: 'local', name: 'owner' },
-    source: { platform: 'console' },
-    createdAt: new Date().toISOString(),
-  };
-}
 
 const cleanups: Array<() => Promise<unknown>> = [];
 afterEach(async () => {

@@ -8,22 +8,13 @@ import path from 'node:path';
 import KeyvSqlite from '@keyv/sqlite';
 import Keyv from 'keyv';
 import { afterEach, describe, expect, it } from 'vitest';
-import { KeyvNoteStore, newNoteId, openNoteStore, silentLogger, type Note } from '../../../src/core/index.ts';
+import { KeyvNoteStore, openNoteStore, silentLogger } from '../../../src/core/index.ts';
 import { GroupCommitSqlite, createSqliteAdapter } from '../../../src/core/store/backends/sqlite.ts';
 import { makeTempDir } from '../../helpers/context.ts';
+import { makeNote } from '../../helpers/notes.ts';
 
 const logger = silentLogger();
 
-function makeNote(text: string): Note {
-  return {
-    id: newNoteId(),
-    text,
-    tags: [],
-    author: { platform: 'console', id: 'local', name: 'owner' },
-    source: { platform: 'console' },
-    createdAt: new Date().toISOString(),
-  };
-}
 
 describe('SQLite store', () => {
   const cleanups: Array<() => Promise<unknown>> = [];
